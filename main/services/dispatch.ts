@@ -1,0 +1,71 @@
+/**
+ * The one entry point every transport uses: validate the input against the command's schema,
+ * run the handler, validate the output, and turn any failure into a typed error payload.
+ */
+import { commands, isCommandName, type CommandName, type CommandOutput } from '../../shared/api/index.js';
+import { AppError, toErrorPayload, type Result } from '../../shared/errors.js';
+import type { ServiceContext, Handler, CallContext } from './context.js';
+import { handlers } from './index.js';
+
+export interface DispatchOptions {
+  readonly requestId?: string;
+  readonly onProgress?: (done: number, total: number, stage: string) => void;
+}
+
+function describeIssues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => (issue.path.length ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}
+
+/** Runs a command and throws AppError on failure (for the CLI and tests). */
+export async function invoke<K extends CommandName>(
+  ctx: ServiceContext,
+  name: K,
+  rawInput: unknown,
+  options: DispatchOptions = {},
+): Promise<CommandOutput<K>> {
+  const spec = commands[name];
+  const parsed = spec.input.safeParse(rawInput ?? {});
+  if (!parsed.success) {
+    throw new AppError('invalid_input', describeIssues(parsed.error), {
+      issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+    });
+  }
+  const call: CallContext = { ...ctx, progress: options.onProgress ?? (() => undefined) };
+  const handler = handlers[name] as unknown as Handler<K>;
+  const output = await handler(call, parsed.data as never);
+  return output;
+}
+
+/** Runs a command by untrusted name and input; never throws. Unknown failures are logged. */
+export async function dispatch(
+  ctx: ServiceContext,
+  name: string,
+  rawInput: unknown,
+  options: DispatchOptions = {},
+): Promise<Result<unknown>> {
+  if (!isCommandName(name)) {
+    return { ok: false, error: { code: 'not_found', message: `There is no command called "${name.slice(0, 60)}".` } };
+  }
+  try {
+    return { ok: true, value: await invoke(ctx, name, rawInput, options) };
+  } catch (error) {
+    if (!(error instanceof AppError)) {
+      ctx.log.error(`Command ${name} failed`, { stack: error instanceof Error ? error.stack : String(error) });
+    }
+    if (isDiskFull(error)) {
+      return {
+        ok: false,
+        error: { code: 'disk_full', message: 'The disk is full, so this change was not saved. Free some space and try again; your text is still here.' },
+      };
+    }
+    return { ok: false, error: toErrorPayload(error) };
+  }
+}
+
+function isDiskFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL' || code === 'ENOSPC';
+}

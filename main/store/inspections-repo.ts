@@ -1,0 +1,74 @@
+/** Reads of inspections and their team rosters. Writes go through the op log (main/sync). */
+import type { Db } from './connection.js';
+
+export interface InspectionRow {
+  id: string;
+  type: string | null;
+  local_authority: string | null;
+  la_code: string | null;
+  theme: string | null;
+  fieldwork_start: string | null;
+  fieldwork_end: string | null;
+  review_start: string | null;
+  review_end: string | null;
+  inspectorates: string | null;
+  status: string | null;
+  conflict_count: number;
+  open_escalations: number;
+  my_role: string | null;
+}
+
+const INSPECTION_SELECT = `
+  SELECT i.id, i.type, i.local_authority, i.la_code, i.theme, i.fieldwork_start, i.fieldwork_end,
+         i.review_start, i.review_end, i.inspectorates, i.status,
+         (SELECT count(*) FROM conflict c WHERE c.inspection_id = i.id) AS conflict_count,
+         (SELECT count(*) FROM escalation e WHERE e.inspection_id = i.id AND e.closed_at IS NULL AND e.concern IS NOT NULL) AS open_escalations,
+         (SELECT m.role FROM team_member m WHERE m.inspection_id = i.id AND m.signing_key = @me AND m.deleted = 0 LIMIT 1) AS my_role
+  FROM inspection i`;
+
+export function listInspections(db: Db, me: string): InspectionRow[] {
+  return db
+    .prepare(`${INSPECTION_SELECT} WHERE i.deleted = 0 AND i.type IS NOT NULL ORDER BY i.fieldwork_start DESC, i.id`)
+    .all({ me }) as InspectionRow[];
+}
+
+export function getInspection(db: Db, id: string, me: string): InspectionRow | null {
+  const row = db.prepare(`${INSPECTION_SELECT} WHERE i.id = @id AND i.deleted = 0`).get({ id, me }) as
+    | InspectionRow
+    | undefined;
+  return row ?? null;
+}
+
+export interface TeamMemberRow {
+  id: string;
+  inspection_id: string;
+  name: string | null;
+  inspectorate: string | null;
+  role: string | null;
+  specialism: string | null;
+  signing_key: string | null;
+  box_key: string | null;
+}
+
+const MEMBER_COLUMNS = 'id, inspection_id, name, inspectorate, role, specialism, signing_key, box_key';
+
+export function listTeam(db: Db, inspectionId: string): TeamMemberRow[] {
+  return db
+    .prepare(`SELECT ${MEMBER_COLUMNS} FROM team_member WHERE inspection_id = ? AND deleted = 0 ORDER BY role = 'lead' DESC, name, id`)
+    .all(inspectionId) as TeamMemberRow[];
+}
+
+export function getTeamMember(db: Db, id: string): TeamMemberRow | null {
+  const row = db.prepare(`SELECT ${MEMBER_COLUMNS} FROM team_member WHERE id = ? AND deleted = 0`).get(id) as
+    | TeamMemberRow
+    | undefined;
+  return row ?? null;
+}
+
+/** The roster member (if any) whose device signs with this key. */
+export function findMemberByKey(db: Db, inspectionId: string, signingKey: string): TeamMemberRow | null {
+  const row = db
+    .prepare(`SELECT ${MEMBER_COLUMNS} FROM team_member WHERE inspection_id = ? AND signing_key = ? AND deleted = 0`)
+    .get(inspectionId, signingKey) as TeamMemberRow | undefined;
+  return row ?? null;
+}

@@ -1,0 +1,82 @@
+/**
+ * Writes resolved field values into the current-value tables and the search index.
+ * Table and column names come only from the SYNCED_TABLES registry, never from input.
+ */
+import { canonicalJson, type OpValue } from '../../shared/sync/op.js';
+import { fieldKind, SYNCED_TABLES, type SyncedTableName, DELETED_FIELD } from '../../shared/sync/tables.js';
+import type { Db } from './connection.js';
+
+function columnValue(kind: string, value: OpValue): string | number | null {
+  if (value === null) return null;
+  switch (kind) {
+    case 'text':
+      return typeof value === 'string' ? value : canonicalJson(value);
+    case 'int':
+      return typeof value === 'number' && Number.isFinite(value) ? Math.trunc(value) : null;
+    case 'bool':
+    case 'deleted':
+      return value === true ? 1 : 0;
+    case 'json':
+      return canonicalJson(value);
+    default:
+      return null;
+  }
+}
+
+function ensureRow(db: Db, table: SyncedTableName, rowId: string, inspectionId: string): void {
+  db.prepare(`INSERT INTO ${table}(id, inspection_id) VALUES (?, ?) ON CONFLICT(id) DO NOTHING`).run(rowId, inspectionId);
+}
+
+/** Sets one materialised field (or the deleted flag) to a resolved value. */
+export function writeFieldValue(
+  db: Db,
+  table: SyncedTableName,
+  rowId: string,
+  inspectionId: string,
+  field: string,
+  value: OpValue,
+  hlc: string,
+): void {
+  const kind = fieldKind(table, field);
+  if (kind === null) throw new Error(`Unknown field ${table}.${field}`);
+  ensureRow(db, table, rowId, inspectionId);
+  const column = field === DELETED_FIELD ? 'deleted' : field;
+  db.prepare(
+    `UPDATE ${table} SET ${column} = ?, updated_hlc = CASE WHEN updated_hlc < ? THEN ? ELSE updated_hlc END WHERE id = ?`,
+  ).run(columnValue(kind, value), hlc, hlc, rowId);
+  refreshSearchDoc(db, table, rowId);
+}
+
+/** Keeps the search index equal to the searchable text of live rows. */
+function refreshSearchDoc(db: Db, table: SyncedTableName, rowId: string): void {
+  const searchable: readonly string[] | undefined = (SYNCED_TABLES[table] as { searchable?: readonly string[] }).searchable;
+  if (!searchable || searchable.length === 0) return;
+  const row = db
+    .prepare(`SELECT inspection_id, deleted, ${searchable.join(', ')} FROM ${table} WHERE id = ?`)
+    .get(rowId) as Record<string, unknown> | undefined;
+  const text = row ? searchable.map((c) => (typeof row[c] === 'string' ? (row[c] as string) : '')).join('\n') : '';
+  if (!row || row.deleted === 1 || text.trim() === '') {
+    db.prepare('DELETE FROM search_doc WHERE row_id = ?').run(rowId);
+    return;
+  }
+  db.prepare(
+    `INSERT INTO search_doc(kind, row_id, inspection_id, text) VALUES (?, ?, ?, ?)
+     ON CONFLICT(row_id) DO UPDATE SET text = excluded.text WHERE text <> excluded.text`,
+  ).run(table, rowId, row.inspection_id as string, text);
+}
+
+export function isRowDeleted(db: Db, table: SyncedTableName, rowId: string): boolean {
+  const row = db.prepare(`SELECT deleted FROM ${table} WHERE id = ?`).get(rowId) as { deleted: number } | undefined;
+  return row?.deleted === 1;
+}
+
+/** Every synced row as plain values, ordered: the canonical dump tests compare. */
+export function dumpSyncedTables(db: Db): Record<string, unknown[]> {
+  const dump: Record<string, unknown[]> = {};
+  for (const table of Object.keys(SYNCED_TABLES)) {
+    dump[table] = (db.prepare(`SELECT * FROM ${table} ORDER BY id`).all() as Record<string, unknown>[]).map(
+      ({ updated_hlc: _ignored, ...rest }) => rest,
+    );
+  }
+  return dump;
+}

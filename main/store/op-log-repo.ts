@@ -1,0 +1,240 @@
+/**
+ * SQL for the op log: ops, changesets, per-field heads and superseded sets, conflicts.
+ * The merge algorithm that drives these lives in main/sync/apply-ops.ts.
+ */
+import type { Op, OpValue } from '../../shared/sync/op.js';
+import type { SyncedTableName } from '../../shared/sync/tables.js';
+import type { Db } from './connection.js';
+
+export interface FieldKey {
+  readonly table: SyncedTableName;
+  readonly row: string;
+  readonly field: string;
+}
+
+interface OpRow {
+  id: string;
+  inspection_id: string;
+  hlc: string;
+  author: string;
+  tbl: string;
+  row_id: string;
+  field: string;
+  value: string;
+  deps: string;
+}
+
+function toOp(row: OpRow): Op {
+  return {
+    id: row.id,
+    inspection: row.inspection_id,
+    hlc: row.hlc,
+    author: row.author,
+    table: row.tbl as SyncedTableName,
+    row: row.row_id,
+    field: row.field,
+    value: JSON.parse(row.value) as OpValue,
+    deps: JSON.parse(row.deps) as string[],
+  };
+}
+
+const OP_COLUMNS = 'id, inspection_id, hlc, author, tbl, row_id, field, value, deps';
+
+/** Inserts the op unless it is already known; returns whether it was new. */
+export function insertOp(db: Db, op: Op, valueJson: string, changesetId: string): boolean {
+  const result = db
+    .prepare(
+      `INSERT INTO op (${OP_COLUMNS}, changeset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
+    )
+    .run(op.id, op.inspection, op.hlc, op.author, op.table, op.row, op.field, valueJson, JSON.stringify(op.deps), changesetId);
+  return result.changes === 1;
+}
+
+export function hasOp(db: Db, id: string): boolean {
+  return db.prepare('SELECT 1 FROM op WHERE id = ?').get(id) !== undefined;
+}
+
+export function markSuperseded(db: Db, key: FieldKey, opId: string): void {
+  db.prepare('INSERT INTO op_superseded(tbl, row_id, field, op_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
+    key.table,
+    key.row,
+    key.field,
+    opId,
+  );
+  db.prepare('DELETE FROM field_head WHERE tbl = ? AND row_id = ? AND field = ? AND op_id = ?').run(
+    key.table,
+    key.row,
+    key.field,
+    opId,
+  );
+}
+
+export function isSuperseded(db: Db, key: FieldKey, opId: string): boolean {
+  return (
+    db
+      .prepare('SELECT 1 FROM op_superseded WHERE tbl = ? AND row_id = ? AND field = ? AND op_id = ?')
+      .get(key.table, key.row, key.field, opId) !== undefined
+  );
+}
+
+export function addHead(db: Db, key: FieldKey, opId: string): void {
+  db.prepare('INSERT INTO field_head(tbl, row_id, field, op_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
+    key.table,
+    key.row,
+    key.field,
+    opId,
+  );
+}
+
+export function readHeads(db: Db, key: FieldKey): Op[] {
+  const rows = db
+    .prepare(
+      `SELECT ${OP_COLUMNS.split(', ').map((c) => `op.${c}`).join(', ')} FROM field_head JOIN op ON op.id = field_head.op_id
+       WHERE field_head.tbl = ? AND field_head.row_id = ? AND field_head.field = ?`,
+    )
+    .all(key.table, key.row, key.field) as OpRow[];
+  return rows.map(toOp);
+}
+
+/** Head op ids of every field of a row (a delete lists them all as seen). */
+export function readRowHeadIds(db: Db, table: SyncedTableName, row: string): { field: string; opId: string }[] {
+  return db
+    .prepare('SELECT field, op_id AS opId FROM field_head WHERE tbl = ? AND row_id = ?')
+    .all(table, row) as { field: string; opId: string }[];
+}
+
+export function readFieldOps(db: Db, key: FieldKey): Op[] {
+  const rows = db
+    .prepare(`SELECT ${OP_COLUMNS} FROM op WHERE tbl = ? AND row_id = ? AND field = ?`)
+    .all(key.table, key.row, key.field) as OpRow[];
+  return rows.map(toOp);
+}
+
+export function listFieldKeys(db: Db): FieldKey[] {
+  const rows = db.prepare('SELECT DISTINCT tbl, row_id, field FROM op ORDER BY tbl, row_id, field').all() as {
+    tbl: string;
+    row_id: string;
+    field: string;
+  }[];
+  return rows.map((r) => ({ table: r.tbl as SyncedTableName, row: r.row_id, field: r.field }));
+}
+
+export function readOpsById(db: Db, ids: readonly string[]): Op[] {
+  const statement = db.prepare(`SELECT ${OP_COLUMNS} FROM op WHERE id = ?`);
+  return ids.flatMap((id) => {
+    const row = statement.get(id) as OpRow | undefined;
+    return row ? [toOp(row)] : [];
+  });
+}
+
+export function setConflict(db: Db, key: FieldKey, inspectionId: string, present: boolean): void {
+  if (present) {
+    db.prepare(
+      'INSERT INTO conflict(tbl, row_id, field, inspection_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    ).run(key.table, key.row, key.field, inspectionId);
+  } else {
+    db.prepare('DELETE FROM conflict WHERE tbl = ? AND row_id = ? AND field = ?').run(key.table, key.row, key.field);
+  }
+}
+
+export function listConflictKeys(db: Db, inspectionId: string): FieldKey[] {
+  const rows = db
+    .prepare('SELECT tbl, row_id, field FROM conflict WHERE inspection_id = ? ORDER BY tbl, row_id, field')
+    .all(inspectionId) as { tbl: string; row_id: string; field: string }[];
+  return rows.map((r) => ({ table: r.tbl as SyncedTableName, row: r.row_id, field: r.field }));
+}
+
+export function countConflicts(db: Db, inspectionId: string): number {
+  const row = db.prepare('SELECT count(*) AS n FROM conflict WHERE inspection_id = ?').get(inspectionId) as { n: number };
+  return row.n;
+}
+
+export interface ChangesetRecord {
+  readonly id: string;
+  readonly inspection: string;
+  readonly author: string;
+  readonly seq: number;
+  readonly prev: string | null;
+  readonly body: Buffer;
+  readonly signature: Buffer;
+  readonly local: boolean;
+}
+
+/** Returns whether the changeset was new. */
+export function insertChangeset(db: Db, record: ChangesetRecord, receivedAt: string): boolean {
+  const result = db
+    .prepare(
+      `INSERT INTO changeset(id, inspection_id, author, seq, prev, body, signature, received_at, local)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    )
+    .run(
+      record.id,
+      record.inspection,
+      record.author,
+      record.seq,
+      record.prev,
+      record.body,
+      record.signature,
+      receivedAt,
+      record.local ? 1 : 0,
+    );
+  return result.changes === 1;
+}
+
+export function hasChangeset(db: Db, id: string): boolean {
+  return db.prepare('SELECT 1 FROM changeset WHERE id = ?').get(id) !== undefined;
+}
+
+export function lastChangeset(db: Db, inspectionId: string, author: string): { id: string; seq: number } | null {
+  const row = db
+    .prepare('SELECT id, seq FROM changeset WHERE inspection_id = ? AND author = ? ORDER BY seq DESC LIMIT 1')
+    .get(inspectionId, author) as { id: string; seq: number } | undefined;
+  return row ?? null;
+}
+
+interface ChangesetRow {
+  id: string;
+  inspection_id: string;
+  author: string;
+  seq: number;
+  prev: string | null;
+  body: Buffer;
+  signature: Buffer;
+  local: number;
+}
+
+function toChangeset(row: ChangesetRow): ChangesetRecord {
+  return {
+    id: row.id,
+    inspection: row.inspection_id,
+    author: row.author,
+    seq: row.seq,
+    prev: row.prev,
+    body: row.body,
+    signature: row.signature,
+    local: row.local === 1,
+  };
+}
+
+/** Changesets of an inspection, optionally only those after a given seq per author, in chain order. */
+export function* iterateChangesets(
+  db: Db,
+  inspectionId: string,
+  afterSeq: ReadonlyMap<string, number> = new Map(),
+): Generator<ChangesetRecord> {
+  const rows = db
+    .prepare(
+      'SELECT id, inspection_id, author, seq, prev, body, signature, local FROM changeset WHERE inspection_id = ? ORDER BY author, seq',
+    )
+    .iterate(inspectionId) as IterableIterator<ChangesetRow>;
+  for (const row of rows) {
+    if (row.seq > (afterSeq.get(row.author) ?? 0)) yield toChangeset(row);
+  }
+}
+
+export function authorSeqs(db: Db, inspectionId: string): Map<string, number> {
+  const rows = db
+    .prepare('SELECT author, max(seq) AS seq FROM changeset WHERE inspection_id = ? GROUP BY author')
+    .all(inspectionId) as { author: string; seq: number }[];
+  return new Map(rows.map((r) => [r.author, r.seq]));
+}

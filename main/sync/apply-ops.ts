@@ -1,0 +1,79 @@
+/**
+ * Applying ops to the store, used by local writes and by bundle import alike.
+ *
+ * MERGE INVARIANT: after applying any set of ops in any order, each field's heads are the
+ * ops of that field that no known op lists in `deps`, and the materialised value and
+ * conflict flag equal `resolveField` of those heads. op_superseded remembers deps that
+ * arrive before the op they name, which is what makes the order irrelevant.
+ */
+import { canonicalJson, resolveField, type Op } from '../../shared/sync/op.js';
+import { DELETED_FIELD, SYNCED_TABLES, type SyncedTableName } from '../../shared/sync/tables.js';
+import type { Db } from '../store/connection.js';
+import { isRowDeleted, writeFieldValue } from '../store/materialize-repo.js';
+import {
+  addHead,
+  insertOp,
+  isSuperseded,
+  markSuperseded,
+  readHeads,
+  readRowHeadIds,
+  setConflict,
+  type FieldKey,
+} from '../store/op-log-repo.js';
+
+export interface ApplyResult {
+  readonly inserted: number;
+  readonly touched: readonly FieldKey[];
+}
+
+const keyText = (key: FieldKey): string => `${key.table}\u0000${key.row}\u0000${key.field}`;
+
+/** Inserts unknown ops and re-materialises every field they touch. Call inside a transaction. */
+export function applyOps(db: Db, ops: readonly Op[], changesetId: string): ApplyResult {
+  const touched = new Map<string, FieldKey>();
+  let inserted = 0;
+  for (const op of ops) {
+    if (!insertOp(db, op, canonicalJson(op.value), changesetId)) continue;
+    inserted += 1;
+    const key: FieldKey = { table: op.table, row: op.row, field: op.field };
+    for (const dep of op.deps) markSuperseded(db, key, dep);
+    if (!isSuperseded(db, key, op.id)) addHead(db, key, op.id);
+    touched.set(keyText(key), key);
+  }
+  const inspectionOf = new Map(ops.map((op) => [`${op.table}\u0000${op.row}`, op.inspection]));
+  for (const key of touched.values()) {
+    materialiseField(db, key, inspectionOf.get(`${key.table}\u0000${key.row}`) as string);
+  }
+  return { inserted, touched: [...touched.values()] };
+}
+
+export function materialiseField(db: Db, key: FieldKey, inspectionId: string): void {
+  const state = resolveField(readHeads(db, key));
+  if (state === null) return;
+  writeFieldValue(db, key.table, key.row, inspectionId, key.field, state.value, state.winner.hlc);
+  if (key.field !== DELETED_FIELD) setConflict(db, key, inspectionId, state.conflict);
+  if ((SYNCED_TABLES[key.table] as { deletable: boolean }).deletable) refreshDeleteConflict(db, key.table, key.row, inspectionId);
+}
+
+/**
+ * A delete lists every head of its row as seen. A deleted row with a head the delete did not
+ * see was edited concurrently with (or after) the delete: flag it on the `_deleted` field.
+ * Two delete heads with different values (deleted vs restored) are flagged the same way.
+ */
+function refreshDeleteConflict(db: Db, table: SyncedTableName, row: string, inspectionId: string): void {
+  const key: FieldKey = { table, row, field: DELETED_FIELD };
+  const deleteHeads = readHeads(db, key);
+  const state = resolveField(deleteHeads);
+  if (state === null) {
+    setConflict(db, key, inspectionId, false);
+    return;
+  }
+  let flagged = state.conflict;
+  if (!flagged && isRowDeleted(db, table, row)) {
+    const seen = new Set(deleteHeads.flatMap((head) => head.deps));
+    flagged = readRowHeadIds(db, table, row).some(
+      (head) => head.field !== DELETED_FIELD && !seen.has(head.opId),
+    );
+  }
+  setConflict(db, key, inspectionId, flagged);
+}

@@ -1,0 +1,122 @@
+/**
+ * Local edits: each command's field writes become ops with fresh HLCs whose deps are the
+ * field's current heads, grouped into one signed changeset, applied in the caller's
+ * transaction. A write that would not change a field's single head is skipped, so autosave
+ * does not fill the log with repeats.
+ */
+import { formatHlc, parseHlc, tick, receive, type Hlc } from '../../shared/sync/hlc.js';
+import { canonicalJson, type Op, type OpValue } from '../../shared/sync/op.js';
+import { DELETED_FIELD, fieldKind, type SyncedTableName } from '../../shared/sync/tables.js';
+import type { Db } from '../store/connection.js';
+import { readMeta, writeMeta } from '../store/meta-repo.js';
+import { insertChangeset, lastChangeset, readHeads, readRowHeadIds } from '../store/op-log-repo.js';
+import { applyOps } from './apply-ops.js';
+import { CHANGESET_FORMAT, encodeChangeset } from './changeset.js';
+import { signBytes, type DeviceIdentity } from './device-identity.js';
+import { computeOpId } from './op-id.js';
+
+export interface FieldEdit {
+  readonly table: SyncedTableName;
+  readonly row: string;
+  readonly field: string;
+  readonly value: OpValue;
+}
+
+export interface WriteContext {
+  readonly db: Db;
+  readonly device: DeviceIdentity;
+  readonly now: () => number;
+}
+
+const HLC_KEY = 'hlc';
+
+export function hlcNode(author: string): string {
+  return author.slice(0, 12);
+}
+
+function lastHlc(db: Db): Hlc | null {
+  const text = readMeta(db, HLC_KEY);
+  return text === null ? null : parseHlc(text);
+}
+
+/** Advance this device's clock past timestamps seen in imported ops. */
+export function observeRemoteHlc(ctx: WriteContext, remote: string): void {
+  const next = receive(lastHlc(ctx.db), parseHlc(remote), ctx.now(), hlcNode(ctx.device.author));
+  writeMeta(ctx.db, HLC_KEY, formatHlc(next));
+}
+
+function nextHlc(ctx: WriteContext, after: readonly Op[]): string {
+  let clock = tick(lastHlc(ctx.db), ctx.now(), hlcNode(ctx.device.author));
+  // An edit must sort after what it replaces even if this laptop's clock is behind.
+  for (const dep of after) {
+    if (formatHlc(clock) <= dep.hlc) clock = receive(clock, parseHlc(dep.hlc), ctx.now(), clock.node);
+  }
+  const text = formatHlc(clock);
+  writeMeta(ctx.db, HLC_KEY, text);
+  return text;
+}
+
+function depsFor(db: Db, edit: FieldEdit): { deps: string[]; heads: Op[] } {
+  const heads = readHeads(db, { table: edit.table, row: edit.row, field: edit.field });
+  if (edit.field !== DELETED_FIELD) return { deps: heads.map((h) => h.id), heads };
+  // A delete or restore lists every head of the row as seen (see apply-ops.ts).
+  const rowHeads = readRowHeadIds(db, edit.table, edit.row).map((h) => h.opId);
+  return { deps: [...new Set(rowHeads)], heads };
+}
+
+/**
+ * Records the edits as one changeset and applies them. Must run inside the command's
+ * transaction so the op log and the current-value tables change together or not at all.
+ */
+export function writeEdits(ctx: WriteContext, inspectionId: string, edits: readonly FieldEdit[]): Op[] {
+  const ops: Op[] = [];
+  const lastEditPerField = new Map(edits.map((edit) => [`${edit.table}\u0000${edit.row}\u0000${edit.field}`, edit]));
+  for (const edit of lastEditPerField.values()) {
+    if (fieldKind(edit.table, edit.field) === null) {
+      throw new Error(`No such field: ${edit.table}.${edit.field}`);
+    }
+    const { deps, heads } = depsFor(ctx.db, edit);
+    if (heads.length === 1 && edit.field !== DELETED_FIELD && canonicalJson(heads[0]?.value) === canonicalJson(edit.value)) {
+      continue;
+    }
+    const hlc = nextHlc(ctx, heads);
+    const partial = {
+      inspection: inspectionId,
+      hlc,
+      author: ctx.device.author,
+      table: edit.table,
+      row: edit.row,
+      field: edit.field,
+      value: edit.value,
+      deps: [...deps].sort(),
+    };
+    ops.push({ id: computeOpId(partial), ...partial });
+  }
+  if (ops.length === 0) return ops;
+  const last = lastChangeset(ctx.db, inspectionId, ctx.device.author);
+  const seq = (last?.seq ?? 0) + 1;
+  const { bytes, id } = encodeChangeset({
+    v: CHANGESET_FORMAT,
+    inspection: inspectionId,
+    author: ctx.device.author,
+    seq,
+    prev: last?.id ?? null,
+    ops,
+  });
+  insertChangeset(
+    ctx.db,
+    {
+      id,
+      inspection: inspectionId,
+      author: ctx.device.author,
+      seq,
+      prev: last?.id ?? null,
+      body: bytes,
+      signature: signBytes(ctx.device, bytes),
+      local: true,
+    },
+    new Date(ctx.now()).toISOString(),
+  );
+  applyOps(ctx.db, ops, id);
+  return ops;
+}
