@@ -58,7 +58,10 @@ export async function dispatch(
     if (isDiskFull(error)) {
       return {
         ok: false,
-        error: { code: 'disk_full', message: 'The disk is full, so this change was not saved. Free some space and try again; your text is still here.' },
+        error: {
+          code: 'disk_full',
+          message: 'The disk is full, so this change was not saved. Free some space and try again; your text is still here.',
+        },
       };
     }
     return { ok: false, error: toErrorPayload(error) };

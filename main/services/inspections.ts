@@ -118,7 +118,10 @@ export const inspectionHandlers = {
     const id = newId();
     const leadName = input.leadName ?? readMeta(ctx.db, DISPLAY_NAME_KEY) ?? 'Lead inspector';
     inTransaction(ctx, () => {
-      writeEdits(ctx, id, [...inspectionEdits(id, input.fields), { table: 'inspection', row: id, field: 'status', value: 'setup' }]);
+      writeEdits(ctx, id, [
+        ...inspectionEdits(id, input.fields),
+        { table: 'inspection', row: id, field: 'status', value: 'setup' },
+      ]);
       const memberId = newId();
       writeEdits(
         ctx,
@@ -152,7 +155,10 @@ export const inspectionHandlers = {
     requireInspection(ctx, input.inspectionId);
     const id = newId();
     inTransaction(ctx, () => {
-      if (input.fields.signingKey && listTeam(ctx.db, input.inspectionId).some((m) => m.signing_key === input.fields.signingKey)) {
+      if (
+        input.fields.signingKey &&
+        listTeam(ctx.db, input.inspectionId).some((m) => m.signing_key === input.fields.signingKey)
+      ) {
         throw new AppError('conflict', 'A team member already uses that device key.');
       }
       writeEdits(ctx, input.inspectionId, memberEdits(id, input.fields));

@@ -33,9 +33,7 @@ export function listInspections(db: Db, me: string): InspectionRow[] {
 }
 
 export function getInspection(db: Db, id: string, me: string): InspectionRow | null {
-  const row = db.prepare(`${INSPECTION_SELECT} WHERE i.id = @id AND i.deleted = 0`).get({ id, me }) as
-    | InspectionRow
-    | undefined;
+  const row = db.prepare(`${INSPECTION_SELECT} WHERE i.id = @id AND i.deleted = 0`).get({ id, me }) as InspectionRow | undefined;
   return row ?? null;
 }
 
@@ -54,14 +52,15 @@ const MEMBER_COLUMNS = 'id, inspection_id, name, inspectorate, role, specialism,
 
 export function listTeam(db: Db, inspectionId: string): TeamMemberRow[] {
   return db
-    .prepare(`SELECT ${MEMBER_COLUMNS} FROM team_member WHERE inspection_id = ? AND deleted = 0 ORDER BY role = 'lead' DESC, name, id`)
+    .prepare(
+      `SELECT ${MEMBER_COLUMNS} FROM team_member WHERE inspection_id = ? AND deleted = 0 ORDER BY role = 'lead' DESC, name, id`,
+    )
     .all(inspectionId) as TeamMemberRow[];
 }
 
 export function getTeamMember(db: Db, id: string): TeamMemberRow | null {
   const row = db.prepare(`SELECT ${MEMBER_COLUMNS} FROM team_member WHERE id = ? AND deleted = 0`).get(id) as
-    | TeamMemberRow
-    | undefined;
+    TeamMemberRow | undefined;
   return row ?? null;
 }
 

@@ -51,9 +51,8 @@ export function writeFieldValue(
 function refreshSearchDoc(db: Db, table: SyncedTableName, rowId: string): void {
   const searchable: readonly string[] | undefined = (SYNCED_TABLES[table] as { searchable?: readonly string[] }).searchable;
   if (!searchable || searchable.length === 0) return;
-  const row = db
-    .prepare(`SELECT inspection_id, deleted, ${searchable.join(', ')} FROM ${table} WHERE id = ?`)
-    .get(rowId) as Record<string, unknown> | undefined;
+  const row = db.prepare(`SELECT inspection_id, deleted, ${searchable.join(', ')} FROM ${table} WHERE id = ?`).get(rowId) as
+    Record<string, unknown> | undefined;
   const text = row ? searchable.map((c) => (typeof row[c] === 'string' ? (row[c] as string) : '')).join('\n') : '';
   if (!row || row.deleted === 1 || text.trim() === '') {
     db.prepare('DELETE FROM search_doc WHERE row_id = ?').run(rowId);

@@ -43,9 +43,7 @@ const OP_COLUMNS = 'id, inspection_id, hlc, author, tbl, row_id, field, value, d
 /** Inserts the op unless it is already known; returns whether it was new. */
 export function insertOp(db: Db, op: Op, valueJson: string, changesetId: string): boolean {
   const result = db
-    .prepare(
-      `INSERT INTO op (${OP_COLUMNS}, changeset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
-    )
+    .prepare(`INSERT INTO op (${OP_COLUMNS}, changeset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`)
     .run(op.id, op.inspection, op.hlc, op.author, op.table, op.row, op.field, valueJson, JSON.stringify(op.deps), changesetId);
   return result.changes === 1;
 }
@@ -89,7 +87,9 @@ export function addHead(db: Db, key: FieldKey, opId: string): void {
 export function readHeads(db: Db, key: FieldKey): Op[] {
   const rows = db
     .prepare(
-      `SELECT ${OP_COLUMNS.split(', ').map((c) => `op.${c}`).join(', ')} FROM field_head JOIN op ON op.id = field_head.op_id
+      `SELECT ${OP_COLUMNS.split(', ')
+        .map((c) => `op.${c}`)
+        .join(', ')} FROM field_head JOIN op ON op.id = field_head.op_id
        WHERE field_head.tbl = ? AND field_head.row_id = ? AND field_head.field = ?`,
     )
     .all(key.table, key.row, key.field) as OpRow[];
@@ -98,9 +98,10 @@ export function readHeads(db: Db, key: FieldKey): Op[] {
 
 /** Head op ids of every field of a row (a delete lists them all as seen). */
 export function readRowHeadIds(db: Db, table: SyncedTableName, row: string): { field: string; opId: string }[] {
-  return db
-    .prepare('SELECT field, op_id AS opId FROM field_head WHERE tbl = ? AND row_id = ?')
-    .all(table, row) as { field: string; opId: string }[];
+  return db.prepare('SELECT field, op_id AS opId FROM field_head WHERE tbl = ? AND row_id = ?').all(table, row) as {
+    field: string;
+    opId: string;
+  }[];
 }
 
 export function readFieldOps(db: Db, key: FieldKey): Op[] {
@@ -129,9 +130,12 @@ export function readOpsById(db: Db, ids: readonly string[]): Op[] {
 
 export function setConflict(db: Db, key: FieldKey, inspectionId: string, present: boolean): void {
   if (present) {
-    db.prepare(
-      'INSERT INTO conflict(tbl, row_id, field, inspection_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-    ).run(key.table, key.row, key.field, inspectionId);
+    db.prepare('INSERT INTO conflict(tbl, row_id, field, inspection_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
+      key.table,
+      key.row,
+      key.field,
+      inspectionId,
+    );
   } else {
     db.prepare('DELETE FROM conflict WHERE tbl = ? AND row_id = ? AND field = ?').run(key.table, key.row, key.field);
   }

@@ -71,9 +71,7 @@ function refreshDeleteConflict(db: Db, table: SyncedTableName, row: string, insp
   let flagged = state.conflict;
   if (!flagged && isRowDeleted(db, table, row)) {
     const seen = new Set(deleteHeads.flatMap((head) => head.deps));
-    flagged = readRowHeadIds(db, table, row).some(
-      (head) => head.field !== DELETED_FIELD && !seen.has(head.opId),
-    );
+    flagged = readRowHeadIds(db, table, row).some((head) => head.field !== DELETED_FIELD && !seen.has(head.opId));
   }
   setConflict(db, key, inspectionId, flagged);
 }

@@ -20,10 +20,7 @@ export const inspectionCommands = {
     z.object({ fields: InspectionFields, leadName: z.string().trim().min(1).max(120).optional() }),
     Inspection,
   ),
-  'inspections.update': mutation(
-    z.object({ id: Id, fields: InspectionFields, status: InspectionStatus.optional() }),
-    Inspection,
-  ),
+  'inspections.update': mutation(z.object({ id: Id, fields: InspectionFields, status: InspectionStatus.optional() }), Inspection),
   'team.list': query(z.object({ inspectionId: Id }), z.array(TeamMember)),
   'team.add': mutation(z.object({ inspectionId: Id, fields: TeamMemberFields }), TeamMember),
   'team.update': mutation(z.object({ id: Id, fields: TeamMemberFields }), TeamMember),

@@ -28,7 +28,12 @@ export const INSPECTORATES = {
 } as const;
 export type Inspectorate = keyof typeof INSPECTORATES;
 
-export const ROLES = { lead: 'Lead inspector', inspector: 'Team inspector', shadow: 'Shadowing', qa: 'Quality assurance' } as const;
+export const ROLES = {
+  lead: 'Lead inspector',
+  inspector: 'Team inspector',
+  shadow: 'Shadowing',
+  qa: 'Quality assurance',
+} as const;
 export type Role = keyof typeof ROLES;
 
 export const SPECIALISMS = {

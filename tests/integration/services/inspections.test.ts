@@ -8,7 +8,10 @@ afterEach(() => runtime?.dispose());
 describe('inspections', () => {
   it('creating an inspection stores it with its ops and makes this device the lead', async () => {
     runtime = await testRuntime();
-    const created = await runtime.call('inspections.create', { fields: { ...sampleInspection, inspectorates: [...sampleInspection.inspectorates] }, leadName: 'Asha Patel' });
+    const created = await runtime.call('inspections.create', {
+      fields: { ...sampleInspection, inspectorates: [...sampleInspection.inspectorates] },
+      leadName: 'Asha Patel',
+    });
     expect(created.localAuthority).toBe('Northshire County Council');
     expect(created.myRole).toBe('lead');
     const list = await runtime.call('inspections.list', {});

@@ -1,0 +1,102 @@
+/** The window: header with the open inspection and badges, navigation, the current screen. */
+import { useApi } from './api/hooks.js';
+import { Notices } from './components/Notices.js';
+import { INSPECTION_TYPES } from '../shared/domain/vocabulary.js';
+import { useUi, type ScreenName } from './state/ui-store.js';
+import { InspectionsScreen } from './screens/InspectionsScreen.js';
+import { SetupScreen } from './screens/SetupScreen.js';
+import { screenRegistry } from './screens/registry.js';
+
+const NAV: readonly { screen: ScreenName; label: string }[] = [
+  { screen: 'setup', label: 'Set-up and team' },
+  { screen: 'cases', label: 'Cases' },
+  { screen: 'notes', label: 'Evidence notes' },
+  { screen: 'findings', label: 'Findings' },
+  { screen: 'search', label: 'Search' },
+  { screen: 'coverage', label: 'Coverage' },
+  { screen: 'bundles', label: 'Bundles and sync' },
+  { screen: 'conflicts', label: 'Conflicts' },
+];
+
+function Header({ inspectionId }: { inspectionId: string }) {
+  const inspection = useApi('inspections.get', { id: inspectionId });
+  const inspectionClosed = useUi((s) => s.inspectionClosed);
+  const screenChosen = useUi((s) => s.screenChosen);
+  const data = inspection.data;
+  return (
+    <header className="app-header">
+      <button type="button" className="link-button" onClick={inspectionClosed}>
+        All inspections
+      </button>
+      <div className="app-title">
+        <span className="app-title-main">{data ? data.localAuthority : 'Loading…'}</span>
+        {data && <span className="app-title-sub">{INSPECTION_TYPES[data.type]}</span>}
+      </div>
+      {data && data.conflictCount > 0 && (
+        <button type="button" className="badge badge-warning" onClick={() => screenChosen('conflicts')}>
+          {data.conflictCount} {data.conflictCount === 1 ? 'conflict' : 'conflicts'} to review
+        </button>
+      )}
+    </header>
+  );
+}
+
+function CurrentScreen({ inspectionId, screen }: { inspectionId: string; screen: ScreenName }) {
+  if (screen === 'setup' || screen === 'inspections') return <SetupScreen inspectionId={inspectionId} />;
+  const Screen = screenRegistry[screen];
+  if (!Screen) {
+    return (
+      <section aria-labelledby="todo-title" className="screen">
+        <h1 id="todo-title">{NAV.find((n) => n.screen === screen)?.label ?? screen}</h1>
+        <p className="muted">This part of Fieldwork is not built yet.</p>
+      </section>
+    );
+  }
+  return <Screen inspectionId={inspectionId} />;
+}
+
+export function App() {
+  const inspectionId = useUi((s) => s.inspectionId);
+  const screen = useUi((s) => s.screen);
+  const screenChosen = useUi((s) => s.screenChosen);
+  if (!inspectionId) {
+    return (
+      <div className="app">
+        <main className="app-main app-main-wide" id="main">
+          <InspectionsScreen />
+        </main>
+        <Notices />
+      </div>
+    );
+  }
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Header inspectionId={inspectionId} />
+      <div className="app-body">
+        <nav className="app-nav" aria-label="Inspection">
+          <ul>
+            {NAV.map((item) => (
+              <li key={item.screen}>
+                <button
+                  type="button"
+                  className="nav-item"
+                  aria-current={screen === item.screen || (screen === 'case' && item.screen === 'cases') ? 'page' : undefined}
+                  onClick={() => screenChosen(item.screen)}
+                >
+                  {item.label}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main className="app-main" id="main" tabIndex={-1}>
+          <CurrentScreen inspectionId={inspectionId} screen={screen} />
+        </main>
+      </div>
+      <Notices />
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * How components read and change data: react-query over the typed client. Data that lives in
+ * SQLite is fetched and cached here, never copied by hand into zustand. After any successful
+ * write every query is refreshed (the store is local and fast, so this stays simple and right).
+ */
+import { QueryClient, useMutation, useQuery, useQueryClient, type UseQueryOptions } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import type { CommandInput, CommandName, CommandOutput, ProgressEvent } from '../../shared/api/index.js';
+import { ApiError, call, newRequestId, onProgress } from './transport.js';
+
+export { ApiError } from './transport.js';
+
+export const queryClient = new QueryClient({
+  defaultOptions: { queries: { retry: false, staleTime: 5_000, refetchOnWindowFocus: false }, mutations: { retry: false } },
+});
+
+export function useApi<K extends CommandName>(
+  name: K,
+  input: CommandInput<K>,
+  options: Omit<UseQueryOptions<CommandOutput<K>, ApiError>, 'queryKey' | 'queryFn'> = {},
+) {
+  return useQuery<CommandOutput<K>, ApiError>({
+    queryKey: [name, input],
+    queryFn: () => call(name, input),
+    ...options,
+  });
+}
+
+export function useCommand<K extends CommandName>(name: K) {
+  const client = useQueryClient();
+  return useMutation<CommandOutput<K>, ApiError, CommandInput<K>>({
+    mutationFn: (input) => call(name, input),
+    onSuccess: () => client.invalidateQueries(),
+  });
+}
+
+/** A command with a progress bar: returns the run function and the latest progress event. */
+export function useLongCommand<K extends CommandName>(name: K) {
+  const client = useQueryClient();
+  const [progress, setProgress] = useState<ProgressEvent | null>(null);
+  const [requestId, setRequestId] = useState<string | null>(null);
+  useEffect(() => {
+    if (!requestId) return undefined;
+    return onProgress((event) => {
+      if (event.requestId === requestId) setProgress(event);
+    });
+  }, [requestId]);
+  const mutation = useMutation<CommandOutput<K>, ApiError, CommandInput<K>>({
+    mutationFn: async (input) => {
+      const id = newRequestId();
+      setProgress(null);
+      setRequestId(id);
+      try {
+        return await call(name, input, id);
+      } finally {
+        setRequestId(null);
+      }
+    },
+    onSuccess: () => client.invalidateQueries(),
+  });
+  return { ...mutation, progress };
+}
+
+/** For event handlers that need a one-off result (e.g. an export) without caching it. */
+export function callOnce<K extends CommandName>(name: K, input: CommandInput<K>): Promise<CommandOutput<K>> {
+  return call(name, input);
+}

@@ -1,0 +1,126 @@
+/**
+ * The only place that knows how commands travel: Electron's preload bridge when present,
+ * otherwise the browser-mode HTTP bridge with its per-run token. Components never import this;
+ * they use the hooks in renderer/api/hooks.ts.
+ */
+import type { CommandInput, CommandName, CommandOutput, ProgressEvent } from '../../shared/api/index.js';
+import type { ErrorPayload, Result } from '../../shared/errors.js';
+
+export class ApiError extends Error {
+  readonly code: ErrorPayload['code'];
+  readonly details: ErrorPayload['details'];
+  constructor(payload: ErrorPayload) {
+    super(payload.message);
+    this.code = payload.code;
+    this.details = payload.details;
+  }
+}
+
+interface DesktopBridge {
+  invoke(name: string, input: unknown, requestId?: string): Promise<Result<unknown>>;
+  onProgress(listener: (event: ProgressEvent) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    fieldwork?: DesktopBridge;
+  }
+}
+
+const TOKEN_KEY = 'fieldwork.token';
+
+function browserToken(): string {
+  const match = /token=([A-Za-z0-9_-]+)/.exec(window.location.hash);
+  if (match?.[1]) {
+    sessionStorage.setItem(TOKEN_KEY, match[1]);
+    history.replaceState(null, '', window.location.pathname + window.location.search);
+    return match[1];
+  }
+  return sessionStorage.getItem(TOKEN_KEY) ?? '';
+}
+
+let token: string | null = null;
+let requestCounter = 0;
+
+export function newRequestId(): string {
+  requestCounter += 1;
+  return `${Date.now().toString(36)}-${requestCounter}`;
+}
+
+async function httpInvoke(name: string, input: unknown, requestId: string): Promise<Result<unknown>> {
+  token ??= browserToken();
+  let response: Response;
+  try {
+    response = await fetch(`/api/${encodeURIComponent(name)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': requestId },
+      body: JSON.stringify(input ?? {}),
+    });
+  } catch {
+    return {
+      ok: false,
+      error: { code: 'io_failed', message: 'Fieldwork’s local service is not answering. Is it still running?' },
+    };
+  }
+  try {
+    return (await response.json()) as Result<unknown>;
+  } catch {
+    return { ok: false, error: { code: 'internal', message: `Unexpected answer from Fieldwork (${response.status}).` } };
+  }
+}
+
+export async function call<K extends CommandName>(
+  name: K,
+  input: CommandInput<K>,
+  requestId: string = newRequestId(),
+): Promise<CommandOutput<K>> {
+  const result = window.fieldwork
+    ? await window.fieldwork.invoke(name, input, requestId)
+    : await httpInvoke(name, input, requestId);
+  if (!result.ok) throw new ApiError(result.error);
+  return result.value as CommandOutput<K>;
+}
+
+type ProgressListener = (event: ProgressEvent) => void;
+const progressListeners = new Set<ProgressListener>();
+let eventStreamStarted = false;
+
+async function startEventStream(): Promise<void> {
+  token ??= browserToken();
+  for (;;) {
+    try {
+      const response = await fetch('/api/events', { headers: { authorization: `Bearer ${token}` } });
+      const reader = response.body?.getReader();
+      if (!reader) return;
+      const decoder = new TextDecoder();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        let index: number;
+        while ((index = buffer.indexOf('\n\n')) >= 0) {
+          const chunk = buffer.slice(0, index);
+          buffer = buffer.slice(index + 2);
+          if (chunk.startsWith('data: ')) {
+            const event = JSON.parse(chunk.slice(6)) as ProgressEvent;
+            for (const listener of progressListeners) listener(event);
+          }
+        }
+      }
+    } catch {
+      // The service restarted or went away; try again shortly.
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+export function onProgress(listener: ProgressListener): () => void {
+  if (window.fieldwork) return window.fieldwork.onProgress(listener);
+  progressListeners.add(listener);
+  if (!eventStreamStarted) {
+    eventStreamStarted = true;
+    void startEventStream();
+  }
+  return () => progressListeners.delete(listener);
+}

@@ -1,0 +1,39 @@
+// One build for everything: Vite for the renderer, esbuild for main, preload, browser mode and
+// the CLI (each bundled to one CommonJS file; the native SQLite module and electron stay external).
+import { build } from 'esbuild';
+import { build as viteBuild } from 'vite';
+import { chmodSync } from 'node:fs';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  external: ['electron', 'better-sqlite3-multiple-ciphers'],
+  logLevel: 'warning',
+  define: { 'import.meta.url': 'import_meta_url' },
+  banner: { js: "const import_meta_url = require('url').pathToFileURL(__filename).href;" },
+};
+
+const only = process.argv.slice(2);
+const want = (name) => only.length === 0 || only.includes(name);
+
+const jobs = [];
+if (want('main')) {
+  jobs.push(build({ ...common, entryPoints: ['main/app/main.ts'], outfile: 'dist/main/main.cjs' }));
+  jobs.push(build({ ...common, entryPoints: ['main/app/preload.ts'], outfile: 'dist/main/preload.cjs', sourcemap: false }));
+}
+if (want('web')) jobs.push(build({ ...common, entryPoints: ['main/web/start.ts'], outfile: 'dist/web/server.cjs' }));
+if (want('cli')) {
+  jobs.push(
+    build({
+      ...common,
+      entryPoints: ['main/cli/fieldwork.ts'],
+      outfile: 'dist/cli/fieldwork.cjs',
+      banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
+    }).then(() => chmodSync('dist/cli/fieldwork.cjs', 0o755)),
+  );
+}
+if (want('renderer')) jobs.push(viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' }));
+await Promise.all(jobs);

@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { launchApp, type BrowserApp } from '../support/browser.js';
+
+let app: BrowserApp | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+describe('inspections in the browser', () => {
+  it('creates an inspection from the keyboard and it reaches the SQLite file with its ops', async () => {
+    app = await launchApp();
+    const { page } = app;
+    await page.getByRole('heading', { name: 'Inspections' }).waitFor();
+    expect(await app.axeViolations()).toEqual([]);
+    await app.screenshot('inspections-empty');
+
+    await page.getByRole('button', { name: 'New inspection' }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Local authority').fill('Northshire County Council');
+    await dialog.getByLabel('Fieldwork starts').fill('2026-11-02');
+    await dialog.getByLabel('Fieldwork ends').fill('2026-11-13');
+    await dialog.getByLabel('Care Quality Commission').check();
+    expect(await app.axeViolations()).toEqual([]);
+    await app.screenshot('inspection-new');
+    await dialog.getByRole('button', { name: 'Create inspection' }).click();
+
+    await page.getByRole('heading', { name: 'Set-up and team' }).waitFor();
+    expect(await app.axeViolations()).toEqual([]);
+    await app.screenshot('inspection-setup');
+
+    const db = new Database(app.runtime.storePath, { readonly: true });
+    try {
+      const row = db.prepare('SELECT id, local_authority, inspectorates, status FROM inspection').get() as Record<string, string>;
+      expect(row.local_authority).toBe('Northshire County Council');
+      expect(JSON.parse(row.inspectorates ?? '[]')).toEqual(['ofsted', 'cqc']);
+      expect(row.status).toBe('setup');
+      const ops = db.prepare("SELECT field, author FROM op WHERE tbl = 'inspection' AND row_id = ?").all(row.id) as {
+        field: string;
+        author: string;
+      }[];
+      expect(ops.map((o) => o.field)).toEqual(
+        expect.arrayContaining(['local_authority', 'fieldwork_start', 'inspectorates', 'status']),
+      );
+      expect(new Set(ops.map((o) => o.author))).toEqual(new Set([app.runtime.ctx.device.author]));
+    } finally {
+      db.close();
+    }
+
+    await page.getByRole('button', { name: 'All inspections' }).click();
+    await page.getByRole('button', { name: 'Northshire County Council' }).waitFor();
+  });
+
+  it('shows field messages for bad input and keeps what was typed', async () => {
+    app = await launchApp();
+    const { page } = app;
+    await page.getByRole('button', { name: 'New inspection' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Local authority').fill('Westmoor');
+    await dialog.getByLabel('Fieldwork starts').fill('2026-11-10');
+    await dialog.getByLabel('Fieldwork ends').fill('2026-11-01');
+    await dialog.getByRole('button', { name: 'Create inspection' }).click();
+    await dialog.getByText('Fieldwork must end on or after the day it starts').waitFor();
+    expect(await dialog.getByLabel('Local authority').inputValue()).toBe('Westmoor');
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * E2E harness: the real browser-mode server (in-process, real store in a temp folder) and
+ * Debian's Chromium driven by playwright-core. Screenshots go to .test-output/screens/.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import { startWebServer, type WebServer } from '../../main/web/server.js';
+import { testRuntime, type TestRuntime } from './runtime.js';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SCREENS_DIR = resolve('.test-output/screens');
+const RENDERER_DIR = resolve('dist/renderer');
+
+export interface BrowserApp {
+  readonly runtime: TestRuntime;
+  readonly server: WebServer;
+  readonly browser: Browser;
+  readonly page: Page;
+  screenshot(name: string): Promise<void>;
+  /** Serious or critical axe violations on the current page (should be empty). */
+  axeViolations(): Promise<{ id: string; impact: string | null | undefined; help: string; nodes: string[] }[]>;
+  close(): Promise<void>;
+}
+
+export async function launchApp(options: { dir?: string } = {}): Promise<BrowserApp> {
+  if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error('Build the renderer first (npm run build)');
+  const runtime = await testRuntime(options.dir ? { dir: options.dir } : {});
+  const server = await startWebServer({ ctx: runtime.ctx, rendererDir: RENDERER_DIR });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, locale: 'en-GB' });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(String(error)));
+  await page.goto(server.pageUrl);
+  return {
+    runtime,
+    server,
+    browser,
+    page,
+    async screenshot(name) {
+      mkdirSync(SCREENS_DIR, { recursive: true });
+      await page.screenshot({ path: join(SCREENS_DIR, `${name}.png`), fullPage: true });
+    },
+    async axeViolations() {
+      const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+      return results.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+      runtime.dispose();
+      if (pageErrors.length > 0) throw new Error(`Page errors: ${pageErrors.join('\n')}`);
+    },
+  };
+}
+
+export const chromiumAvailable = existsSync(CHROMIUM_PATH);
