@@ -1,0 +1,56 @@
+/** The layer rules, checked on the source tree (ESLint enforces them too; this cannot be switched off by a lint comment). */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return /\.(ts|tsx|mjs|js)$/.test(name) ? [path] : [];
+  });
+}
+
+const imports = (file: string): string[] =>
+  [...readFileSync(file, 'utf8').matchAll(/(?:from\s+|import\s*\(|require\()\s*['"]([^'"]+)['"]/g)].map((m) => m[1] as string);
+
+const layers = ['main', 'renderer', 'shared'].flatMap((d) => sourceFiles(join(ROOT, d)).map((f) => relative(ROOT, f)));
+
+describe('layers', () => {
+  it('only main/app imports electron', () => {
+    const offenders = layers.filter(
+      (f) => !f.startsWith('main/app/') && imports(join(ROOT, f)).some((i) => i === 'electron' || i.startsWith('electron/')),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('only main/store uses the SQLite driver (type-only imports aside)', () => {
+    const valueImport = /(?:import\s+(?!type\b)[^;]*?from\s*|require\(\s*)['"]better-sqlite3/;
+    const offenders = layers.filter((f) => !f.startsWith('main/store/') && valueImport.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+
+  it('shared/ imports nothing from Node, Electron, main or the renderer', () => {
+    const offenders = layers.filter(
+      (f) =>
+        f.startsWith('shared/') &&
+        imports(join(ROOT, f)).some(
+          (i) =>
+            i.startsWith('node:') || ['fs', 'path', 'crypto', 'os', 'electron'].includes(i) || /(^|\/)(main|renderer)\//.test(i),
+        ),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('React components reach the transport only through renderer/api', () => {
+    const offenders = layers.filter(
+      (f) =>
+        f.startsWith('renderer/') &&
+        !f.startsWith('renderer/api/') &&
+        imports(join(ROOT, f)).some((i) => i.includes('api/transport') || i.includes('/main/')),
+    );
+    expect(offenders).toEqual([]);
+  });
+});
