@@ -4,7 +4,9 @@
  */
 import type { Handlers } from './context.js';
 import { inspectionHandlers } from './inspections.js';
+import { bundleHandlers } from './bundles.js';
 
 export const handlers = {
   ...inspectionHandlers,
+  ...bundleHandlers,
 } satisfies Handlers;

@@ -6,9 +6,11 @@
 import type { z } from 'zod';
 import type { CommandSpec } from './command.js';
 import { inspectionCommands } from './inspections.js';
+import { bundleCommands } from './bundles.js';
 
 export const commands = {
   ...inspectionCommands,
+  ...bundleCommands,
 } as const satisfies Record<string, CommandSpec>;
 
 export type Commands = typeof commands;

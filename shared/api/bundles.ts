@@ -1,0 +1,132 @@
+/**
+ * Commands for bundles: export, preview before import, import (merge) and the import history.
+ * A bundle travels as bytes (base64) across the API: in browser mode a file is an upload and
+ * an export a download, never a path from the renderer. The CLI uses the file-based service
+ * functions in main/services/bundles.ts instead.
+ *
+ * Failures are AppError payloads:
+ * - code `bundle_invalid` or `bundle_from_future` with `details.reason` one of BUNDLE_REJECT_REASONS
+ *   (`details.fingerprint` is set for 'unknown-author' and 'not-a-member');
+ * - code `conflict` with `details.reason = 'needs-confirmation'` and `details.deletions` when an
+ *   import would delete more rows than DELETION_THRESHOLD and `confirmDeletions` was not set.
+ */
+import { z } from 'zod';
+import { Id } from '../domain/schemas.js';
+import { mutation, query } from './command.js';
+
+export const BUNDLE_EXTENSION = '.fwbundle';
+
+/** Imports that would delete more rows than this need the lead's confirmation. */
+export const DELETION_THRESHOLD = 10;
+
+export const BUNDLE_REJECT_REASONS = [
+  'bad-signature',
+  'unknown-author',
+  'not-a-member',
+  'wrong-inspection',
+  'newer-format',
+  'truncated',
+  'corrupt',
+  'too-large',
+  'wrong-key',
+  'chain-gap',
+  'not-a-bundle',
+] as const;
+export type BundleRejectReason = (typeof BUNDLE_REJECT_REASONS)[number];
+
+/** A bundle file's bytes as they cross the API. */
+const BundleBytes = z.object({
+  fileName: z.string().trim().min(1).max(255),
+  bytesBase64: z.string().min(1),
+  passphrase: z.string().min(1).max(1024).optional(),
+  /** When set, a bundle for any other inspection is refused ('wrong-inspection'). */
+  inspectionId: Id.optional(),
+});
+
+export const BundleExportInput = z.object({
+  inspectionId: Id,
+  /** 'delta': what the recipients have not acknowledged; 'full': everything (recovery). */
+  mode: z.enum(['delta', 'full']).default('delta'),
+  /** 'team': encrypted to every team member's key (and this laptop's); 'passphrase': USB hand-off. */
+  recipients: z.enum(['team', 'passphrase']).default('team'),
+  passphrase: z.string().min(8).max(1024).optional(),
+});
+
+export const BundleExportResult = z.object({
+  fileName: z.string(),
+  bytesBase64: z.string(),
+  size: z.number().int(),
+  changesets: z.number().int(),
+  ops: z.number().int(),
+});
+
+export const BundleAuthor = z.object({
+  author: z.string(),
+  fingerprint: z.string(),
+  name: z.string().nullable(),
+});
+
+export const BundlePreview = z.object({
+  bundleId: z.string(),
+  inspection: z.object({ id: z.string(), localAuthority: z.string().nullable() }),
+  exporter: BundleAuthor,
+  createdAt: z.string(),
+  mode: z.enum(['delta', 'full']),
+  changesets: z.number().int(),
+  ops: z.number().int(),
+  alreadyImported: z.boolean(),
+  /** Ops this store does not have yet. */
+  newOps: z.number().int(),
+  /** Distinct fields whose ops change (deletes not counted). */
+  updatedFields: z.number().int(),
+  /** Fields (or deleted rows) that would newly be in conflict. */
+  newConflicts: z.number().int(),
+  /** Rows that would go from present to deleted. */
+  deletions: z.number().int(),
+  /** deletions > DELETION_THRESHOLD: import needs confirmDeletions. */
+  needsConfirmation: z.boolean(),
+  /** Authors not in this store's roster (nor added by the bundle's trusted roster ops). */
+  unknownAuthors: z.array(z.object({ author: z.string(), fingerprint: z.string() })),
+  /** The store does not know this inspection yet: importing joins it (needs trustLead). */
+  isJoin: z.boolean(),
+});
+
+export const BundleImportResult = z.object({
+  status: z.enum(['imported', 'already_imported']),
+  bundleId: z.string(),
+  inspectionId: z.string(),
+  newOps: z.number().int(),
+  updatedFields: z.number().int(),
+  newConflicts: z.number().int(),
+  deletions: z.number().int(),
+});
+
+export const ImportedBundle = z.object({
+  bundleId: z.string(),
+  fileName: z.string(),
+  exporter: BundleAuthor,
+  importedAt: z.string(),
+  newOps: z.number().int(),
+  updatedFields: z.number().int(),
+  newConflicts: z.number().int(),
+  deletions: z.number().int(),
+});
+
+export type BundleExportInputT = z.output<typeof BundleExportInput>;
+export type BundlePreviewT = z.output<typeof BundlePreview>;
+export type BundleImportResultT = z.output<typeof BundleImportResult>;
+export type ImportedBundleT = z.output<typeof ImportedBundle>;
+
+export const bundleCommands = {
+  'bundles.export': mutation(BundleExportInput, BundleExportResult),
+  'bundles.preview': query(BundleBytes, BundlePreview),
+  'bundles.import': mutation(
+    BundleBytes.extend({
+      confirmDeletions: z.boolean().optional(),
+      /** The exporter's fingerprint, confirmed by the user, when joining an inspection. */
+      trustLead: z.string().trim().max(64).optional(),
+    }),
+    BundleImportResult,
+  ),
+  'bundles.history': query(z.object({ inspectionId: Id }), z.array(ImportedBundle)),
+} as const;
