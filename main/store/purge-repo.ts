@@ -1,0 +1,63 @@
+/**
+ * Removing every trace of an inspection from the store: current values, the op log, heads,
+ * conflicts, the search index, the case list and bundle history. secure_delete is on, and the
+ * caller vacuums afterwards so freed pages are not left holding the text.
+ */
+import { SYNCED_TABLES } from '../../shared/sync/tables.js';
+import type { Db } from './connection.js';
+
+/** Tables owned by other parts that also key rows by inspection_id (if present in this schema). */
+const OPTIONAL_INSPECTION_TABLES = ['sync_target', 'outbox_item', 'sync_pulled', 'sync_state', 'case_mapping'];
+
+function tableExists(db: Db, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+function hasColumn(db: Db, table: string, column: string): boolean {
+  return (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).some((c) => c.name === column);
+}
+
+export function purgeInspectionRows(db: Db, inspectionId: string, at: string, by: string): void {
+  const rowKeys = db.prepare('SELECT tbl, row_id FROM op WHERE inspection_id = ? GROUP BY tbl, row_id').all(inspectionId) as {
+    tbl: string;
+    row_id: string;
+  }[];
+  const dropHeads = db.prepare('DELETE FROM field_head WHERE tbl = ? AND row_id = ?');
+  const dropSuperseded = db.prepare('DELETE FROM op_superseded WHERE tbl = ? AND row_id = ?');
+  for (const key of rowKeys) {
+    dropHeads.run(key.tbl, key.row_id);
+    dropSuperseded.run(key.tbl, key.row_id);
+  }
+  db.prepare('DELETE FROM conflict WHERE inspection_id = ?').run(inspectionId);
+  db.prepare('DELETE FROM op WHERE inspection_id = ?').run(inspectionId);
+  db.prepare('DELETE FROM changeset WHERE inspection_id = ?').run(inspectionId);
+  for (const table of Object.keys(SYNCED_TABLES)) db.prepare(`DELETE FROM ${table} WHERE inspection_id = ?`).run(inspectionId);
+  db.prepare('DELETE FROM search_doc WHERE inspection_id = ?').run(inspectionId);
+  db.prepare('DELETE FROM case_list_import WHERE inspection_id = ?').run(inspectionId);
+  db.prepare('DELETE FROM imported_bundle WHERE inspection_id = ?').run(inspectionId);
+  for (const table of OPTIONAL_INSPECTION_TABLES) {
+    if (tableExists(db, table) && hasColumn(db, table, 'inspection_id')) {
+      db.prepare(`DELETE FROM ${table} WHERE inspection_id = ?`).run(inspectionId);
+    }
+  }
+  db.prepare("DELETE FROM meta WHERE key LIKE '%' || ? || '%'").run(inspectionId);
+  db.prepare(
+    `INSERT INTO purge_log(inspection_id, purged_at, purged_by) VALUES (?, ?, ?)
+     ON CONFLICT(inspection_id) DO UPDATE SET purged_at = excluded.purged_at, purged_by = excluded.purged_by`,
+  ).run(inspectionId, at, by);
+}
+
+export function listPurges(db: Db): { inspectionId: string; purgedAt: string; purgedBy: string }[] {
+  return db
+    .prepare(
+      'SELECT inspection_id AS inspectionId, purged_at AS purgedAt, purged_by AS purgedBy FROM purge_log ORDER BY purged_at',
+    )
+    .all() as { inspectionId: string; purgedAt: string; purgedBy: string }[];
+}
+
+/** Rebuilds the search index from live rows (drops old segments), then compacts the file. */
+export function compactAfterPurge(db: Db): void {
+  db.exec("INSERT INTO search_fts(search_fts) VALUES ('rebuild')");
+  db.exec('VACUUM');
+  db.pragma('wal_checkpoint(TRUNCATE)');
+}
