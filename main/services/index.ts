@@ -4,9 +4,11 @@
  */
 import type { Handlers } from './context.js';
 import { inspectionHandlers } from './inspections.js';
+import { conflictHandlers } from './conflicts.js';
 import { bundleHandlers } from './bundles.js';
 
 export const handlers = {
   ...inspectionHandlers,
+  ...conflictHandlers,
   ...bundleHandlers,
 } satisfies Handlers;

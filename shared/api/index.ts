@@ -6,10 +6,12 @@
 import type { z } from 'zod';
 import type { CommandSpec } from './command.js';
 import { inspectionCommands } from './inspections.js';
+import { conflictCommands } from './conflicts.js';
 import { bundleCommands } from './bundles.js';
 
 export const commands = {
   ...inspectionCommands,
+  ...conflictCommands,
   ...bundleCommands,
 } as const satisfies Record<string, CommandSpec>;
 
