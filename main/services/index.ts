@@ -4,11 +4,25 @@
  */
 import type { Handlers } from './context.js';
 import { inspectionHandlers } from './inspections.js';
+import { purgeHandlers } from './purge.js';
+import { evidenceHandlers } from './evidence.js';
+import { escalationHandlers } from './escalations.js';
+import { findingHandlers } from './findings.js';
+import { searchHandlers } from './search.js';
+import { coverageHandlers } from './coverage.js';
 import { conflictHandlers } from './conflicts.js';
 import { bundleHandlers } from './bundles.js';
+import { backupHandlers } from './backups.js';
 
 export const handlers = {
   ...inspectionHandlers,
+  ...purgeHandlers,
+  ...evidenceHandlers,
+  ...escalationHandlers,
+  ...findingHandlers,
+  ...searchHandlers,
+  ...coverageHandlers,
   ...conflictHandlers,
   ...bundleHandlers,
+  ...backupHandlers,
 } satisfies Handlers;

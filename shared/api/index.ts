@@ -6,13 +6,27 @@
 import type { z } from 'zod';
 import type { CommandSpec } from './command.js';
 import { inspectionCommands } from './inspections.js';
+import { purgeCommands } from './purge.js';
+import { evidenceCommands } from './evidence.js';
+import { escalationCommands } from './escalations.js';
+import { findingCommands } from './findings.js';
+import { searchCommands } from './search.js';
+import { coverageCommands } from './coverage.js';
 import { conflictCommands } from './conflicts.js';
 import { bundleCommands } from './bundles.js';
+import { backupCommands } from './backups.js';
 
 export const commands = {
   ...inspectionCommands,
+  ...purgeCommands,
+  ...evidenceCommands,
+  ...escalationCommands,
+  ...findingCommands,
+  ...searchCommands,
+  ...coverageCommands,
   ...conflictCommands,
   ...bundleCommands,
+  ...backupCommands,
 } as const satisfies Record<string, CommandSpec>;
 
 export type Commands = typeof commands;

@@ -1,0 +1,136 @@
+/** Reads of evidence notes, the themes and cases notes can point at, and author names. */
+import type { Db } from './connection.js';
+
+export interface NoteRow {
+  id: string;
+  inspection_id: string;
+  deleted: number;
+  text: string | null;
+  source: string | null;
+  agency: string | null;
+  themes: string | null;
+  polarity: string | null;
+  case_id: string | null;
+  case_ref: string | null;
+  author: string | null;
+  created_at: string | null;
+}
+
+export interface NoteFilterParams {
+  readonly caseId?: string | undefined;
+  readonly agency?: string | undefined;
+  readonly theme?: string | undefined;
+  readonly polarity?: string | undefined;
+  readonly author?: string | undefined;
+}
+
+const NOTE_SELECT = `
+  SELECT n.id, n.inspection_id, n.deleted, n.text, n.source, n.agency, n.themes, n.polarity, n.case_id,
+         c.case_ref, n.author, n.created_at
+  FROM evidence_note n
+  LEFT JOIN sampled_case c ON c.id = n.case_id`;
+
+/** SQL conditions for the note filters, with named parameters (never concatenated values). */
+export function noteFilterSql(alias: string, filters: NoteFilterParams): { sql: string; params: Record<string, string> } {
+  const parts: string[] = [];
+  const params: Record<string, string> = {};
+  if (filters.caseId) {
+    parts.push(`${alias}.case_id = @f_case`);
+    params.f_case = filters.caseId;
+  }
+  if (filters.agency) {
+    parts.push(`${alias}.agency = @f_agency`);
+    params.f_agency = filters.agency;
+  }
+  if (filters.polarity) {
+    parts.push(`${alias}.polarity = @f_polarity`);
+    params.f_polarity = filters.polarity;
+  }
+  if (filters.author) {
+    parts.push(`${alias}.author = @f_author`);
+    params.f_author = filters.author;
+  }
+  if (filters.theme) {
+    parts.push(`EXISTS (SELECT 1 FROM json_each(${alias}.themes) t WHERE t.value = @f_theme)`);
+    params.f_theme = filters.theme;
+  }
+  return { sql: parts.map((p) => ` AND ${p}`).join(''), params };
+}
+
+export function listNotes(db: Db, inspectionId: string, filters: NoteFilterParams, includeDeleted: boolean): NoteRow[] {
+  const where = noteFilterSql('n', filters);
+  return db
+    .prepare(
+      `${NOTE_SELECT} WHERE n.inspection_id = @inspectionId AND n.text IS NOT NULL
+       ${includeDeleted ? '' : 'AND n.deleted = 0'}${where.sql}
+       ORDER BY n.created_at DESC, n.id DESC`,
+    )
+    .all({ inspectionId, ...where.params }) as NoteRow[];
+}
+
+export function getNote(db: Db, id: string): NoteRow | null {
+  return (db.prepare(`${NOTE_SELECT} WHERE n.id = ?`).get(id) as NoteRow | undefined) ?? null;
+}
+
+export function getNotesByIds(db: Db, ids: readonly string[]): NoteRow[] {
+  if (ids.length === 0) return [];
+  return db
+    .prepare(`${NOTE_SELECT} WHERE n.id IN (SELECT value FROM json_each(?)) ORDER BY n.created_at, n.id`)
+    .all(JSON.stringify(ids)) as NoteRow[];
+}
+
+/** Every theme tagged on a live note of the inspection, most used first. */
+export function listUsedThemes(db: Db, inspectionId: string): string[] {
+  const rows = db
+    .prepare(
+      `SELECT t.value AS theme, count(*) AS uses
+       FROM evidence_note n, json_each(n.themes) t
+       WHERE n.inspection_id = ? AND n.deleted = 0 AND t.type = 'text'
+       GROUP BY t.value ORDER BY uses DESC, t.value`,
+    )
+    .all(inspectionId) as { theme: string }[];
+  return rows.map((r) => r.theme);
+}
+
+/** The sampled cases a note may point at (live, not removed from the sample). */
+export function listCaseOptions(db: Db, inspectionId: string): { id: string; case_ref: string }[] {
+  return db
+    .prepare(
+      `SELECT id, case_ref FROM sampled_case
+       WHERE inspection_id = ? AND deleted = 0 AND coalesce(removed, 0) = 0 AND case_ref IS NOT NULL
+       ORDER BY case_ref`,
+    )
+    .all(inspectionId) as { id: string; case_ref: string }[];
+}
+
+export function getCaseRef(db: Db, caseId: string): { inspection_id: string; case_ref: string | null } | null {
+  return (
+    (db.prepare('SELECT inspection_id, case_ref FROM sampled_case WHERE id = ?').get(caseId) as
+      { inspection_id: string; case_ref: string | null } | undefined) ?? null
+  );
+}
+
+/** Authors of the inspection's notes and roster members, keyed by device signing key. */
+export function listAuthorKeys(db: Db, inspectionId: string): string[] {
+  const rows = db
+    .prepare(
+      `SELECT DISTINCT author FROM evidence_note WHERE inspection_id = ? AND author IS NOT NULL AND deleted = 0
+       ORDER BY author`,
+    )
+    .all(inspectionId) as { author: string }[];
+  return rows.map((r) => r.author);
+}
+
+/** Roster names by device signing key, for showing who wrote what. */
+export function rosterNamesByKey(db: Db, inspectionId: string): Map<string, string> {
+  const rows = db
+    .prepare(
+      `SELECT signing_key, name FROM team_member
+       WHERE inspection_id = ? AND signing_key IS NOT NULL AND name IS NOT NULL
+       ORDER BY deleted, name`,
+    )
+    .all(inspectionId) as { signing_key: string; name: string }[];
+  const names = new Map<string, string>();
+  for (const row of rows) if (!names.has(row.signing_key)) names.set(row.signing_key, row.name);
+  return names;
+}

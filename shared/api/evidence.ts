@@ -1,0 +1,67 @@
+/** Commands for evidence notes: capture with autosave, edits, delete and restore, filters. */
+import { z } from 'zod';
+import { Agency, Id, LongText, Polarity, Source, Theme } from '../domain/schemas.js';
+import { mutation, query } from './command.js';
+
+/** Who wrote a note: the device key (stable across merges) and the roster name if known. */
+export const Author = z.object({ key: z.string(), name: z.string() });
+export type Author = z.infer<typeof Author>;
+
+export const EvidenceNote = z.object({
+  id: Id,
+  inspectionId: Id,
+  text: z.string(),
+  source: Source.nullable(),
+  agency: Agency.nullable(),
+  themes: z.array(z.string()),
+  polarity: Polarity.nullable(),
+  caseId: z.string().nullable(),
+  caseRef: z.string().nullable(),
+  author: Author,
+  createdAt: z.string(),
+  deleted: z.boolean(),
+});
+export type EvidenceNote = z.infer<typeof EvidenceNote>;
+
+export const NoteFields = z.object({
+  text: LongText,
+  source: Source.nullable(),
+  agency: Agency.nullable(),
+  themes: z.array(Theme).max(20),
+  polarity: Polarity.nullable(),
+  caseId: Id.nullable(),
+});
+export type NoteFields = z.infer<typeof NoteFields>;
+
+/** Filters shared by the notes list and search. */
+export const NoteFilters = z.object({
+  caseId: Id.optional(),
+  agency: Agency.optional(),
+  theme: Theme.optional(),
+  polarity: Polarity.optional(),
+  author: z.string().max(100).optional(),
+});
+export type NoteFilters = z.infer<typeof NoteFilters>;
+
+export const CaseOption = z.object({ id: Id, caseRef: z.string() });
+
+export const EvidenceOptions = z.object({
+  themes: z.array(z.string()),
+  authors: z.array(Author),
+  cases: z.array(CaseOption),
+});
+
+export const evidenceCommands = {
+  'evidence.list': query(
+    z.object({ inspectionId: Id, filters: NoteFilters.default({}), includeDeleted: z.boolean().default(false) }),
+    z.array(EvidenceNote),
+  ),
+  'evidence.get': query(z.object({ id: Id }), EvidenceNote),
+  /** The id is made by the client so a retried first save cannot create the note twice. */
+  'evidence.create': mutation(z.object({ inspectionId: Id, id: Id, fields: NoteFields }), EvidenceNote),
+  /** Writes only the fields given; unchanged values make no op. */
+  'evidence.update': mutation(z.object({ id: Id, fields: NoteFields.partial() }), EvidenceNote),
+  'evidence.delete': mutation(z.object({ id: Id }), EvidenceNote),
+  'evidence.restore': mutation(z.object({ id: Id }), EvidenceNote),
+  'evidence.options': query(z.object({ inspectionId: Id }), EvidenceOptions),
+} as const;
