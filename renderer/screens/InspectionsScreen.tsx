@@ -6,6 +6,7 @@ import { useApi, useCommand } from '../api/hooks.js';
 import { fieldErrors } from '../components/form.js';
 import { emptyInspection, InspectionForm } from '../components/InspectionForm.js';
 import { formatDateRange } from '../components/dates.js';
+import { DeviceName } from '../components/DeviceName.js';
 import { useUi } from '../state/ui-store.js';
 
 export function InspectionsScreen() {
@@ -23,6 +24,7 @@ export function InspectionsScreen() {
           New inspection
         </button>
       </div>
+      <DeviceName />
       {device.data && (
         <p className="muted small">
           This device: <span className="mono">{device.data.fingerprint}</span>

@@ -12,6 +12,7 @@ import {
 import { useApi, useCommand } from '../api/hooks.js';
 import { Field, fieldErrors, Select } from '../components/form.js';
 import { InspectionForm } from '../components/InspectionForm.js';
+import { PurgeInspection } from '../components/PurgeInspection.js';
 import { useUi } from '../state/ui-store.js';
 
 type MemberFields = CommandInput<'team.add'>['fields'];
@@ -202,6 +203,7 @@ export function SetupScreen({ inspectionId }: { inspectionId: string }) {
           </dl>
         </section>
       )}
+      <PurgeInspection inspectionId={inspectionId} localAuthority={data.localAuthority} />
     </section>
   );
 }

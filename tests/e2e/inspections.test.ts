@@ -66,3 +66,46 @@ describe('inspections in the browser', () => {
     expect(await dialog.getByLabel('Local authority').inputValue()).toBe('Westmoor');
   });
 });
+
+describe('first run and retention in the browser', () => {
+  it('asks for the inspector’s name, then purges an inspection only after its name is typed', async () => {
+    app = await launchApp();
+    const { page } = app;
+    await page.getByLabel('Your name').fill('Asha Patel');
+    await page.getByRole('button', { name: 'Save name' }).click();
+    await page.getByRole('heading', { name: 'Welcome to Fieldwork' }).waitFor({ state: 'detached' });
+
+    const inspection = await app.runtime.call('inspections.create', {
+      fields: {
+        type: 'focused_visit',
+        localAuthority: 'Purgeton',
+        fieldworkStart: '2026-10-01',
+        fieldworkEnd: '2026-10-02',
+        inspectorates: ['ofsted'],
+      },
+      leadName: 'Asha Patel',
+    });
+    await page.reload();
+    await page.getByRole('button', { name: 'Purgeton' }).click();
+    await page.getByRole('button', { name: 'Purge inspection…' }).click();
+    const dialog = page.getByRole('dialog');
+    const confirm = dialog.getByRole('button', { name: 'Purge permanently' });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel('Type “Purgeton” to confirm').fill('Purgeton');
+    expect(await app.axeViolations()).toEqual([]);
+    await app.screenshot('inspection-purge');
+    await confirm.click();
+    await page.getByRole('heading', { name: 'Inspections' }).waitFor();
+    await page.getByText('No inspections on this laptop yet.').waitFor();
+
+    const db = new Database(app.runtime.storePath, { readonly: true });
+    try {
+      expect(db.prepare('SELECT count(*) AS n FROM op WHERE inspection_id = ?').get(inspection.id)).toEqual({ n: 0 });
+      expect(db.prepare('SELECT inspection_id, purged_by FROM purge_log').all()).toEqual([
+        { inspection_id: inspection.id, purged_by: 'Asha Patel' },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+});
