@@ -22,7 +22,8 @@ const want = (name) => only.length === 0 || only.includes(name);
 const jobs = [];
 if (want('main')) {
   jobs.push(build({ ...common, entryPoints: ['main/app/main.ts'], outfile: 'dist/main/main.cjs' }));
-  jobs.push(build({ ...common, entryPoints: ['main/app/preload.ts'], outfile: 'dist/main/preload.cjs', sourcemap: false }));
+  // The sandboxed preload gets no __filename and may only require 'electron': no banner.
+  jobs.push(build({ ...common, entryPoints: ['main/app/preload.ts'], outfile: 'dist/main/preload.cjs', sourcemap: false, banner: {}, define: {} }));
 }
 if (want('web')) jobs.push(build({ ...common, entryPoints: ['main/web/start.ts'], outfile: 'dist/web/server.cjs' }));
 if (want('cli')) {

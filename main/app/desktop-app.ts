@@ -1,0 +1,120 @@
+/**
+ * The desktop app's lifecycle: one instance per user, the data folder, the store opened with
+ * the Electron-ABI native module and safeStorage-protected keys, the app:// protocol, the
+ * permission and navigation lock-down, the menu, the IPC transport, and a clean shutdown.
+ * main.ts calls startDesktopApp(); tests call it with a mocked `electron` module.
+ */
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
+import { join } from 'node:path';
+import { AppError } from '../../shared/errors.js';
+import { dispatch } from '../services/dispatch.js';
+import { KEY_FILE, openRuntime, resolveDataDir, type Runtime } from '../services/runtime.js';
+import { registerAppScheme, serveRenderer } from './app-protocol.js';
+import { registerIpc } from './ipc.js';
+import { buildMenuTemplate } from './menu.js';
+import { SAFE_KEY_FILE, safeStorageVault } from './safe-storage-vault.js';
+import { createMainWindow, denyAllPermissions, lockDownWebContents } from './window.js';
+
+export interface DesktopAppOptions {
+  /** Folder holding dist/main and dist/renderer (the bundle's own folder's parent). */
+  readonly distDir: string;
+  /** Path of the Electron-ABI SQLite module; undefined means the default lookup (tests only). */
+  readonly nativeBinding: () => string | undefined;
+}
+
+export interface DesktopApp {
+  /** Resolves once the window is open (or the app has given up with a message). */
+  readonly ready: Promise<void>;
+}
+
+function startupMessage(error: unknown): string {
+  if (error instanceof AppError) return error.message;
+  return 'Fieldwork could not start because of an unexpected problem. Details have been written to the log.';
+}
+
+export function startDesktopApp(options: DesktopAppOptions): DesktopApp {
+  // Both must happen before `ready`: privileged schemes and the sandbox for every renderer.
+  registerAppScheme();
+  app.enableSandbox();
+
+  if (!app.requestSingleInstanceLock()) {
+    // Another Fieldwork is running for this user; it gets focus (see 'second-instance').
+    app.quit();
+    return { ready: Promise.resolve() };
+  }
+
+  const userData = app.getPath('userData');
+  // Chromium's own files (caches, local storage) go in a subfolder, apart from our data.
+  app.setPath('sessionData', join(userData, 'session'));
+  const dataDir = resolveDataDir(process.argv, process.env, userData);
+
+  let runtime: Runtime | null = null;
+  let mainWindow: BrowserWindow | null = null;
+  let stopIpc: (() => void) | null = null;
+
+  // Every webContents ever created (the window, anything a bug might open) is locked down.
+  app.on('web-contents-created', (_event, contents) => lockDownWebContents(contents));
+
+  app.on('second-instance', () => {
+    if (mainWindow === null || mainWindow.isDestroyed()) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+
+  const openWindow = (): void => {
+    mainWindow = createMainWindow({ preloadPath: join(options.distDir, 'main', 'preload.cjs'), title: app.name });
+    mainWindow.on('closed', () => {
+      mainWindow = null;
+    });
+  };
+
+  const shutDown = (): void => {
+    stopIpc?.();
+    stopIpc = null;
+    if (runtime !== null) {
+      // Closing checkpoints the WAL; nothing is lost if this never runs (synchronous=FULL).
+      runtime.close();
+      runtime = null;
+    }
+  };
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (runtime !== null && BrowserWindow.getAllWindows().length === 0) openWindow();
+  });
+  app.on('will-quit', shutDown);
+
+  const ready = app.whenReady().then(async () => {
+    try {
+      denyAllPermissions(session.defaultSession);
+      serveRenderer(join(options.distDir, 'renderer'));
+      const vault = safeStorageVault({
+        path: join(dataDir, SAFE_KEY_FILE),
+        legacyPlainPath: join(dataDir, KEY_FILE),
+      });
+      const nativeBinding = options.nativeBinding();
+      runtime = await openRuntime({ dataDir, vault, store: nativeBinding === undefined ? {} : { nativeBinding } });
+      const ctx = runtime.ctx;
+      Menu.setApplicationMenu(
+        Menu.buildFromTemplate(
+          buildMenuTemplate({
+            appName: app.name,
+            platform: process.platform,
+            isPackaged: app.isPackaged,
+            showDataFolder: () => void shell.openPath(ctx.dataDir),
+          }),
+        ),
+      );
+      stopIpc = registerIpc({ ipcMain, ctx, window: () => mainWindow, dispatch });
+      openWindow();
+    } catch (error) {
+      console.error('Fieldwork could not start', error);
+      dialog.showErrorBox('Fieldwork cannot start', startupMessage(error));
+      shutDown();
+      app.exit(1);
+    }
+  });
+  return { ready };
+}
