@@ -1,5 +1,8 @@
 /** Every migration, in order. Never edit one that has shipped: add the next number. */
 import { migration0010 } from './0010-initial.js';
+import { migration0060 } from './0060-purge-log.js';
+import { migration0070 } from './0070-moderation.js';
+import { migration0040 } from './0040-bundles.js';
 
 export interface Migration {
   readonly version: number;
@@ -7,6 +10,14 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 10, name: '0010-initial', sql: migration0010 }];
+const LISTED: readonly Migration[] = [
+  { version: 10, name: '0010-initial', sql: migration0010 },
+  { version: 40, name: '0040-bundles', sql: migration0040 },
+  { version: 60, name: '0060-purge-log', sql: migration0060 },
+  { version: 70, name: '0070-moderation', sql: migration0070 },
+];
+
+/** Applied in version order whatever order they are listed in above. */
+export const MIGRATIONS: readonly Migration[] = [...LISTED].sort((a, b) => a.version - b.version);
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,0 +1,216 @@
+/**
+ * SQL for bundles: the staging area an import verifies into, changeset pages for export,
+ * peers' acknowledgements, the roster keys trust is checked against, and the import history.
+ *
+ * The staging table is a TEMP table: it lives in SQLite's per-connection temp database, never
+ * in the store file, so a refused bundle leaves the file byte-for-byte as it was, and a large
+ * bundle does not have to be held in memory between verification and the import transaction.
+ */
+import type { ChangesetRecord } from './op-log-repo.js';
+import type { Db } from './connection.js';
+
+// ---------- staging ----------
+
+export function ensureStage(db: Db): void {
+  db.exec(`CREATE TEMP TABLE IF NOT EXISTS bundle_stage (
+    token TEXT NOT NULL, id TEXT NOT NULL, author TEXT NOT NULL, seq INTEGER NOT NULL,
+    prev TEXT, body BLOB NOT NULL, signature BLOB NOT NULL, known INTEGER NOT NULL,
+    PRIMARY KEY (token, id)) STRICT`);
+}
+
+export function stageChangeset(db: Db, token: string, record: ChangesetRecord, known: boolean): boolean {
+  const result = db
+    .prepare(
+      `INSERT INTO temp.bundle_stage(token, id, author, seq, prev, body, signature, known)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    )
+    .run(token, record.id, record.author, record.seq, record.prev, record.body, record.signature, known ? 1 : 0);
+  return result.changes === 1;
+}
+
+interface StageRow {
+  id: string;
+  author: string;
+  seq: number;
+  prev: string | null;
+  body: Buffer;
+  signature: Buffer;
+}
+
+/** New (not already stored) staged changesets in chain order. */
+export function* iterateStagedNew(db: Db, token: string, inspectionId: string): Generator<ChangesetRecord> {
+  const rows = db
+    .prepare(
+      'SELECT id, author, seq, prev, body, signature FROM temp.bundle_stage WHERE token = ? AND known = 0 ORDER BY author, seq',
+    )
+    .all(token) as StageRow[];
+  for (const row of rows) {
+    yield { ...row, inspection: inspectionId, local: false };
+  }
+}
+
+export function clearStage(db: Db, token: string): void {
+  db.prepare('DELETE FROM temp.bundle_stage WHERE token = ?').run(token);
+}
+
+// ---------- changesets ----------
+
+export function changesetIdAt(db: Db, inspectionId: string, author: string, seq: number): string | null {
+  const row = db
+    .prepare('SELECT id FROM changeset WHERE inspection_id = ? AND author = ? AND seq = ?')
+    .get(inspectionId, author, seq) as { id: string } | undefined;
+  return row?.id ?? null;
+}
+
+export interface ChangesetPageRow {
+  readonly seq: number;
+  readonly body: Buffer;
+  readonly signature: Buffer;
+}
+
+/** One page of an author's chain, seq in (after, upTo]; keyset paging keeps no cursor open across awaits. */
+export function changesetPage(
+  db: Db,
+  inspectionId: string,
+  author: string,
+  after: number,
+  upTo: number,
+  limit: number,
+): ChangesetPageRow[] {
+  return db
+    .prepare(
+      `SELECT seq, body, signature FROM changeset
+       WHERE inspection_id = ? AND author = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
+    )
+    .all(inspectionId, author, after, upTo, limit) as ChangesetPageRow[];
+}
+
+// ---------- acknowledgements ----------
+
+export function recordHolds(db: Db, inspectionId: string, peer: string, holds: Readonly<Record<string, number>>): void {
+  const statement = db.prepare(
+    `INSERT INTO bundle_ack(inspection_id, peer, author, seq) VALUES (?, ?, ?, ?)
+     ON CONFLICT(inspection_id, peer, author) DO UPDATE SET seq = max(seq, excluded.seq)`,
+  );
+  for (const [author, seq] of Object.entries(holds)) statement.run(inspectionId, peer, author, seq);
+}
+
+export function readHolds(db: Db, inspectionId: string, peer: string): Map<string, number> {
+  const rows = db.prepare('SELECT author, seq FROM bundle_ack WHERE inspection_id = ? AND peer = ?').all(inspectionId, peer) as {
+    author: string;
+    seq: number;
+  }[];
+  return new Map(rows.map((r) => [r.author, r.seq]));
+}
+
+// ---------- roster ----------
+
+export interface RosterKey {
+  readonly signingKey: string;
+  readonly boxKey: string | null;
+  readonly role: string | null;
+  readonly name: string | null;
+}
+
+/** Current (not deleted) members with a device key. */
+export function rosterKeys(db: Db, inspectionId: string): RosterKey[] {
+  return db
+    .prepare(
+      `SELECT signing_key AS signingKey, box_key AS boxKey, role, name FROM team_member
+       WHERE inspection_id = ? AND deleted = 0 AND signing_key IS NOT NULL ORDER BY signing_key`,
+    )
+    .all(inspectionId) as RosterKey[];
+}
+
+/** Whether this store knows the inspection at all (any op for it). */
+export function knowsInspection(db: Db, inspectionId: string): boolean {
+  return db.prepare('SELECT 1 FROM changeset WHERE inspection_id = ? LIMIT 1').get(inspectionId) !== undefined;
+}
+
+export function memberName(db: Db, inspectionId: string, signingKey: string): string | null {
+  const row = db
+    .prepare('SELECT name FROM team_member WHERE inspection_id = ? AND signing_key = ? ORDER BY deleted, id LIMIT 1')
+    .get(inspectionId, signingKey) as { name: string | null } | undefined;
+  return row?.name ?? null;
+}
+
+export function localAuthorityOf(db: Db, inspectionId: string): string | null {
+  const row = db.prepare('SELECT local_authority FROM inspection WHERE id = ?').get(inspectionId) as
+    { local_authority: string | null } | undefined;
+  return row?.local_authority ?? null;
+}
+
+// ---------- import history ----------
+
+export interface ImportedBundleRecord {
+  readonly id: string;
+  readonly inspectionId: string;
+  readonly fileName: string;
+  readonly exporter: string;
+  readonly importedAt: string;
+  readonly newOps: number;
+  readonly summary: { updatedFields: number; newConflicts: number; deletions: number; exporterName: string | null };
+}
+
+export function isBundleImported(db: Db, bundleId: string): boolean {
+  return db.prepare('SELECT 1 FROM imported_bundle WHERE id = ?').get(bundleId) !== undefined;
+}
+
+export function recordImportedBundle(db: Db, record: ImportedBundleRecord): void {
+  db.prepare(
+    `INSERT INTO imported_bundle(id, inspection_id, file_name, exporter, imported_at, new_ops, summary)
+     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
+  ).run(
+    record.id,
+    record.inspectionId,
+    record.fileName,
+    record.exporter,
+    record.importedAt,
+    record.newOps,
+    JSON.stringify(record.summary),
+  );
+}
+
+export function listImportedBundles(db: Db, inspectionId: string): ImportedBundleRecord[] {
+  const rows = db
+    .prepare(
+      `SELECT id, inspection_id, file_name, exporter, imported_at, new_ops, summary FROM imported_bundle
+       WHERE inspection_id = ? ORDER BY imported_at DESC, id`,
+    )
+    .all(inspectionId) as {
+    id: string;
+    inspection_id: string;
+    file_name: string;
+    exporter: string;
+    imported_at: string;
+    new_ops: number;
+    summary: string;
+  }[];
+  return rows.map((r) => {
+    const summary = JSON.parse(r.summary) as Partial<ImportedBundleRecord['summary']>;
+    return {
+      id: r.id,
+      inspectionId: r.inspection_id,
+      fileName: r.file_name,
+      exporter: r.exporter,
+      importedAt: r.imported_at,
+      newOps: r.new_ops,
+      summary: {
+        updatedFields: summary.updatedFields ?? 0,
+        newConflicts: summary.newConflicts ?? 0,
+        deletions: summary.deletions ?? 0,
+        exporterName: summary.exporterName ?? null,
+      },
+    };
+  });
+}
+
+/** Conflict keys of an inspection as text, to count the ones an import adds. */
+export function conflictKeySet(db: Db, inspectionId: string): Set<string> {
+  const rows = db.prepare('SELECT tbl, row_id, field FROM conflict WHERE inspection_id = ?').all(inspectionId) as {
+    tbl: string;
+    row_id: string;
+    field: string;
+  }[];
+  return new Set(rows.map((r) => `${r.tbl}\u0000${r.row_id}\u0000${r.field}`));
+}

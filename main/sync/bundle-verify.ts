@@ -1,0 +1,117 @@
+/**
+ * Verifying one changeset from a bundle without trusting anything in it: canonical bytes,
+ * the author's Ed25519 signature, the inspection, the chain fields, and every op (its id
+ * recomputed, its table and field in SYNCED_TABLES, its value of the field's kind). Roster
+ * checks and chain continuity need the store and live in import-bundle.ts / roster-trust.ts.
+ */
+import { isHlc } from '../../shared/sync/hlc.js';
+import { canonicalJson, type Op, type OpValue } from '../../shared/sync/op.js';
+import { fieldKind, isSyncedTable } from '../../shared/sync/tables.js';
+import type { ChangesetRecord } from '../store/op-log-repo.js';
+import { rejectBundle, type BundleManifest } from './bundle-format.js';
+import type { RawRecord } from './bundle-reader.js';
+import { CHANGESET_FORMAT } from './changeset.js';
+import { verifySignature } from './device-identity.js';
+import { computeOpId, sha256Hex } from './op-id.js';
+
+export interface VerifiedChangeset {
+  readonly record: ChangesetRecord;
+  readonly ops: readonly Op[];
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const AUTHOR = /^[A-Za-z0-9_-]{43}$/;
+const CHANGESET_KEYS = ['author', 'inspection', 'ops', 'prev', 'seq', 'v'];
+const OP_KEYS = ['author', 'deps', 'field', 'hlc', 'id', 'inspection', 'row', 'table', 'value'];
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const hasExactKeys = (value: Record<string, unknown>, keys: readonly string[]): boolean =>
+  canonicalJson(Object.keys(value).sort()) === canonicalJson(keys);
+
+function valueFits(kind: string, value: unknown): boolean {
+  switch (kind) {
+    case 'text':
+      return value === null || typeof value === 'string';
+    case 'int':
+      return value === null || (typeof value === 'number' && Number.isSafeInteger(value));
+    case 'bool':
+      return value === null || typeof value === 'boolean';
+    case 'deleted':
+      return typeof value === 'boolean';
+    case 'json':
+      return value === null || typeof value === 'object';
+    default:
+      return false;
+  }
+}
+
+function parseOp(raw: unknown, inspection: string, author: string): Op {
+  if (!isObject(raw) || !hasExactKeys(raw, OP_KEYS)) throw rejectBundle('corrupt');
+  const { id, hlc, table, row, field, value, deps } = raw;
+  if (raw.inspection !== inspection) throw rejectBundle('wrong-inspection');
+  if (raw.author !== author) throw rejectBundle('corrupt');
+  if (typeof id !== 'string' || typeof hlc !== 'string' || !isHlc(hlc)) throw rejectBundle('corrupt');
+  if (typeof table !== 'string' || !isSyncedTable(table)) throw rejectBundle('corrupt');
+  if (typeof row !== 'string' || row.length === 0 || row.length > 200) throw rejectBundle('corrupt');
+  if (typeof field !== 'string') throw rejectBundle('corrupt');
+  const kind = fieldKind(table, field);
+  if (kind === null || !valueFits(kind, value)) throw rejectBundle('corrupt');
+  if (!Array.isArray(deps) || !deps.every((d) => typeof d === 'string' && HEX64.test(d))) throw rejectBundle('corrupt');
+  const op: Op = {
+    id,
+    inspection,
+    hlc,
+    author,
+    table,
+    row,
+    field,
+    value: value as OpValue,
+    deps: deps as string[],
+  };
+  const { id: _id, ...rest } = op;
+  if (computeOpId(rest) !== id) throw rejectBundle('corrupt');
+  return op;
+}
+
+/** Throws a typed rejection, or returns the changeset as the store will hold it. */
+export function verifyChangeset(raw: RawRecord, manifest: BundleManifest): VerifiedChangeset {
+  const text = raw.body.toString('utf8');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw rejectBundle('bad-signature');
+  }
+  if (!isObject(parsed) || !hasExactKeys(parsed, CHANGESET_KEYS)) throw rejectBundle('corrupt');
+  const { v, inspection, author, seq, prev, ops } = parsed;
+  if (typeof author !== 'string' || !AUTHOR.test(author)) throw rejectBundle('corrupt');
+  // The signature first: until it holds, nothing else in the body means anything.
+  if (!verifySignature(author, raw.body, raw.signature)) throw rejectBundle('bad-signature', { author });
+  if (typeof v !== 'number' || v > CHANGESET_FORMAT) throw rejectBundle('newer-format');
+  if (v !== CHANGESET_FORMAT || canonicalJson(parsed) !== text) throw rejectBundle('corrupt');
+  if (inspection !== manifest.inspection) throw rejectBundle('wrong-inspection');
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) throw rejectBundle('corrupt');
+  if (!(prev === null || (typeof prev === 'string' && HEX64.test(prev)))) throw rejectBundle('corrupt');
+  if ((seq === 1) !== (prev === null)) throw rejectBundle('corrupt');
+  if (!Array.isArray(ops) || ops.length === 0) throw rejectBundle('corrupt');
+  const verifiedOps = ops.map((op) => parseOp(op, manifest.inspection, author));
+  return {
+    record: {
+      id: sha256Hex(raw.body),
+      inspection: manifest.inspection,
+      author,
+      seq,
+      prev,
+      body: raw.body,
+      signature: raw.signature,
+      local: false,
+    },
+    ops: verifiedOps,
+  };
+}
+
+/** Ops of a stored or staged changeset body (already verified once). */
+export function opsOfBody(body: Buffer): Op[] {
+  return (JSON.parse(body.toString('utf8')) as { ops: Op[] }).ops;
+}

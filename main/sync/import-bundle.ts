@@ -1,0 +1,295 @@
+/**
+ * Importing (merging) a bundle. ORDERING INVARIANT: everything is verified first — framing,
+ * decryption, manifest signature, every changeset's signature and ops, the section hash, the
+ * roster, chain continuity — while the changesets are staged in a TEMP table that is not part
+ * of the store file. Only then does ONE transaction insert the changesets, apply their ops,
+ * advance the clock and record the bundle. Any failure before or inside it leaves the store
+ * byte-for-byte unchanged. A preview runs the same transaction and rolls it back.
+ */
+import { randomUUID } from 'node:crypto';
+import { DELETION_THRESHOLD, type BundlePreviewT } from '../../shared/api/bundles.js';
+import { AppError } from '../../shared/errors.js';
+import { DELETED_FIELD, SYNCED_TABLES, type SyncedTableName } from '../../shared/sync/tables.js';
+import {
+  changesetIdAt,
+  clearStage,
+  conflictKeySet,
+  ensureStage,
+  isBundleImported,
+  iterateStagedNew,
+  knowsInspection,
+  memberName,
+  recordHolds,
+  recordImportedBundle,
+  rosterKeys,
+  stageChangeset,
+} from '../store/bundles-repo.js';
+import { isRowDeleted } from '../store/materialize-repo.js';
+import { hasChangeset, insertChangeset } from '../store/op-log-repo.js';
+import { applyOps } from './apply-ops.js';
+import { DEFAULT_LIMITS, rejectBundle, type BundleLimits, type BundleManifest } from './bundle-format.js';
+import { openBundle, type BundleSource } from './bundle-reader.js';
+import { opsOfBody, verifyChangeset } from './bundle-verify.js';
+import { fingerprint } from './device-identity.js';
+import { observeRemoteHlc, type WriteContext } from './local-write.js';
+import { namesItselfLead, rosterEditsOf, sameFingerprint, trustedAuthors, type RosterEdits } from './roster-trust.js';
+
+export interface ImportOptions {
+  readonly fileName: string;
+  readonly passphrase?: string;
+  readonly expectInspection?: string;
+  readonly confirmDeletions?: boolean;
+  readonly trustLead?: string;
+  readonly limits?: BundleLimits;
+  readonly progress?: (done: number, total: number, stage: string) => void;
+}
+
+export type ImportSummary = BundlePreviewT & { readonly status: 'imported' | 'already_imported' | 'preview' };
+
+interface ChainLink {
+  readonly seq: number;
+  readonly id: string;
+  readonly prev: string | null;
+  readonly known: boolean;
+}
+
+class Rollback extends Error {}
+
+export async function previewBundle(ctx: WriteContext, source: BundleSource, options: ImportOptions): Promise<ImportSummary> {
+  return run(ctx, source, options, true);
+}
+
+export async function importBundle(ctx: WriteContext, source: BundleSource, options: ImportOptions): Promise<ImportSummary> {
+  return run(ctx, source, options, false);
+}
+
+async function run(ctx: WriteContext, source: BundleSource, options: ImportOptions, dryRun: boolean): Promise<ImportSummary> {
+  const progress = options.progress ?? (() => undefined);
+  const opened = await openBundle(
+    source,
+    { ageIdentity: ctx.device.ageIdentity, ...(options.passphrase ? { passphrase: options.passphrase } : {}) },
+    options.limits ?? DEFAULT_LIMITS,
+  );
+  const { manifest, bundleId } = opened;
+  if (options.expectInspection !== undefined && options.expectInspection !== manifest.inspection) {
+    throw rejectBundle('wrong-inspection', { inspection: manifest.inspection });
+  }
+  const token = randomUUID();
+  ensureStage(ctx.db);
+  try {
+    const chains = new Map<string, ChainLink[]>();
+    const edits: RosterEdits[] = [];
+    let done = 0;
+    let ops = 0;
+    progress(0, manifest.changesets, 'Checking');
+    for await (const raw of opened.records()) {
+      const verified = verifyChangeset(raw, manifest);
+      const { record } = verified;
+      const known = hasChangeset(ctx.db, record.id);
+      if (!stageChangeset(ctx.db, token, record, known)) throw rejectBundle('corrupt');
+      const chain = chains.get(record.author) ?? [];
+      chain.push({ seq: record.seq, id: record.id, prev: record.prev, known });
+      chains.set(record.author, chain);
+      if (!known) edits.push(rosterEditsOf(record.author, verified.ops));
+      ops += verified.ops.length;
+      done += 1;
+      progress(done, manifest.changesets, 'Checking');
+    }
+    if (ops !== manifest.ops) throw rejectBundle('corrupt');
+    const { isJoin, unknownAuthors } = checkTrust(ctx, manifest, edits, options, dryRun);
+    checkChains(ctx, manifest.inspection, chains);
+    const alreadyImported = isBundleImported(ctx.db, bundleId);
+    const base = {
+      bundleId,
+      inspection: { id: manifest.inspection, localAuthority: manifest.localAuthority },
+      exporter: {
+        author: manifest.exporter,
+        fingerprint: fingerprint(manifest.exporter),
+        name: memberName(ctx.db, manifest.inspection, manifest.exporter) ?? manifest.exporterName,
+      },
+      createdAt: manifest.createdAt,
+      mode: manifest.mode,
+      changesets: manifest.changesets,
+      ops: manifest.ops,
+      alreadyImported,
+      unknownAuthors,
+      isJoin,
+    };
+    if (alreadyImported && !dryRun) {
+      return {
+        ...base,
+        status: 'already_imported',
+        newOps: 0,
+        updatedFields: 0,
+        newConflicts: 0,
+        deletions: 0,
+        needsConfirmation: false,
+      };
+    }
+    const counts = applyStaged(ctx, token, manifest, bundleId, options, dryRun, progress);
+    return {
+      ...base,
+      ...counts,
+      status: dryRun ? 'preview' : 'imported',
+      needsConfirmation: counts.deletions > DELETION_THRESHOLD,
+    };
+  } finally {
+    clearStage(ctx.db, token);
+  }
+}
+
+function checkTrust(
+  ctx: WriteContext,
+  manifest: BundleManifest,
+  edits: readonly RosterEdits[],
+  options: ImportOptions,
+  dryRun: boolean,
+): { isJoin: boolean; unknownAuthors: { author: string; fingerprint: string }[] } {
+  const isJoin = !knowsInspection(ctx.db, manifest.inspection);
+  const exporterPrint = fingerprint(manifest.exporter);
+  let initial: Set<string>;
+  if (isJoin) {
+    const confirmed = options.trustLead !== undefined && sameFingerprint(options.trustLead, exporterPrint);
+    if (!confirmed && !dryRun) {
+      throw rejectBundle(
+        'unknown-author',
+        { fingerprint: exporterPrint, author: manifest.exporter, isJoin: true },
+        `This bundle starts an inspection this laptop does not have yet. Check that the lead’s fingerprint is ${exporterPrint}, then confirm it to join.`,
+      );
+    }
+    if (!namesItselfLead(manifest.exporter, edits)) {
+      throw rejectBundle(
+        'unknown-author',
+        { fingerprint: exporterPrint, author: manifest.exporter, isJoin: true },
+        'This bundle does not come from the inspection’s lead, so it cannot be used to join the inspection.',
+      );
+    }
+    initial = new Set([manifest.exporter]);
+  } else {
+    initial = new Set(rosterKeys(ctx.db, manifest.inspection).map((m) => m.signingKey));
+    if (!initial.has(manifest.exporter)) {
+      throw rejectBundle('unknown-author', { fingerprint: exporterPrint, author: manifest.exporter });
+    }
+  }
+  const trusted = trustedAuthors(initial, edits);
+  const unknown = [...new Set(edits.map((e) => e.author).filter((a) => !trusted.has(a)))].sort();
+  const unknownAuthors = unknown.map((author) => ({ author, fingerprint: fingerprint(author) }));
+  if (unknownAuthors.length > 0 && !dryRun) {
+    const first = unknownAuthors[0] as { author: string; fingerprint: string };
+    throw rejectBundle('unknown-author', { fingerprint: first.fingerprint, author: first.author, unknownAuthors });
+  }
+  if (isJoin && !trusted.has(ctx.device.author)) {
+    throw rejectBundle('not-a-member', { fingerprint: fingerprint(ctx.device.author) });
+  }
+  return { isJoin, unknownAuthors };
+}
+
+/** Each new changeset must follow on from one this store has or one in the same bundle. */
+function checkChains(ctx: WriteContext, inspectionId: string, chains: ReadonlyMap<string, ChainLink[]>): void {
+  for (const [author, links] of chains) {
+    const bySeq = new Map<number, ChainLink>();
+    for (const link of links) {
+      const twin = bySeq.get(link.seq);
+      if (twin && twin.id !== link.id) throw rejectBundle('corrupt', { author });
+      bySeq.set(link.seq, link);
+    }
+    for (const link of links) {
+      if (link.known) continue;
+      const stored = changesetIdAt(ctx.db, inspectionId, author, link.seq);
+      if (stored !== null) throw rejectBundle('corrupt', { author, seq: link.seq });
+      if (link.prev === null) continue;
+      const before = bySeq.get(link.seq - 1)?.id ?? changesetIdAt(ctx.db, inspectionId, author, link.seq - 1);
+      if (before === null || before === undefined) {
+        throw rejectBundle('chain-gap', { author, fingerprint: fingerprint(author), missingSeq: link.seq - 1 });
+      }
+      if (before !== link.prev) throw rejectBundle('corrupt', { author, seq: link.seq });
+    }
+  }
+}
+
+interface Counts {
+  readonly newOps: number;
+  readonly updatedFields: number;
+  readonly newConflicts: number;
+  readonly deletions: number;
+}
+
+function applyStaged(
+  ctx: WriteContext,
+  token: string,
+  manifest: BundleManifest,
+  bundleId: string,
+  options: ImportOptions,
+  dryRun: boolean,
+  progress: (done: number, total: number, stage: string) => void,
+): Counts {
+  let counts: Counts = { newOps: 0, updatedFields: 0, newConflicts: 0, deletions: 0 };
+  const transaction = ctx.db.transaction(() => {
+    const conflictsBefore = conflictKeySet(ctx.db, manifest.inspection);
+    const deletedBefore = new Map<string, boolean>();
+    const updated = new Set<string>();
+    let newOps = 0;
+    let maxHlc = '';
+    let done = 0;
+    for (const record of iterateStagedNew(ctx.db, token, manifest.inspection)) {
+      const ops = opsOfBody(record.body);
+      for (const op of ops) {
+        const rowKey = `${op.table}\u0000${op.row}`;
+        if (op.field === DELETED_FIELD && !deletedBefore.has(rowKey)) {
+          deletedBefore.set(rowKey, isRowDeleted(ctx.db, op.table, op.row));
+        }
+      }
+      insertChangeset(ctx.db, record, new Date(ctx.now()).toISOString());
+      const applied = applyOps(ctx.db, ops, record.id);
+      newOps += applied.inserted;
+      for (const key of applied.touched)
+        if (key.field !== DELETED_FIELD) updated.add(`${key.table}\u0000${key.row}\u0000${key.field}`);
+      for (const op of ops) if (op.hlc > maxHlc) maxHlc = op.hlc;
+      done += 1;
+      progress(done, manifest.changesets, 'Merging');
+    }
+    if (maxHlc !== '') observeRemoteHlc(ctx, maxHlc);
+    const conflictsAfter = conflictKeySet(ctx.db, manifest.inspection);
+    let deletions = 0;
+    for (const [rowKey, wasDeleted] of deletedBefore) {
+      const [table, row] = rowKey.split('\u0000') as [SyncedTableName, string];
+      if (!wasDeleted && (SYNCED_TABLES[table] as { deletable: boolean }).deletable && isRowDeleted(ctx.db, table, row))
+        deletions += 1;
+    }
+    counts = {
+      newOps,
+      updatedFields: updated.size,
+      newConflicts: [...conflictsAfter].filter((k) => !conflictsBefore.has(k)).length,
+      deletions,
+    };
+    if (dryRun) throw new Rollback();
+    if (deletions > DELETION_THRESHOLD && options.confirmDeletions !== true) {
+      throw new AppError(
+        'conflict',
+        `This bundle would delete ${deletions} records. Check the summary and confirm the deletions to import it.`,
+        { reason: 'needs-confirmation', deletions },
+      );
+    }
+    recordHolds(ctx.db, manifest.inspection, manifest.exporter, manifest.holds);
+    recordImportedBundle(ctx.db, {
+      id: bundleId,
+      inspectionId: manifest.inspection,
+      fileName: options.fileName,
+      exporter: manifest.exporter,
+      importedAt: new Date(ctx.now()).toISOString(),
+      newOps,
+      summary: {
+        updatedFields: counts.updatedFields,
+        newConflicts: counts.newConflicts,
+        deletions,
+        exporterName: manifest.exporterName,
+      },
+    });
+  });
+  try {
+    transaction();
+  } catch (error) {
+    if (!(error instanceof Rollback)) throw error;
+  }
+  return counts;
+}
