@@ -1,14 +1,19 @@
 /**
- * Opening Fieldwork's data folder: the store, this device's identity, and the context every
- * command runs with. Used by the desktop app, browser mode, the CLI and tests alike.
+ * Opening Fieldwork's data folder: the store, this device's identity, the rolling backups and
+ * the context every command runs with. Used by the desktop app, browser mode, the CLI and
+ * tests alike. With `recovery: true` a damaged store gives a recovery-mode runtime (the
+ * recovery screen's commands only) instead of an error; the file itself is never touched.
  */
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { AppError } from '../../shared/errors.js';
 import { openStore, type Db, type OpenStoreOptions } from '../store/connection.js';
 import { recordDevice } from '../store/meta-repo.js';
-import { fileKeyVault, loadOrCreateIdentity, type KeyVault } from '../sync/device-identity.js';
+import { fileKeyVault, loadOrCreateIdentity, type DeviceIdentity, type KeyVault } from '../sync/device-identity.js';
+import { startBackupScheduler, type BackupPolicy, type BackupScheduler } from './backups.js';
 import { consoleLogger, type Logger, type ServiceContext } from './context.js';
+import { createRecoverySession, type RecoverySession } from './recovery.js';
 
 export const STORE_FILE = 'fieldwork.db';
 export const KEY_FILE = 'device-keys.json';
@@ -19,11 +24,28 @@ export interface RuntimeOptions {
   readonly log?: Logger;
   readonly now?: () => number;
   readonly store?: OpenStoreOptions;
+  /** Rolling backups (on by default); `false` turns them off, e.g. for throwaway stores. */
+  readonly backups?: Partial<BackupPolicy> | false;
+  /** When the store is damaged, return a recovery-mode runtime instead of throwing `store_corrupt`. */
+  readonly recovery?: boolean;
 }
 
 export interface Runtime {
+  readonly mode: 'ready';
   readonly ctx: ServiceContext;
   readonly storePath: string;
+  readonly backups: BackupScheduler | null;
+  /** Takes the on-quit backup (if anything changed) and closes the store. */
+  close(): void;
+}
+
+/** A damaged store: only the recovery commands answer until it is restored (see recovery.ts). */
+export interface RecoveryRuntime {
+  readonly mode: 'recovery';
+  readonly storePath: string;
+  readonly dataDir: string;
+  readonly problem: string;
+  readonly recovery: RecoverySession;
   close(): void;
 }
 
@@ -37,21 +59,62 @@ export function resolveDataDir(argv: readonly string[], env: NodeJS.ProcessEnv, 
   return fallback ?? join(homedir(), '.fieldwork');
 }
 
-export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
+function contextFor(db: Db, device: DeviceIdentity, options: RuntimeOptions, log: Logger, keyProtection: string): ServiceContext {
+  return { db, device, now: options.now ?? Date.now, dataDir: options.dataDir, log, keyProtection };
+}
+
+function openReady(options: RuntimeOptions, device: DeviceIdentity, log: Logger, keyProtection: string): Runtime {
+  const storePath = join(options.dataDir, STORE_FILE);
+  const db: Db = openStore(storePath, options.store);
+  recordDevice(db, device.author, device.ageRecipient, new Date().toISOString());
+  const ctx = contextFor(db, device, options, log, keyProtection);
+  const backups =
+    options.backups === false || options.store?.readonly
+      ? null
+      : startBackupScheduler(db, options.dataDir, { log, now: ctx.now, policy: options.backups ?? {} });
+  return {
+    mode: 'ready',
+    ctx,
+    storePath,
+    backups,
+    close: () => {
+      backups?.stop();
+      db.close();
+    },
+  };
+}
+
+export function openRuntime(options: RuntimeOptions & { readonly recovery: true }): Promise<Runtime | RecoveryRuntime>;
+export function openRuntime(options: RuntimeOptions): Promise<Runtime>;
+export async function openRuntime(options: RuntimeOptions): Promise<Runtime | RecoveryRuntime> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const log = options.log ?? consoleLogger;
   const vault = options.vault ?? fileKeyVault(join(options.dataDir, KEY_FILE), (m) => log.warn(m));
   const device = await loadOrCreateIdentity(vault);
-  const storePath = join(options.dataDir, STORE_FILE);
-  const db: Db = openStore(storePath, options.store);
-  recordDevice(db, device.author, device.ageRecipient, new Date().toISOString());
-  const ctx: ServiceContext = {
-    db,
-    device,
-    now: options.now ?? Date.now,
-    dataDir: options.dataDir,
-    log,
-    keyProtection: vault.description,
-  };
-  return { ctx, storePath, close: () => db.close() };
+  try {
+    return openReady(options, device, log, vault.description);
+  } catch (error) {
+    if (!options.recovery || !(error instanceof AppError) || error.code !== 'store_corrupt') throw error;
+    const storePath = join(options.dataDir, STORE_FILE);
+    log.error('The data file is damaged; starting in recovery mode.', { storePath, reason: error.details?.reason });
+    const recovery = createRecoverySession({
+      dataDir: options.dataDir,
+      storePath,
+      problem: error.message,
+      device,
+      log,
+      now: options.now ?? Date.now,
+      ...(options.store ? { store: options.store } : {}),
+      openReady: () => openReady(options, device, log, vault.description),
+      readOnlyContext: (db) => contextFor(db, device, options, log, vault.description),
+    });
+    return {
+      mode: 'recovery',
+      storePath,
+      dataDir: options.dataDir,
+      problem: error.message,
+      recovery,
+      close: () => recovery.close(),
+    };
+  }
 }

@@ -1,10 +1,17 @@
 /**
- * Opening the store: refuse a file from a newer app before touching it, then set the
- * durability pragmas and apply pending migrations, each in its own transaction.
+ * Opening the store: refuse a file from a newer app or a damaged file before touching it
+ * (a quick integrity check on a read-only handle), then set the durability pragmas, take a
+ * backup if migrations are pending, and apply them all in one transaction.
+ *
+ * INVARIANT: a corrupt or unreadable store is never written to, overwritten or deleted here;
+ * the caller gets `store_corrupt` and offers recovery instead.
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { AppError } from '../../shared/errors.js';
+import { backupsDirFor, newBackupPath, pruneBackups, snapshotSync } from './backup.js';
+import { quickCheck } from './integrity.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations/index.js';
 
 export type Db = Database.Database;
@@ -15,6 +22,10 @@ export interface OpenStoreOptions {
   readonly readonly?: boolean;
   /** Extra migrations after the shipped ones; tests use this to prove a failed migration changes nothing. */
   readonly extraMigrations?: readonly Migration[];
+  /** Skips the quick check: only for opening a damaged store read-only to salvage what is readable. */
+  readonly skipIntegrityCheck?: boolean;
+  /** Where the pre-migration backup goes (default: `backups/` next to the store). */
+  readonly backupDir?: string;
 }
 
 function rawOpen(path: string, options: OpenStoreOptions, readonly: boolean): Db {
@@ -27,16 +38,36 @@ function schemaVersion(db: Db): number {
   return Number(db.pragma('user_version', { simple: true }));
 }
 
+function corrupt(path: string, reason: string): AppError {
+  return new AppError(
+    'store_corrupt',
+    'The data file is damaged or could not be read. It has not been changed; Fieldwork can restore it from a backup.',
+    { path, reason },
+  );
+}
+
 /** Reads the schema version without writing a byte (read-only handle, no pragmas set). */
 export function peekSchemaVersion(path: string, options: OpenStoreOptions = {}): number {
-  const db = rawOpen(path, options, true);
+  return inspectReadOnly(path, options, false);
+}
+
+/** Schema version and (unless skipped) a quick check, on a read-only handle. */
+function inspectReadOnly(path: string, options: OpenStoreOptions, check: boolean): number {
+  let db: Db;
   try {
-    return schemaVersion(db);
+    db = rawOpen(path, options, true);
   } catch (error) {
-    throw new AppError('store_corrupt', 'The data file could not be read. It has not been changed.', {
-      path,
-      reason: String(error),
-    });
+    throw corrupt(path, String(error));
+  }
+  try {
+    const version = schemaVersion(db);
+    if (check) {
+      const result = quickCheck(db);
+      if (!result.ok) throw corrupt(path, result.problem);
+    }
+    return version;
+  } catch (error) {
+    throw error instanceof AppError ? error : corrupt(path, String(error));
   } finally {
     db.close();
   }
@@ -46,7 +77,7 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Db {
   const migrations = [...MIGRATIONS, ...(options.extraMigrations ?? [])];
   const latest = Math.max(LATEST_SCHEMA_VERSION, ...migrations.map((m) => m.version));
   if (existsSync(path)) {
-    const found = peekSchemaVersion(path, options);
+    const found = inspectReadOnly(path, options, options.skipIntegrityCheck !== true);
     if (found > latest) {
       throw new AppError(
         'store_from_future',
@@ -64,7 +95,7 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Db {
     }
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    if (!options.readonly) applyMigrations(db, migrations);
+    if (!options.readonly) applyMigrations(db, migrations, () => backupBeforeMigration(db, path, options));
     return db;
   } catch (error) {
     db.close();
@@ -72,22 +103,48 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Db {
   }
 }
 
-function applyMigrations(db: Db, migrations: readonly Migration[]): void {
+/** A consistent copy of a store that already holds data, taken before its schema changes. */
+function backupBeforeMigration(db: Db, path: string, options: OpenStoreOptions): string | null {
+  if (schemaVersion(db) === 0) return null;
+  const dir = options.backupDir ?? backupsDirFor(path);
+  const target = newBackupPath(dir, 'pre-migration', new Date());
+  try {
+    snapshotSync(db, target);
+  } catch (error) {
+    throw new AppError(
+      'io_failed',
+      'Fieldwork could not take a backup before upgrading the data file, so it did not upgrade it. The file has been left as it was.',
+      { reason: String(error), backupDir: dir },
+    );
+  }
+  pruneBackups(dir);
+  return target;
+}
+
+function applyMigrations(db: Db, migrations: readonly Migration[], backup: () => string | null): void {
   const current = schemaVersion(db);
-  for (const migration of migrations) {
-    if (migration.version <= current) continue;
-    const apply = db.transaction(() => {
+  const pending = migrations.filter((m) => m.version > current);
+  const backupPath = pending.length > 0 ? backup() : null;
+  // All pending steps in ONE transaction: a failure at any step leaves the file as it was.
+  let failed: Migration | null = null;
+  const apply = db.transaction(() => {
+    for (const migration of pending) {
+      failed = migration;
       db.exec(migration.sql);
       db.pragma(`user_version = ${migration.version}`);
-    });
-    try {
-      apply();
-    } catch (error) {
-      throw new AppError(
-        'internal',
-        `Fieldwork could not upgrade the data file (step ${migration.name}). The file has been left as it was.`,
-        { migration: migration.name, reason: String(error) },
-      );
     }
+    failed = null;
+  });
+  try {
+    apply();
+  } catch (error) {
+    const name = (failed as Migration | null)?.name ?? 'unknown';
+    throw new AppError(
+      'internal',
+      `Fieldwork could not upgrade the data file (step ${name}). The file has been left as it was${
+        backupPath ? `, and a backup was taken first (${basename(backupPath)})` : ''
+      }.`,
+      { migration: name, reason: String(error), backupPath },
+    );
   }
 }

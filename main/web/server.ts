@@ -13,13 +13,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { ProgressEvent } from '../../shared/api/index.js';
 import type { ServiceContext } from '../services/context.js';
-import { dispatch } from '../services/dispatch.js';
+import { dispatchToHost, type CommandHost, type RecoverySession } from '../services/recovery.js';
 import { serveStatic } from './static-files.js';
 
 export const MAX_REQUEST_BYTES = 96 * 1024 * 1024;
 
 export interface WebServerOptions {
-  readonly ctx: ServiceContext;
+  /** The healthy store to serve; or, when the store is damaged, `recovery` instead. */
+  readonly ctx?: ServiceContext;
+  /** Recovery mode: only the recovery commands answer until the store is restored. */
+  readonly recovery?: RecoverySession;
   readonly rendererDir: string | null;
   readonly port?: number;
   readonly token?: string;
@@ -75,6 +78,14 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const token = options.token ?? randomBytes(32).toString('base64url');
+  const host: CommandHost = options.recovery
+    ? { recovery: options.recovery }
+    : options.ctx
+      ? { ctx: options.ctx }
+      : (() => {
+          throw new Error('startWebServer needs a store context or a recovery session.');
+        })();
+  const log = options.ctx?.log ?? options.recovery?.log ?? console;
   const listeners = new Set<(event: ProgressEvent) => void>();
   let port = 0;
 
@@ -116,7 +127,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     const requestIdHeader = req.headers['x-request-id'];
     const requestId = typeof requestIdHeader === 'string' ? requestIdHeader.slice(0, 64) : '';
-    const result = await dispatch(options.ctx, name, input, {
+    const result = await dispatchToHost(host, name, input, {
       requestId,
       onProgress: (done, total, stage) => {
         for (const listener of listeners) listener({ command: name, requestId, done, total, stage });
@@ -138,7 +149,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path.startsWith('/api/')) {
       handleApi(req, res, decodeURIComponent(path.slice('/api/'.length))).catch((error: unknown) => {
-        options.ctx.log.error('Web bridge failure', { error: String(error) });
+        log.error('Web bridge failure', { error: String(error) });
         if (!res.headersSent) refuse(res, 500, 'internal', 'Fieldwork could not answer that request.');
       });
       return;

@@ -22,14 +22,15 @@ function openBrowser(url: string): void {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const dataDir = resolveDataDir(argv, process.env, join(process.cwd(), '.fieldwork-data'));
-  const runtime = await openRuntime({ dataDir });
+  const runtime = await openRuntime({ dataDir, recovery: true });
   const here = typeof __dirname === 'string' ? __dirname : process.cwd();
   const rendererDir = [join(here, '..', 'renderer'), join(process.cwd(), 'dist', 'renderer')].find((d) =>
     existsSync(join(d, 'index.html')),
   );
   const portFlag = argv.indexOf('--port');
+  if (runtime.mode === 'recovery') console.error(`The data file is damaged: ${runtime.problem} Opening the recovery screen.`);
   const server = await startWebServer({
-    ctx: runtime.ctx,
+    ...(runtime.mode === 'recovery' ? { recovery: runtime.recovery } : { ctx: runtime.ctx }),
     rendererDir: rendererDir ?? null,
     port: portFlag >= 0 ? Number(argv[portFlag + 1]) : 0,
   });
