@@ -33,7 +33,7 @@ export const RECORD_KINDS: Readonly<Record<SyncedTableName, string>> = {
 };
 
 const FIELD_LABELS: Readonly<Record<string, string>> = {
-  [DELETED_FIELD]: 'Deleted or kept',
+  [DELETED_FIELD]: 'Deletion',
   text: 'Note text',
   statement: 'Statement',
   case_ref: 'Case reference',

@@ -4,7 +4,10 @@
  */
 import type { ComponentType } from 'react';
 import type { ScreenName } from '../state/ui-store.js';
+import { ConflictsScreen } from './ConflictsScreen.js';
 
 export type InspectionScreen = ComponentType<{ inspectionId: string }>;
 
-export const screenRegistry: Partial<Record<ScreenName, InspectionScreen>> = {};
+export const screenRegistry: Partial<Record<ScreenName, InspectionScreen>> = {
+  conflicts: ConflictsScreen,
+};
