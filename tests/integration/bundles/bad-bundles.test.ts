@@ -1,0 +1,248 @@
+/**
+ * The bad-bundle corpus: every damaged, foreign, forged or oversized bundle is refused with its
+ * own reason, and the lead's store is unchanged (canonical dump AND the file's hash).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError } from '../../../shared/errors.js';
+import { DEFAULT_LIMITS, OUTER_HEADER_BYTES, type BundleManifest } from '../../../main/sync/bundle-format.js';
+import { bytesSource } from '../../../main/sync/bundle-reader.js';
+import { fingerprint, signBytes } from '../../../main/sync/device-identity.js';
+import { encodeChangeset } from '../../../main/sync/changeset.js';
+import { computeOpId } from '../../../main/sync/op-id.js';
+import { importBundle, type ImportOptions } from '../../../main/sync/import-bundle.js';
+import {
+  canonicalDump,
+  edit,
+  exportTo,
+  fileHash,
+  joinAll,
+  makeTeam,
+  newNoteId,
+  noteEdits,
+  type Team,
+} from '../../fixtures/bundles.js';
+import {
+  decryptPlain,
+  encodePlain,
+  flipByte,
+  parsePlain,
+  resignManifest,
+  sealPlain,
+  type PlainBundle,
+} from '../../fixtures/bundle-craft.js';
+import { tempDir, testRuntime, type TestRuntime } from '../../support/runtime.js';
+
+let team: Team;
+let stranger: TestRuntime;
+let folder: string;
+let good: Buffer;
+let plain: PlainBundle;
+
+beforeAll(async () => {
+  team = await makeTeam(1);
+  stranger = await testRuntime();
+  folder = tempDir('fieldwork-corpus-');
+  await joinAll(team, folder);
+  const inspector = team.inspectors[0]!;
+  for (let i = 0; i < 40; i += 1) {
+    edit(
+      inspector.ctx,
+      team.inspectionId,
+      noteEdits(newNoteId(), `Corpus note ${i}: ${'the plan was reviewed and updated. '.repeat(6)}`),
+    );
+  }
+  const path = join(folder, 'good.fwbundle');
+  await exportTo(inspector.ctx, team.inspectionId, path);
+  good = readFileSync(path);
+  plain = parsePlain(await decryptPlain(good, { identity: team.lead.ctx.device.ageIdentity }));
+});
+afterAll(() => {
+  team.dispose();
+  stranger.dispose();
+});
+
+const leadRecipients = () => [team.lead.ctx.device.ageRecipient];
+
+/** Imports `bytes` into the lead's store; expects refusal with `reason`; checks nothing changed. */
+async function expectRefused(bytes: Buffer, reason: string, options: Partial<ImportOptions> = {}): Promise<AppError> {
+  const { db } = team.lead.ctx;
+  const dump = canonicalDump(db);
+  const hash = fileHash(db, team.lead.storePath);
+  const error = await importBundle(team.lead.ctx, bytesSource(bytes), { fileName: 'bad.fwbundle', ...options }).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error, `expected refusal "${reason}"`).toBeInstanceOf(AppError);
+  expect((error as AppError).details?.reason).toBe(reason);
+  expect((error as AppError).code).toBe(reason === 'newer-format' ? 'bundle_from_future' : 'bundle_invalid');
+  expect(canonicalDump(db)).toEqual(dump);
+  expect(fileHash(db, team.lead.storePath)).toBe(hash);
+  return error as AppError;
+}
+
+const offsetOf = (bytes: Buffer, text: string): number => {
+  const at = bytes.indexOf(Buffer.from(text));
+  if (at < 0) throw new Error(`marker ${text} not found`);
+  return at;
+};
+
+describe('bad bundles are refused with their reason and leave the store unchanged', () => {
+  it('truncated at every 1 KiB', async () => {
+    expect(good.length).toBeGreaterThan(8 * 1024);
+    for (let cut = 1024; cut < good.length; cut += 1024) await expectRefused(good.subarray(0, cut), 'truncated');
+    await expectRefused(good.subarray(0, 10), 'truncated');
+  });
+
+  it('one byte flipped in each section of the file', async () => {
+    await expectRefused(flipByte(good, 0), 'not-a-bundle'); // magic
+    await expectRefused(flipByte(good, 8), 'newer-format'); // format version 1 -> 257
+    await expectRefused(flipByte(good, 9), 'corrupt'); // format version 1 -> 0
+    await expectRefused(flipByte(good, 12), 'corrupt'); // reserved
+    await expectRefused(flipByte(good, OUTER_HEADER_BYTES - 1), 'truncated'); // length (+1)
+    await expectRefused(flipByte(good, OUTER_HEADER_BYTES + 3), 'corrupt'); // age version line
+    const mac = offsetOf(good, '\n--- ') + 8;
+    await expectRefused(flipByte(good, mac), 'corrupt'); // header MAC
+    const payload = good.indexOf(0x0a, mac) + 1;
+    await expectRefused(flipByte(good, payload + 2), 'corrupt'); // payload nonce
+    await expectRefused(flipByte(good, payload + 5000), 'corrupt'); // ciphertext
+    await expectRefused(flipByte(good, good.length - 1), 'corrupt'); // final tag
+  });
+
+  it('one byte flipped in each section of the plaintext, resealed by someone holding the team keys', async () => {
+    const sealed = (p: Buffer) => sealPlain(p, leadRecipients());
+    const bytes = encodePlain(plain);
+    await expectRefused(await sealed(flipByte(bytes, 0)), 'too-large'); // manifest length
+    await expectRefused(await sealed(flipByte(bytes, offsetOf(bytes, 'Northshire') + 2)), 'bad-signature'); // manifest
+    await expectRefused(await sealed(flipByte(bytes, 4 + plain.manifestBytes.length + 10)), 'bad-signature'); // its signature
+    const firstRecord = 4 + plain.manifestBytes.length + 64;
+    await expectRefused(await sealed(flipByte(bytes, firstRecord)), 'too-large'); // record length
+    await expectRefused(await sealed(flipByte(bytes, offsetOf(bytes, 'Corpus note 7') + 3)), 'bad-signature'); // body
+    const firstSig = firstRecord + 4 + (plain.records[0]?.body.length ?? 0) + 5;
+    await expectRefused(await sealed(flipByte(bytes, firstSig)), 'bad-signature'); // record signature
+    await expectRefused(await sealed(flipByte(bytes, bytes.length - 1)), 'corrupt'); // end marker
+    await expectRefused(await sealed(Buffer.concat([bytes, Buffer.from('extra')])), 'corrupt'); // trailing bytes
+    const dropped = { ...plain, records: plain.records.slice(1) };
+    await expectRefused(await sealed(encodePlain(dropped)), 'corrupt'); // a record removed, manifest kept
+  });
+
+  it('a well-signed changeset with an op the registry does not allow is corrupt', async () => {
+    const inspector = team.inspectors[0]!.ctx.device;
+    const last = JSON.parse(plain.records.at(-1)!.body.toString('utf8')) as { seq: number };
+    const opBase = {
+      inspection: team.inspectionId,
+      hlc: '001790000000000.000000.abc',
+      author: inspector.author,
+      table: 'escalation' as const,
+      row: newNoteId(),
+      field: '_deleted',
+      value: true,
+      deps: [] as string[],
+    };
+    const { bytes: body, id } = encodeChangeset({
+      v: 1,
+      inspection: team.inspectionId,
+      author: inspector.author,
+      seq: last.seq + 1,
+      prev: encodeChangeset(JSON.parse(plain.records.at(-1)!.body.toString('utf8'))).id,
+      ops: [{ id: computeOpId(opBase), ...opBase }],
+    });
+    expect(id).toHaveLength(64);
+    const forged = resignManifest(
+      { ...plain, records: [...plain.records, { body, signature: signBytes(inspector, body) }] },
+      inspector,
+    );
+    await expectRefused(await sealPlain(encodePlain(forged), leadRecipients()), 'corrupt');
+  });
+
+  it('wrong key: sealed for a stranger, or for a passphrase not given', async () => {
+    await expectRefused(await sealPlain(encodePlain(plain), [stranger.ctx.device.ageRecipient]), 'wrong-key');
+    const path = join(folder, 'usb.fwbundle');
+    await exportTo(team.inspectors[0]!.ctx, team.inspectionId, path, {
+      recipients: { kind: 'passphrase', passphrase: 'correct horse battery' },
+      scryptLogN: 10,
+    });
+    const usb = readFileSync(path);
+    await expectRefused(usb, 'wrong-key');
+    await expectRefused(usb, 'wrong-key', { passphrase: 'not the passphrase' });
+  });
+
+  it('unknown signer: refused with the key’s fingerprint', async () => {
+    edit(stranger.ctx, team.inspectionId, noteEdits(newNoteId(), 'Written by someone not on the team.'));
+    const path = join(folder, 'stranger.fwbundle');
+    await exportTo(stranger.ctx, team.inspectionId, path, {
+      recipients: { kind: 'passphrase', passphrase: 'a shared secret' },
+      scryptLogN: 10,
+    });
+    const error = await expectRefused(readFileSync(path), 'unknown-author', { passphrase: 'a shared secret' });
+    expect(error.details?.fingerprint).toBe(fingerprint(stranger.ctx.device.author));
+    expect(error.message).toContain(fingerprint(stranger.ctx.device.author));
+    // A team member relaying the stranger's changesets does not make them trusted.
+    const strangerPlain = parsePlain(await decryptPlain(readFileSync(path), { passphrase: 'a shared secret' }));
+    const relayed = resignManifest(
+      { ...plain, records: [...plain.records, ...strangerPlain.records] },
+      team.inspectors[0]!.ctx.device,
+    );
+    const relayError = await expectRefused(await sealPlain(encodePlain(relayed), leadRecipients()), 'unknown-author');
+    expect(relayError.details?.fingerprint).toBe(fingerprint(stranger.ctx.device.author));
+  });
+
+  it('other inspection: refused when importing into a given inspection', async () => {
+    const other = await team.lead.call('inspections.create', {
+      fields: {
+        type: 'focused_visit',
+        localAuthority: 'Eastvale',
+        fieldworkStart: '2026-12-01',
+        fieldworkEnd: '2026-12-03',
+        inspectorates: ['ofsted'],
+      },
+    });
+    await expectRefused(good, 'wrong-inspection', { expectInspection: other.id });
+  });
+
+  it('newer format version, in the file header or the signed manifest', async () => {
+    const future = Buffer.from(good);
+    future.writeUInt16BE(2, 8);
+    await expectRefused(future, 'newer-format');
+    const inspector = team.inspectors[0]!.ctx.device;
+    const schema = resignManifest(plain, inspector, (m: BundleManifest) => ({ ...m, schema: 99_999 }));
+    await expectRefused(await sealPlain(encodePlain(schema), leadRecipients()), 'newer-format');
+  });
+
+  it('a chain gap: later changesets without the earlier ones this store lacks', async () => {
+    const inspector = team.inspectors[0]!.ctx.device;
+    const gap = resignManifest({ ...plain, records: plain.records.slice(2) }, inspector);
+    const error = await expectRefused(await sealPlain(encodePlain(gap), leadRecipients()), 'chain-gap');
+    expect(error.details?.fingerprint).toBe(fingerprint(inspector.author));
+  });
+
+  it('oversized: the file, the manifest or a record over its limit is refused before it is read', async () => {
+    await expectRefused(good, 'too-large', { limits: { ...DEFAULT_LIMITS, maxBundleBytes: good.length - 1 } });
+    await expectRefused(good, 'too-large', { limits: { ...DEFAULT_LIMITS, maxManifestBytes: 100 } });
+    await expectRefused(good, 'too-large', { limits: { ...DEFAULT_LIMITS, maxRecordBytes: 100 } });
+  });
+
+  it('not a bundle at all', async () => {
+    await expectRefused(Buffer.from('case_ref,age\nA1,7\n'), 'not-a-bundle');
+    await expectRefused(Buffer.alloc(0), 'not-a-bundle');
+  });
+
+  it('replayed: imported once, then again after newer work, with nothing changed the second time', async () => {
+    const lead = team.lead.ctx;
+    const first = await importBundle(lead, bytesSource(good), { fileName: 'good.fwbundle' });
+    expect(first.status).toBe('imported');
+    edit(team.inspectors[0]!.ctx, team.inspectionId, noteEdits(newNoteId(), 'A later note.'));
+    const later = join(folder, 'later.fwbundle');
+    await exportTo(team.inspectors[0]!.ctx, team.inspectionId, later, { mode: 'full' });
+    expect((await importBundle(lead, bytesSource(readFileSync(later)), { fileName: 'later.fwbundle' })).newOps).toBeGreaterThan(
+      0,
+    );
+    const dump = canonicalDump(lead.db);
+    const hash = fileHash(lead.db, team.lead.storePath);
+    const replay = await importBundle(lead, bytesSource(good), { fileName: 'good.fwbundle' });
+    expect(replay).toMatchObject({ status: 'already_imported', newOps: 0 });
+    expect(canonicalDump(lead.db)).toEqual(dump);
+    expect(fileHash(lead.db, team.lead.storePath)).toBe(hash);
+  });
+});
