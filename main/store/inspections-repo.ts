@@ -71,3 +71,10 @@ export function findMemberByKey(db: Db, inspectionId: string, signingKey: string
     .get(inspectionId, signingKey) as TeamMemberRow | undefined;
   return row ?? null;
 }
+
+export function readInspectionSummary(db: Db, inspectionId: string): string | null {
+  const row = db.prepare('SELECT letter_summary FROM inspection WHERE id = ?').get(inspectionId) as
+    | { letter_summary: string | null }
+    | undefined;
+  return row?.letter_summary ?? null;
+}

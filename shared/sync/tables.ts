@@ -28,6 +28,7 @@ export const SYNCED_TABLES = {
       review_end: 'text',
       inspectorates: 'json',
       status: 'text',
+      letter_summary: 'text',
     },
   },
   team_member: {
@@ -95,6 +96,8 @@ export const SYNCED_TABLES = {
       status_reason: 'text',
       author: 'text',
       created_at: 'text',
+      edit_reason: 'text',
+      merged_into: 'text',
     },
   },
   finding_evidence: {

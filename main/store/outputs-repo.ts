@@ -1,0 +1,83 @@
+/** Reads behind the lead's outputs: the evidence log, the case sample summary and the letter. */
+import type { Db } from './connection.js';
+
+export interface EvidenceLogRow {
+  id: string;
+  created_at: string | null;
+  case_ref: string | null;
+  source: string | null;
+  agency: string | null;
+  themes: string | null;
+  polarity: string | null;
+  author_name: string | null;
+  author: string | null;
+  text: string | null;
+  finding_statements: string | null;
+}
+
+export function evidenceLogRows(db: Db, inspectionId: string): EvidenceLogRow[] {
+  return db
+    .prepare(
+      `SELECT n.id, n.created_at, c.case_ref, n.source, n.agency, n.themes, n.polarity, n.author, n.text,
+              (SELECT m.name FROM team_member m WHERE m.inspection_id = n.inspection_id AND m.signing_key = n.author AND m.deleted = 0 LIMIT 1) AS author_name,
+              (SELECT json_group_array(f.statement) FROM finding_evidence fe JOIN finding f ON f.id = fe.finding_id AND f.deleted = 0
+                WHERE fe.note_id = n.id AND fe.deleted = 0) AS finding_statements
+       FROM evidence_note n
+       LEFT JOIN sampled_case c ON c.id = n.case_id
+       WHERE n.inspection_id = ? AND n.deleted = 0 AND n.text IS NOT NULL
+       ORDER BY n.created_at, n.id`,
+    )
+    .all(inspectionId) as EvidenceLogRow[];
+}
+
+export interface SampleSummaryRow {
+  case_ref: string | null;
+  stage: string | null;
+  age_band: string | null;
+  stratum: string | null;
+  sampling_method: string | null;
+  selection_reason: string | null;
+  seed: string | null;
+  source_hash: string | null;
+  removed: number | null;
+  removal_reason: string | null;
+  status: string | null;
+  inspector_name: string | null;
+  inspector_grade: string | null;
+  la_audit_grade: string | null;
+  audit_agreement: string | null;
+  agreement_reason: string | null;
+}
+
+export function sampleSummaryRows(db: Db, inspectionId: string): SampleSummaryRow[] {
+  return db
+    .prepare(
+      `SELECT c.case_ref, c.stage, c.age_band, c.stratum, c.sampling_method, c.selection_reason, r.seed, r.source_hash,
+              c.removed, c.removal_reason, c.status, m.name AS inspector_name, c.inspector_grade, c.la_audit_grade,
+              c.audit_agreement, c.agreement_reason
+       FROM sampled_case c
+       LEFT JOIN sample_run r ON r.id = c.sample_run_id
+       LEFT JOIN team_member m ON m.id = c.allocated_to AND m.deleted = 0
+       WHERE c.inspection_id = ? AND c.deleted = 0 AND c.case_ref IS NOT NULL
+       ORDER BY c.case_ref`,
+    )
+    .all(inspectionId) as SampleSummaryRow[];
+}
+
+export interface LetterFindingRow {
+  id: string;
+  kind: string | null;
+  statement: string | null;
+  agencies: string | null;
+  theme: string | null;
+}
+
+export function agreedFindings(db: Db, inspectionId: string): LetterFindingRow[] {
+  return db
+    .prepare(
+      `SELECT id, kind, statement, agencies, theme FROM finding
+       WHERE inspection_id = ? AND deleted = 0 AND status = 'agreed' AND statement IS NOT NULL
+       ORDER BY created_at, id`,
+    )
+    .all(inspectionId) as LetterFindingRow[];
+}

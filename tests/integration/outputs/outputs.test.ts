@@ -1,0 +1,175 @@
+import Papa from 'papaparse';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inTransaction } from '../../../main/services/context.js';
+import { writeEdits } from '../../../main/sync/local-write.js';
+import { newId, sampledCaseId } from '../../../shared/domain/ids.js';
+import { renderDocx } from '../../support/letter-render.js';
+import { sampleInspection, testRuntime, type TestRuntime } from '../../support/runtime.js';
+
+let rt: TestRuntime;
+let inspectionId: string;
+const caseA = 'LCS-1001';
+
+function parseCsv(base64: string): { bom: boolean; rows: string[][] } {
+  const text = Buffer.from(base64, 'base64').toString('utf8');
+  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: true });
+  return { bom: text.startsWith('\uFEFF'), rows: parsed.data };
+}
+
+beforeAll(async () => {
+  rt = await testRuntime();
+  const inspection = await rt.call('inspections.create', {
+    fields: {
+      ...sampleInspection,
+      inspectorates: ['ofsted', 'cqc', 'hmicfrs'],
+      reviewStart: '2026-05-01',
+      reviewEnd: '2026-10-31',
+    },
+    leadName: 'Asha Patel',
+  });
+  inspectionId = inspection.id;
+  const caseId = sampledCaseId(inspectionId, caseA);
+  inTransaction(rt.ctx, () =>
+    writeEdits(rt.ctx, inspectionId, [
+      { table: 'sampled_case', row: caseId, field: 'case_ref', value: caseA },
+      { table: 'sampled_case', row: caseId, field: 'stage', value: 'child_protection' },
+      { table: 'sampled_case', row: caseId, field: 'status', value: 'done' },
+      { table: 'sampled_case', row: caseId, field: 'sampling_method', value: 'random' },
+      { table: 'sampled_case', row: caseId, field: 'inspector_grade', value: 'requires_improvement' },
+      { table: 'sampled_case', row: caseId, field: 'la_audit_grade', value: 'good' },
+      { table: 'sampled_case', row: caseId, field: 'audit_agreement', value: 'no' },
+      {
+        table: 'sampled_case',
+        row: caseId,
+        field: 'agreement_reason',
+        value: 'Audit missed "drift" in the plan, and =SUM(A1) is not a formula',
+      },
+    ]),
+  );
+  const note = await rt.call('evidence.create', {
+    inspectionId,
+    id: newId(),
+    fields: {
+      text: 'Strategy discussion held promptly; police and health attended.',
+      source: 'case_record',
+      agency: 'police',
+      themes: ['Strategy discussions'],
+      polarity: 'strength',
+      caseId,
+    },
+  });
+  const strength = await rt.call('findings.create', {
+    inspectionId,
+    fields: {
+      kind: 'strength',
+      statement: 'Strategy discussions are timely and well attended by police and health.',
+      agencies: ['police'],
+      theme: null,
+    },
+  });
+  await rt.call('findings.link', { findingId: strength.id, noteId: note.id });
+  await rt.call('findings.setStatus', { id: strength.id, status: 'proposed', reason: 'Ready for the team meeting' });
+  await rt.call('findings.setStatus', { id: strength.id, status: 'agreed', reason: 'Agreed at the team meeting' });
+  const improvement = await rt.call('findings.create', {
+    inspectionId,
+    fields: {
+      kind: 'improvement',
+      statement: 'Plans for children lack specific, measurable actions.',
+      agencies: ['social_care', 'health'],
+      theme: null,
+    },
+  });
+  await rt.call('findings.setStatus', { id: improvement.id, status: 'proposed', reason: 'Ready' });
+  await rt.call('findings.setStatus', { id: improvement.id, status: 'agreed', reason: 'Agreed' });
+  await rt.call('findings.create', {
+    inspectionId,
+    fields: {
+      kind: 'improvement',
+      statement: 'A draft that is not agreed stays out of the letter.',
+      agencies: ['education'],
+      theme: null,
+    },
+  });
+  await rt.call('outputs.setSummary', { inspectionId, summary: 'Leaders across the partnership know their services well.' });
+});
+afterAll(() => rt.dispose());
+
+describe('the lead’s outputs', () => {
+  it('the draft letter holds the agreed findings grouped by agency and renders in LibreOffice', async () => {
+    const letter = await rt.call('outputs.letter', { inspectionId });
+    expect(letter.fileName).toMatch(/^northshire-county-council-\d{4}-\d{2}-\d{2}-draft-letter\.docx$/);
+    expect(letter.count).toBe(2);
+    const rendered = renderDocx(Buffer.from(letter.bytesBase64, 'base64'), 'draft-letter', resolve('.test-output/letter'));
+    const text = rendered.text.replace(/\s+/g, ' ');
+    expect(text).toContain(
+      'Joint targeted area inspection of the multi-agency response to children living with domestic abuse in Northshire County Council',
+    );
+    expect(text).toContain('2 November 2026 to 13 November 2026');
+    expect(text).toContain('Ofsted, Care Quality Commission, HMICFRS');
+    expect(text).toContain('1 May 2026 to 31 October 2026');
+    expect(text).toContain('Leaders across the partnership know their services well.');
+    expect(text).toContain('What needs to improve?');
+    expect(text).toContain('Plans for children lack specific, measurable actions.');
+    expect(text).toContain('The partnership (several agencies)');
+    expect(text).toContain('Strengths');
+    expect(text).toContain('Police');
+    expect(text).toContain('Strategy discussions are timely and well attended by police and health.');
+    expect(text).toContain('OFFICIAL-SENSITIVE');
+    expect(text).not.toContain('A draft that is not agreed');
+    expect(rendered.pages.length).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('the evidence log is a CSV Excel opens correctly, one row per note with its linked findings', async () => {
+    const log = await rt.call('outputs.evidenceLog', { inspectionId });
+    const { bom, rows } = parseCsv(log.bytesBase64);
+    expect(bom).toBe(true);
+    expect(rows[0]).toEqual([
+      'Recorded at (UTC)',
+      'Case reference',
+      'Source',
+      'Agency',
+      'Themes',
+      'Polarity',
+      'Author',
+      'Note',
+      'Linked findings',
+    ]);
+    expect(rows).toHaveLength(2);
+    const [, row] = rows as [string[], string[]];
+    expect(row.slice(1, 7)).toEqual([caseA, 'Case record', 'Police', 'Strategy discussions', 'Strength', 'Asha Patel']);
+    expect(row[8]).toBe('Strategy discussions are timely and well attended by police and health.');
+    expect(Buffer.from(log.bytesBase64, 'base64').toString('utf8')).toContain('\r\n');
+  });
+
+  it('the case sample summary carries strata, seed, status, inspector, evaluation and audit agreement, and neutralises formulas', async () => {
+    const summary = await rt.call('outputs.sampleSummary', { inspectionId });
+    const { rows } = parseCsv(summary.bytesBase64);
+    expect(rows[0]?.slice(0, 4)).toEqual(['Case reference', 'Stage', 'Age band', 'Stratum']);
+    const row = rows[1] as string[];
+    expect(row[0]).toBe(caseA);
+    expect(row[1]).toBe('Child protection');
+    expect(row[10]).toBe('Done');
+    expect(row[12]).toBe('Requires improvement');
+    expect(row[13]).toBe('Good');
+    expect(row[14]).toBe('No');
+    expect(row[15]).toBe('Audit missed "drift" in the plan, and =SUM(A1) is not a formula');
+  });
+
+  it('a cell that starts like a formula is prefixed so Excel shows it as text', async () => {
+    await rt.call('evidence.create', {
+      inspectionId,
+      id: newId(),
+      fields: {
+        text: '=HYPERLINK("http://example.invalid","click")',
+        source: 'document',
+        agency: null,
+        themes: [],
+        polarity: 'neutral',
+        caseId: null,
+      },
+    });
+    const { rows } = parseCsv((await rt.call('outputs.evidenceLog', { inspectionId })).bytesBase64);
+    expect(rows.some((r) => r[7] === `'=HYPERLINK("http://example.invalid","click")`)).toBe(true);
+  });
+});
