@@ -48,28 +48,24 @@ export interface OpSourceRow {
   readonly bundleImportedAt: string | null;
 }
 
-function hasTable(db: Db, name: string): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
-}
-
 /**
- * Where each op came from. The changeset that first carried it is on the op row; the bundle is
- * found through the bundle importer's changeset link table when the store has one.
+ * Where each op came from: the changeset that first carried it (on the op row) and, for an
+ * imported changeset, the bundle that brought it. The importer records no changeset-to-bundle
+ * link, but it stores a bundle's changesets and then the bundle in one transaction, so the
+ * bundle is the first one of the inspection recorded at or after the changeset's arrival
+ * (within a minute, so changesets that arrived another way are not misattributed).
  */
 export function readOpSources(db: Db, opIds: readonly string[]): Map<string, OpSourceRow> {
-  const linked = hasTable(db, 'imported_bundle_changeset');
   const statement = db.prepare(
-    linked
-      ? `SELECT c.id AS changesetId, c.seq, c.local, c.received_at AS receivedAt,
-                b.file_name AS bundleFileName, b.imported_at AS bundleImportedAt
-         FROM op o JOIN changeset c ON c.id = o.changeset_id
-         LEFT JOIN imported_bundle b ON b.id = (
-           SELECT l.bundle_id FROM imported_bundle_changeset l JOIN imported_bundle ib ON ib.id = l.bundle_id
-           WHERE l.changeset_id = c.id ORDER BY ib.imported_at LIMIT 1)
-         WHERE o.id = ?`
-      : `SELECT c.id AS changesetId, c.seq, c.local, c.received_at AS receivedAt,
-                NULL AS bundleFileName, NULL AS bundleImportedAt
-         FROM op o JOIN changeset c ON c.id = o.changeset_id WHERE o.id = ?`,
+    `SELECT c.id AS changesetId, c.seq, c.local, c.received_at AS receivedAt,
+            b.file_name AS bundleFileName, b.imported_at AS bundleImportedAt
+     FROM op o JOIN changeset c ON c.id = o.changeset_id
+     LEFT JOIN imported_bundle b ON c.local = 0 AND b.id = (
+       SELECT ib.id FROM imported_bundle ib
+       WHERE ib.inspection_id = c.inspection_id AND ib.imported_at >= c.received_at
+         AND ib.imported_at <= strftime('%Y-%m-%dT%H:%M:%fZ', c.received_at, '+60 seconds')
+       ORDER BY ib.imported_at, ib.id LIMIT 1)
+     WHERE o.id = ?`,
   );
   const sources = new Map<string, OpSourceRow>();
   for (const id of opIds) {

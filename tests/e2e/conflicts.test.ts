@@ -28,7 +28,7 @@ describe('conflict review in the browser', () => {
       { table: 'evidence_note', row: fixture.noteId, field: 'text', value: INSPECTOR_TEXT },
       { table: 'finding', row: fixture.findingId, field: 'statement', value: 'Strategy meetings are timely.' },
     ]);
-    exchange(inspector, lead, fixture.inspectionId);
+    await exchange(inspector, lead, fixture.inspectionId);
 
     const { page } = app;
     await page.reload();
@@ -44,6 +44,7 @@ describe('conflict review in the browser', () => {
     await expect(noteCard.locator('ins').first().textContent()).resolves.toContain('[added:');
     await expect(noteCard.getByText('Ben Okafor').first().isVisible()).resolves.toBe(true);
     await expect(noteCard.getByText('Written on this laptop').isVisible()).resolves.toBe(true);
+    await expect(noteCard.getByText(/^From bundle bundle-\d+\.fwbundle, imported /).isVisible()).resolves.toBe(true);
     expect(await app.axeViolations()).toEqual([]);
     await app.screenshot('conflicts-queue');
 
@@ -111,7 +112,7 @@ describe('conflict review in the browser', () => {
     edit(inspector, fixture.inspectionId, [
       { table: 'finding', row: fixture.findingId, field: 'statement', value: 'Meetings are timely and well attended.' },
     ]);
-    exchange(inspector, lead, fixture.inspectionId);
+    await exchange(inspector, lead, fixture.inspectionId);
     const { page } = app;
     await page.reload();
     await page.getByRole('button', { name: 'Northshire County Council' }).click();

@@ -1,14 +1,17 @@
 /**
- * Test helper: moves every changeset one store has and the other lacks, the way a bundle
- * import would (verbatim bytes and signatures, applied in one transaction). Used until tests
- * can exchange real bundle files; it exercises the same applyOps merge the importer runs.
+ * Test helper: two laptops exchange their work through real bundle files on disk, exported
+ * and imported by the same code the app runs (signed, encrypted to the team, verified, merged
+ * in one transaction). The first import into a laptop that does not know the inspection joins
+ * it, trusting the exporter's fingerprint as the user would after comparing it.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Op } from '../../shared/sync/op.js';
 import type { ServiceContext } from '../../main/services/context.js';
-import { hasChangeset, insertChangeset, iterateChangesets } from '../../main/store/op-log-repo.js';
-import { applyOps } from '../../main/sync/apply-ops.js';
-import type { ChangesetBody } from '../../main/sync/changeset.js';
-import { observeRemoteHlc, writeEdits, type FieldEdit } from '../../main/sync/local-write.js';
+import { exportBundleToFile, importBundleFile, type ImportSummary } from '../../main/services/bundles.js';
+import { fingerprint } from '../../main/sync/device-identity.js';
+import { writeEdits, type FieldEdit } from '../../main/sync/local-write.js';
 import { findingEvidenceId, newId, sampledCaseId } from '../../shared/domain/ids.js';
 import { sampleInspection, type TestRuntime } from './runtime.js';
 
@@ -16,29 +19,33 @@ interface Laptop {
   readonly ctx: ServiceContext;
 }
 
-/** Copies changesets of the inspection from `from` to `to`; returns how many were new. */
-export function exchange(fromLaptop: Laptop, toLaptop: Laptop, inspectionId: string): number {
-  const from = fromLaptop.ctx;
-  const to = toLaptop.ctx;
-  const changesets = [...iterateChangesets(from.db, inspectionId)];
-  let copied = 0;
-  to.db.transaction(() => {
-    for (const changeset of changesets) {
-      if (hasChangeset(to.db, changeset.id)) continue;
-      const body = JSON.parse(changeset.body.toString('utf8')) as ChangesetBody;
-      insertChangeset(to.db, { ...changeset, local: false }, new Date(to.now()).toISOString());
-      applyOps(to.db, body.ops as Op[], changeset.id);
-      for (const op of body.ops) observeRemoteHlc(to, op.hlc);
-      copied += 1;
-    }
-  })();
-  return copied;
+const folder = mkdtempSync(join(tmpdir(), 'fieldwork-exchange-'));
+let counter = 0;
+
+/** Exports everything `from` holds for the inspection to a new bundle file; returns its path. */
+export async function exportFull(from: Laptop, inspectionId: string): Promise<string> {
+  counter += 1;
+  const path = join(folder, `bundle-${counter}.fwbundle`);
+  await exportBundleToFile(from.ctx, { inspectionId, mode: 'full', recipients: { kind: 'team' } }, path);
+  return path;
 }
 
-/** Both ways, so the two stores end up holding the same ops. */
-export function exchangeBoth(a: Laptop, b: Laptop, inspectionId: string): void {
-  exchange(a, b, inspectionId);
-  exchange(b, a, inspectionId);
+export async function importInto(to: Laptop, path: string, exporter: Laptop): Promise<ImportSummary> {
+  return importBundleFile(to.ctx, path, {
+    fileName: path.split('/').pop() ?? path,
+    trustLead: fingerprint(exporter.ctx.device.author),
+  });
+}
+
+/** `from` exports a bundle file and `to` imports it; returns the import summary. */
+export async function exchange(from: Laptop, to: Laptop, inspectionId: string): Promise<ImportSummary> {
+  return importInto(to, await exportFull(from, inspectionId), from);
+}
+
+/** Both ways, so the two laptops end up holding the same ops. */
+export async function exchangeBoth(a: Laptop, b: Laptop, inspectionId: string): Promise<void> {
+  await exchange(a, b, inspectionId);
+  await exchange(b, a, inspectionId);
 }
 
 export interface TeamFixture {
@@ -90,6 +97,6 @@ export async function setUpTeam(lead: Pick<TestRuntime, 'ctx' | 'call'>, inspect
     { table: 'finding_evidence', row: linkId, field: 'finding_id', value: findingId },
     { table: 'finding_evidence', row: linkId, field: 'note_id', value: noteId },
   ]);
-  exchange(lead, inspector, inspectionId);
+  await exchange(lead, inspector, inspectionId);
   return { inspectionId, caseId, noteId, findingId, linkId };
 }

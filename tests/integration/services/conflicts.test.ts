@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { KEEP_BOTH_SEPARATOR } from '../../../shared/api/conflicts.js';
 import { fingerprint } from '../../../main/sync/device-identity.js';
-import { edit, exchange, exchangeBoth, setUpTeam, type TeamFixture } from '../../support/exchange.js';
+import { edit, exchange, exchangeBoth, exportFull, importInto, setUpTeam, type TeamFixture } from '../../support/exchange.js';
 import { testRuntime, type TestRuntime } from '../../support/runtime.js';
 
 let laptops: TestRuntime[] = [];
@@ -39,8 +39,10 @@ async function noteConflict() {
   tick();
   edit(lead, fixture.inspectionId, [{ table: 'evidence_note', row: fixture.noteId, field: 'text', value: LEAD_TEXT }]);
   edit(inspector, fixture.inspectionId, [{ table: 'evidence_note', row: fixture.noteId, field: 'text', value: INSPECTOR_TEXT }]);
-  exchange(inspector, lead, fixture.inspectionId);
-  return setup;
+  const bundle = await exportFull(inspector, fixture.inspectionId);
+  const imported = await importInto(lead, bundle, inspector);
+  expect(imported).toMatchObject({ status: 'imported', newConflicts: 1 });
+  return { ...setup, bundle };
 }
 
 function fileRows<T>(runtime: TestRuntime, sql: string, ...params: unknown[]): T[] {
@@ -54,7 +56,7 @@ function fileRows<T>(runtime: TestRuntime, sql: string, ...params: unknown[]): T
 
 describe('conflict review', () => {
   it('lists concurrent edits of a note under its case, with both values, authors, times and sources', async () => {
-    const { lead, inspector, fixture } = await noteConflict();
+    const { lead, inspector, fixture, bundle } = await noteConflict();
     const list = await lead.call('conflicts.list', { inspectionId: fixture.inspectionId });
     expect(list.total).toBe(1);
     expect(list.groups).toHaveLength(1);
@@ -88,6 +90,8 @@ describe('conflict review', () => {
     expect(mine.source.local).toBe(true);
     expect(theirs.source.local).toBe(false);
     expect(theirs.source.seq).toBe(1);
+    expect(theirs.source.bundleFileName).toBe(bundle.split('/').pop());
+    expect(mine.source.bundleFileName).toBeNull();
     // Concurrent edits: the greater clock is shown meanwhile. The inspector's laptop runs an
     // hour slow; its clock only advanced to what it had seen (09:00), so the lead's 09:01 shows.
     expect(mine.shown).toBe(true);
@@ -127,15 +131,15 @@ describe('conflict review', () => {
     // The losing value is still in the op log.
     expect(fileRows(lead, 'SELECT 1 FROM op WHERE value = ?', JSON.stringify(INSPECTOR_TEXT))).toHaveLength(1);
 
-    exchangeBoth(lead, inspector, fixture.inspectionId);
+    await exchangeBoth(lead, inspector, fixture.inspectionId);
     expect((await inspector.call('conflicts.list', { inspectionId: fixture.inspectionId })).total).toBe(0);
     expect(fileRows<{ text: string }>(inspector, 'SELECT text FROM evidence_note WHERE id = ?', fixture.noteId)[0]?.text).toBe(
       LEAD_TEXT,
     );
   });
 
-  it('a resolved conflict stays resolved when old changesets are applied again', async () => {
-    const { lead, inspector, fixture } = await noteConflict();
+  it('a resolved conflict stays resolved when old bundles are imported again', async () => {
+    const { lead, inspector, fixture, bundle } = await noteConflict();
     await lead.call('conflicts.resolve', {
       inspectionId: fixture.inspectionId,
       table: 'evidence_note',
@@ -144,8 +148,9 @@ describe('conflict review', () => {
       action: 'edit',
       value: 'Merged by the lead.',
     });
-    exchange(inspector, lead, fixture.inspectionId);
-    exchangeBoth(lead, inspector, fixture.inspectionId);
+    expect(await importInto(lead, bundle, inspector)).toMatchObject({ status: 'already_imported', newOps: 0 });
+    await exchange(inspector, lead, fixture.inspectionId);
+    await exchangeBoth(lead, inspector, fixture.inspectionId);
     expect((await lead.call('conflicts.list', { inspectionId: fixture.inspectionId })).total).toBe(0);
     expect(fileRows<{ text: string }>(inspector, 'SELECT text FROM evidence_note WHERE id = ?', fixture.noteId)[0]?.text).toBe(
       'Merged by the lead.',
@@ -192,7 +197,7 @@ describe('conflict review', () => {
     edit(inspector, fixture.inspectionId, [
       { table: 'sampled_case', row: fixture.caseId, field: 'stage', value: 'child_in_need' },
     ]);
-    exchange(inspector, lead, fixture.inspectionId);
+    await exchange(inspector, lead, fixture.inspectionId);
     const conflict = (await lead.call('conflicts.list', { inspectionId: fixture.inspectionId })).groups[0]!.conflicts[0]!;
     expect(conflict.fieldLabel).toBe('Stage');
     expect(conflict.heads.map((h) => h.display).sort()).toEqual(['Child in need', 'Looked after']);
@@ -213,7 +218,7 @@ describe('conflict review', () => {
     edit(inspector, fixture.inspectionId, [
       { table: 'evidence_note', row: fixture.noteId, field: 'text', value: INSPECTOR_TEXT },
     ]);
-    exchange(inspector, lead, fixture.inspectionId);
+    await exchange(inspector, lead, fixture.inspectionId);
     const list = await lead.call('conflicts.list', { inspectionId: fixture.inspectionId });
     expect(list.total).toBe(1);
     const conflict = list.groups[0]!.conflicts[0]!;
@@ -253,7 +258,7 @@ describe('conflict review', () => {
     tick();
     edit(lead, fixture.inspectionId, [{ table: 'finding', row: fixture.findingId, field: '_deleted', value: true }]);
     edit(inspector, fixture.inspectionId, [{ table: 'finding', row: fixture.findingId, field: 'statement', value: 'Reworded.' }]);
-    exchangeBoth(lead, inspector, fixture.inspectionId);
+    await exchangeBoth(lead, inspector, fixture.inspectionId);
     const list = await lead.call('conflicts.list', { inspectionId: fixture.inspectionId });
     expect(list.groups.map((g) => [g.kind, g.title])).toEqual([['finding', 'Finding: Reworded.']]);
     await lead.call('conflicts.resolve', {
@@ -263,7 +268,7 @@ describe('conflict review', () => {
       field: '_deleted',
       action: 'confirm_delete',
     });
-    exchangeBoth(lead, inspector, fixture.inspectionId);
+    await exchangeBoth(lead, inspector, fixture.inspectionId);
     for (const laptop of [lead, inspector]) {
       expect(fileRows(laptop, 'SELECT * FROM conflict')).toEqual([]);
       expect(
@@ -282,7 +287,7 @@ describe('conflict review', () => {
     both('inspection', fixture.inspectionId, 'local_authority', 'Northshire CC', 'Northshire County');
     both('finding', fixture.findingId, 'statement', 'Timely meetings.', 'Meetings are timely.');
     both('sampled_case', fixture.caseId, 'status', 'in_progress', 'done');
-    exchange(inspector, lead, fixture.inspectionId);
+    await exchange(inspector, lead, fixture.inspectionId);
     const list = await lead.call('conflicts.list', { inspectionId: fixture.inspectionId });
     expect(list.total).toBe(3);
     expect(list.groups.map((g) => g.kind)).toEqual(['case', 'finding', 'other']);
