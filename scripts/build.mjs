@@ -23,7 +23,16 @@ const jobs = [];
 if (want('main')) {
   jobs.push(build({ ...common, entryPoints: ['main/app/main.ts'], outfile: 'dist/main/main.cjs' }));
   // The sandboxed preload gets no __filename and may only require 'electron': no banner.
-  jobs.push(build({ ...common, entryPoints: ['main/app/preload.ts'], outfile: 'dist/main/preload.cjs', sourcemap: false, banner: {}, define: {} }));
+  jobs.push(
+    build({
+      ...common,
+      entryPoints: ['main/app/preload.ts'],
+      outfile: 'dist/main/preload.cjs',
+      sourcemap: false,
+      banner: {},
+      define: {},
+    }),
+  );
 }
 if (want('web')) jobs.push(build({ ...common, entryPoints: ['main/web/start.ts'], outfile: 'dist/web/server.cjs' }));
 if (want('cli')) {

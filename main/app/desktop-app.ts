@@ -7,8 +7,9 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors.js';
-import { dispatch } from '../services/dispatch.js';
-import { KEY_FILE, openRuntime, resolveDataDir, type Runtime } from '../services/runtime.js';
+import { consoleLogger } from '../services/context.js';
+import { dispatchToHost, type CommandHost } from '../services/recovery.js';
+import { KEY_FILE, openRuntime, resolveDataDir, type RecoveryRuntime, type Runtime } from '../services/runtime.js';
 import { registerAppScheme, serveRenderer } from './app-protocol.js';
 import { registerIpc } from './ipc.js';
 import { buildMenuTemplate } from './menu.js';
@@ -48,7 +49,7 @@ export function startDesktopApp(options: DesktopAppOptions): DesktopApp {
   app.setPath('sessionData', join(userData, 'session'));
   const dataDir = resolveDataDir(process.argv, process.env, userData);
 
-  let runtime: Runtime | null = null;
+  let runtime: Runtime | RecoveryRuntime | null = null;
   let mainWindow: BrowserWindow | null = null;
   let stopIpc: (() => void) | null = null;
 
@@ -95,22 +96,35 @@ export function startDesktopApp(options: DesktopAppOptions): DesktopApp {
         legacyPlainPath: join(dataDir, KEY_FILE),
       });
       const nativeBinding = options.nativeBinding();
-      runtime = await openRuntime({ dataDir, vault, store: nativeBinding === undefined ? {} : { nativeBinding } });
-      const ctx = runtime.ctx;
+      // A damaged store opens in recovery mode (the recovery screen's commands), as in browser mode.
+      runtime = await openRuntime({
+        dataDir,
+        vault,
+        recovery: true,
+        store: nativeBinding === undefined ? {} : { nativeBinding },
+      });
+      const host: CommandHost = runtime.mode === 'recovery' ? { recovery: runtime.recovery } : { ctx: runtime.ctx };
+      const log = runtime.mode === 'recovery' ? runtime.recovery.log : runtime.ctx.log;
+      if (runtime.mode === 'recovery') log.error(`The data file is damaged: ${runtime.problem} Opening the recovery screen.`);
       Menu.setApplicationMenu(
         Menu.buildFromTemplate(
           buildMenuTemplate({
             appName: app.name,
             platform: process.platform,
             isPackaged: app.isPackaged,
-            showDataFolder: () => void shell.openPath(ctx.dataDir),
+            showDataFolder: () => void shell.openPath(dataDir),
           }),
         ),
       );
-      stopIpc = registerIpc({ ipcMain, ctx, window: () => mainWindow, dispatch });
+      stopIpc = registerIpc({
+        ipcMain,
+        log,
+        window: () => mainWindow,
+        dispatch: (name, input, callOptions) => dispatchToHost(host, name, input, callOptions),
+      });
       openWindow();
     } catch (error) {
-      console.error('Fieldwork could not start', error);
+      consoleLogger.error('Fieldwork could not start', { stack: error instanceof Error ? error.stack : String(error) });
       dialog.showErrorBox('Fieldwork cannot start', startupMessage(error));
       shutDown();
       app.exit(1);

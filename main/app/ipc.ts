@@ -6,23 +6,19 @@
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent } from 'electron';
 import type { ProgressEvent } from '../../shared/api/index.js';
 import type { Result } from '../../shared/errors.js';
-import type { ServiceContext } from '../services/context.js';
+import type { Logger } from '../services/context.js';
 import type { DispatchOptions } from '../services/dispatch.js';
 import { isAppUrl } from './app-protocol.js';
 
 export const INVOKE_CHANNEL = 'fieldwork:invoke';
 export const PROGRESS_CHANNEL = 'fieldwork:progress';
 
-export type Dispatcher = (
-  ctx: ServiceContext,
-  name: string,
-  input: unknown,
-  options: DispatchOptions,
-) => Promise<Result<unknown>>;
+/** Runs one untrusted command (dispatch() or, in recovery mode, dispatchToHost()); never throws. */
+export type Dispatcher = (name: string, input: unknown, options: DispatchOptions) => Promise<Result<unknown>>;
 
 export interface IpcWiring {
   readonly ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>;
-  readonly ctx: ServiceContext;
+  readonly log: Logger;
   /** The window whose page may call us; null while there is none. */
   readonly window: () => BrowserWindow | null;
   readonly dispatch: Dispatcher;
@@ -62,7 +58,7 @@ export function registerIpc(wiring: IpcWiring): () => void {
   const handler = async (event: IpcMainInvokeEvent, name: unknown, input: unknown, requestId: unknown) => {
     const window = wiring.window();
     if (!isAppSender(event, window)) {
-      wiring.ctx.log.warn('Refused an IPC call that did not come from the app window', {
+      wiring.log.warn('Refused an IPC call that did not come from the app window', {
         url: event.senderFrame?.url ?? null,
       });
       return REFUSED;
@@ -72,7 +68,7 @@ export function registerIpc(wiring: IpcWiring): () => void {
     }
     const id = cleanRequestId(requestId);
     const sender = event.sender;
-    return wiring.dispatch(wiring.ctx, name, input, {
+    return wiring.dispatch(name, input, {
       requestId: id,
       onProgress: (done, total, stage) => {
         if (sender.isDestroyed()) return;

@@ -1,0 +1,186 @@
+// The desktop app started for real (real data folder, real SQLite store, real services) under
+// a stand-in Electron: every window is hardened as DESIGN.md requires, navigation, new windows,
+// webviews and permissions are refused, and a command from the window reaches the store.
+// vi.mock('electron') is the ONLY mock the project allows (Electron cannot run in CI).
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { app, FakeBrowserWindow, FakeWebContents, recorded, resetFakeElectron } from './fake-electron.js';
+
+vi.mock('electron', () => import('./fake-electron.js'));
+
+const { startDesktopApp } = await import('../../../main/app/desktop-app.js');
+
+/** What DESIGN.md ("Security") requires of every window's webPreferences. */
+const REQUIRED = {
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  webviewTag: false,
+  experimentalFeatures: false,
+};
+
+let userData: string;
+const savedEnv = process.env.FIELDWORK_DATA;
+
+async function start(): Promise<void> {
+  const desktop = startDesktopApp({ distDir: '/fake/app/dist', nativeBinding: () => undefined });
+  app.becomeReady();
+  await desktop.ready;
+}
+
+function theWindow(): FakeBrowserWindow {
+  expect(recorded.windows).toHaveLength(1);
+  return recorded.windows[0] as FakeBrowserWindow;
+}
+
+beforeEach(() => {
+  resetFakeElectron();
+  userData = mkdtempSync(join(tmpdir(), 'fieldwork-desktop-'));
+  recorded.paths.set('userData', userData);
+  delete process.env.FIELDWORK_DATA;
+});
+
+afterEach(() => {
+  app.emit('will-quit');
+  resetFakeElectron();
+  if (savedEnv === undefined) delete process.env.FIELDWORK_DATA;
+  else process.env.FIELDWORK_DATA = savedEnv;
+  rmSync(userData, { recursive: true, force: true });
+});
+
+describe('desktop app start-up', () => {
+  it('opens one window whose webPreferences are what DESIGN.md requires, on app://', async () => {
+    await start();
+    const window = theWindow();
+    const prefs = window.options.webPreferences as Record<string, unknown>;
+    expect(prefs).toMatchObject(REQUIRED);
+    expect(prefs.preload).toBe(join('/fake/app/dist', 'main', 'preload.cjs'));
+    expect(window.loadedUrl).toBe('app://fieldwork/index.html');
+    expect(recorded.sandboxEnabled).toBe(true);
+    expect(recorded.errorBoxes).toEqual([]);
+  });
+
+  it('registers app:// as a secure standard scheme that does not bypass the CSP, and serves it', async () => {
+    await start();
+    expect(recorded.privilegedSchemes).toEqual([
+      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) },
+    ]);
+    const privileges = (recorded.privilegedSchemes[0] as { privileges: Record<string, unknown> }).privileges;
+    expect(privileges.bypassCSP).not.toBe(true);
+    expect(recorded.protocolHandlers.has('app')).toBe(true);
+  });
+
+  it('denies navigation away from the app, redirects, window.open and webviews in every webContents', async () => {
+    await start();
+    const contents = [theWindow().webContents, new FakeWebContents()];
+    app.emit('web-contents-created', {}, contents[1]); // any later webContents gets the same rules
+    for (const wc of contents) {
+      expect(wc.attempt('will-navigate', 'https://evil.example/')).toBe(true);
+      expect(wc.attempt('will-navigate', 'file:///etc/passwd')).toBe(true);
+      expect(wc.attempt('will-redirect', 'https://evil.example/')).toBe(true);
+      expect(wc.attempt('will-attach-webview', 'https://evil.example/')).toBe(true);
+      expect(wc.windowOpenHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+      expect(wc.windowOpenHandler?.({ url: 'app://fieldwork/index.html' })).toEqual({ action: 'deny' });
+      // Reloading the app's own page is not navigation away.
+      expect(wc.attempt('will-navigate', 'app://fieldwork/index.html')).toBe(false);
+    }
+  });
+
+  it('refuses every permission request and check', async () => {
+    await start();
+    const answers: boolean[] = [];
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fileSystem']) {
+      recorded.permissionRequestHandler?.(theWindow().webContents, permission, (granted: boolean) => answers.push(granted), {});
+      answers.push(recorded.permissionCheckHandler?.(theWindow().webContents, permission, 'app://fieldwork', {}) ?? true);
+    }
+    answers.push(recorded.devicePermissionHandler?.({ deviceType: 'usb' }) ?? true);
+    expect(answers).toHaveLength(13);
+    expect(answers.every((granted) => granted === false)).toBe(true);
+  });
+
+  it('keeps its data in the user-data folder with keys protected by safeStorage', async () => {
+    await start();
+    expect(existsSync(join(userData, 'fieldwork.db'))).toBe(true);
+    const keys = join(userData, 'device-keys.safe');
+    expect(existsSync(keys)).toBe(true);
+    expect(readFileSync(keys, 'utf8')).not.toContain('PRIVATE KEY');
+    expect(existsSync(join(userData, 'device-keys.json'))).toBe(false);
+    // Chromium's own files go elsewhere.
+    expect(recorded.paths.get('sessionData')).toBe(join(userData, 'session'));
+  });
+
+  it('uses FIELDWORK_DATA when set', async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'fieldwork-desktop-env-'));
+    process.env.FIELDWORK_DATA = elsewhere;
+    try {
+      await start();
+      expect(existsSync(join(elsewhere, 'fieldwork.db'))).toBe(true);
+      expect(readdirSync(userData)).not.toContain('fieldwork.db');
+    } finally {
+      app.emit('will-quit');
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it('answers a command from its window through the real services and store', async () => {
+    await start();
+    const window = theWindow();
+    const handler = recorded.ipcHandlers.get('fieldwork:invoke');
+    const event = { sender: window.webContents, senderFrame: window.webContents.mainFrame };
+    const result = await handler?.(event, 'inspections.list', {}, 'r1');
+    expect(result).toMatchObject({ ok: true });
+    const bad = await handler?.(event, 'inspections.create', { nonsense: true }, 'r2');
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+  });
+
+  it('closes the store and stops answering on quit', async () => {
+    await start();
+    expect(existsSync(join(userData, 'fieldwork.db-wal'))).toBe(true);
+    app.emit('will-quit');
+    expect(recorded.ipcHandlers.has('fieldwork:invoke')).toBe(false);
+    // The last connection closing checkpoints and removes the WAL: the store was closed cleanly.
+    expect(existsSync(join(userData, 'fieldwork.db-wal'))).toBe(false);
+  });
+
+  it('builds the standard menu, with developer tools only in development', async () => {
+    await start();
+    const labels = (recorded.menuTemplates[0] as { label?: string }[]).map((m) => m.label?.replace('&', ''));
+    expect(labels).toEqual(expect.arrayContaining(['File', 'Edit', 'View', 'Window', 'Help']));
+  });
+
+  it('opens the recovery screen’s commands, not an error, when the data file is damaged', async () => {
+    const damaged = Buffer.from('SQLite format 3\u0000' + 'this is not a database '.repeat(400));
+    writeFileSync(join(userData, 'fieldwork.db'), damaged);
+    await start();
+    const window = theWindow();
+    expect(recorded.errorBoxes).toEqual([]);
+    const handler = recorded.ipcHandlers.get('fieldwork:invoke');
+    const event = { sender: window.webContents, senderFrame: window.webContents.mainFrame };
+    expect(await handler?.(event, 'recovery.status', {}, 'r1')).toMatchObject({ ok: true, value: { state: 'damaged' } });
+    expect(await handler?.(event, 'inspections.list', {}, 'r2')).toMatchObject({ ok: false, error: { code: 'store_corrupt' } });
+    expect(readFileSync(join(userData, 'fieldwork.db')).equals(damaged)).toBe(true);
+  });
+
+  it('gives up with a clear message, and no window, when the keychain is unavailable', async () => {
+    recorded.encryptionAvailable = false;
+    await start();
+    expect(recorded.windows).toHaveLength(0);
+    expect(recorded.exitCodes).toEqual([1]);
+    expect(recorded.errorBoxes[0]?.[1]).toMatch(/secure storage \(keychain\) is not available/);
+    expect(existsSync(join(userData, 'device-keys.safe'))).toBe(false);
+  });
+
+  it('lets a second instance only focus the first', async () => {
+    recorded.singleInstance = false;
+    await start();
+    expect(recorded.quitCalls).toBe(1);
+    expect(recorded.windows).toHaveLength(0);
+    expect(existsSync(join(userData, 'fieldwork.db'))).toBe(false);
+  });
+});
