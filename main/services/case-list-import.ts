@@ -1,0 +1,316 @@
+/**
+ * Reading an area's case list as Excel writes it: bytes -> text (UTF-8 with or without a
+ * BOM, UTF-16 "Unicode text", or Windows-1252 when the bytes are not valid UTF-8) -> records
+ * with the line each starts on (quoted newlines make line and record index differ) -> the
+ * mapped frame. A malformed file never throws past here: it becomes a line-numbered problem.
+ */
+import Papa from 'papaparse';
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import { MAX_CASE_LIST_BYTES, type ImportPreview } from '../../shared/api/cases.js';
+import { EMPTY_MAPPING, fitMapping, isMappingEmpty, suggestMapping, type ColumnMapping } from '../../shared/case-list/fields.js';
+import { parseIsoReference } from '../../shared/case-list/normalise.js';
+import { buildFrame, type CaseListEntry, type CsvRecord, type RowProblem } from '../../shared/case-list/validate.js';
+import { newId } from '../../shared/domain/ids.js';
+import { AppError } from '../../shared/errors.js';
+import { insertCaseList, latestCaseList } from '../store/case-list-repo.js';
+import { readMeta, writeMeta } from '../store/meta-repo.js';
+import { inTransaction, type HandlerGroup, type ServiceContext } from './context.js';
+import { requireInspection } from './inspections.js';
+
+export type TextEncodingName = 'utf-8' | 'utf-8 with BOM' | 'windows-1252' | 'utf-16le' | 'utf-16be';
+
+export interface DecodedText {
+  readonly text: string;
+  readonly encoding: TextEncodingName;
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Refuses what is not a CSV at all, with a sentence saying what to do instead. */
+export function checkCaseListBytes(bytes: Uint8Array): void {
+  if (bytes.length > MAX_CASE_LIST_BYTES) {
+    const mb = (bytes.length / 1024 / 1024).toFixed(1);
+    throw new AppError(
+      'invalid_input',
+      `The file is ${mb} MB; Fieldwork takes case lists up to ${MAX_CASE_LIST_BYTES / 1024 / 1024} MB. Remove columns Fieldwork does not need, or split the list.`,
+    );
+  }
+  if (bytes.length === 0) throw new AppError('invalid_input', 'The file is empty.');
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
+    throw new AppError(
+      'invalid_input',
+      'This is an Excel workbook, not a CSV file. In Excel choose File, Save As, "CSV UTF-8", then import the CSV.',
+    );
+  }
+}
+
+export function decodeCaseList(bytes: Uint8Array): DecodedText {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe)
+    return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le' };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff)
+    return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be' };
+  const hasBom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const body = hasBom ? bytes.subarray(3) : bytes;
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(body), encoding: hasBom ? 'utf-8 with BOM' : 'utf-8' };
+  } catch {
+    // Not valid UTF-8: Excel's "CSV (Comma delimited)" on Windows writes the ANSI code page.
+    return { text: decodeWindows1252(body), encoding: 'windows-1252' };
+  }
+}
+
+/** Windows-1252's 0x80-0x9F (curly quotes, dashes, the euro sign); undefined slots stay as they are. */
+const CP1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+/**
+ * Node 20's TextDecoder('windows-1252') decodes as Latin-1 (0x80-0x9F become control
+ * characters), so the 32 bytes that differ are mapped here.
+ */
+export function decodeWindows1252(bytes: Uint8Array): string {
+  const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return latin1.replace(/[\u0080-\u009f]/g, (ch) => CP1252_HIGH[ch.charCodeAt(0) - 0x80] ?? ch);
+}
+
+export interface ParsedCsv {
+  readonly headers: readonly string[];
+  readonly records: readonly CsvRecord[];
+  readonly delimiter: string;
+  /** Records that could not be read as CSV (e.g. an unclosed quote), by line. */
+  readonly problems: readonly RowProblem[];
+}
+
+const CANDIDATE_DELIMITERS = [',', ';', '\t'] as const;
+
+/** The delimiter used most in the first line outside quotes; a comma when there is no sign of any. */
+export function detectDelimiter(text: string): string {
+  const counts = new Map<string, number>(CANDIDATE_DELIMITERS.map((d) => [d, 0]));
+  let quoted = false;
+  for (let i = 0; i < text.length && i < 64_000; i++) {
+    const ch = text[i] as string;
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === '\n' || ch === '\r')) break;
+    else if (!quoted && counts.has(ch)) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  }
+  let best = ',';
+  for (const d of CANDIDATE_DELIMITERS) if ((counts.get(d) ?? 0) > (counts.get(best) ?? 0)) best = d;
+  return best;
+}
+
+function readableError(code: string): string {
+  switch (code) {
+    case 'MissingQuotes':
+      return 'A quoted value starts here but is never closed, so the rest of the file was read as one value';
+    case 'InvalidQuotes':
+      return 'A value has a stray quote mark (quotes inside a value must be doubled)';
+    default:
+      return 'This row could not be read as CSV';
+  }
+}
+
+/** Unique, non-empty header names, so a mapping by header text is never ambiguous. */
+function cleanHeaders(fields: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return fields.map((field, index) => {
+    const base = field.trim().replace(/\s+/g, ' ') || `Column ${index + 1}`;
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    return count === 1 ? base : `${base} (${count})`;
+  });
+}
+
+export function parseCaseListText(input: string): ParsedCsv {
+  let text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  let lineOffset = 0;
+  let delimiter: string | null = null;
+  // Excel's own hint line: "sep=;" before the header.
+  const hint = /^"?sep=(.)"?[^\S\r\n]*(\r\n|\n|\r)/i.exec(text);
+  if (hint) {
+    delimiter = hint[1] as string;
+    text = text.slice(hint[0].length);
+    lineOffset = 1;
+  }
+  delimiter ??= detectDelimiter(text);
+  const newline = text.includes('\n') ? '\n' : '\r';
+  let cursor = 0;
+  let line = 1 + lineOffset;
+  let headers: string[] | null = null;
+  const records: CsvRecord[] = [];
+  const problems: RowProblem[] = [];
+  Papa.parse<string[]>(text, {
+    delimiter,
+    header: false,
+    skipEmptyLines: false,
+    step: (result) => {
+      const start = cursor;
+      const startLine = line;
+      const end = typeof result.meta.cursor === 'number' ? result.meta.cursor : text.length;
+      for (let i = text.indexOf(newline, start); i >= 0 && i < end; i = text.indexOf(newline, i + 1)) line += 1;
+      cursor = end;
+      const fields = result.data;
+      if (result.errors.length > 0) {
+        problems.push({ line: startLine, reason: readableError(result.errors[0]?.code ?? '') });
+        return;
+      }
+      // Blank lines, and Excel's rows of empty cells (";;;;"), are not cases.
+      if (fields.every((f) => f.trim() === '')) return;
+      if (headers === null) headers = cleanHeaders(fields);
+      else records.push({ line: startLine, fields });
+    },
+  });
+  return { headers: headers ?? [], records, delimiter, problems };
+}
+
+// ---- The import commands: preview (reads, changes nothing) and commit (one transaction). ----
+
+export interface ImportRequest {
+  readonly inspectionId: string;
+  readonly fileName: string;
+  readonly bytesBase64: string;
+  readonly mapping?: ColumnMapping | undefined;
+}
+
+const mappingKey = (inspectionId: string) => `cases.mapping.${inspectionId}`;
+const DEFAULT_MAPPING_KEY = 'cases.mapping.default';
+
+function readRememberedMapping(ctx: ServiceContext, inspectionId: string, headers: readonly string[]): ColumnMapping | null {
+  for (const key of [mappingKey(inspectionId), DEFAULT_MAPPING_KEY]) {
+    const text = readMeta(ctx.db, key);
+    if (!text) continue;
+    try {
+      const fitted = fitMapping(JSON.parse(text) as Partial<ColumnMapping>, headers);
+      if (!isMappingEmpty(fitted)) return fitted;
+    } catch {
+      // A damaged setting is ignored; the guess from the headers takes over.
+    }
+  }
+  return null;
+}
+
+/** Age bands are worked out on the first day of fieldwork (or today when it is not set). */
+function referenceDate(ctx: ServiceContext, inspectionId: string): string {
+  const inspection = requireInspection(ctx, inspectionId);
+  return /^\d{4}-\d{2}-\d{2}$/.test(inspection.fieldworkStart)
+    ? inspection.fieldworkStart
+    : new Date(ctx.now()).toISOString().slice(0, 10);
+}
+
+interface ReadImport {
+  readonly preview: z.infer<typeof ImportPreview>;
+  readonly entries: readonly CaseListEntry[];
+}
+
+function readImport(ctx: ServiceContext, input: ImportRequest): ReadImport {
+  const reference = referenceDate(ctx, input.inspectionId);
+  const bytes = Buffer.from(input.bytesBase64, 'base64');
+  checkCaseListBytes(bytes);
+  const sha256 = sha256Hex(bytes);
+  const decoded = decodeCaseList(bytes);
+  const csv = parseCaseListText(decoded.text);
+  const headers = [...csv.headers];
+  const suggestedMapping = suggestMapping(headers);
+  const rememberedMapping = readRememberedMapping(ctx, input.inspectionId, headers);
+  const mapping = input.mapping ? fitMapping(input.mapping, headers) : (rememberedMapping ?? suggestedMapping);
+  const frame =
+    mapping.caseRef === null
+      ? { entries: [], problems: csv.problems, duplicates: [] }
+      : buildFrame(csv.records, headers, mapping, parseIsoReference(reference), csv.problems);
+  const blocker =
+    headers.length === 0
+      ? 'The file has no header row, so there is nothing to import.'
+      : mapping.caseRef === null
+        ? 'Choose the column that holds the case reference.'
+        : csv.records.length === 0
+          ? 'The file has a header row but no cases.'
+          : frame.entries.length === 0
+            ? 'No row can be imported: see the problems listed.'
+            : null;
+  return {
+    entries: frame.entries,
+    preview: {
+      fileName: input.fileName,
+      sha256,
+      encoding: decoded.encoding,
+      delimiter: csv.delimiter,
+      headers,
+      suggestedMapping,
+      rememberedMapping,
+      mapping,
+      referenceDate: reference,
+      rows: frame.entries.slice(0, 20).map((e) => ({ ...e, agencies: [...e.agencies], flags: [...e.flags] })),
+      problems: [...frame.problems],
+      duplicates: frame.duplicates.map((d) => ({ caseRef: d.caseRef, lines: [...d.lines] })),
+      total: csv.records.length + csv.problems.length,
+      valid: frame.entries.length,
+      blocker,
+    },
+  };
+}
+
+const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export const caseListImportHandlers = {
+  'cases.previewImport': (ctx, input) => readImport(ctx, input).preview,
+  'cases.commitImport': async (ctx, input) => {
+    ctx.progress(0, 1, 'Reading the file');
+    await yieldToEvents();
+    const { preview, entries } = readImport(ctx, input);
+    if (preview.blocker) throw new AppError('invalid_input', preview.blocker);
+    const total = entries.length;
+    ctx.progress(0, total, 'Saving the case list');
+    await yieldToEvents();
+    const importId = newId();
+    const mappingJson = JSON.stringify(preview.mapping);
+    // The whole list goes in as one transaction: a failure part way leaves no half list.
+    inTransaction(ctx, () => {
+      insertCaseList(
+        ctx.db,
+        {
+          id: importId,
+          inspection_id: input.inspectionId,
+          file_name: input.fileName,
+          sha256: preview.sha256,
+          mapping: mappingJson,
+          row_count: total,
+          imported_at: new Date(ctx.now()).toISOString(),
+          imported_by: ctx.device.author,
+        },
+        entries,
+        (done) => ctx.progress(done, total, 'Saving the case list'),
+      );
+      writeMeta(ctx.db, mappingKey(input.inspectionId), mappingJson);
+      writeMeta(ctx.db, DEFAULT_MAPPING_KEY, mappingJson);
+    });
+    ctx.log.info('Case list imported', { inspectionId: input.inspectionId, rows: total, sha256: preview.sha256 });
+    return {
+      importId,
+      sha256: preview.sha256,
+      imported: total,
+      skipped: preview.problems.length,
+      duplicates: preview.duplicates.reduce((sum, d) => sum + d.lines.length - 1, 0),
+    };
+  },
+  'cases.caseList': (ctx, input) => {
+    requireInspection(ctx, input.inspectionId);
+    const latest = latestCaseList(ctx.db, input.inspectionId);
+    if (!latest) return null;
+    let mapping: ColumnMapping = EMPTY_MAPPING;
+    try {
+      mapping = { ...EMPTY_MAPPING, ...(JSON.parse(latest.mapping) as Partial<ColumnMapping>) };
+    } catch {
+      // Shown as unmapped rather than failing the screen.
+    }
+    return {
+      importId: latest.id,
+      fileName: latest.file_name,
+      sha256: latest.sha256,
+      rowCount: latest.row_count,
+      importedAt: latest.imported_at,
+      mapping,
+    };
+  },
+} satisfies HandlerGroup<'cases.previewImport' | 'cases.commitImport' | 'cases.caseList'>;
