@@ -4,6 +4,7 @@
  */
 import type { Handlers } from './context.js';
 import { inspectionHandlers } from './inspections.js';
+import { caseHandlers } from './cases.js';
 import { purgeHandlers } from './purge.js';
 import { evidenceHandlers } from './evidence.js';
 import { escalationHandlers } from './escalations.js';
@@ -16,6 +17,7 @@ import { backupHandlers } from './backups.js';
 
 export const handlers = {
   ...inspectionHandlers,
+  ...caseHandlers,
   ...purgeHandlers,
   ...evidenceHandlers,
   ...escalationHandlers,

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { CommandSpec } from './command.js';
 import { inspectionCommands } from './inspections.js';
+import { caseCommands } from './cases.js';
 import { purgeCommands } from './purge.js';
 import { evidenceCommands } from './evidence.js';
 import { escalationCommands } from './escalations.js';
@@ -18,6 +19,7 @@ import { backupCommands } from './backups.js';
 
 export const commands = {
   ...inspectionCommands,
+  ...caseCommands,
   ...purgeCommands,
   ...evidenceCommands,
   ...escalationCommands,
