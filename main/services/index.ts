@@ -14,6 +14,7 @@ import { coverageHandlers } from './coverage.js';
 import { conflictHandlers } from './conflicts.js';
 import { bundleHandlers } from './bundles.js';
 import { backupHandlers } from './backups.js';
+import { syncHandlers } from './sync.js';
 
 export const handlers = {
   ...inspectionHandlers,
@@ -27,4 +28,5 @@ export const handlers = {
   ...conflictHandlers,
   ...bundleHandlers,
   ...backupHandlers,
+  ...syncHandlers,
 } satisfies Handlers;

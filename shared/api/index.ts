@@ -16,6 +16,7 @@ import { coverageCommands } from './coverage.js';
 import { conflictCommands } from './conflicts.js';
 import { bundleCommands } from './bundles.js';
 import { backupCommands } from './backups.js';
+import { syncCommands } from './sync.js';
 
 export const commands = {
   ...inspectionCommands,
@@ -29,6 +30,7 @@ export const commands = {
   ...conflictCommands,
   ...bundleCommands,
   ...backupCommands,
+  ...syncCommands,
 } as const satisfies Record<string, CommandSpec>;
 
 export type Commands = typeof commands;

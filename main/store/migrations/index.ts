@@ -3,6 +3,7 @@ import { migration0010 } from './0010-initial.js';
 import { migration0060 } from './0060-purge-log.js';
 import { migration0070 } from './0070-moderation.js';
 import { migration0040 } from './0040-bundles.js';
+import { migration0050 } from './0050-sync.js';
 
 export interface Migration {
   readonly version: number;
@@ -13,6 +14,7 @@ export interface Migration {
 const LISTED: readonly Migration[] = [
   { version: 10, name: '0010-initial', sql: migration0010 },
   { version: 40, name: '0040-bundles', sql: migration0040 },
+  { version: 50, name: '0050-sync', sql: migration0050 },
   { version: 60, name: '0060-purge-log', sql: migration0060 },
   { version: 70, name: '0070-moderation', sql: migration0070 },
 ];

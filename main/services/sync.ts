@@ -1,0 +1,297 @@
+/**
+ * Sync use cases: the target per inspection (secret in the credential vault), test connection,
+ * status, sync now, and `notifyOnline` for the shell's connectivity events. The bundle side is
+ * reached only through the BundlePort built here from the bundles service.
+ */
+import { randomBytes } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import type { z } from 'zod';
+import {
+  SyncErrorKind,
+  syncCommands,
+  type SyncRunResultT,
+  type SyncStatusT,
+  type SyncTargetViewT,
+} from '../../shared/api/sync.js';
+import { AppError } from '../../shared/errors.js';
+import * as repo from '../store/sync-repo.js';
+import { credentialRef, credentialVaultFor, type CredentialVault } from '../sync/sync-credentials.js';
+import { myRole, runSync, type BundlePort, type SyncEnv, type SyncReason } from '../sync/sync-engine.js';
+import { classifyFailure, SyncFailure } from '../sync/sync-errors.js';
+import { openSyncTarget, type TargetSettings } from '../sync/sync-open-target.js';
+import { parseWebdavUrl } from '../sync/targets/webdav-target.js';
+import { exportBundleToFile, importBundleFile } from './bundles.js';
+import { inTransaction, type CallContext, type HandlerGroup, type ServiceContext } from './context.js';
+import { requireInspection } from './inspections.js';
+
+type SyncCommand = keyof typeof syncCommands;
+
+/** Network state as last told by the shell or the page; unknown (null) until told. */
+const networkOnline = new Map<string, boolean>();
+
+function vaultOf(ctx: ServiceContext): CredentialVault {
+  return credentialVaultFor({ dataDir: ctx.dataDir, signingKey: ctx.device.signingKey, warn: (m) => ctx.log.warn(m) });
+}
+
+function view(ctx: ServiceContext, target: repo.SyncTargetRecord): SyncTargetViewT {
+  const vault = vaultOf(ctx);
+  return {
+    inspectionId: target.inspectionId,
+    kind: target.kind,
+    location: target.location,
+    auth: target.auth,
+    username: target.username,
+    hasSecret: target.auth !== 'none' && vault.get(credentialRef(target.inspectionId)) !== null,
+    pull: target.pull,
+    credentialStorage: vault.description,
+  };
+}
+
+function checkSettings(settings: TargetSettings): TargetSettings {
+  if (settings.kind === 'folder') {
+    if (!isAbsolute(settings.location)) {
+      throw new AppError(
+        'invalid_input',
+        'Enter the full path of the shared folder, for example /mnt/team-share or S:\\Inspections.',
+        {
+          fields: { location: 'Enter a full folder path.' },
+        },
+      );
+    }
+    return { ...settings, auth: 'none', username: null };
+  }
+  try {
+    return { ...settings, location: parseWebdavUrl(settings.location).href };
+  } catch (error) {
+    const message = error instanceof SyncFailure ? error.message : 'That web address is not valid.';
+    throw new AppError('invalid_input', message, { fields: { location: message } });
+  }
+}
+
+function settingsFrom(input: {
+  kind: 'folder' | 'webdav';
+  location: string;
+  auth: 'none' | 'password' | 'token';
+  username?: string | undefined;
+}): TargetSettings {
+  return checkSettings({
+    kind: input.kind,
+    location: input.location,
+    auth: input.auth,
+    username: input.username ? input.username : null,
+  });
+}
+
+function envFor(ctx: CallContext | ServiceContext, bundles: BundlePort): SyncEnv {
+  return {
+    db: ctx.db,
+    dataDir: ctx.dataDir,
+    author: ctx.device.author,
+    now: ctx.now,
+    bundles,
+    progress: 'progress' in ctx ? ctx.progress : () => undefined,
+    warn: (m, d) => ctx.log.warn(m, d),
+  };
+}
+
+/**
+ * The bundle side of sync, through the bundles service: an export encrypted for the team (the
+ * lead's export relays everyone's changesets: that is the published bundle), and the same
+ * import the Bundles screen uses. A refusal becomes a recorded outcome, not a failed sync.
+ */
+export function bundlePortFor(ctx: CallContext | ServiceContext): BundlePort {
+  return {
+    async exportBundle({ inspectionId, path }) {
+      try {
+        const result = await exportBundleToFile(ctx, { inspectionId, mode: 'delta', recipients: { kind: 'team' } }, path);
+        return result.changesets > 0;
+      } catch (error) {
+        // "Nothing to export" (no changesets at all) is not a failure of sync.
+        if (error instanceof AppError && error.code === 'not_found') return false;
+        throw error;
+      }
+    },
+    async importBundle({ inspectionId, path, fileName }) {
+      try {
+        const result = await importBundleFile(ctx, path, { fileName, expectInspection: inspectionId });
+        return { status: result.status === 'already_imported' ? 'already_imported' : 'imported', newOps: result.newOps };
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code === 'internal' || error.code === 'disk_full') throw error;
+        return { status: 'rejected', newOps: 0, retryLater: error.details?.reason === 'chain-gap', message: error.message };
+      }
+    },
+  };
+}
+
+const NOT_CONFIGURED: SyncRunResultT = {
+  outcome: 'not_configured',
+  pushed: 0,
+  alreadyThere: 0,
+  pulled: 0,
+  newOps: 0,
+  failedPulls: 0,
+  exported: false,
+  error: {
+    kind: 'not_configured',
+    message: 'No sync location is set for this inspection yet. Choose a shared folder or a WebDAV address first.',
+  },
+};
+
+/** Syncs one inspection now (or when due, if not forced). The desktop shell may call this directly. */
+export async function syncNow(
+  ctx: CallContext | ServiceContext,
+  inspectionId: string,
+  options: { force?: boolean; reason?: SyncReason; direction?: 'both' | 'push' | 'pull'; bundles?: BundlePort } = {},
+): Promise<SyncRunResultT> {
+  const target = repo.getSyncTarget(ctx.db, inspectionId);
+  if (!target) return NOT_CONFIGURED;
+  const env = envFor(ctx, options.bundles ?? bundlePortFor(ctx));
+  let live;
+  try {
+    live = openSyncTarget(target, vaultOf(ctx).get(credentialRef(inspectionId)));
+  } catch (error) {
+    const failure = classifyFailure(error, target.location);
+    return { ...NOT_CONFIGURED, outcome: 'failed', error: { kind: failure.kind, message: failure.message } };
+  }
+  const report = await runSync(env, live, inspectionId, {
+    force: options.force ?? true,
+    reason: options.reason ?? 'manual',
+    direction: options.direction ?? 'both',
+    pull: target.pull,
+  });
+  if (report.error?.kind === 'unreachable') networkOnline.delete(ctx.dataDir);
+  return report;
+}
+
+/** The shell's (or page's) connectivity event: offline marks every target so; online syncs what is due. */
+export async function notifyOnline(
+  ctx: CallContext | ServiceContext,
+  online: boolean,
+  reason: 'online' | 'timer' = 'online',
+  bundles?: BundlePort,
+): Promise<{ ran: number; synced: number; failed: number }> {
+  const wasOnline = networkOnline.get(ctx.dataDir);
+  networkOnline.set(ctx.dataDir, online);
+  const targets = repo.listSyncTargets(ctx.db);
+  const at = new Date(ctx.now()).toISOString();
+  if (!online) {
+    inTransaction(ctx, () => targets.forEach((t) => repo.recordReachability(ctx.db, t.inspectionId, false, at)));
+    return { ran: 0, synced: 0, failed: 0 };
+  }
+  let ran = 0;
+  let synced = 0;
+  let failed = 0;
+  for (const target of targets) {
+    // Coming back online is the moment to try, whatever the backoff said while we were away.
+    if (reason === 'online' && wasOnline !== true) inTransaction(ctx, () => repo.clearBackoffWait(ctx.db, target.inspectionId));
+    const report = await syncNow(ctx, target.inspectionId, {
+      force: false,
+      reason: wasOnline === true ? reason : 'online',
+      ...(bundles ? { bundles } : {}),
+    });
+    if (report.outcome === 'waiting') continue;
+    ran += 1;
+    if (report.outcome === 'synced') synced += 1;
+    else failed += 1;
+  }
+  return { ran, synced, failed };
+}
+
+export function syncStatus(ctx: ServiceContext, inspectionId: string): SyncStatusT {
+  const target = repo.getSyncTarget(ctx.db, inspectionId);
+  const state = repo.getSyncState(ctx.db, inspectionId);
+  const pulled = repo.countPulled(ctx.db, inspectionId);
+  const network = networkOnline.get(ctx.dataDir);
+  const connection = network === false || state.reachable === false ? 'offline' : state.reachable === true ? 'online' : 'unknown';
+  return {
+    configured: target !== null,
+    target: target ? { kind: target.kind, location: target.location } : null,
+    connection: target ? connection : 'unknown',
+    lastSyncedAt: state.lastSyncedAt,
+    changesWaiting: repo.countOwnChangesetsAfter(ctx.db, inspectionId, ctx.device.author, state.pushedThroughSeq),
+    bundlesWaiting: repo.listOutbox(ctx.db, inspectionId).length,
+    lastError:
+      state.lastErrorKind && state.lastErrorMessage && state.lastErrorAt
+        ? { kind: parseKind(state.lastErrorKind), message: state.lastErrorMessage, at: state.lastErrorAt }
+        : null,
+    nextAttemptAt: state.nextAttemptAt > 0 ? new Date(state.nextAttemptAt).toISOString() : null,
+    pushedBundles: repo.countPushed(ctx.db, inspectionId),
+    pulledBundles: pulled.imported,
+    failedPulls: pulled.failed,
+    role: myRole(ctx.db, inspectionId, ctx.device.author),
+  };
+}
+
+function parseKind(kind: string): z.output<typeof SyncErrorKind> {
+  const parsed = SyncErrorKind.safeParse(kind);
+  return parsed.success ? parsed.data : 'other';
+}
+
+async function testConnection(ctx: ServiceContext, settings: TargetSettings, secret: string | null) {
+  const probeFile = join(ctx.dataDir, `.sync-probe-${randomBytes(4).toString('hex')}`);
+  try {
+    const target = openSyncTarget(settings, secret, { idleTimeoutMs: 15_000 });
+    await target.probe();
+    // Reading is not enough: prove a bundle could be written, then tidy up.
+    const name = `.fieldwork-test-${randomBytes(6).toString('hex')}`;
+    await writeFile(probeFile, 'Fieldwork connection test\n');
+    await target.upload([name], probeFile, 26);
+    await target.remove([name]);
+    const where = settings.kind === 'folder' ? 'the folder' : 'the server';
+    return { ok: true, kind: null, message: `Connected. Fieldwork can read and write in ${where} ${settings.location}.` };
+  } catch (error) {
+    const failure = classifyFailure(error, settings.location);
+    return { ok: false, kind: failure.kind, message: failure.message };
+  } finally {
+    await rm(probeFile, { force: true });
+  }
+}
+
+export const syncHandlers = {
+  'sync.getTarget': (ctx, input) => {
+    requireInspection(ctx, input.inspectionId);
+    const target = repo.getSyncTarget(ctx.db, input.inspectionId);
+    return target ? view(ctx, target) : null;
+  },
+  'sync.saveTarget': (ctx, input) => {
+    requireInspection(ctx, input.inspectionId);
+    const settings = settingsFrom(input);
+    const vault = vaultOf(ctx);
+    const ref = credentialRef(input.inspectionId);
+    if (settings.auth === 'none') vault.remove(ref);
+    else if (input.secret) vault.set(ref, input.secret);
+    const previous = repo.getSyncTarget(ctx.db, input.inspectionId);
+    const record: repo.SyncTargetRecord = {
+      inspectionId: input.inspectionId,
+      ...settings,
+      pull: input.pull,
+      updatedAt: new Date(ctx.now()).toISOString(),
+    };
+    inTransaction(ctx, () => {
+      repo.saveSyncTarget(ctx.db, record);
+      if (previous && (previous.kind !== record.kind || previous.location !== record.location))
+        repo.resetSyncProgress(ctx.db, input.inspectionId);
+    });
+    return view(ctx, record);
+  },
+  'sync.removeTarget': (ctx, input) => {
+    inTransaction(ctx, () => repo.deleteSyncTarget(ctx.db, input.inspectionId));
+    vaultOf(ctx).remove(credentialRef(input.inspectionId));
+    return { removed: true as const };
+  },
+  'sync.testConnection': async (ctx, input) => {
+    const settings = settingsFrom(input);
+    const secret = input.secret ? input.secret : vaultOf(ctx).get(credentialRef(input.inspectionId));
+    return testConnection(ctx, settings, settings.auth === 'none' ? null : secret);
+  },
+  'sync.status': (ctx, input) => {
+    requireInspection(ctx, input.inspectionId);
+    return syncStatus(ctx, input.inspectionId);
+  },
+  'sync.now': async (ctx, input) => {
+    requireInspection(ctx, input.inspectionId);
+    return syncNow(ctx, input.inspectionId, { force: true, reason: 'manual', direction: input.direction });
+  },
+  'sync.notifyOnline': (ctx, input) => notifyOnline(ctx, input.online, input.reason),
+} satisfies HandlerGroup<SyncCommand>;

@@ -1,0 +1,362 @@
+/**
+ * SQL for sync: the target per inspection, the sync state (backoff, last error, last synced),
+ * the outbox of bundles waiting to go, and the records of bundles pushed and pulled.
+ * Row types stay private; callers get plain domain records.
+ */
+import type { Db } from './connection.js';
+
+export type SyncTargetKind = 'folder' | 'webdav';
+export type SyncAuth = 'none' | 'password' | 'token';
+export type OutboxKind = 'delta' | 'published';
+export type PullStatus = 'imported' | 'already_imported' | 'failed';
+
+export interface SyncTargetRecord {
+  readonly inspectionId: string;
+  readonly kind: SyncTargetKind;
+  readonly location: string;
+  readonly username: string | null;
+  readonly auth: SyncAuth;
+  readonly pull: boolean;
+  readonly updatedAt: string;
+}
+
+export interface SyncStateRecord {
+  readonly inspectionId: string;
+  readonly queuedThroughSeq: number;
+  readonly pushedThroughSeq: number;
+  readonly publishedChangesets: number;
+  readonly reachable: boolean | null;
+  readonly checkedAt: string | null;
+  readonly lastSyncedAt: string | null;
+  readonly lastErrorKind: string | null;
+  readonly lastErrorMessage: string | null;
+  readonly lastErrorAt: string | null;
+  readonly failures: number;
+  readonly nextAttemptAt: number;
+  readonly lastExportAt: number;
+}
+
+export interface OutboxRecord {
+  readonly inspectionId: string;
+  readonly sha256: string;
+  readonly kind: OutboxKind;
+  readonly size: number;
+  readonly throughSeq: number;
+  readonly createdAt: string;
+  readonly attempts: number;
+  readonly lastErrorKind: string | null;
+  readonly lastErrorMessage: string | null;
+}
+
+interface TargetRow {
+  inspection_id: string;
+  kind: SyncTargetKind;
+  location: string;
+  username: string | null;
+  auth: SyncAuth;
+  pull: number;
+  updated_at: string;
+}
+
+interface StateRow {
+  inspection_id: string;
+  queued_through_seq: number;
+  pushed_through_seq: number;
+  published_changesets: number;
+  reachable: number | null;
+  checked_at: string | null;
+  last_synced_at: string | null;
+  last_error_kind: string | null;
+  last_error_message: string | null;
+  last_error_at: string | null;
+  failures: number;
+  next_attempt_at: number;
+  last_export_at: number;
+}
+
+interface OutboxRow {
+  inspection_id: string;
+  sha256: string;
+  kind: OutboxKind;
+  size: number;
+  through_seq: number;
+  created_at: string;
+  attempts: number;
+  last_error_kind: string | null;
+  last_error_message: string | null;
+}
+
+const toTarget = (r: TargetRow): SyncTargetRecord => ({
+  inspectionId: r.inspection_id,
+  kind: r.kind,
+  location: r.location,
+  username: r.username,
+  auth: r.auth,
+  pull: r.pull === 1,
+  updatedAt: r.updated_at,
+});
+
+const toState = (r: StateRow): SyncStateRecord => ({
+  inspectionId: r.inspection_id,
+  queuedThroughSeq: r.queued_through_seq,
+  pushedThroughSeq: r.pushed_through_seq,
+  publishedChangesets: r.published_changesets,
+  reachable: r.reachable === null ? null : r.reachable === 1,
+  checkedAt: r.checked_at,
+  lastSyncedAt: r.last_synced_at,
+  lastErrorKind: r.last_error_kind,
+  lastErrorMessage: r.last_error_message,
+  lastErrorAt: r.last_error_at,
+  failures: r.failures,
+  nextAttemptAt: r.next_attempt_at,
+  lastExportAt: r.last_export_at,
+});
+
+const toOutbox = (r: OutboxRow): OutboxRecord => ({
+  inspectionId: r.inspection_id,
+  sha256: r.sha256,
+  kind: r.kind,
+  size: r.size,
+  throughSeq: r.through_seq,
+  createdAt: r.created_at,
+  attempts: r.attempts,
+  lastErrorKind: r.last_error_kind,
+  lastErrorMessage: r.last_error_message,
+});
+
+// ---- targets ----
+
+export function getSyncTarget(db: Db, inspectionId: string): SyncTargetRecord | null {
+  const row = db.prepare('SELECT * FROM sync_target WHERE inspection_id = ?').get(inspectionId) as TargetRow | undefined;
+  return row ? toTarget(row) : null;
+}
+
+export function listSyncTargets(db: Db): SyncTargetRecord[] {
+  return (db.prepare('SELECT * FROM sync_target ORDER BY inspection_id').all() as TargetRow[]).map(toTarget);
+}
+
+export function saveSyncTarget(db: Db, target: SyncTargetRecord): void {
+  db.prepare(
+    `INSERT INTO sync_target(inspection_id, kind, location, username, auth, pull, updated_at)
+     VALUES (@inspectionId, @kind, @location, @username, @auth, @pull, @updatedAt)
+     ON CONFLICT(inspection_id) DO UPDATE SET kind = excluded.kind, location = excluded.location,
+       username = excluded.username, auth = excluded.auth, pull = excluded.pull, updated_at = excluded.updated_at`,
+  ).run({ ...target, pull: target.pull ? 1 : 0 });
+  ensureSyncState(db, target.inspectionId);
+}
+
+/** The target moved: nothing is known to be on the new one, so every bundle goes (and comes) again. */
+export function resetSyncProgress(db: Db, inspectionId: string): void {
+  db.prepare('DELETE FROM sync_pushed WHERE inspection_id = ?').run(inspectionId);
+  db.prepare('DELETE FROM sync_pulled WHERE inspection_id = ?').run(inspectionId);
+  db.prepare(
+    `UPDATE sync_state SET queued_through_seq = 0, pushed_through_seq = 0, published_changesets = 0, reachable = NULL,
+       last_error_kind = NULL, last_error_message = NULL, last_error_at = NULL, failures = 0, next_attempt_at = 0,
+       last_export_at = 0 WHERE inspection_id = ?`,
+  ).run(inspectionId);
+  db.prepare(
+    'UPDATE sync_outbox SET attempts = 0, last_error_kind = NULL, last_error_message = NULL WHERE inspection_id = ?',
+  ).run(inspectionId);
+}
+
+export function deleteSyncTarget(db: Db, inspectionId: string): void {
+  db.prepare('DELETE FROM sync_target WHERE inspection_id = ?').run(inspectionId);
+}
+
+// ---- state ----
+
+export function ensureSyncState(db: Db, inspectionId: string): void {
+  db.prepare('INSERT INTO sync_state(inspection_id) VALUES (?) ON CONFLICT DO NOTHING').run(inspectionId);
+}
+
+export function getSyncState(db: Db, inspectionId: string): SyncStateRecord {
+  ensureSyncState(db, inspectionId);
+  return toState(db.prepare('SELECT * FROM sync_state WHERE inspection_id = ?').get(inspectionId) as StateRow);
+}
+
+export function recordSyncSuccess(db: Db, inspectionId: string, at: string): void {
+  db.prepare(
+    `UPDATE sync_state SET reachable = 1, checked_at = @at, last_synced_at = @at, last_error_kind = NULL,
+       last_error_message = NULL, last_error_at = NULL, failures = 0, next_attempt_at = 0 WHERE inspection_id = @id`,
+  ).run({ id: inspectionId, at });
+}
+
+export function recordSyncFailure(
+  db: Db,
+  inspectionId: string,
+  failure: { kind: string; message: string; at: string; reachable: boolean; nextAttemptAt: number },
+): void {
+  db.prepare(
+    `UPDATE sync_state SET reachable = @reachable, checked_at = @at, last_error_kind = @kind, last_error_message = @message,
+       last_error_at = @at, failures = failures + 1, next_attempt_at = @nextAttemptAt WHERE inspection_id = @id`,
+  ).run({ id: inspectionId, ...failure, reachable: failure.reachable ? 1 : 0 });
+}
+
+/** The network went away (or came back): only the reachability flag changes, not the backoff. */
+export function recordReachability(db: Db, inspectionId: string, reachable: boolean, at: string): void {
+  ensureSyncState(db, inspectionId);
+  db.prepare('UPDATE sync_state SET reachable = ?, checked_at = ? WHERE inspection_id = ?').run(
+    reachable ? 1 : 0,
+    at,
+    inspectionId,
+  );
+}
+
+/** Makes the next automatic attempt due now (the network came back). */
+export function clearBackoffWait(db: Db, inspectionId: string): void {
+  db.prepare('UPDATE sync_state SET next_attempt_at = 0 WHERE inspection_id = ?').run(inspectionId);
+}
+
+export function recordPublished(db: Db, inspectionId: string, changesets: number): void {
+  db.prepare('UPDATE sync_state SET published_changesets = max(published_changesets, ?) WHERE inspection_id = ?').run(
+    changesets,
+    inspectionId,
+  );
+}
+
+// ---- outbox ----
+
+/** Adds an exported bundle to the outbox and moves the "queued" mark, in the caller's transaction. */
+export function addToOutbox(
+  db: Db,
+  item: Omit<OutboxRecord, 'attempts' | 'lastErrorKind' | 'lastErrorMessage'>,
+  at: number,
+): void {
+  db.prepare(
+    `INSERT INTO sync_outbox(inspection_id, sha256, kind, size, through_seq, created_at)
+     VALUES (@inspectionId, @sha256, @kind, @size, @throughSeq, @createdAt) ON CONFLICT DO NOTHING`,
+  ).run(item);
+  db.prepare(
+    'UPDATE sync_state SET queued_through_seq = max(queued_through_seq, ?), last_export_at = ? WHERE inspection_id = ?',
+  ).run(item.throughSeq, at, item.inspectionId);
+}
+
+/** The bundle side had nothing to send (the recipients hold it all): the changes count as gone. */
+export function markNothingToSend(db: Db, inspectionId: string, throughSeq: number, at: number): void {
+  db.prepare(
+    `UPDATE sync_state SET queued_through_seq = max(queued_through_seq, @seq), pushed_through_seq = max(pushed_through_seq, @seq),
+       last_export_at = @at WHERE inspection_id = @id`,
+  ).run({ id: inspectionId, seq: throughSeq, at });
+}
+
+/** A local outbox file went missing or was damaged: forget it so its changes are exported again. */
+export function dropOutboxItem(db: Db, inspectionId: string, sha256: string): void {
+  db.prepare('DELETE FROM sync_outbox WHERE inspection_id = ? AND sha256 = ?').run(inspectionId, sha256);
+  db.prepare(
+    'UPDATE sync_state SET queued_through_seq = pushed_through_seq, published_changesets = 0 WHERE inspection_id = ?',
+  ).run(inspectionId);
+}
+
+export function listOutbox(db: Db, inspectionId: string): OutboxRecord[] {
+  return (
+    db.prepare('SELECT * FROM sync_outbox WHERE inspection_id = ? ORDER BY created_at, sha256').all(inspectionId) as OutboxRow[]
+  ).map(toOutbox);
+}
+
+export function recordOutboxAttempt(
+  db: Db,
+  inspectionId: string,
+  sha256: string,
+  at: string,
+  error: { kind: string; message: string } | null,
+): void {
+  db.prepare(
+    `UPDATE sync_outbox SET attempts = attempts + 1, last_attempt_at = ?, last_error_kind = ?, last_error_message = ?
+     WHERE inspection_id = ? AND sha256 = ?`,
+  ).run(at, error?.kind ?? null, error?.message ?? null, inspectionId, sha256);
+}
+
+/** The bundle is on the target and verified: it leaves the outbox and is recorded as pushed. */
+export function markPushed(db: Db, item: OutboxRecord, remotePath: string, at: string): void {
+  const current = db
+    .prepare('SELECT attempts FROM sync_outbox WHERE inspection_id = ? AND sha256 = ?')
+    .get(item.inspectionId, item.sha256) as { attempts: number } | undefined;
+  db.prepare(
+    `INSERT INTO sync_pushed(inspection_id, sha256, kind, remote_path, size, attempts, pushed_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  ).run(item.inspectionId, item.sha256, item.kind, remotePath, item.size, current?.attempts ?? item.attempts, at);
+  db.prepare('DELETE FROM sync_outbox WHERE inspection_id = ? AND sha256 = ?').run(item.inspectionId, item.sha256);
+  db.prepare('UPDATE sync_state SET pushed_through_seq = max(pushed_through_seq, ?) WHERE inspection_id = ?').run(
+    item.throughSeq,
+    item.inspectionId,
+  );
+}
+
+export function isPushed(db: Db, inspectionId: string, sha256: string): boolean {
+  return db.prepare('SELECT 1 FROM sync_pushed WHERE inspection_id = ? AND sha256 = ?').get(inspectionId, sha256) !== undefined;
+}
+
+export function countPushed(db: Db, inspectionId: string): number {
+  return (db.prepare('SELECT count(*) AS n FROM sync_pushed WHERE inspection_id = ?').get(inspectionId) as { n: number }).n;
+}
+
+/** Every outbox file name still referenced, for sweeping files a crash left behind. */
+export function outboxShas(db: Db): Set<string> {
+  return new Set((db.prepare('SELECT sha256 FROM sync_outbox').all() as { sha256: string }[]).map((r) => r.sha256));
+}
+
+// ---- pulled ----
+
+export function pulledStatus(db: Db, inspectionId: string, sha256: string): PullStatus | null {
+  const row = db.prepare('SELECT status FROM sync_pulled WHERE inspection_id = ? AND sha256 = ?').get(inspectionId, sha256) as
+    { status: PullStatus } | undefined;
+  return row?.status ?? null;
+}
+
+export function recordPulled(
+  db: Db,
+  record: {
+    inspectionId: string;
+    sha256: string;
+    remotePath: string;
+    size: number;
+    status: PullStatus;
+    newOps: number;
+    error: string | null;
+  },
+  at: string,
+): void {
+  db.prepare(
+    `INSERT INTO sync_pulled(inspection_id, sha256, remote_path, size, status, new_ops, error, pulled_at)
+     VALUES (@inspectionId, @sha256, @remotePath, @size, @status, @newOps, @error, @at)
+     ON CONFLICT(inspection_id, sha256) DO UPDATE SET status = excluded.status, new_ops = excluded.new_ops,
+       error = excluded.error, pulled_at = excluded.pulled_at, attempts = sync_pulled.attempts + 1`,
+  ).run({ ...record, at });
+}
+
+export function countPulled(db: Db, inspectionId: string): { imported: number; failed: number } {
+  const row = db
+    .prepare(
+      `SELECT coalesce(sum(status != 'failed'), 0) AS imported, coalesce(sum(status = 'failed'), 0) AS failed
+       FROM sync_pulled WHERE inspection_id = ?`,
+    )
+    .get(inspectionId) as { imported: number; failed: number };
+  return row;
+}
+
+// ---- what waits to go ----
+
+/** Changesets of the inspection in the store (all authors): grows whenever anything new arrives. */
+export function countChangesets(db: Db, inspectionId: string): number {
+  return (db.prepare('SELECT count(*) AS n FROM changeset WHERE inspection_id = ?').get(inspectionId) as { n: number }).n;
+}
+
+/** This author's changesets after a given seq: the changes that have not reached the target. */
+export function countOwnChangesetsAfter(db: Db, inspectionId: string, author: string, seq: number): number {
+  return (
+    db
+      .prepare('SELECT count(*) AS n FROM changeset WHERE inspection_id = ? AND author = ? AND seq > ?')
+      .get(inspectionId, author, seq) as {
+      n: number;
+    }
+  ).n;
+}
+
+export function maxOwnSeq(db: Db, inspectionId: string, author: string): number {
+  const row = db
+    .prepare('SELECT max(seq) AS seq FROM changeset WHERE inspection_id = ? AND author = ?')
+    .get(inspectionId, author) as {
+    seq: number | null;
+  };
+  return row.seq ?? 0;
+}
