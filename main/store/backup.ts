@@ -25,7 +25,7 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import { openStore, type Db, type OpenStoreOptions } from './connection.js';
-import { checkStoreFile } from './integrity.js';
+import { checkStoreFile, openReadOnly } from './integrity.js';
 
 export const BACKUPS_DIR = 'backups';
 export const SET_ASIDE_DIR = 'set-aside';
@@ -265,4 +265,24 @@ export function changeMarker(db: Db): string {
   const total = (db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
   const version = Number(db.pragma('data_version', { simple: true }));
   return `${total}:${version}`;
+}
+
+/**
+ * Copies a store file to `destPath` through the online backup API on a read-only handle (so
+ * a running app may keep working), then checks the copy with `PRAGMA integrity_check`.
+ */
+export async function backupStoreFile(storePath: string, destPath: string): Promise<void> {
+  const source = checkStoreFile(storePath, 'quick');
+  if (!source.ok) {
+    throw new AppError('store_corrupt', `The data file ${storePath} is damaged (${source.problem}), so it was not backed up.`, {
+      path: storePath,
+    });
+  }
+  const db = openReadOnly(storePath);
+  try {
+    await backupOnline(db, destPath);
+  } finally {
+    db.close();
+  }
+  verifyBackupFile(destPath);
 }
