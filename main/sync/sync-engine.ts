@@ -136,14 +136,25 @@ async function runOnce(env: SyncEnv, target: SyncTarget, inspectionId: string, o
     await target.probe();
     const direction = options.direction ?? 'both';
     const lead = myRole(env.db, inspectionId, env.author) === 'lead';
-    if (direction !== 'push' && (lead || options.pull)) {
+    const pull = async () => {
+      if (direction === 'push' || !(lead || options.pull)) return;
       const pulled = await pullBundles(env, target, inspectionId, lead);
       report = { ...report, pulled: pulled.imported, newOps: pulled.newOps, failedPulls: pulled.failed };
-    }
-    if (direction !== 'pull') {
+    };
+    const push = async () => {
+      if (direction === 'pull') return;
       const exported = await exportIfNeeded(env, inspectionId, options);
       const pushed = await pushOutbox(env, target, inspectionId);
       report = { ...report, exported, pushed: pushed.pushed, alreadyThere: pushed.alreadyThere };
+    };
+    // An inspector's own work goes first (it is what a lost laptop would lose); the lead
+    // pulls first so the bundle it publishes already holds what it just merged.
+    if (lead) {
+      await pull();
+      await push();
+    } else {
+      await push();
+      await pull();
     }
     env.db.transaction(() => recordSyncSuccess(env.db, inspectionId, new Date(env.now()).toISOString()))();
     return { outcome: 'synced', ...report, error: null };

@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { invoke } from '../../../main/services/dispatch.js';
+import { authorDir } from '../../../main/sync/sync-target.js';
+import { canonicalDump, edit, importFile, newNoteId, noteEdits, type Team } from '../../fixtures/bundles.js';
+import { tempDir, testRuntime, type TestRuntime } from '../../support/runtime.js';
+import { allBundleFiles, bundlesOnTarget, cloneRuntime, syncTeam } from './support/sync-team.js';
+
+let team: Team | undefined;
+let others: TestRuntime[] = [];
+let folders: string[] = [];
+afterEach(() => {
+  for (const r of others) r.close();
+  team?.dispose();
+  for (const f of folders) rmSync(f, { recursive: true, force: true });
+  team = undefined;
+  others = [];
+  folders = [];
+});
+
+function share(): string {
+  const folder = tempDir('fieldwork-share-');
+  folders.push(folder);
+  return folder;
+}
+
+const useFolder = (runtime: TestRuntime, inspectionId: string, location: string) =>
+  runtime.call('sync.saveTarget', { inspectionId, kind: 'folder', location, auth: 'none' });
+
+describe('sync with a shared folder', () => {
+  it('pushes, pulls and publishes through a folder; the lead equals a direct merge; a damaged file is set aside', async () => {
+    const folder = share();
+    team = await syncTeam(2);
+    const { lead, inspectors, inspectionId } = team;
+    for (const member of [lead, ...inspectors]) await useFolder(member, inspectionId, folder);
+    const before = await cloneRuntime(lead);
+    others.push(before);
+
+    for (const [i, inspector] of inspectors.entries()) {
+      edit(inspector.ctx, inspectionId, noteEdits(newNoteId(), `Note ${i} written on site.`));
+      expect(await inspector.call('sync.now', { inspectionId, direction: 'both' })).toMatchObject({
+        outcome: 'synced',
+        pushed: 1,
+      });
+      // A second change later makes a second bundle from the same laptop.
+      edit(inspector.ctx, inspectionId, noteEdits(newNoteId(), `Second note ${i}.`));
+      expect(await inspector.call('sync.now', { inspectionId, direction: 'both' })).toMatchObject({
+        outcome: 'synced',
+        pushed: 1,
+      });
+      const files = bundlesOnTarget(folder, inspectionId, inspector.ctx.device.author);
+      expect(files).toHaveLength(2);
+      for (const file of files) expect(file.name).toBe(`${file.sha256}.fwbundle`);
+    }
+    // Something on the share whose bytes do not match its name (a damaged copy).
+    const stranger = join(folder, inspectionId, 'ffffffffffffffffffffffffffffffff');
+    mkdirSync(stranger);
+    const fakeSha = createHash('sha256').update('something else').digest('hex');
+    writeFileSync(join(stranger, `${fakeSha}.fwbundle`), 'not what the name promises');
+    const inspectorFiles = inspectors.flatMap((i) =>
+      bundlesOnTarget(folder, inspectionId, i.ctx.device.author).map((f) =>
+        join(folder, inspectionId, authorDir(i.ctx.device.author), f.name),
+      ),
+    );
+
+    const progress: string[] = [];
+    const pulled = await invoke(
+      lead.ctx,
+      'sync.now',
+      { inspectionId },
+      { onProgress: (done, total, stage) => progress.push(`${done}/${total} ${stage}`) },
+    );
+    expect(pulled).toMatchObject({ outcome: 'synced', pulled: 4, failedPulls: 1, pushed: 1 });
+    expect(progress).toEqual(
+      expect.arrayContaining(['0/10 Downloading bundle 1 of 5', '10/10 Pulled', '0/1 Sending bundle 1 of 1']),
+    );
+    expect(progress.some((p) => p.includes('Merging bundle 4 of 4'))).toBe(true);
+    const status = await lead.call('sync.status', { inspectionId });
+    expect(status).toMatchObject({ pulledBundles: 4, failedPulls: 1, role: 'lead', lastError: null });
+    const failed = lead.ctx.db.prepare("SELECT sha256, error FROM sync_pulled WHERE status = 'failed'").all() as {
+      sha256: string;
+      error: string;
+    }[];
+    expect(failed).toEqual([{ sha256: fakeSha, error: expect.stringContaining('incomplete or damaged') }]);
+
+    for (const file of inspectorFiles) await importFile(before.ctx, file);
+    expect(canonicalDump(lead.ctx.db)).toEqual(canonicalDump(before.ctx.db));
+
+    for (const inspector of inspectors) {
+      expect(await inspector.call('sync.now', { inspectionId, direction: 'both' })).toMatchObject({
+        outcome: 'synced',
+        pulled: 1,
+      });
+      expect(canonicalDump(inspector.ctx.db)).toEqual(canonicalDump(lead.ctx.db));
+    }
+    expect(allBundleFiles(folder, inspectionId)).toHaveLength(6);
+    expect(readdirSync(join(folder, inspectionId, authorDir(lead.ctx.device.author))).filter((n) => n.endsWith('.part'))).toEqual(
+      [],
+    );
+  });
+
+  it('a folder that is not there is "not found", and test connection says so in plain words', async () => {
+    team = await syncTeam(1);
+    const { inspectionId } = team;
+    const inspector = team.inspectors[0]!;
+    const folder = share();
+    const ok = await inspector.call('sync.testConnection', { inspectionId, kind: 'folder', location: folder, auth: 'none' });
+    expect(ok).toEqual({ ok: true, kind: null, message: `Connected. Fieldwork can read and write in the folder ${folder}.` });
+    expect(readdirSync(folder)).toEqual([]);
+
+    const missing = join(folder, 'unmounted-drive');
+    await useFolder(inspector, inspectionId, missing);
+    edit(inspector.ctx, inspectionId, noteEdits(newNoteId(), 'Waiting for the share.'));
+    const result = await inspector.call('sync.now', { inspectionId, direction: 'both' });
+    expect(result.error).toMatchObject({ kind: 'not_found', message: expect.stringContaining('was not found') });
+    expect((await inspector.call('sync.status', { inspectionId })).lastError?.kind).toBe('not_found');
+    // The missing share is never created on the local disk.
+    expect(readdirSync(folder)).toEqual([]);
+    await expect(
+      inspector.call('sync.saveTarget', { inspectionId, kind: 'folder', location: 'relative/path', auth: 'none' }),
+    ).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
+  });
+
+  it('a bundle stuck in the outbox survives a restart and goes when the folder is usable', async () => {
+    team = await syncTeam(1);
+    const { inspectionId } = team;
+    const inspector = team.inspectors[0]!;
+    const folder = share();
+    await useFolder(inspector, inspectionId, folder);
+    edit(inspector.ctx, inspectionId, noteEdits(newNoteId(), 'Recorded before the restart.'));
+    // A file where the inspection's folder should be: the push fails after the export.
+    writeFileSync(join(folder, inspectionId), 'in the way');
+    expect((await inspector.call('sync.now', { inspectionId, direction: 'both' })).outcome).toBe('failed');
+    expect((await inspector.call('sync.status', { inspectionId })).bundlesWaiting).toBe(1);
+    inspector.close();
+
+    const reopened = await testRuntime({ dir: inspector.dir });
+    others.push(reopened);
+    expect(await reopened.call('sync.status', { inspectionId })).toMatchObject({ bundlesWaiting: 1 });
+    rmSync(join(folder, inspectionId));
+    expect(await reopened.call('sync.now', { inspectionId, direction: 'both' })).toMatchObject({
+      outcome: 'synced',
+      pushed: 1,
+      exported: false,
+    });
+    expect(bundlesOnTarget(folder, inspectionId, reopened.ctx.device.author)).toHaveLength(1);
+    expect(await reopened.call('sync.status', { inspectionId })).toMatchObject({ bundlesWaiting: 0, changesWaiting: 0 });
+  });
+});
