@@ -5,7 +5,18 @@
 import { create, type StateCreator } from 'zustand';
 
 export type ScreenName =
-  'inspections' | 'setup' | 'cases' | 'case' | 'notes' | 'findings' | 'search' | 'coverage' | 'bundles' | 'conflicts';
+  | 'inspections'
+  | 'setup'
+  | 'cases'
+  | 'case'
+  | 'notes'
+  | 'findings'
+  | 'search'
+  | 'coverage'
+  | 'bundles'
+  | 'conflicts'
+  | 'moderation'
+  | 'outputs';
 
 export interface NavigationSlice {
   inspectionId: string | null;
