@@ -1,6 +1,8 @@
 /** The window: header with the open inspection and badges, navigation, the current screen. */
 import { useApi } from './api/hooks.js';
 import { Notices } from './components/Notices.js';
+import { EscalationBanner } from './components/EscalationBanner.js';
+import { NoteComposerHost } from './components/NoteComposer.js';
 import { INSPECTION_TYPES } from '../shared/domain/vocabulary.js';
 import { useUi, type ScreenName } from './state/ui-store.js';
 import { InspectionsScreen } from './screens/InspectionsScreen.js';
@@ -75,6 +77,8 @@ export function App() {
         Skip to content
       </a>
       <Header inspectionId={inspectionId} />
+      <EscalationBanner inspectionId={inspectionId} />
+      <NoteComposerHost inspectionId={inspectionId} />
       <div className="app-body">
         <nav className="app-nav" aria-label="Inspection">
           <ul>

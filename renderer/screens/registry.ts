@@ -4,10 +4,18 @@
  */
 import type { ComponentType } from 'react';
 import type { ScreenName } from '../state/ui-store.js';
+import { NotesScreen } from './NotesScreen.js';
+import { FindingsScreen } from './FindingsScreen.js';
+import { SearchScreen } from './SearchScreen.js';
+import { CoverageScreen } from './CoverageScreen.js';
 import { ConflictsScreen } from './ConflictsScreen.js';
 
 export type InspectionScreen = ComponentType<{ inspectionId: string }>;
 
 export const screenRegistry: Partial<Record<ScreenName, InspectionScreen>> = {
+  notes: NotesScreen,
+  findings: FindingsScreen,
+  search: SearchScreen,
+  coverage: CoverageScreen,
   conflicts: ConflictsScreen,
 };

@@ -1,0 +1,85 @@
+/**
+ * The evidence part of a case's audit page: flag a child at immediate risk in one action,
+ * this case's escalations, and its evidence notes with "Add note for this case".
+ */
+import { useState } from 'react';
+import { AGENCIES, POLARITIES, SOURCES } from '../../shared/domain/vocabulary.js';
+import { useApi, useCommand } from '../api/hooks.js';
+import { useUi } from '../state/ui-store.js';
+import { formatDateTime } from './dates.js';
+import { EscalationDialog } from './EscalationBanner.js';
+import { openNewNote, openNoteForEdit } from './NoteComposer.js';
+
+export function CaseEvidence({ caseId, inspectionId }: { caseId: string; inspectionId: string }) {
+  const notes = useApi('evidence.list', { inspectionId, filters: { caseId } });
+  const escalations = useApi('escalations.list', { inspectionId });
+  const raise = useCommand('escalations.raise');
+  const notice = useUi((s) => s.noticeShown);
+  const [openId, setOpenId] = useState<string | null>(null);
+  const forCase = (escalations.data ?? []).filter((e) => e.caseId === caseId);
+  const opened = (escalations.data ?? []).find((e) => e.id === openId);
+
+  // One action: the escalation is saved first, then the inspector adds detail.
+  const flag = () =>
+    raise.mutate(
+      { inspectionId, caseId },
+      {
+        onSuccess: (e) => {
+          setOpenId(e.id);
+          notice('info', 'Child at immediate risk flagged and saved.');
+        },
+        onError: (error) => notice('error', `The escalation could not be saved: ${error.message} Try again.`),
+      },
+    );
+  return (
+    <section className="case-evidence panel" aria-labelledby="case-evidence-title">
+      <div className="screen-header">
+        <h2 id="case-evidence-title">Evidence and escalation</h2>
+        <div className="form-actions">
+          <button type="button" onClick={() => void openNewNote(inspectionId, caseId)}>
+            Add note for this case
+          </button>
+          <button type="button" className="button-danger" onClick={flag} disabled={raise.isPending}>
+            Flag child at immediate risk
+          </button>
+        </div>
+      </div>
+      {forCase.length > 0 && (
+        <ul className="case-escalations" aria-label="Escalations for this case">
+          {forCase.map((e) => (
+            <li key={e.id} className={e.closedAt ? 'escalation-closed' : 'escalation-open'}>
+              <strong>{e.closedAt ? 'Closed' : 'Open'} escalation</strong> — {e.concern}{' '}
+              <span className="muted small">({formatDateTime(e.identifiedAt)})</span>{' '}
+              <button type="button" className="link-button" onClick={() => setOpenId(e.id)}>
+                Open<span className="visually-hidden"> escalation</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3>Evidence notes for this case</h3>
+      {notes.data && notes.data.length === 0 && <p className="muted">No notes for this case yet.</p>}
+      <ul className="case-notes">
+        {(notes.data ?? []).map((note) => (
+          <li key={note.id} className={`note-card polarity-${note.polarity ?? 'none'}`}>
+            <p className="note-card-text">{note.text}</p>
+            <p className="note-meta small muted">
+              {[
+                note.source && SOURCES[note.source],
+                note.agency && AGENCIES[note.agency],
+                note.polarity && POLARITIES[note.polarity],
+              ]
+                .filter(Boolean)
+                .join(' · ')}
+              {note.themes.length > 0 && ` · ${note.themes.join(', ')}`} · {note.author.name}, {formatDateTime(note.createdAt)}
+            </p>
+            <button type="button" className="link-button" onClick={() => void openNoteForEdit(note)}>
+              Edit<span className="visually-hidden"> note</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      {opened && <EscalationDialog escalation={opened} onClose={() => setOpenId(null)} />}
+    </section>
+  );
+}

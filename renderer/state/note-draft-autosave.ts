@@ -1,0 +1,84 @@
+/**
+ * Autosave for the note draft: ~600 ms after typing stops, the first save creates the note
+ * (with the id the draft already holds, so a retry cannot duplicate it) and later saves send
+ * only changed fields. A failed save keeps the text on screen and retries with backoff.
+ */
+import { useEffect } from 'react';
+import { ApiError, callOnce, queryClient } from '../api/hooks.js';
+import { changedFields, isDirty, useNoteDraft } from './note-draft-store.js';
+
+export const AUTOSAVE_DELAY_MS = 600;
+const RETRY_MS = [2_000, 5_000, 10_000, 30_000];
+
+let inFlight: Promise<boolean> | null = null;
+let retryTimer: ReturnType<typeof setTimeout> | null = null;
+let failures = 0;
+
+const REFRESHED = ['evidence.', 'search.', 'coverage.', 'findings.'];
+
+function refreshViews(): void {
+  void queryClient.invalidateQueries({
+    predicate: (q) => REFRESHED.some((prefix) => String(q.queryKey[0]).startsWith(prefix)),
+  });
+}
+
+async function saveOnce(): Promise<boolean> {
+  const s = useNoteDraft.getState();
+  if (!s.active || !s.inspectionId || !isDirty(s)) return true;
+  const sent = s.fields;
+  const noteId = s.noteId;
+  s.saveStarted();
+  try {
+    if (!s.created) {
+      await callOnce('evidence.create', { inspectionId: s.inspectionId, id: noteId, fields: sent });
+    } else {
+      await callOnce('evidence.update', { id: noteId, fields: changedFields(s.saved, sent) });
+    }
+    failures = 0;
+    useNoteDraft.getState().saveSucceeded(noteId, sent, Date.now());
+    refreshViews();
+    return true;
+  } catch (error) {
+    const reason = error instanceof ApiError ? error.message : 'Fieldwork could not reach its data file';
+    useNoteDraft.getState().saveFailed(noteId, reason);
+    // Bad input will not fix itself; anything else (a busy or unreachable store) is retried.
+    if (!(error instanceof ApiError && error.code === 'invalid_input')) scheduleRetry();
+    return false;
+  }
+}
+
+function scheduleRetry(): void {
+  if (retryTimer) clearTimeout(retryTimer);
+  const delay = RETRY_MS[Math.min(failures, RETRY_MS.length - 1)] ?? 30_000;
+  failures += 1;
+  retryTimer = setTimeout(() => {
+    retryTimer = null;
+    void flushNoteDraft();
+  }, delay);
+}
+
+/** Saves now if anything is unsaved; resolves true when the store holds what is on screen. */
+export async function flushNoteDraft(): Promise<boolean> {
+  while (inFlight) await inFlight;
+  inFlight = saveOnce();
+  let ok: boolean;
+  try {
+    ok = await inFlight;
+  } finally {
+    inFlight = null;
+  }
+  // Typing continued during the save: catch up.
+  if (ok && isDirty(useNoteDraft.getState())) return flushNoteDraft();
+  return ok;
+}
+
+/** Debounced save while the composer is open. */
+export function useNoteAutosave(): void {
+  const fields = useNoteDraft((s) => s.fields);
+  const active = useNoteDraft((s) => s.active);
+  useEffect(() => {
+    if (!active || !isDirty(useNoteDraft.getState())) return undefined;
+    const timer = setTimeout(() => void flushNoteDraft(), AUTOSAVE_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [fields, active]);
+}

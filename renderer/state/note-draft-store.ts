@@ -1,0 +1,114 @@
+/**
+ * The evidence note being written. It lives here, not in the server cache, so that what the
+ * inspector typed stays on screen whatever happens to the save; `saved` is what the store
+ * last confirmed, so autosave sends only the fields that changed since.
+ */
+import { create } from 'zustand';
+import type { EvidenceNote, NoteFields } from '../../shared/api/evidence.js';
+import { newId } from '../../shared/domain/ids.js';
+
+export type NoteDraftFields = NoteFields;
+
+export type SaveState =
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'unsaved' }
+  | { readonly kind: 'saving' }
+  | { readonly kind: 'saved'; readonly at: number }
+  | { readonly kind: 'failed'; readonly reason: string };
+
+export interface NoteDraftState {
+  active: boolean;
+  inspectionId: string | null;
+  noteId: string;
+  /** True once the store holds the note (the first save creates it). */
+  created: boolean;
+  /** Whether the composer was opened for a new note or to edit one. */
+  mode: 'new' | 'edit';
+  fields: NoteDraftFields;
+  saved: NoteDraftFields | null;
+  save: SaveState;
+  draftStarted: (inspectionId: string, caseId: string | null) => void;
+  editStarted: (note: EvidenceNote) => void;
+  fieldChanged: <K extends keyof NoteDraftFields>(key: K, value: NoteDraftFields[K]) => void;
+  saveStarted: () => void;
+  saveSucceeded: (noteId: string, sent: NoteDraftFields, at: number) => void;
+  saveFailed: (noteId: string, reason: string) => void;
+  draftClosed: () => void;
+}
+
+export const emptyFields = (caseId: string | null): NoteDraftFields => ({
+  text: '',
+  source: null,
+  agency: null,
+  themes: [],
+  polarity: 'neutral',
+  caseId,
+});
+
+export const useNoteDraft = create<NoteDraftState>()((set) => ({
+  active: false,
+  inspectionId: null,
+  noteId: newId(),
+  created: false,
+  mode: 'new',
+  fields: emptyFields(null),
+  saved: null,
+  save: { kind: 'empty' },
+  draftStarted: (inspectionId, caseId) =>
+    set({
+      active: true,
+      inspectionId,
+      noteId: newId(),
+      created: false,
+      mode: 'new',
+      fields: emptyFields(caseId),
+      saved: null,
+      save: { kind: 'empty' },
+    }),
+  editStarted: (note) => {
+    const fields: NoteDraftFields = {
+      text: note.text,
+      source: note.source,
+      agency: note.agency,
+      themes: note.themes,
+      polarity: note.polarity,
+      caseId: note.caseId,
+    };
+    set({
+      active: true,
+      inspectionId: note.inspectionId,
+      noteId: note.id,
+      created: true,
+      mode: 'edit',
+      fields,
+      saved: fields,
+      save: { kind: 'saved', at: Date.now() },
+    });
+  },
+  fieldChanged: (key, value) =>
+    set((s) => ({ fields: { ...s.fields, [key]: value }, save: s.save.kind === 'failed' ? s.save : { kind: 'unsaved' } })),
+  saveStarted: () => set({ save: { kind: 'saving' } }),
+  saveSucceeded: (noteId, sent, at) =>
+    set((s) =>
+      s.noteId !== noteId
+        ? s
+        : { created: true, saved: sent, save: s.fields === sent ? { kind: 'saved', at } : { kind: 'unsaved' } },
+    ),
+  saveFailed: (noteId, reason) => set((s) => (s.noteId !== noteId ? s : { save: { kind: 'failed', reason } })),
+  draftClosed: () => set({ active: false }),
+}));
+
+/** The fields that differ from what the store last confirmed. */
+export function changedFields(saved: NoteDraftFields | null, fields: NoteDraftFields): Partial<NoteDraftFields> {
+  if (!saved) return fields;
+  const changed: Partial<NoteDraftFields> = {};
+  for (const key of Object.keys(fields) as (keyof NoteDraftFields)[]) {
+    if (JSON.stringify(saved[key]) !== JSON.stringify(fields[key])) Object.assign(changed, { [key]: fields[key] });
+  }
+  return changed;
+}
+
+export function isDirty(s: Pick<NoteDraftState, 'saved' | 'fields' | 'created'>): boolean {
+  if (!s.created) return s.fields.text.trim() !== '';
+  return Object.keys(changedFields(s.saved, s.fields)).length > 0;
+}
