@@ -3,30 +3,8 @@
  * hardened webPreferences DESIGN.md requires, no navigation away from the app, no new windows,
  * no webviews, and every permission (camera, notifications, clipboard read, …) refused.
  */
-import { BrowserWindow, type Session, type WebContents, type WebPreferences } from 'electron';
+import { BrowserWindow, type Session, type WebContents } from 'electron';
 import { APP_ENTRY_URL, isAppUrl } from './app-protocol.js';
-
-/**
- * The security settings of every window. Each is spelled out even where it is Electron's
- * default, so a future default change or a careless edit is caught by the unit test.
- */
-export function hardenedWebPreferences(preloadPath: string): WebPreferences {
-  return {
-    preload: preloadPath,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    safeDialogs: true,
-    spellcheck: true,
-  };
-}
 
 /**
  * Keeps a webContents on the app: any attempt to navigate or be redirected elsewhere is
@@ -71,7 +49,27 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     title: options.title,
     show: false,
     backgroundColor: '#ffffff',
-    webPreferences: hardenedWebPreferences(options.preloadPath),
+    // The security settings of the window, each spelled out even where it is Electron's default,
+    // so a future default change or a careless edit is caught (tests/unit/app/desktop-app.test.ts)
+    // and Electronegativity can read them here.
+    webPreferences: {
+      // Reviewed preload: it exposes only window.fieldwork.invoke/onProgress (main/app/preload.ts).
+      preload: options.preloadPath, // eng-disable PRELOAD_JS_CHECK (reviewed, see the line above)
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      spellcheck: true,
+      // Middle-click would try to open a new window; that is denied anyway, but stop it at source.
+      disableBlinkFeatures: 'Auxclick',
+    },
   });
   lockDownWebContents(window.webContents);
   window.once('ready-to-show', () => window.show());
