@@ -8,6 +8,8 @@ import { useUi, type ScreenName } from './state/ui-store.js';
 import { InspectionsScreen } from './screens/InspectionsScreen.js';
 import { SetupScreen } from './screens/SetupScreen.js';
 import { screenRegistry } from './screens/registry.js';
+import { ReadOnlyBanner, RecoveryScreen } from './screens/RecoveryScreen.js';
+import { useRecoveryUi } from './state/recovery-store.js';
 
 const NAV: readonly { screen: ScreenName; label: string }[] = [
   { screen: 'setup', label: 'Set-up and team' },
@@ -61,9 +63,24 @@ export function App() {
   const inspectionId = useUi((s) => s.inspectionId);
   const screen = useUi((s) => s.screen);
   const screenChosen = useUi((s) => s.screenChosen);
+  // A damaged data file (checked when it opened) shows the recovery screen instead of the app.
+  const recovery = useApi('recovery.status', {});
+  const recoveryShown = useRecoveryUi((s) => s.summary !== null || s.choicesOpen);
+  const readOnly = recovery.data?.state === 'readOnly' ? <ReadOnlyBanner /> : null;
+  if (recovery.isPending) return <main className="app-main" id="main" aria-busy="true" />;
+  if (recovery.data?.state === 'damaged' || recoveryShown) {
+    return (
+      <div className="app">
+        <main className="app-main app-main-wide" id="main">
+          <RecoveryScreen />
+        </main>
+      </div>
+    );
+  }
   if (!inspectionId) {
     return (
       <div className="app">
+        {readOnly}
         <main className="app-main app-main-wide" id="main">
           <InspectionsScreen />
         </main>
@@ -76,6 +93,7 @@ export function App() {
       <a className="skip-link" href="#main">
         Skip to content
       </a>
+      {readOnly}
       <Header inspectionId={inspectionId} />
       <EscalationBanner inspectionId={inspectionId} />
       <NoteComposerHost inspectionId={inspectionId} />
