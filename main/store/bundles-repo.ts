@@ -55,6 +55,18 @@ export function clearStage(db: Db, token: string): void {
 
 // ---------- changesets ----------
 
+export interface KnownChangeset {
+  readonly author: string;
+  readonly seq: number;
+  readonly prev: string | null;
+  readonly signature: Buffer;
+}
+
+export function knownChangeset(db: Db, id: string): KnownChangeset | null {
+  const row = db.prepare('SELECT author, seq, prev, signature FROM changeset WHERE id = ?').get(id) as KnownChangeset | undefined;
+  return row ?? null;
+}
+
 export function changesetIdAt(db: Db, inspectionId: string, author: string, seq: number): string | null {
   const row = db
     .prepare('SELECT id FROM changeset WHERE inspection_id = ? AND author = ? AND seq = ?')

@@ -1,0 +1,373 @@
+/**
+ * The world the merge-law properties run in: laptops with real keys and skewed clocks, a
+ * genesis (the lead's inspection and roster) every laptop has joined, local writes through
+ * writeEdits, and exchanges of every changeset a laptop holds through mergeOpenedBundle.
+ * It records what each laptop had seen when it wrote, for the reference merge.
+ */
+import fc from 'fast-check';
+import { expect } from 'vitest';
+import type { Op } from '../../../shared/sync/op.js';
+import { DELETED_FIELD, SYNCED_TABLES, type SyncedTableName } from '../../../shared/sync/tables.js';
+import { iterateChangesets, listConflictKeys } from '../../../main/store/op-log-repo.js';
+import { LATEST_SCHEMA_VERSION } from '../../../main/store/migrations/index.js';
+import { fingerprint, type DeviceIdentity } from '../../../main/sync/device-identity.js';
+import { writeEdits, type FieldEdit } from '../../../main/sync/local-write.js';
+import { importBundle, mergeOpenedBundle } from '../../../main/sync/import-bundle.js';
+import { fileSource, type RawRecord } from '../../../main/sync/bundle-reader.js';
+import { exportBundleToFile } from '../../../main/sync/export-bundle.js';
+import { basename, join } from 'node:path';
+import { sha256Hex } from '../../../main/sync/op-id.js';
+import { memoryReplica, type MemoryReplica } from '../../support/memory-context.js';
+import { referenceMerge } from './reference-merge.js';
+
+/** CI runs each law this many times (FAST_CHECK_RUNS overrides for a quick local loop). */
+export const LAW_RUNS = Number(process.env.FAST_CHECK_RUNS ?? 1000);
+
+const INSPECTION = '0190a9d2-0000-7000-8000-00000000c0de';
+const NOTES = [
+  '0190a9d2-0000-7000-8000-0000000000a1',
+  '0190a9d2-0000-7000-8000-0000000000a2',
+  '0190a9d2-0000-7000-8000-0000000000a3',
+];
+export const ESCALATIONS = ['0190a9d2-0000-7000-8000-0000000000e1', '0190a9d2-0000-7000-8000-0000000000e2'];
+const START = Date.UTC(2026, 10, 2, 9);
+
+export interface LawBundle {
+  readonly id: string;
+  readonly exporter: string;
+  readonly records: readonly RawRecord[];
+  readonly ops: number;
+  /** Set when the exchange went through a real bundle file (encrypted, signed, on disk). */
+  readonly path?: string;
+}
+
+export interface Genesis {
+  readonly inspectionId: string;
+  readonly bundle: LawBundle;
+  readonly lead: DeviceIdentity;
+  readonly devices: readonly DeviceIdentity[];
+}
+
+function bundleOf(replica: MemoryReplica): LawBundle {
+  const records: RawRecord[] = [];
+  let ops = 0;
+  for (const changeset of iterateChangesets(replica.db, INSPECTION)) {
+    records.push({ body: changeset.body, signature: changeset.signature });
+    ops += (JSON.parse(changeset.body.toString('utf8')) as { ops: unknown[] }).ops.length;
+  }
+  const id = sha256Hex(`${replica.device.author}\n${records.map((r) => sha256Hex(r.body)).join('\n')}`);
+  return { id, exporter: replica.device.author, records, ops };
+}
+
+/** The lead's inspection and a roster naming every device, written once per test file. */
+export function makeGenesis(devices: readonly DeviceIdentity[]): Genesis {
+  const lead = devices[0] as DeviceIdentity;
+  const template = memoryReplica(lead, START - 3_600_000);
+  const edits: FieldEdit[] = [
+    { table: 'inspection', row: INSPECTION, field: 'type', value: 'jtai_thematic' },
+    { table: 'inspection', row: INSPECTION, field: 'local_authority', value: 'Northshire' },
+  ];
+  devices.forEach((device, i) => {
+    const row = `0190a9d2-0000-7000-8000-00000000f00${i}`;
+    edits.push(
+      { table: 'team_member', row, field: 'name', value: `Inspector ${i}` },
+      { table: 'team_member', row, field: 'role', value: i === 0 ? 'lead' : 'inspector' },
+      { table: 'team_member', row, field: 'signing_key', value: device.author },
+      { table: 'team_member', row, field: 'box_key', value: device.ageRecipient },
+    );
+  });
+  template.db.transaction(() => writeEdits(template, INSPECTION, edits))();
+  const bundle = bundleOf(template);
+  template.db.close();
+  return { inspectionId: INSPECTION, bundle, lead, devices };
+}
+
+export type Action =
+  | { kind: 'edit'; laptop: number; note: number; field: 'text' | 'polarity' | 'themes'; value: unknown; advance: number }
+  | { kind: 'delete' | 'restore'; laptop: number; note: number; advance: number }
+  | { kind: 'escalate'; laptop: number; escalation: number; concern: string; advance: number }
+  | { kind: 'resolve'; laptop: number; advance: number }
+  | { kind: 'send'; from: number; to: number };
+
+const VALUES = {
+  text: fc.constantFrom('Child seen alone', 'Plan is vague', 'Strategy meeting held', ''),
+  polarity: fc.constantFrom('strength', 'weakness'),
+  themes: fc.constantFrom(['neglect'], ['neglect', 'voice'], []),
+};
+// Clocks jump forward, stand still or run backwards (a laptop whose clock was corrected).
+const advance = fc.integer({ min: -90_000, max: 300_000 });
+
+export const actions: fc.Arbitrary<Action[]> = fc.array(
+  fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc
+        .record({
+          laptop: fc.nat(3),
+          note: fc.nat(2),
+          field: fc.constantFrom('text', 'polarity', 'themes') as fc.Arbitrary<'text' | 'polarity' | 'themes'>,
+          advance,
+        })
+        .chain((a) => VALUES[a.field].map((value) => ({ ...a, kind: 'edit' as const, value }))),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constantFrom('delete' as const, 'restore' as const),
+        laptop: fc.nat(3),
+        note: fc.nat(2),
+        advance,
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('escalate' as const),
+        laptop: fc.nat(3),
+        escalation: fc.nat(1),
+        concern: fc.constantFrom('Child left alone overnight', 'Bruising not explained'),
+        advance,
+      }),
+    },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('resolve' as const), laptop: fc.nat(3), advance }) },
+    { weight: 4, arbitrary: fc.record({ kind: fc.constant('send' as const), from: fc.nat(3), to: fc.nat(3) }) },
+  ),
+  { minLength: 1, maxLength: 30 },
+);
+
+export interface World {
+  readonly replicas: MemoryReplica[];
+  readonly seen: Map<string, Set<string>>;
+  readonly bundles: LawBundle[];
+  readonly importedBy: LawBundle[][];
+  readonly escalationsRaised: string[];
+  readonly resolutionChecks: { key: string; after: boolean }[];
+  send(from: MemoryReplica, to: MemoryReplica): Promise<void>;
+  importInto(replica: MemoryReplica, bundle: LawBundle): Promise<void>;
+  freshReplica(): Promise<MemoryReplica>;
+  close(): void;
+}
+
+function importInto(genesis: Genesis, replica: MemoryReplica, bundle: LawBundle): Promise<unknown> {
+  const trustLead = fingerprint(genesis.lead.author);
+  if (bundle.path) return importBundle(replica, fileSource(bundle.path), { fileName: basename(bundle.path), trustLead });
+  const records = bundle.records;
+  return mergeOpenedBundle(
+    replica,
+    {
+      bundleId: bundle.id,
+      manifest: {
+        format: 1,
+        schema: LATEST_SCHEMA_VERSION,
+        inspection: genesis.inspectionId,
+        localAuthority: null,
+        exporter: bundle.exporter,
+        exporterName: null,
+        createdAt: '',
+        mode: 'full',
+        recipients: [],
+        ranges: [],
+        changesets: records.length,
+        ops: bundle.ops,
+        holds: {},
+        sha256: { changesets: '0'.repeat(64) },
+      },
+      async *records() {
+        yield* records;
+      },
+    },
+    { fileName: `${bundle.id}.fwbundle`, trustLead },
+    false,
+  );
+}
+
+export async function runHistory(
+  devices: readonly DeviceIdentity[],
+  genesis: Genesis,
+  laptops: number,
+  history: readonly Action[],
+  options: { checkResolutions?: boolean; filesIn?: string } = {},
+): Promise<World> {
+  let fileCount = 0;
+  const makeBundle = async (from: MemoryReplica): Promise<LawBundle> => {
+    if (!options.filesIn) return bundleOf(from);
+    fileCount += 1;
+    const path = join(options.filesIn, `bundle-${fileCount}.fwbundle`);
+    const result = await exportBundleToFile(from, { inspectionId: INSPECTION, mode: 'full', recipients: { kind: 'team' } }, path);
+    return { id: result.bundleId, exporter: from.device.author, records: [], ops: result.ops, path };
+  };
+  const replicas = devices.slice(0, laptops).map((device, i) => memoryReplica(device, START + (i - 1) * 2_700_000));
+  const world: World = {
+    replicas,
+    seen: new Map(),
+    bundles: [],
+    importedBy: replicas.map(() => []),
+    escalationsRaised: [],
+    resolutionChecks: [],
+    async send(from, to) {
+      const bundle = await makeBundle(from);
+      world.bundles.push(bundle);
+      world.importedBy[replicas.indexOf(to)]?.push(bundle);
+      await importInto(genesis, to, bundle);
+    },
+    importInto: async (replica, bundle) => void (await importInto(genesis, replica, bundle)),
+    async freshReplica() {
+      const fresh = memoryReplica(devices[4] as DeviceIdentity, START);
+      await importInto(genesis, fresh, genesis.bundle);
+      return fresh;
+    },
+    close: () => replicas.forEach((r) => r.db.close()),
+  };
+  for (const replica of replicas) await importInto(genesis, replica, genesis.bundle);
+  for (const step of history) {
+    if (step.kind === 'send') {
+      const from = replicas[step.from % laptops] as MemoryReplica;
+      const to = replicas[step.to % laptops] as MemoryReplica;
+      if (from !== to) await world.send(from, to);
+      continue;
+    }
+    const index = step.laptop % laptops;
+    const replica = replicas[index] as MemoryReplica;
+    replica.clock.ms += step.advance;
+    const edits = editsFor(replica, step);
+    if (edits.length === 0) continue;
+    write(world, replica, edits);
+    if (step.kind === 'escalate') world.escalationsRaised.push(edits[0]?.row as string);
+    if (step.kind === 'resolve' && options.checkResolutions) {
+      const key = `${edits[0]?.table}/${edits[0]?.row}/${edits[0]?.field}`;
+      for (const bundle of world.importedBy[index] ?? []) await importInto(genesis, replica, bundle);
+      const after = listConflictKeys(replica.db, INSPECTION).some((k) => `${k.table}/${k.row}/${k.field}` === key);
+      world.resolutionChecks.push({ key, after });
+    }
+  }
+  return world;
+}
+
+function editsFor(replica: MemoryReplica, step: Exclude<Action, { kind: 'send' }>): FieldEdit[] {
+  switch (step.kind) {
+    case 'edit':
+      return [{ table: 'evidence_note', row: NOTES[step.note] as string, field: step.field, value: step.value as never }];
+    case 'delete':
+    case 'restore':
+      return [{ table: 'evidence_note', row: NOTES[step.note] as string, field: DELETED_FIELD, value: step.kind === 'delete' }];
+    case 'escalate': {
+      const row = ESCALATIONS[step.escalation] as string;
+      return [
+        { table: 'escalation', row, field: 'concern', value: step.concern },
+        { table: 'escalation', row, field: 'identified_by', value: replica.device.author.slice(0, 8) },
+      ];
+    }
+    case 'resolve': {
+      const key = listConflictKeys(replica.db, INSPECTION)[0];
+      if (!key) return [];
+      if (key.field === DELETED_FIELD) {
+        const row = replica.db.prepare(`SELECT deleted FROM ${key.table} WHERE id = ?`).get(key.row) as { deleted: number };
+        return [{ ...key, value: row.deleted === 1 }];
+      }
+      const value =
+        key.field === 'themes'
+          ? ['resolved']
+          : key.field === 'polarity'
+            ? 'weakness'
+            : `Resolved by ${replica.device.author.slice(0, 4)}`;
+      return [{ ...key, value }];
+    }
+  }
+}
+
+/** A local write, recording which ops of the row the laptop held at the time. */
+function write(world: World, replica: MemoryReplica, edits: readonly FieldEdit[]): void {
+  replica.db.transaction(() => {
+    const held = new Map<string, Set<string>>();
+    for (const edit of edits) {
+      const ids = replica.db.prepare('SELECT id FROM op WHERE tbl = ? AND row_id = ?').all(edit.table, edit.row) as {
+        id: string;
+      }[];
+      held.set(`${edit.table}/${edit.row}`, new Set(ids.map((r) => r.id)));
+    }
+    for (const op of writeEdits(replica, INSPECTION, edits)) {
+      world.seen.set(op.id, held.get(`${op.table}/${op.row}`) ?? new Set());
+    }
+  })();
+}
+
+function allOps(replica: MemoryReplica): Op[] {
+  const rows = replica.db.prepare('SELECT id, inspection_id, hlc, author, tbl, row_id, field, value, deps FROM op').all() as {
+    id: string;
+    inspection_id: string;
+    hlc: string;
+    author: string;
+    tbl: string;
+    row_id: string;
+    field: string;
+    value: string;
+    deps: string;
+  }[];
+  return rows.map((r) => ({
+    id: r.id,
+    inspection: r.inspection_id,
+    hlc: r.hlc,
+    author: r.author,
+    table: r.tbl as SyncedTableName,
+    row: r.row_id,
+    field: r.field,
+    value: JSON.parse(r.value) as Op['value'],
+    deps: JSON.parse(r.deps) as string[],
+  }));
+}
+
+const seenOf = (seen: Map<string, Set<string>>) => (op: Op) => seen.get(op.id) ?? new Set(op.deps);
+
+/** The SQL state of a replica equals the reference merge of the ops it holds. */
+export function checkAgainstReference(replica: MemoryReplica, seen: Map<string, Set<string>>): void {
+  const reference = referenceMerge(allOps(replica), seenOf(seen));
+  for (const { table, row, columns } of reference.rows) {
+    const stored = replica.db.prepare(`SELECT * FROM ${table} WHERE id = ?`).get(row) as Record<string, unknown>;
+    const expected: Record<string, unknown> = { deleted: 0 };
+    for (const field of Object.keys(SYNCED_TABLES[table].fields)) expected[field] = null;
+    const { id: _id, inspection_id: _i, updated_hlc: _u, ...actual } = stored;
+    expect(actual, `${table} ${row}`).toEqual({ ...expected, ...columns });
+  }
+  const conflicts = listConflictKeys(replica.db, INSPECTION)
+    .map((k) => `${k.table}/${k.row}/${k.field}`)
+    .sort();
+  expect(conflicts).toEqual(reference.conflicts);
+  const heads = (
+    replica.db.prepare('SELECT tbl, row_id, field, op_id FROM field_head').all() as {
+      tbl: string;
+      row_id: string;
+      field: string;
+      op_id: string;
+    }[]
+  )
+    .map((h) => `${h.tbl}/${h.row_id}/${h.field}/${h.op_id}`)
+    .sort();
+  expect(heads).toEqual(reference.heads);
+}
+
+/** A write made after seeing another write of the same field sorts after it and replaces it, whatever the clocks said. */
+export function checkLaterEditsWin(replica: MemoryReplica, seen: Map<string, Set<string>>): void {
+  const ops = allOps(replica);
+  const byId = new Map(ops.map((op) => [op.id, op]));
+  const heads = new Set((replica.db.prepare('SELECT op_id FROM field_head').all() as { op_id: string }[]).map((h) => h.op_id));
+  for (const later of ops) {
+    for (const earlierId of seen.get(later.id) ?? []) {
+      const earlier = byId.get(earlierId);
+      if (!earlier || earlier.field !== later.field) continue;
+      expect(later.hlc > earlier.hlc, `${later.hlc} after ${earlier.hlc}`).toBe(true);
+      expect(heads.has(earlier.id)).toBe(false);
+    }
+  }
+}
+
+/** A deterministic shuffle from fast-check's generated seed. */
+export function shuffled<T>(list: readonly T[], seed: number): T[] {
+  const out = [...list];
+  let state = seed >>> 0 || 1;
+  for (let i = out.length - 1; i > 0; i -= 1) {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
