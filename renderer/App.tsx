@@ -1,6 +1,7 @@
 /** The window: header with the open inspection and badges, navigation, the current screen. */
 import { useApi } from './api/hooks.js';
 import { Notices } from './components/Notices.js';
+import { BundleDrop } from './components/BundleDrop.js';
 import { EscalationBanner } from './components/EscalationBanner.js';
 import { NoteComposerHost } from './components/NoteComposer.js';
 import { INSPECTION_TYPES } from '../shared/domain/vocabulary.js';
@@ -85,6 +86,7 @@ export function App() {
           <InspectionsScreen />
         </main>
         <Notices />
+        <BundleDrop />
       </div>
     );
   }
@@ -119,6 +121,7 @@ export function App() {
         </main>
       </div>
       <Notices />
+      <BundleDrop />
     </div>
   );
 }

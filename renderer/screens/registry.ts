@@ -5,6 +5,8 @@
 import type { ComponentType } from 'react';
 import type { ScreenName } from '../state/ui-store.js';
 import { NotesScreen } from './NotesScreen.js';
+import { CasesScreen } from './CasesScreen.js';
+import { CaseScreen } from './CaseScreen.js';
 import { FindingsScreen } from './FindingsScreen.js';
 import { SearchScreen } from './SearchScreen.js';
 import { CoverageScreen } from './CoverageScreen.js';
@@ -13,6 +15,8 @@ import { ConflictsScreen } from './ConflictsScreen.js';
 export type InspectionScreen = ComponentType<{ inspectionId: string }>;
 
 export const screenRegistry: Partial<Record<ScreenName, InspectionScreen>> = {
+  cases: CasesScreen,
+  case: CaseScreen,
   notes: NotesScreen,
   findings: FindingsScreen,
   search: SearchScreen,
