@@ -56,5 +56,5 @@ export function describeCriteria(criteria: SampleCriteria, dimensionLabel: (d: S
     : 'from the whole list';
   if (criteria.mode === 'proportional') return `${criteria.total} cases shared in proportion ${by}`;
   const total = Object.values(criteria.counts).reduce((sum, n) => sum + Math.max(0, Math.floor(n)), 0);
-  return `${total} cases chosen per stratum ${by}`;
+  return `${total} cases, a set number per stratum, ${by}`;
 }
