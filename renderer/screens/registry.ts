@@ -11,6 +11,7 @@ import { FindingsScreen } from './FindingsScreen.js';
 import { SearchScreen } from './SearchScreen.js';
 import { CoverageScreen } from './CoverageScreen.js';
 import { ConflictsScreen } from './ConflictsScreen.js';
+import { BundlesScreen } from './BundlesScreen.js';
 
 export type InspectionScreen = ComponentType<{ inspectionId: string }>;
 
@@ -22,4 +23,5 @@ export const screenRegistry: Partial<Record<ScreenName, InspectionScreen>> = {
   search: SearchScreen,
   coverage: CoverageScreen,
   conflicts: ConflictsScreen,
+  bundles: BundlesScreen,
 };
