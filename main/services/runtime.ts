@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import { openStore, type Db, type OpenStoreOptions } from '../store/connection.js';
 import { recordDevice } from '../store/meta-repo.js';
@@ -28,7 +28,20 @@ export interface RuntimeOptions {
   readonly backups?: Partial<BackupPolicy> | false;
   /** When the store is damaged, return a recovery-mode runtime instead of throwing `store_corrupt`. */
   readonly recovery?: boolean;
+  /** The store file when it is not `<dataDir>/fieldwork.db` (the CLI's `--data FILE.db`). */
+  readonly storeFile?: string;
 }
+
+/**
+ * `--data` may name the data folder or a `.db` store file in it; the device keys are always
+ * kept in the folder, next to the store.
+ */
+export function dataLocation(path: string): { dataDir: string; storeFile?: string } {
+  const absolute = resolve(path);
+  return absolute.toLowerCase().endsWith('.db') ? { dataDir: dirname(absolute), storeFile: absolute } : { dataDir: absolute };
+}
+
+const storePathOf = (options: RuntimeOptions): string => options.storeFile ?? join(options.dataDir, STORE_FILE);
 
 export interface Runtime {
   readonly mode: 'ready';
@@ -64,7 +77,7 @@ function contextFor(db: Db, device: DeviceIdentity, options: RuntimeOptions, log
 }
 
 function openReady(options: RuntimeOptions, device: DeviceIdentity, log: Logger, keyProtection: string): Runtime {
-  const storePath = join(options.dataDir, STORE_FILE);
+  const storePath = storePathOf(options);
   const db: Db = openStore(storePath, options.store);
   recordDevice(db, device.author, device.ageRecipient, new Date().toISOString());
   const ctx = contextFor(db, device, options, log, keyProtection);
@@ -95,7 +108,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime | Re
     return openReady(options, device, log, vault.description);
   } catch (error) {
     if (!options.recovery || !(error instanceof AppError) || error.code !== 'store_corrupt') throw error;
-    const storePath = join(options.dataDir, STORE_FILE);
+    const storePath = storePathOf(options);
     log.error('The data file is damaged; starting in recovery mode.', { storePath, reason: error.details?.reason });
     const recovery = createRecoverySession({
       dataDir: options.dataDir,
