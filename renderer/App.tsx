@@ -1,6 +1,7 @@
 /** The window: header with the open inspection and badges, navigation, the current screen. */
 import { useApi } from './api/hooks.js';
 import { Notices } from './components/Notices.js';
+import { SyncStatusIndicator } from './components/SyncStatusIndicator.js';
 import { BundleDrop } from './components/BundleDrop.js';
 import { EscalationBanner } from './components/EscalationBanner.js';
 import { NoteComposerHost } from './components/NoteComposer.js';
@@ -42,6 +43,7 @@ function Header({ inspectionId }: { inspectionId: string }) {
           {data.conflictCount} {data.conflictCount === 1 ? 'conflict' : 'conflicts'} to review
         </button>
       )}
+      <SyncStatusIndicator inspectionId={inspectionId} />
     </header>
   );
 }

@@ -51,13 +51,8 @@ function view(ctx: ServiceContext, target: repo.SyncTargetRecord): SyncTargetVie
 function checkSettings(settings: TargetSettings): TargetSettings {
   if (settings.kind === 'folder') {
     if (!isAbsolute(settings.location)) {
-      throw new AppError(
-        'invalid_input',
-        'Enter the full path of the shared folder, for example /mnt/team-share or S:\\Inspections.',
-        {
-          fields: { location: 'Enter a full folder path.' },
-        },
-      );
+      const message = 'Enter the full path of the shared folder, for example /mnt/team-share or S:\\Inspections.';
+      throw new AppError('invalid_input', message, { issues: [{ path: ['location'], message }] });
     }
     return { ...settings, auth: 'none', username: null };
   }
@@ -65,7 +60,7 @@ function checkSettings(settings: TargetSettings): TargetSettings {
     return { ...settings, location: parseWebdavUrl(settings.location).href };
   } catch (error) {
     const message = error instanceof SyncFailure ? error.message : 'That web address is not valid.';
-    throw new AppError('invalid_input', message, { fields: { location: message } });
+    throw new AppError('invalid_input', message, { issues: [{ path: ['location'], message }] });
   }
 }
 
