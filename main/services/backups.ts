@@ -128,10 +128,22 @@ export function toBackupInfo(entry: BackupEntry) {
   return { name: entry.name, createdAt: entry.createdAt, reason: entry.reason, bytes: entry.bytes };
 }
 
+/** Bundle files waiting in the outbox: `<dataDir>/outbox/<inspection>/*.fwbundle` (and the top level). */
+export function listOutboxBundles(dataDir: string): string[] {
+  const root = join(dataDir, 'outbox');
+  if (!existsSync(root)) return [];
+  const found: string[] = [];
+  for (const entry of readdirSync(root, { withFileTypes: true })) {
+    const path = join(root, entry.name);
+    if (entry.isFile() && entry.name.endsWith(BUNDLE_EXTENSION)) found.push(path);
+    if (!entry.isDirectory()) continue;
+    for (const name of readdirSync(path)) if (name.endsWith(BUNDLE_EXTENSION)) found.push(join(path, name));
+  }
+  return found.sort();
+}
+
 export function countOutboxBundles(dataDir: string): number {
-  const dir = join(dataDir, 'outbox');
-  if (!existsSync(dir)) return 0;
-  return readdirSync(dir).filter((name) => name.endsWith(BUNDLE_EXTENSION)).length;
+  return listOutboxBundles(dataDir).length;
 }
 
 /**

@@ -7,6 +7,7 @@
  * Re-applied work is only what verifies: each changeset's id must be the hash of its bytes
  * and its signature must verify against its author's key, exactly as for an imported bundle.
  */
+import { basename } from 'node:path';
 import { commands, isCommandName, type CommandName } from '../../shared/api/index.js';
 import { RECOVERY_COMMANDS } from '../../shared/api/backups.js';
 import { AppError, toErrorPayload, type Result } from '../../shared/errors.js';
@@ -20,7 +21,8 @@ import type { ChangesetBody } from '../sync/changeset.js';
 import { verifySignature, type DeviceIdentity } from '../sync/device-identity.js';
 import { observeRemoteHlc } from '../sync/local-write.js';
 import { sha256Hex } from '../sync/op-id.js';
-import { backupsDir, countOutboxBundles, toBackupInfo, writeReadableExport } from './backups.js';
+import { backupsDir, countOutboxBundles, listOutboxBundles, toBackupInfo, writeReadableExport } from './backups.js';
+import { importBundleFile } from './bundles.js';
 import type { Logger, ServiceContext } from './context.js';
 import { dispatch, type DispatchOptions } from './dispatch.js';
 
@@ -85,6 +87,28 @@ export function reapplyChangesets(ctx: ServiceContext, salvaged: readonly Salvag
   return { reapplied, alreadyPresent, rejected };
 }
 
+/**
+ * Imports the bundles still waiting in the outbox with the ordinary verified bundle import
+ * (each its own transaction). They hold this laptop's own changesets, so they bring back work
+ * whose op-log pages were lost; a bundle that cannot be imported is logged and skipped.
+ */
+export async function reapplyOutbox(ctx: ServiceContext): Promise<{ found: number; applied: number }> {
+  const paths = listOutboxBundles(ctx.dataDir);
+  let applied = 0;
+  for (const path of paths) {
+    try {
+      const summary = await importBundleFile(ctx, path, { fileName: basename(path), confirmDeletions: true });
+      if (summary.status === 'imported') applied += 1;
+    } catch (error) {
+      ctx.log.warn('An outbox bundle could not be re-applied during recovery.', {
+        path,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  return { found: paths.length, applied };
+}
+
 /** A ready store to hand back once recovery is done (built by runtime.ts). */
 export interface RecoveredStore {
   readonly ctx: ServiceContext;
@@ -141,7 +165,7 @@ export function createRecoverySession(options: RecoverySessionOptions): Recovery
     readOnlyCtx = null;
   };
 
-  const restore = (backupName: string | undefined) => {
+  const restore = async (backupName: string | undefined) => {
     const salvaged = (() => {
       try {
         return salvageChangesets(options.storePath).changesets;
@@ -179,19 +203,20 @@ export function createRecoverySession(options: RecoverySessionOptions): Recovery
     }
     recovered = options.openReady();
     const applied = reapplyChangesets(recovered.ctx, salvaged);
+    const outbox = await reapplyOutbox(recovered.ctx);
     return {
       restoredFrom: used ? toBackupInfo(used) : null,
       skippedBackups: skipped,
       reappliedChangesets: applied.reapplied,
       alreadyPresent: applied.alreadyPresent,
       rejectedChangesets: applied.rejected,
-      outboxBundlesFound: countOutboxBundles(options.dataDir),
-      outboxBundlesApplied: 0,
+      outboxBundlesFound: outbox.found,
+      outboxBundlesApplied: outbox.applied,
       setAsidePath,
     };
   };
 
-  const run = (name: CommandName, input: unknown): unknown => {
+  const run = async (name: CommandName, input: unknown): Promise<unknown> => {
     const spec = commands[name];
     const parsed = spec.input.safeParse(input ?? {});
     if (!parsed.success) throw new AppError('invalid_input', parsed.error.issues[0]?.message ?? 'That request was not valid.');
@@ -226,7 +251,7 @@ export function createRecoverySession(options: RecoverySessionOptions): Recovery
     async dispatch(name, rawInput) {
       if (!isCommandName(name)) return { ok: false, error: { code: 'not_found', message: 'There is no such command.' } };
       try {
-        return { ok: true, value: run(name, rawInput) };
+        return { ok: true, value: await run(name, rawInput) };
       } catch (error) {
         if (!(error instanceof AppError)) options.log.error(`Recovery command ${name} failed`, { reason: String(error) });
         return { ok: false, error: toErrorPayload(error) };

@@ -45,7 +45,7 @@ function Summary({ summary }: { summary: RestoreSummary }) {
         )}
         {summary.outboxBundlesFound > 0 && (
           <p>
-            {`${plural(summary.outboxBundlesFound, 'bundle waits', 'bundles wait')} in the outbox; their changes are also in the change log above, and they will still be sent.`}
+            {`Re-imported ${summary.outboxBundlesApplied} of ${plural(summary.outboxBundlesFound, 'bundle', 'bundles')} waiting in the outbox.`}
           </p>
         )}
         {summary.setAsidePath && (

@@ -55,3 +55,23 @@ export function damageMiddle(storePath: string, victims: readonly string[] = ['o
   }
   return chosen.pageno;
 }
+
+/** Overwrites every page of one table or index (e.g. the whole op log) with garbage. */
+export function damageAllPagesOf(storePath: string, name: string): number {
+  const db = new Database(storePath, { readonly: true });
+  let pageSize: number;
+  let pages: { pageno: number }[];
+  try {
+    pageSize = Number(db.pragma('page_size', { simple: true }));
+    pages = db.prepare('SELECT pageno FROM dbstat WHERE name = ? AND pageno > 1').all(name) as { pageno: number }[];
+  } finally {
+    db.close();
+  }
+  const fd = openSync(storePath, 'r+');
+  try {
+    for (const { pageno } of pages) writeSync(fd, Buffer.alloc(pageSize, 0x5a), 0, pageSize, (pageno - 1) * pageSize);
+  } finally {
+    closeSync(fd);
+  }
+  return pages.length;
+}
