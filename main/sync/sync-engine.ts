@@ -178,7 +178,7 @@ async function runOnce(env: SyncEnv, target: SyncTarget, inspectionId: string, o
 
 const running = new WeakMap<Db, Map<string, Promise<SyncReport>>>();
 
-/** Runs one sync of an inspection; a call while one is running for it joins that run. */
+/** Runs one sync of an inspection; an automatic call while one is running joins it, a forced one follows it. */
 export function runSync(env: SyncEnv, target: SyncTarget, inspectionId: string, options: SyncRunOptions): Promise<SyncReport> {
   let perDb = running.get(env.db);
   if (!perDb) {
@@ -186,7 +186,8 @@ export function runSync(env: SyncEnv, target: SyncTarget, inspectionId: string, 
     running.set(env.db, perDb);
   }
   const current = perDb.get(inspectionId);
-  if (current) return current;
+  // An automatic run may have skipped the export; "Sync now" must still send what is new.
+  if (current) return options.force ? current.then(() => runSync(env, target, inspectionId, options)) : current;
   const run = runOnce(env, target, inspectionId, options).finally(() => perDb.delete(inspectionId));
   perDb.set(inspectionId, run);
   return run;
