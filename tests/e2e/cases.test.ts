@@ -2,7 +2,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { launchApp, type BrowserApp } from '../support/browser.js';
-import { messyCaseList } from '../support/case-lists.js';
+import { csvBytes, generatedCaseRows, messyCaseList } from '../support/case-lists.js';
 import { sampleInspection } from '../support/runtime.js';
 
 let app: BrowserApp | undefined;
@@ -181,5 +181,77 @@ describe('cases in the browser', () => {
       ]),
     );
     expect(new Set(ops.map((o) => o.author))).toEqual(new Set([runtime.ctx.device.author]));
+  });
+
+  it('refuses a workbook clearly, adds a case by hand, removes it with a reason and restores it, by keyboard', async () => {
+    app = await launchApp();
+    const { page, runtime } = app;
+    await runtime.call('inspections.create', {
+      fields: { ...sampleInspection, inspectorates: ['ofsted'] },
+      leadName: 'Asha Patel',
+    });
+    await page.reload();
+    await page.getByRole('button', { name: 'Northshire County Council' }).click();
+    await page.getByRole('button', { name: 'Cases', exact: true }).click();
+
+    // A workbook picked by mistake: a sentence saying what to do, nothing stored.
+    const fileInput = page.getByLabel('Case list file (CSV)');
+    await fileInput.setInputFiles({
+      name: 'list.xlsx',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from([0x50, 0x4b, 0x03, 0x04, 9, 9]),
+    });
+    await page.getByRole('alert').filter({ hasText: 'This is an Excel workbook, not a CSV file' }).waitFor();
+
+    await fileInput.setInputFiles({ name: 'tidy.csv', mimeType: 'text/csv', buffer: csvBytes(generatedCaseRows(12)) });
+    await page.getByRole('button', { name: 'Import 12 cases' }).click();
+    await page.getByText('children from').waitFor();
+
+    // Add by hand: a case from the list, with a reason, by keyboard.
+    await page.getByLabel('Case reference', { exact: true }).focus();
+    await page.keyboard.type('c00004');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Named by the MASH manager as typical of delays');
+    await page.keyboard.press('Enter');
+    const row = page.getByRole('row', { name: /C00004/ });
+    await row.waitFor();
+    await expect.poll(() => row.textContent()).toContain('By hand: Named by the MASH manager');
+
+    // Remove with a reason (the dialog insists on one), then restore.
+    await row.getByRole('button', { name: 'Remove case C00004' }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Remove case C00004 from the sample' });
+    await dialog.waitFor();
+    // The reason box has the focus; Tab to "Remove case" without a reason is refused.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await dialog.getByText('Give a reason for removing the case.').waitFor();
+    expect(await app.axeViolations()).toEqual([]);
+    await app.screenshot('case-remove-dialog');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.type('Already reviewed in the last monitoring visit');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByText('No cases in the sample yet').or(page.getByText('Showing 0 of 0')).first().waitFor();
+    await page.getByLabel('Show removed').check();
+    const removedRow = page.getByRole('row', { name: /C00004/ });
+    await expect.poll(() => removedRow.textContent()).toContain('Removed: Already reviewed in the last monitoring visit');
+    await removedRow.getByRole('button', { name: 'Restore case C00004' }).click();
+    await expect.poll(() => page.getByRole('row', { name: /C00004/ }).textContent()).toContain('By hand');
+
+    const db = new Database(runtime.storePath, { readonly: true });
+    try {
+      const sampled = db.prepare('SELECT * FROM sampled_case').all() as Record<string, unknown>[];
+      expect(sampled).toHaveLength(1);
+      expect(sampled[0]).toMatchObject({ case_ref: 'C00004', stage: 'early_help', sampling_method: 'manual', removed: 0 });
+      const removals = db
+        .prepare("SELECT value FROM op WHERE tbl = 'sampled_case' AND field IN ('removed', 'removal_reason') ORDER BY hlc")
+        .all()
+        .map((r) => (r as { value: string }).value);
+      expect(removals).toEqual(['false', 'null', 'true', '"Already reviewed in the last monitoring visit"', 'false', 'null']);
+    } finally {
+      db.close();
+    }
   });
 });
