@@ -131,6 +131,7 @@ function StatusLine({ entry }: { entry: ImportEntry }) {
 
 function EntryRow({ entry, onOpenInspection }: { entry: ImportEntry; onOpenInspection?: () => void }) {
   const opened = useUi((s) => s.inspectionOpened);
+  const openInspectionId = useUi((s) => s.inspectionId);
   const progressId = useId();
   const progress = entry.progress;
   return (
@@ -151,7 +152,7 @@ function EntryRow({ entry, onOpenInspection }: { entry: ImportEntry; onOpenInspe
       )}
       {entry.stage === 'needs_passphrase' && <PassphraseForm entry={entry} />}
       {entry.stage === 'needs_confirmation' && entry.preview && <Confirmation entry={entry} preview={entry.preview} />}
-      {entry.stage === 'imported' && entry.preview?.isJoin && entry.result && (
+      {entry.stage === 'imported' && entry.preview?.isJoin && entry.result && entry.result.inspectionId !== openInspectionId && (
         <button
           type="button"
           className="button-primary bundle-open"

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { fingerprint } from '../../main/sync/device-identity.js';
 import { launchApp, type BrowserApp } from '../support/browser.js';
@@ -146,5 +146,85 @@ describe('bundles in the browser', () => {
     expect(ops).toEqual([{ author: inspector.runtime.ctx.device.author }]);
     const history = storeRows<{ file_name: string }>(lead, 'SELECT file_name FROM imported_bundle');
     expect(history).toEqual([{ file_name: replyFile.split('/').pop() }]);
+  });
+});
+
+describe('bundle questions in the browser', () => {
+  it('asks for the passphrase of a USB bundle, and for confirmation before many deletions', async () => {
+    const lead = await launchApp();
+    const inspector = await launchApp();
+    apps.push(lead, inspector);
+    const folder = tempDir('fieldwork-downloads-');
+    const inspection = await lead.runtime.call('inspections.create', {
+      fields: { ...sampleInspection, inspectorates: [...sampleInspection.inspectorates] },
+      leadName: 'Asha Patel',
+    });
+    await lead.runtime.call('team.add', {
+      inspectionId: inspection.id,
+      fields: {
+        name: 'Ben Okafor',
+        inspectorate: 'cqc',
+        role: 'inspector',
+        specialism: 'health',
+        signingKey: inspector.runtime.ctx.device.author,
+        boxKey: inspector.runtime.ctx.device.ageRecipient,
+      },
+    });
+    const noteIds = Array.from({ length: 11 }, (_, i) => `01932f4e-7b00-7000-8000-0000000001${String(i).padStart(2, '0')}`);
+    edit(
+      lead.runtime,
+      inspection.id,
+      noteIds.map((row, i) => ({ table: 'evidence_note', row, field: 'text', value: `Note ${i + 1}` })),
+    );
+
+    // A passphrase export for a USB stick.
+    await openInspection(lead.page, 'Bundles and sync');
+    await lead.page.getByLabel('Anyone with a passphrase (for a USB stick hand-off)').check();
+    await lead.page.getByLabel('Passphrase', { exact: true }).fill('short');
+    await lead.page.getByRole('button', { name: 'Export bundle' }).click();
+    await lead.page
+      .getByText(/at least 8 characters/i)
+      .first()
+      .waitFor();
+    await lead.page.getByLabel('Passphrase', { exact: true }).fill('kestrel harbour lantern');
+    await lead.page.getByRole('button', { name: 'Export bundle' }).click();
+    const usbFile = await saveDownload(lead.page, folder);
+
+    await dropFiles(inspector.page, [{ name: 'from-usb.fwbundle', base64: readFileSync(usbFile).toString('base64') }]);
+    const dialog = inspector.page.getByRole('dialog', { name: 'Import bundles' });
+    const passphrase = dialog.getByLabel('If it was protected with a passphrase, enter it');
+    await passphrase.fill('wrong words here');
+    await passphrase.press('Enter');
+    await dialog.getByText('That passphrase does not open this bundle. Check it and try again.').waitFor();
+    await passphrase.fill('kestrel harbour lantern');
+    await passphrase.press('Enter');
+    await dialog.getByLabel('The lead’s fingerprint matches').check();
+    await dialog.getByRole('button', { name: 'Join and import' }).click();
+    await dialog.getByRole('button', { name: 'Open the inspection' }).click();
+    expect(storeRows(inspector, 'SELECT id FROM evidence_note WHERE deleted = 0')).toHaveLength(11);
+
+    // The lead deletes eleven notes; the inspector must confirm before the import deletes them.
+    edit(
+      lead.runtime,
+      inspection.id,
+      noteIds.map((row) => ({ table: 'evidence_note', row, field: '_deleted', value: true })),
+    );
+    await lead.page.getByLabel('The team (encrypted to each member’s device)').check();
+    await lead.page.getByRole('button', { name: 'Export bundle' }).click();
+    // The previous export's link goes as soon as a new export starts.
+    await lead.page.getByRole('link', { name: `Save ${basename(usbFile)}` }).waitFor({ state: 'detached' });
+    const deletionsFile = await saveDownload(lead.page, folder);
+
+    await inspector.page.getByRole('button', { name: 'Bundles and sync', exact: true }).click();
+    await inspector.page.getByLabel('Bundle files').setInputFiles([deletionsFile]);
+    const list = inspector.page.getByRole('list', { name: 'Files being imported' });
+    await list.getByText('This bundle would delete 11 records.', { exact: false }).waitFor();
+    expect(storeRows(inspector, 'SELECT id FROM evidence_note WHERE deleted = 0')).toHaveLength(11);
+    expect(await inspector.axeViolations()).toEqual([]);
+    await inspector.screenshot('bundles-confirm-deletions');
+    await list.getByRole('button', { name: 'Import and delete 11 records' }).focus();
+    await inspector.page.keyboard.press('Enter');
+    await list.getByText(/^Imported: .*11 deletions\.$/).waitFor();
+    expect(storeRows(inspector, 'SELECT id FROM evidence_note WHERE deleted = 1')).toHaveLength(11);
   });
 });
