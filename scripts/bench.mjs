@@ -1,0 +1,26 @@
+// `npm run bench [-- --scale 1,10 --runs 3 ...]`: bundles the benchmark (tests/bench/*.ts) with
+// esbuild the same way scripts/build.mjs bundles the CLI, then runs it under plain Node.
+// Measures speed only; it never fails on a missed target (see README "Benchmarks").
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  external: ['better-sqlite3-multiple-ciphers'],
+  logLevel: 'warning',
+  define: { 'import.meta.url': 'import_meta_url' },
+  banner: { js: "const import_meta_url = require('url').pathToFileURL(__filename).href;" },
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: ['tests/bench/run.ts'], outfile: 'dist/bench/run.cjs' }),
+  build({ ...common, entryPoints: ['tests/bench/merge-child.ts'], outfile: 'dist/bench/merge-child.cjs' }),
+]);
+const run = spawnSync(process.execPath, ['--enable-source-maps', 'dist/bench/run.cjs', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
+process.exit(run.status ?? 1);

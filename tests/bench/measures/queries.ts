@@ -1,0 +1,64 @@
+/**
+ * Read-side measures on the lead's merged store, through the service layer: full-text search
+ * as the inspector types (`search.query`) and the lead's conflict queue (`conflicts.list`).
+ */
+import { invoke } from '../../../main/services/dispatch.js';
+import type { ServiceContext } from '../../../main/services/context.js';
+import { countSearchNotes } from '../../../main/store/bench-floor-repo.js';
+import { median, percentile } from '../numbers.js';
+import { searchQueries } from '../prose.js';
+import { seededRng } from '../seeded.js';
+
+export interface SearchRun {
+  readonly notes: number;
+  readonly queries: number;
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+  readonly meanHits: number;
+}
+
+const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+
+export async function measureSearch(
+  ctx: ServiceContext,
+  inspectionId: string,
+  queries: number,
+  seed: number,
+): Promise<SearchRun> {
+  const texts = searchQueries(seededRng(seed), queries);
+  const times: number[] = [];
+  let hits = 0;
+  // One warm-up query: the first touches cold pages and compiles statements.
+  await invoke(ctx, 'search.query', { inspectionId, text: 'strategy', limit: 50 });
+  for (const text of texts) {
+    const started = nowMs();
+    const result = await invoke(ctx, 'search.query', { inspectionId, text, limit: 50 });
+    times.push(nowMs() - started);
+    hits += result.hits.length;
+  }
+  return {
+    notes: countSearchNotes(ctx.db, inspectionId),
+    queries: texts.length,
+    p50Ms: percentile(times, 50),
+    p95Ms: percentile(times, 95),
+    meanHits: hits / texts.length,
+  };
+}
+
+export interface ConflictListRun {
+  readonly ms: number;
+  readonly conflicts: number;
+}
+
+/** The lead's conflict queue, timed `times` times (median kept). */
+export async function measureConflictList(ctx: ServiceContext, inspectionId: string, times: number): Promise<ConflictListRun> {
+  const runs: number[] = [];
+  let conflicts = 0;
+  for (let i = 0; i < times; i += 1) {
+    const started = nowMs();
+    const list = await invoke(ctx, 'conflicts.list', { inspectionId });
+    runs.push(nowMs() - started);
+    conflicts = list.total;
+  }
+  return { ms: median(runs), conflicts };
+}

@@ -1,0 +1,292 @@
+/**
+ * `npm run bench`: generates (or re-uses) a seeded inspection at each requested scale, runs
+ * every measure several times, prints the table with the headline ratio (merge ÷ floor) and
+ * the targets, and writes JSON to bench-results/. Reports; never fails on a missed target.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { loadOrGenerateTeam, scaleOf } from './generator.js';
+import { measureExports, measureVerify, type ExportFigures } from './measures/export.js';
+import { measureFloor, runMergeChild } from './measures/merge.js';
+import { measureNoteSaves } from './measures/note-save.js';
+import { measureConflictList, measureSearch } from './measures/queries.js';
+import { searchCorpus } from './measures/search-corpus.js';
+import type { MergeJob, MergeRun } from './merge-protocol.js';
+import { median, medianOf, repeat } from './numbers.js';
+import { summariseProfile } from './profile.js';
+import {
+  growthLines,
+  printGrowth,
+  printResult,
+  targetsFor,
+  writeResult,
+  type ScaleResult,
+  type SearchFigures,
+} from './report.js';
+import { openDataDir } from './team.js';
+
+interface Options {
+  scales: number[];
+  runs: number;
+  seed: number;
+  searchNotes: number[];
+  profile: boolean;
+  fresh: boolean;
+  notes: number;
+  queries: number;
+}
+
+const HELP = `npm run bench -- [options]
+  --scale 1|10|100|1,10   scales to run (1× ≈ 10 inspectors × 1,000 notes; default 1)
+  --runs N                runs per measure, the median is reported (default 3)
+  --seed N                generator seed (default 20261102)
+  --search-notes N[,N]    also time search on search-only stores of N notes (e.g. 100000,1000000)
+  --profile               CPU-profile one extra merge run and summarise where the time goes
+  --fresh                 regenerate the team even if bench-results/.cache has it
+  --notes N               notes saved per note-save run (3 saves each; default 100)
+  --queries N             search queries per run (default 200)`;
+
+function parseArgs(argv: readonly string[]): Options {
+  const options: Options = {
+    scales: [1],
+    runs: 3,
+    seed: 20261102,
+    searchNotes: [],
+    profile: false,
+    fresh: false,
+    notes: 100,
+    queries: 200,
+  };
+  const list = (text: string | undefined) =>
+    (text ?? '')
+      .split(',')
+      .map(Number)
+      .filter((n) => Number.isFinite(n) && n > 0);
+  for (let i = 0; i < argv.length; i += 1) {
+    const [flag, inline] = (argv[i] as string).split('=', 2) as [string, string | undefined];
+    const value = () => inline ?? argv[++i];
+    if (flag === '--scale') options.scales = list(value());
+    else if (flag === '--runs') options.runs = Math.max(1, Number(value()));
+    else if (flag === '--seed') options.seed = Number(value());
+    else if (flag === '--search-notes') options.searchNotes = list(value());
+    else if (flag === '--profile') options.profile = true;
+    else if (flag === '--fresh') options.fresh = true;
+    else if (flag === '--notes') options.notes = Math.max(1, Number(value()));
+    else if (flag === '--queries') options.queries = Math.max(1, Number(value()));
+    else {
+      console.log(HELP);
+      process.exit(flag === '--help' || flag === '-h' ? 0 : 2);
+    }
+  }
+  if (options.scales.length === 0) options.scales = [1];
+  return options;
+}
+
+const say = (line: string): void => console.log(line);
+const RESULTS = resolve('bench-results');
+const CACHE = join(RESULTS, '.cache');
+const CHILD = join(dirname(process.argv[1] as string), 'merge-child.cjs');
+
+async function runScale(factor: number, options: Options): Promise<void> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  say(`\n=== Fieldwork benchmark at ${factor}× (seed ${options.seed}, ${options.runs} runs per measure) ===`);
+  const { manifest: team, reused } = await loadOrGenerateTeam(
+    join(CACHE, `team-x${factor}-seed${options.seed}`),
+    scaleOf(factor),
+    options.seed,
+    options.fresh,
+    (l) => say(l),
+  );
+  const g = team.stats;
+  say(
+    `${reused ? 'Re-used' : 'Generated'} team in ${g.seconds.toFixed(1)} s: ${g.notes} notes, ${g.findings} findings, ${g.links} links, ${g.cases} cases, ${g.revisions} revisions, ${g.concurrentEdits} concurrent same-field edits, ${g.deletes} deletes, ${g.ops} ops`,
+  );
+  const work = join(tmpdir(), `fieldwork-bench-${process.pid}`, `x${factor}`);
+  mkdirSync(work, { recursive: true });
+  try {
+    say('Note saves…');
+    const saves = await repeat(options.runs, (r) =>
+      measureNoteSaves(team.inspectors[0]!.dataDir, join(work, 'note-save'), team.inspectionId, options.notes, options.seed + r),
+    );
+    say('Exports and verify…');
+    const exports: ExportFigures[] | null = await measureExports(team.inspectors, team.inspectionId, work, options.runs);
+    const verify = exports
+      ? await measureVerify(
+          team.leadDir,
+          exports.map((e) => e.file),
+          work,
+          options.runs,
+        )
+      : null;
+    const job = (dir: string): MergeJob => ({
+      leadTemplateDir: team.leadDir,
+      workDir: dir,
+      inspectionId: team.inspectionId,
+      path: exports ? 'bundles' : 'apply-ops',
+      bundleFiles: exports ? exports.map((e) => e.file) : [],
+      sourceDirs: team.inspectors.map((i) => i.dataDir),
+    });
+    say('Merges (each in its own process)…');
+    const merges: MergeRun[] = [];
+    for (let r = 0; r < options.runs; r += 1) {
+      merges.push(await runMergeChild(CHILD, job(join(work, `merge-${r}`))));
+      say(
+        `  run ${r + 1}: merge ${merges[r]!.mergeMs.toFixed(0)} ms, re-import ${merges[r]!.reimportMs.toFixed(0)} ms, peak RSS ${merges[r]!.maxRssMb.toFixed(0)} MB`,
+      );
+    }
+    const merged = join(work, `merge-${options.runs - 1}`);
+    say('Floor (raw bulk insert of the same final rows)…');
+    const floors = measureFloor(merged, team.inspectionId, join(work, 'floor'), options.runs);
+    say('Search and conflict list on the merged lead store…');
+    const lead = await openDataDir(merged);
+    const search: SearchFigures[] = [];
+    let conflictList;
+    try {
+      const runs = await repeat(options.runs, (r) =>
+        measureSearch(lead.ctx, team.inspectionId, options.queries, options.seed + r),
+      );
+      search.push({
+        notes: runs[0]!.notes,
+        p50Ms: medianOf(runs, (x) => x.p50Ms),
+        p95Ms: medianOf(runs, (x) => x.p95Ms),
+        meanHits: medianOf(runs, (x) => x.meanHits),
+        corpus: 'merged lead store',
+      });
+      conflictList = await measureConflictList(lead.ctx, team.inspectionId, 2 * options.runs + 1);
+    } finally {
+      lead.close();
+    }
+    for (const notes of options.searchNotes) {
+      const corpus = await searchCorpus(CACHE, notes, options.seed, say);
+      if (corpus.buildSeconds !== null) say(`  built a search corpus of ${notes} notes in ${corpus.buildSeconds.toFixed(0)} s`);
+      const store = await openDataDir(corpus.dataDir);
+      try {
+        const runs = await repeat(options.runs, (r) =>
+          measureSearch(store.ctx, corpus.inspectionId, options.queries, options.seed + r),
+        );
+        search.push({
+          notes: runs[0]!.notes,
+          p50Ms: medianOf(runs, (x) => x.p50Ms),
+          p95Ms: medianOf(runs, (x) => x.p95Ms),
+          meanHits: medianOf(runs, (x) => x.meanHits),
+          corpus: 'search-only corpus',
+        });
+      } finally {
+        store.close();
+      }
+    }
+    let profile: ScaleResult['profile'] = null;
+    if (options.profile) {
+      say('Profiling one more merge (node --cpu-prof)…');
+      const profileDir = join(RESULTS, 'profiles', `x${factor}-${startedAt.replace(/[:.]/g, '-')}`);
+      mkdirSync(profileDir, { recursive: true });
+      await runMergeChild(CHILD, job(join(work, 'merge-profile')), { profileDir });
+      const file = readdirSync(profileDir).find((n) => n.endsWith('.cpuprofile'));
+      if (file) profile = { file: join(profileDir, file), ...summariseProfile(join(profileDir, file), CHILD) };
+    }
+    const mergeMs = medianOf(merges, (m) => m.mergeMs);
+    const floorMs = medianOf(floors, (x) => x.ms);
+    const reimportMs = medianOf(merges, (m) => m.reimportMs);
+    const mergeCpuMs = medianOf(merges, (m) => m.mergeCpuMs);
+    const reimportCpuMs = medianOf(merges, (m) => m.reimportCpuMs);
+    const floorCpuMs = medianOf(floors, (x) => x.cpuMs);
+    const ops = merges[0]!.newOps;
+    const result: ScaleResult = {
+      scale: factor,
+      seed: options.seed,
+      runs: options.runs,
+      startedAt,
+      machine: { cpus: cpus().length, node: process.version, platform: `${process.platform} ${process.arch}` },
+      generation: { ...g, reused },
+      paths: {
+        noteSave: 'evidence.create + evidence.update (service)',
+        search: 'search.query (service)',
+        conflicts: 'conflicts.list (service)',
+        export: 'exportBundleToFile, delta to the team (bundles service, as the CLI)',
+        verify:
+          'openBundle + verifyChangeset: decrypt, every signature and hash, no store (sync layer; no `bundle verify` CLI yet)',
+        merge: exports
+          ? 'importBundleFile of each inspector’s bundle (bundles service, as the CLI)'
+          : 'FALLBACK applyOps (no bundles)',
+        reimport: exports ? 'importBundleFile again: already imported (bundles service)' : 'FALLBACK (no bundles)',
+      },
+      noteSave: {
+        saves: saves[0]!.saves,
+        p50Ms: medianOf(saves, (s) => s.p50Ms),
+        p99Ms: medianOf(saves, (s) => s.p99Ms),
+        createP99Ms: medianOf(saves, (s) => s.createP99Ms),
+        updateP99Ms: medianOf(saves, (s) => s.updateP99Ms),
+      },
+      search,
+      export: exports
+        ? {
+            bundles: exports.length,
+            medianMs: median(exports.map((e) => e.ms)),
+            maxMs: Math.max(...exports.map((e) => e.ms)),
+            medianBytes: median(exports.map((e) => e.bytes)),
+            totalBytes: exports.reduce((sum, e) => sum + e.bytes, 0),
+          }
+        : null,
+      verify: verify ? { medianMs: median(verify), totalMs: verify.reduce((a, b) => a + b, 0) } : null,
+      merge: {
+        ms: mergeMs,
+        cpuMs: mergeCpuMs,
+        runsMs: merges.map((m) => m.mergeMs),
+        ops,
+        usPerOp: (mergeMs * 1000) / Math.max(1, ops),
+        conflicts: merges[0]!.conflicts,
+        maxRssMb: Math.max(...merges.map((m) => m.maxRssMb)),
+      },
+      reimport: { ms: reimportMs, cpuMs: reimportCpuMs, medianPerBundleMs: median(merges.flatMap((m) => m.reimportPerBundleMs)) },
+      floor: { ms: floorMs, cpuMs: floorCpuMs, runsMs: floors.map((x) => x.ms), rows: floors[0]!.rows },
+      conflictList: conflictList ?? { ms: Number.NaN, conflicts: 0 },
+      ratios: {
+        mergeOverFloor: mergeMs / floorMs,
+        reimportOverFloor: reimportMs / floorMs,
+        mergeCpuOverFloorCpu: mergeCpuMs / floorCpuMs,
+        reimportCpuOverFloorCpu: reimportCpuMs / floorCpuMs,
+      },
+      targets: [],
+      profile,
+      totalSeconds: 0,
+    };
+    const growth = growthLines(RESULTS, result);
+    result.targets = targetsFor(result, growth);
+    result.totalSeconds = (performance.now() - started) / 1000;
+    say('');
+    // Not a test, but the figures mean nothing if the merge lost work: say so loudly if it did.
+    const liveNotes = g.notes - g.deletes;
+    const leadNotes = search[0]?.notes ?? 0;
+    say(
+      `Check: the merged lead store has ${leadNotes} searchable notes (expected ${liveNotes} = ${g.notes} − ${g.deletes} deleted)` +
+        ` and ${result.merge.conflicts} conflicts from ${g.concurrentEdits} concurrent same-field edits${leadNotes === liveNotes ? '.' : ' — MISMATCH, figures suspect.'}`,
+    );
+    printResult(result, say);
+    say('');
+    printGrowth(growth, say);
+    if (profile) {
+      say(`\nWhere the merge's time goes (self time, ${profile.totalMs.toFixed(0)} ms profiled; ${profile.file}):`);
+      for (const line of profile.functions)
+        say(`  ${(line.share * 100).toFixed(1).padStart(5)} %  ${line.selfMs.toFixed(0).padStart(7)} ms  ${line.name}`);
+      say('By source file:');
+      for (const line of profile.files.slice(0, 10))
+        say(`  ${(line.share * 100).toFixed(1).padStart(5)} %  ${line.selfMs.toFixed(0).padStart(7)} ms  ${line.name}`);
+    }
+    say(`\nWrote ${writeResult(RESULTS, result)} (${result.totalSeconds.toFixed(0)} s for this scale)`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  if (!existsSync('package.json')) throw new Error('Run the benchmark from the repository root (npm run bench).');
+  for (const factor of options.scales) await runScale(factor, options);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});
