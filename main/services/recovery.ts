@@ -145,6 +145,7 @@ export function createRecoverySession(options: RecoverySessionOptions): Recovery
   let readOnlyDb: Db | null = null;
   let readOnlyCtx: ServiceContext | null = null;
   let recoverable: number | null | undefined;
+  let restoring = false;
 
   const status = () => {
     recoverable ??= countSalvageable(options.storePath);
@@ -226,7 +227,13 @@ export function createRecoverySession(options: RecoverySessionOptions): Recovery
       case 'backups.list':
         return listBackups(backupsDir(options.dataDir)).map(toBackupInfo);
       case 'recovery.restore':
-        return restore((parsed.data as { backupName?: string }).backupName);
+        if (restoring) throw new AppError('conflict', 'A restore is already running. Wait for it to finish.');
+        restoring = true;
+        try {
+          return await restore((parsed.data as { backupName?: string }).backupName);
+        } finally {
+          restoring = false;
+        }
       case 'recovery.openReadOnly':
         if (!readOnlyCtx) {
           readOnlyDb = openStore(options.storePath, { ...options.store, readonly: true, skipIntegrityCheck: true });
