@@ -7,6 +7,8 @@
 // headers). Then check that Electron itself can load it.
 //   --require   fail (exit 1) instead of skipping when Electron is not installed (used by dist)
 //   --force     rebuild even if a build for this Electron version exists
+//   --nodedir=DIR  compile against Electron's headers already unpacked in DIR (offline machines;
+//                  skips the prebuilt download)
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,6 +18,8 @@ import { dirname, join, resolve } from 'node:path';
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const require = createRequire(join(root, 'package.json'));
 const args = new Set(process.argv.slice(2));
+const nodedirArg = process.argv.slice(2).find((a) => a.startsWith('--nodedir='));
+const headersDir = nodedirArg ? resolve(nodedirArg.slice('--nodedir='.length)) : null;
 const pkgName = 'better-sqlite3-multiple-ciphers';
 
 function electronBinary() {
@@ -89,13 +93,15 @@ try {
   const run = (cmd, cmdArgs) => spawnSync(cmd, cmdArgs, { cwd: copy, env, stdio: 'inherit' }).status === 0;
 
   const prebuilt =
+    headersDir === null &&
     run(process.execPath, [
       require.resolve('prebuild-install/bin.js', { paths: [pkgDir] }),
       '--runtime=electron',
       `--target=${electronVersion}`,
       `--arch=${process.arch}`,
       `--platform=${process.platform}`,
-    ]) && existsSync(built);
+    ]) &&
+    existsSync(built);
   if (!prebuilt) {
     console.log('native:electron: no prebuilt binary available; compiling from source (needs a C++ toolchain)…');
     const compiled = run(process.execPath, [
@@ -104,7 +110,7 @@ try {
       '--release',
       `--target=${electronVersion}`,
       `--arch=${process.arch}`,
-      '--dist-url=https://electronjs.org/headers',
+      headersDir === null ? '--dist-url=https://electronjs.org/headers' : `--nodedir=${headersDir}`,
     ]);
     if (!compiled || !existsSync(built)) {
       throw new BuildFailed(

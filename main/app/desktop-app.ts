@@ -63,7 +63,11 @@ export function startDesktopApp(options: DesktopAppOptions): DesktopApp {
   });
 
   const openWindow = (): void => {
-    mainWindow = createMainWindow({ preloadPath: join(options.distDir, 'main', 'preload.cjs'), title: app.name });
+    mainWindow = createMainWindow({
+      preloadPath: join(options.distDir, 'main', 'preload.cjs'),
+      title: app.name,
+      devTools: !app.isPackaged,
+    });
     mainWindow.on('closed', () => {
       mainWindow = null;
     });
@@ -90,6 +94,9 @@ export function startDesktopApp(options: DesktopAppOptions): DesktopApp {
   const ready = app.whenReady().then(async () => {
     try {
       denyAllPermissions(session.defaultSession);
+      // UK English. (On Linux Chromium fetches this Hunspell dictionary once from Google's CDN;
+      // nothing typed is sent. Windows and macOS use the OS spellchecker.)
+      session.defaultSession.setSpellCheckerLanguages(['en-GB']);
       serveRenderer(join(options.distDir, 'renderer'));
       const vault = safeStorageVault({
         path: join(dataDir, SAFE_KEY_FILE),

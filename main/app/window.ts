@@ -38,6 +38,8 @@ export function denyAllPermissions(session: Session): void {
 export interface MainWindowOptions {
   readonly preloadPath: string;
   readonly title: string;
+  /** False in installed builds: no developer tools at all, not just no menu item. */
+  readonly devTools: boolean;
 }
 
 export function createMainWindow(options: MainWindowOptions): BrowserWindow {
@@ -67,6 +69,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       navigateOnDragDrop: false,
       safeDialogs: true,
       spellcheck: true,
+      devTools: options.devTools,
       // Middle-click would try to open a new window; that is denied anyway, but stop it at source.
       disableBlinkFeatures: 'Auxclick',
     },

@@ -62,8 +62,18 @@ describe('desktop app start-up', () => {
     expect(prefs).toMatchObject(REQUIRED);
     expect(prefs.preload).toBe(join('/fake/app/dist', 'main', 'preload.cjs'));
     expect(window.loadedUrl).toBe('app://fieldwork/index.html');
+    expect(prefs.devTools).toBe(true); // a development build
     expect(recorded.sandboxEnabled).toBe(true);
+    expect(recorded.spellCheckerLanguages).toEqual(['en-GB']);
     expect(recorded.errorBoxes).toEqual([]);
+  });
+
+  it('has no developer tools at all in an installed build', async () => {
+    app.isPackaged = true;
+    await start();
+    expect((theWindow().options.webPreferences as Record<string, unknown>).devTools).toBe(false);
+    const roles = JSON.stringify(recorded.menuTemplates[0]);
+    expect(roles).not.toContain('toggleDevTools');
   });
 
   it('registers app:// as a secure standard scheme that does not bypass the CSP, and serves it', async () => {

@@ -59,6 +59,7 @@ export interface Recorded {
   devicePermissionHandler: ((...args: unknown[]) => boolean) | null;
   encryptionAvailable: boolean;
   storageBackend: string;
+  spellCheckerLanguages: string[];
 }
 
 export const recorded: Recorded = freshRecord();
@@ -82,6 +83,7 @@ function freshRecord(): Recorded {
     devicePermissionHandler: null,
     encryptionAvailable: true,
     storageBackend: 'gnome_libsecret',
+    spellCheckerLanguages: [],
   };
 }
 
@@ -179,6 +181,9 @@ export const session = {
     },
     setDevicePermissionHandler(handler: (...args: unknown[]) => boolean): void {
       recorded.devicePermissionHandler = handler;
+    },
+    setSpellCheckerLanguages(languages: string[]): void {
+      recorded.spellCheckerLanguages = languages;
     },
   },
 };
