@@ -3,7 +3,8 @@
  * services as the app. Errors are one clear line on stderr, never a stack trace.
  *
  * Exit codes: 0 ok · 1 failed (the message says why) · 2 usage error · 3 invalid or
- * untrusted input (bad bundle, bad file) · 4 store problem (newer, corrupt, locked).
+ * untrusted input (bad bundle, bad file) · 4 store problem (newer, corrupt, locked) ·
+ * 5 confirmation needed (a merge would delete more records than the threshold; rerun with --yes).
  */
 import { AppError } from '../../shared/errors.js';
 import { cliCommands } from './commands/index.js';

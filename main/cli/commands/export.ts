@@ -1,0 +1,68 @@
+/** `fieldwork export --data DB --inspection ID --to FILE`: write a bundle file for an inspection. */
+import { exportBundleToFile } from '../../sync/export-bundle.js';
+import { requireInspection } from '../../services/inspections.js';
+import { CliUsageError, EXIT, parseCliArgs, type CliCommand } from '../cli-support.js';
+import { openExistingData, progressFor, readPassphrase, writeJson } from './bundle-support.js';
+
+const OPTIONS = {
+  data: { type: 'string' },
+  inspection: { type: 'string' },
+  to: { type: 'string' },
+  full: { type: 'boolean' },
+  'passphrase-file': { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+export const exportCommand: CliCommand = {
+  name: 'export',
+  usage: 'export --data DB --inspection ID --to FILE [--full]',
+  summary: 'write a signed, encrypted bundle of an inspection’s changes',
+  help: [
+    'Writes the changes the team has not acknowledged yet (or everything with --full) to FILE,',
+    'signed by this device and encrypted to every team member’s key (or to a passphrase).',
+    'The file appears complete or not at all (written to FILE.tmp, flushed, then renamed).',
+    '  --data DB              the data folder or .db file to export from',
+    '  --inspection ID        the inspection (see fieldwork info)',
+    '  --to FILE              where to write the bundle (.fwbundle)',
+    '  --full                 everything, for recovery, not just the unacknowledged changes',
+    '  --passphrase-file F    encrypt to the passphrase in F (USB hand-off) instead of the team',
+    '  --json                 machine-readable summary',
+    'Exit codes: 0 written · 1 failed · 2 usage · 4 store problem.',
+  ].join('\n'),
+  async run(args) {
+    const { values, positionals } = parseCliArgs(args, OPTIONS, false);
+    if (positionals.length > 0) throw new CliUsageError('export takes no file arguments; use --to FILE.');
+    if (!values.inspection) throw new CliUsageError('--inspection is required.');
+    if (!values.to) throw new CliUsageError('--to is required: where to write the bundle.');
+    const passphrase = readPassphrase(values['passphrase-file']);
+    const runtime = await openExistingData(values.data);
+    try {
+      requireInspection(runtime.ctx, values.inspection);
+      const result = await exportBundleToFile(
+        runtime.ctx,
+        {
+          inspectionId: values.inspection,
+          mode: values.full ? 'full' : 'delta',
+          recipients: passphrase ? { kind: 'passphrase', passphrase } : { kind: 'team' },
+          progress: progressFor(values.to),
+        },
+        values.to,
+      );
+      const summary = {
+        file: values.to,
+        bundleId: result.bundleId,
+        changesets: result.changesets,
+        ops: result.ops,
+        size: result.size,
+      };
+      if (values.json) writeJson(summary);
+      else
+        process.stdout.write(
+          `exported ${result.changesets} changesets (${result.ops} ops, ${result.size} bytes) to ${values.to}\n`,
+        );
+      return EXIT.ok;
+    } finally {
+      runtime.close();
+    }
+  },
+};
