@@ -245,7 +245,15 @@ export function ConflictsScreen({ inspectionId }: { inspectionId: string }) {
         setStatus(`${done} ${result.remaining === 0 ? 'No conflicts left.' : `${result.remaining} left to review.`}`);
         setFocusIndex(Math.max(index, 0));
       },
-      onError: (error) => setFailed({ key: conflictKey(conflict), message: error.message }),
+      onError: (error) => {
+        if (error.code !== 'conflict') {
+          setFailed({ key: conflictKey(conflict), message: error.message });
+          return;
+        }
+        // Stale (resolved elsewhere, or changed by an import): say so and show it as it is now.
+        setStatus(error.message);
+        void list.refetch();
+      },
     });
   };
 

@@ -133,4 +133,42 @@ describe('conflict review in the browser', () => {
       db.close();
     }
   });
+  it('says so when a conflict was resolved elsewhere, and shows the queue as it is now', async () => {
+    app = await launchApp();
+    inspector = await testRuntime();
+    const lead = app.runtime;
+    const fixture = await setUpTeam(lead, inspector);
+    edit(lead, fixture.inspectionId, [{ table: 'finding', row: fixture.findingId, field: 'statement', value: 'Timely.' }]);
+    edit(inspector, fixture.inspectionId, [{ table: 'finding', row: fixture.findingId, field: 'statement', value: 'Prompt.' }]);
+    await exchange(inspector, lead, fixture.inspectionId);
+    const { page } = app;
+    await page.reload();
+    await page.getByRole('button', { name: 'Northshire County Council' }).click();
+    await page.getByRole('button', { name: 'Conflicts' }).click();
+    await page.getByRole('button', { name: /Keep version 1/ }).waitFor();
+    // Another window resolves it first.
+    await lead.call('conflicts.resolve', {
+      inspectionId: fixture.inspectionId,
+      table: 'finding',
+      row: fixture.findingId,
+      field: 'statement',
+      action: 'edit',
+      value: 'Resolved elsewhere.',
+    });
+    const opsBefore = new Database(lead.storePath, { readonly: true });
+    const count = (opsBefore.prepare('SELECT count(*) AS n FROM op').get() as { n: number }).n;
+    opsBefore.close();
+    await page.getByRole('button', { name: /Keep version 1/ }).click();
+    await page.getByRole('status').filter({ hasText: 'This conflict has changed since it was shown' }).waitFor();
+    await page.getByText('No conflicts to review.').waitFor();
+    const db = new Database(lead.storePath, { readonly: true });
+    try {
+      expect((db.prepare('SELECT count(*) AS n FROM op').get() as { n: number }).n).toBe(count);
+      expect(db.prepare('SELECT statement FROM finding WHERE id = ?').get(fixture.findingId)).toEqual({
+        statement: 'Resolved elsewhere.',
+      });
+    } finally {
+      db.close();
+    }
+  });
 });
