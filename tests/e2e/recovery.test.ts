@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { exportBundleToFile } from '../../main/services/bundles.js';
 import { invoke } from '../../main/services/dispatch.js';
 import { openRuntime, type RecoveryRuntime, type Runtime } from '../../main/services/runtime.js';
 import { startWebServer, type WebServer } from '../../main/web/server.js';
@@ -38,6 +39,14 @@ async function damagedDataFolder(): Promise<Damaged> {
     id: inspection.id,
     fields: { ...sampleInspection, localAuthority: 'Westmoor Borough Council' },
   });
+  // A bundle waiting in the outbox: the second source of newer work.
+  const outbox = join(dir, 'outbox', inspection.id);
+  mkdirSync(outbox, { recursive: true });
+  await exportBundleToFile(
+    rt.ctx,
+    { inspectionId: inspection.id, mode: 'full', recipients: { kind: 'team' } },
+    join(outbox, 'waiting.fwbundle'),
+  );
   rt.close();
   damageMiddle(rt.storePath);
   return { dir, storePath: rt.storePath, inspectionId: inspection.id, beforeBackup, afterBackup };
@@ -106,6 +115,7 @@ describe('recovery screen in the browser', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Your data has been recovered' }).waitFor();
     await page.getByText(/Re-applied \d+ newer changes from the damaged file/).waitFor();
+    await page.getByText(/Re-imported \d of 1 bundle waiting in the outbox/).waitFor();
     expect(await axe(page)).toEqual([]);
     await screenshot('recovery-done');
 
