@@ -45,17 +45,20 @@ function useAutosave(caseId: string) {
     pending.current = null;
     inFlight.current = true;
     setState({ kind: 'saving' });
+    let failed = false;
     try {
       await mutateAsync({ id: caseId, fields: patch });
       setState(pending.current ? { kind: 'saving' } : { kind: 'saved' });
     } catch (error) {
-      // Keep the edit so the next change (or a retry) sends it again: nothing typed is dropped.
+      // Keep the edit so the next change sends it again: nothing typed is dropped. No automatic
+      // retry, so a refused change cannot loop.
+      failed = true;
       pending.current = merge(patch, pending.current ?? {});
       setState({ kind: 'error', message: error instanceof Error ? error.message : 'The change was not saved.' });
     } finally {
       inFlight.current = false;
     }
-    if (pending.current) void flush();
+    if (!failed && pending.current) void flush();
   }, [caseId, mutateAsync]);
 
   const queue = useCallback(
@@ -72,7 +75,7 @@ function useAutosave(caseId: string) {
   return { state, setState, queue, flush };
 }
 
-function SaveStatus({ state }: { state: SaveState }) {
+function SaveStatus({ state, onRetry }: { state: SaveState; onRetry: () => void }) {
   const text =
     state.kind === 'saving'
       ? 'Saving…'
@@ -84,6 +87,14 @@ function SaveStatus({ state }: { state: SaveState }) {
   return (
     <p className={`save-status save-${state.kind}`} role="status" aria-live="polite">
       {text}
+      {state.kind === 'error' && (
+        <>
+          {' '}
+          <button type="button" className="link-button" onClick={onRetry}>
+            Try again
+          </button>
+        </>
+      )}
     </p>
   );
 }
@@ -155,7 +166,7 @@ export function SampledCaseAudit({ sampled, theme }: { sampled: SampledCase; the
     <form className="case-audit" onSubmit={(e) => e.preventDefault()} aria-labelledby={`${id}-title`}>
       <div className="screen-header">
         <h2 id={`${id}-title`}>Audit</h2>
-        <SaveStatus state={state} />
+        <SaveStatus state={state} onRetry={() => void autosave.flush()} />
       </div>
       <div className="form-row">
         <div className="field">
