@@ -2,7 +2,7 @@
  * Escalations: a child at immediate risk. Raising one must ALWAYS save, whatever was typed
  * (an empty concern gets a placeholder); they are add-only, so no command deletes one.
  */
-import type { Escalation, EscalationStep } from '../../shared/api/escalations.js';
+import { CONCERN_PLACEHOLDER, type Escalation, type EscalationStep } from '../../shared/api/escalations.js';
 import { newId } from '../../shared/domain/ids.js';
 import { assertNever } from '../../shared/errors.js';
 import { getEscalation, listEscalations, type EscalationRow } from '../store/escalations-repo.js';
@@ -12,7 +12,7 @@ import { inTransaction, notFound, type HandlerGroup, type ServiceContext } from 
 import { authorOf } from './evidence.js';
 import { requireInspection } from './inspections.js';
 
-export const CONCERN_PLACEHOLDER = 'Concern not yet described. Flagged as a child at immediate risk.';
+export { CONCERN_PLACEHOLDER };
 const MAX_TEXT = 20_000;
 
 function cleanConcern(text: string | undefined): string {

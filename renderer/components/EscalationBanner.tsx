@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import { Dialog, Heading, Modal } from 'react-aria-components';
-import { ESCALATION_STEPS, type Escalation, type EscalationStep } from '../../shared/api/escalations.js';
+import { CONCERN_PLACEHOLDER, ESCALATION_STEPS, type Escalation, type EscalationStep } from '../../shared/api/escalations.js';
 import { useApi, useCommand } from '../api/hooks.js';
 import { formatDateTime } from './dates.js';
 
@@ -60,7 +60,7 @@ export function EscalationChecklist({ escalation }: { escalation: Escalation }) 
 export function EscalationDialog({ escalation, onClose }: { escalation: Escalation; onClose: () => void }) {
   const update = useCommand('escalations.update');
   const close = useCommand('escalations.close');
-  const [concern, setConcern] = useState(escalation.concern);
+  const [concern, setConcern] = useState(escalation.concern === CONCERN_PLACEHOLDER ? '' : escalation.concern);
   const [response, setResponse] = useState(escalation.laResponse ?? '');
   const saveAndClose = () => update.mutate({ id: escalation.id, concern, laResponse: response }, { onSuccess: () => onClose() });
   return (
@@ -75,7 +75,13 @@ export function EscalationDialog({ escalation, onClose }: { escalation: Escalati
         <div className="form-grid">
           <div className="field">
             <label htmlFor="escalation-concern">What was found</label>
-            <textarea id="escalation-concern" value={concern} onChange={(e) => setConcern(e.target.value)} autoFocus />
+            <textarea
+              id="escalation-concern"
+              value={concern}
+              onChange={(e) => setConcern(e.target.value)}
+              placeholder="The minimum needed: what you found and why the child is at risk now"
+              autoFocus
+            />
           </div>
           <EscalationChecklist escalation={escalation} />
           <div className="field">

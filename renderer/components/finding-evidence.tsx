@@ -96,7 +96,7 @@ export function FindingEvidence({ finding }: { finding: FindingDetail }) {
       <section aria-labelledby="linked-title">
         <h3 id="linked-title">Supporting evidence ({finding.notes.length})</h3>
         {finding.notes.length === 0 && <p className="muted small">No evidence linked yet.</p>}
-        <ul className="linked-notes">
+        <ul className="linked-notes" aria-label="Linked notes">
           {finding.notes.map((note) => (
             <li key={note.id}>
               <NoteCard

@@ -57,7 +57,7 @@ function CasesChart({ data }: { data: Coverage['casesByStage'] }) {
         total === 0 ? (
           <p className="muted">No sampled cases yet.</p>
         ) : (
-          <BarChart width={620} height={240} data={rows} accessibilityLayer={false}>
+          <BarChart width={460} height={230} data={rows} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="stage" tick={{ fontSize: 12 }} />
             <YAxis allowDecimals={false} width={32} />
@@ -170,7 +170,7 @@ function FindingsChart({ data }: { data: Coverage['findingsByKindAgency'] }) {
         rows.length === 0 ? (
           <p className="muted">No findings yet.</p>
         ) : (
-          <BarChart width={620} height={240} data={rows} accessibilityLayer={false}>
+          <BarChart width={460} height={230} data={rows} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="agency" tick={{ fontSize: 12 }} />
             <YAxis allowDecimals={false} width={32} />

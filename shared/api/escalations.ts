@@ -7,6 +7,9 @@ import { Id } from '../domain/schemas.js';
 import { Author } from './evidence.js';
 import { mutation, query } from './command.js';
 
+/** Stored when an escalation is raised before anyone has described the concern. */
+export const CONCERN_PLACEHOLDER = 'Concern not yet described. Flagged as a child at immediate risk.';
+
 export const ESCALATION_STEPS = {
   lead_told: 'Lead inspector told',
   area_told: 'Area told',
