@@ -7,7 +7,7 @@
  * the caller gets `store_corrupt` and offers recovery instead.
  */
 import Database from 'better-sqlite3-multiple-ciphers';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import { backupsDirFor, newBackupPath, pruneBackups, snapshotSync } from './backup.js';
@@ -77,6 +77,8 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Db {
   const migrations = [...MIGRATIONS, ...(options.extraMigrations ?? [])];
   const latest = Math.max(LATEST_SCHEMA_VERSION, ...migrations.map((m) => m.version));
   if (existsSync(path)) {
+    // SQLite would treat an emptied file as a new database and start afresh over lost work.
+    if (statSync(path).size === 0) throw corrupt(path, 'the file is empty');
     const found = inspectReadOnly(path, options, options.skipIntegrityCheck !== true);
     if (found > latest) {
       throw new AppError(

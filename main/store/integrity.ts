@@ -97,6 +97,8 @@ interface ChangesetRow {
   received_at: string;
 }
 
+const MAX_PROBED_ROWID = 10_000_000;
+
 const COLUMNS = 'rowid AS rid, id, inspection_id, author, seq, prev, body, signature, local, received_at';
 
 /** Collects rowids from a query that may die part-way through a damaged page. */
@@ -129,7 +131,9 @@ export function salvageChangesets(path: string): Salvage {
     collectRowIds(db, 'SELECT rowid AS rid FROM changeset', rowIds);
     collectRowIds(db, 'SELECT rowid AS rid FROM changeset INDEXED BY changeset_by_author_seq', rowIds);
     collectRowIds(db, 'SELECT rowid AS rid FROM changeset INDEXED BY sqlite_autoindex_changeset_1 ORDER BY id', rowIds);
-    const top = Math.max(tryMaxRowId(db), ...rowIds, 0);
+    // Probe every rowid up to the table's own largest; a garbage rowid read from a broken index
+    // page is tried on its own but never widens the probe range.
+    const top = Math.min(Math.max(tryMaxRowId(db), 0), MAX_PROBED_ROWID);
     for (let rid = 1; rid <= top; rid += 1) rowIds.add(rid);
     const statement = db.prepare(`SELECT ${COLUMNS} FROM changeset WHERE rowid = ?`);
     const changesets: SalvagedChangeset[] = [];

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3-multiple-ciphers';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { invoke } from '../../../main/services/dispatch.js';
@@ -108,7 +108,7 @@ describe('recovery of a damaged store', () => {
     const bad = join(backupsDir, 'fieldwork-29991231T235959000Z-hourly.db');
     const bytes = readFileSync(join(backupsDir, good));
     bytes.fill(0x5a, 4096 * 2, 4096 * 4);
-    await import('node:fs').then((fs) => fs.writeFileSync(bad, bytes));
+    writeFileSync(bad, bytes);
     const rt = expectRecovery(await openRuntime({ dataDir: p.dir, log: quietLog, recovery: true }));
     const result = await rt.recovery.dispatch('recovery.restore', {});
     if (!result.ok) throw new Error(result.error.message);
@@ -117,6 +117,26 @@ describe('recovery of a damaged store', () => {
       restoredFrom: { name: good },
     });
     rt.close();
+  });
+
+  it('an emptied data file opens recovery mode instead of starting afresh, and the backup brings the work back', async () => {
+    const dir = tempDir('fieldwork-recovery-');
+    dirs.push(dir);
+    const rt = await openRuntime({ dataDir: dir, log: quietLog, backups: false });
+    const inspection = await invoke(rt.ctx, 'inspections.create', { fields: sampleInspection });
+    await invoke(rt.ctx, 'backups.create', {});
+    rt.close();
+    writeFileSync(rt.storePath, '');
+    const opened = expectRecovery(await openRuntime({ dataDir: dir, log: quietLog, recovery: true }));
+    expect(opened.problem).toContain('damaged or could not be read');
+    const result = await opened.recovery.dispatch('recovery.restore', {});
+    expect(result).toMatchObject({ ok: true, value: { restoredFrom: { reason: 'manual' } } });
+    const served = opened.recovery.served();
+    if (!served) throw new Error('nothing served');
+    expect((await invoke(served.ctx, 'inspections.get', { id: inspection.id })).localAuthority).toBe(
+      sampleInspection.localAuthority,
+    );
+    opened.close();
   });
 
   it('rebuilds from the op log alone when there is no backup', async () => {
