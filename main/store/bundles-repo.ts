@@ -7,6 +7,7 @@
  * bundle does not have to be held in memory between verification and the import transaction.
  */
 import type { ChangesetRecord } from './op-log-repo.js';
+import type { SyncedTableName } from '../../shared/sync/tables.js';
 import type { Db } from './connection.js';
 
 // ---------- staging ----------
@@ -95,6 +96,12 @@ export function changesetPage(
        WHERE inspection_id = ? AND author = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
     )
     .all(inspectionId, author, after, upTo, limit) as ChangesetPageRow[];
+}
+
+/** The inspection a synced row already belongs to, if the row exists (table name from the registry only). */
+export function rowInspection(db: Db, table: SyncedTableName, rowId: string): string | null {
+  const row = db.prepare(`SELECT inspection_id FROM ${table} WHERE id = ?`).get(rowId) as { inspection_id: string } | undefined;
+  return row?.inspection_id ?? null;
 }
 
 // ---------- acknowledgements ----------

@@ -23,6 +23,7 @@ import {
   recordHolds,
   recordImportedBundle,
   rosterKeys,
+  rowInspection,
   stageChangeset,
 } from '../store/bundles-repo.js';
 import { isRowDeleted } from '../store/materialize-repo.js';
@@ -120,7 +121,7 @@ export async function mergeOpenedBundle(
       done += 1;
       progress(done, manifest.changesets, 'Checking');
     }
-    if (ops !== manifest.ops) throw rejectBundle('corrupt');
+    if (ops !== manifest.ops || !rangesMatch(manifest, chains)) throw rejectBundle('corrupt');
     const { isJoin, unknownAuthors } = checkTrust(ctx, manifest, edits, options, dryRun);
     checkChains(ctx, manifest.inspection, chains);
     const alreadyImported = isBundleImported(ctx.db, bundleId);
@@ -161,6 +162,22 @@ export async function mergeOpenedBundle(
   } finally {
     clearStage(ctx.db, token);
   }
+}
+
+/** The signed per-author ranges must describe exactly the records that followed them. */
+function rangesMatch(manifest: BundleManifest, chains: ReadonlyMap<string, ChainLink[]>): boolean {
+  const actual = [...chains.entries()]
+    .map(([author, links]) => ({
+      author,
+      first: Math.min(...links.map((l) => l.seq)),
+      last: Math.max(...links.map((l) => l.seq)),
+      count: links.length,
+    }))
+    .sort((a, b) => (a.author < b.author ? -1 : a.author > b.author ? 1 : 0));
+  const stated = [...manifest.ranges].sort((a, b) => (a.author < b.author ? -1 : a.author > b.author ? 1 : 0));
+  return (
+    JSON.stringify(actual) === JSON.stringify(stated.map(({ author, first, last, count }) => ({ author, first, last, count })))
+  );
 }
 
 function checkTrust(
@@ -259,6 +276,9 @@ function applyStaged(
     for (const record of iterateStagedNew(ctx.db, token, manifest.inspection)) {
       const ops = opsOfBody(record.body);
       for (const op of ops) {
+        // A row id of another inspection must not be rewritten through this one's bundle.
+        const owner = rowInspection(ctx.db, op.table, op.row);
+        if (owner !== null && owner !== manifest.inspection) throw rejectBundle('wrong-inspection', { row: op.row });
         const rowKey = `${op.table}\u0000${op.row}`;
         if (op.field === DELETED_FIELD && !deletedBefore.has(rowKey)) {
           deletedBefore.set(rowKey, isRowDeleted(ctx.db, op.table, op.row));

@@ -10,8 +10,8 @@ import { DEFAULT_LIMITS, OUTER_HEADER_BYTES, type BundleManifest } from '../../.
 import { bytesSource } from '../../../main/sync/bundle-reader.js';
 import { fingerprint, signBytes } from '../../../main/sync/device-identity.js';
 import { encodeChangeset } from '../../../main/sync/changeset.js';
-import { computeOpId } from '../../../main/sync/op-id.js';
-import { importBundle, type ImportOptions } from '../../../main/sync/import-bundle.js';
+import { computeOpId, sha256Hex } from '../../../main/sync/op-id.js';
+import { importBundle, previewBundle, type ImportOptions } from '../../../main/sync/import-bundle.js';
 import {
   canonicalDump,
   edit,
@@ -127,33 +127,72 @@ describe('bad bundles are refused with their reason and leave the store unchange
     await expectRefused(await sealed(encodePlain(dropped)), 'corrupt'); // a record removed, manifest kept
   });
 
-  it('a well-signed changeset with an op the registry does not allow is corrupt', async () => {
+  /** The inspector's real bundle plus one more changeset, well signed by the inspector, holding `op`. */
+  async function forgedWith(op: Record<string, unknown>, options: { keepId?: boolean } = {}): Promise<Buffer> {
     const inspector = team.inspectors[0]!.ctx.device;
-    const last = JSON.parse(plain.records.at(-1)!.body.toString('utf8')) as { seq: number };
-    const opBase = {
+    const lastBody = plain.records.at(-1)!.body;
+    const last = JSON.parse(lastBody.toString('utf8')) as { seq: number };
+    const base = {
       inspection: team.inspectionId,
       hlc: '001790000000000.000000.abc',
       author: inspector.author,
-      table: 'escalation' as const,
+      table: 'evidence_note',
       row: newNoteId(),
-      field: '_deleted',
-      value: true,
+      field: 'text',
+      value: 'forged',
       deps: [] as string[],
+      ...op,
     };
-    const { bytes: body, id } = encodeChangeset({
+    const id = options.keepId ? (op.id as string) : computeOpId(base as never);
+    const { bytes: body } = encodeChangeset({
       v: 1,
       inspection: team.inspectionId,
       author: inspector.author,
       seq: last.seq + 1,
-      prev: encodeChangeset(JSON.parse(plain.records.at(-1)!.body.toString('utf8'))).id,
-      ops: [{ id: computeOpId(opBase), ...opBase }],
+      prev: sha256Hex(lastBody),
+      ops: [{ ...base, id } as never],
     });
-    expect(id).toHaveLength(64);
     const forged = resignManifest(
       { ...plain, records: [...plain.records, { body, signature: signBytes(inspector, body) }] },
       inspector,
     );
-    await expectRefused(await sealPlain(encodePlain(forged), leadRecipients()), 'corrupt');
+    return sealPlain(encodePlain(forged), leadRecipients());
+  }
+
+  it('a well-signed changeset whose ops the registry does not allow is corrupt', async () => {
+    await expectRefused(await forgedWith({ table: 'escalation', field: '_deleted', value: true }), 'corrupt'); // escalations are add-only
+    await expectRefused(await forgedWith({ table: 'sqlite_master', field: 'sql' }), 'corrupt'); // not a synced table
+    await expectRefused(await forgedWith({ field: 'deleted' }), 'corrupt'); // not a field
+    await expectRefused(await forgedWith({ table: 'sample_run', field: 'case_count', value: 'many' }), 'corrupt'); // wrong kind
+    await expectRefused(await forgedWith({ id: 'f'.repeat(64) }, { keepId: true }), 'corrupt'); // op id not its hash
+    // The control: the same forgery with an allowed op is accepted, so the refusals above are about the op.
+    const preview = await previewBundle(team.lead.ctx, bytesSource(await forgedWith({})), { fileName: 'ok.fwbundle' });
+    expect(preview.newOps).toBeGreaterThan(0);
+  });
+
+  it('a changeset that rewrites a row of another inspection is refused', async () => {
+    const other = await team.lead.call('inspections.create', {
+      fields: {
+        type: 'focused_visit',
+        localAuthority: 'Westmoor',
+        fieldworkStart: '2026-12-01',
+        fieldworkEnd: '2026-12-03',
+        inspectorates: ['ofsted'],
+      },
+    });
+    await expectRefused(
+      await forgedWith({ table: 'inspection', row: other.id, field: 'local_authority', value: 'Hijacked' }),
+      'wrong-inspection',
+    );
+  });
+
+  it('a manifest whose signed ranges do not describe its changesets is corrupt', async () => {
+    const inspector = team.inspectors[0]!.ctx.device;
+    const lying = resignManifest(plain, inspector, (m: BundleManifest) => ({
+      ...m,
+      ranges: m.ranges.map((r) => ({ ...r, first: r.first + 1 })),
+    }));
+    await expectRefused(await sealPlain(encodePlain(lying), leadRecipients()), 'corrupt');
   });
 
   it('wrong key: sealed for a stranger, or for a passphrase not given', async () => {

@@ -15,6 +15,7 @@ import { writeEdits, type FieldEdit } from '../../../main/sync/local-write.js';
 import { importBundle, mergeOpenedBundle } from '../../../main/sync/import-bundle.js';
 import { fileSource, type RawRecord } from '../../../main/sync/bundle-reader.js';
 import { exportBundleToFile } from '../../../main/sync/export-bundle.js';
+import type { AuthorRange } from '../../../main/sync/bundle-format.js';
 import { basename, join } from 'node:path';
 import { sha256Hex } from '../../../main/sync/op-id.js';
 import { memoryReplica, type MemoryReplica } from '../../support/memory-context.js';
@@ -37,6 +38,7 @@ export interface LawBundle {
   readonly exporter: string;
   readonly records: readonly RawRecord[];
   readonly ops: number;
+  readonly ranges: readonly AuthorRange[];
   /** Set when the exchange went through a real bundle file (encrypted, signed, on disk). */
   readonly path?: string;
 }
@@ -50,13 +52,17 @@ export interface Genesis {
 
 function bundleOf(replica: MemoryReplica): LawBundle {
   const records: RawRecord[] = [];
+  const ranges: AuthorRange[] = [];
   let ops = 0;
   for (const changeset of iterateChangesets(replica.db, INSPECTION)) {
     records.push({ body: changeset.body, signature: changeset.signature });
+    const last = ranges[ranges.length - 1];
+    if (last?.author === changeset.author) ranges[ranges.length - 1] = { ...last, last: changeset.seq, count: last.count + 1 };
+    else ranges.push({ author: changeset.author, first: changeset.seq, last: changeset.seq, count: 1 });
     ops += (JSON.parse(changeset.body.toString('utf8')) as { ops: unknown[] }).ops.length;
   }
   const id = sha256Hex(`${replica.device.author}\n${records.map((r) => sha256Hex(r.body)).join('\n')}`);
-  return { id, exporter: replica.device.author, records, ops };
+  return { id, exporter: replica.device.author, records, ops, ranges };
 }
 
 /** The lead's inspection and a roster naming every device, written once per test file. */
@@ -166,7 +172,7 @@ function importInto(genesis: Genesis, replica: MemoryReplica, bundle: LawBundle)
         createdAt: '',
         mode: 'full',
         recipients: [],
-        ranges: [],
+        ranges: bundle.ranges,
         changesets: records.length,
         ops: bundle.ops,
         holds: {},
@@ -194,7 +200,7 @@ export async function runHistory(
     fileCount += 1;
     const path = join(options.filesIn, `bundle-${fileCount}.fwbundle`);
     const result = await exportBundleToFile(from, { inspectionId: INSPECTION, mode: 'full', recipients: { kind: 'team' } }, path);
-    return { id: result.bundleId, exporter: from.device.author, records: [], ops: result.ops, path };
+    return { id: result.bundleId, exporter: from.device.author, records: [], ops: result.ops, ranges: [], path };
   };
   const replicas = devices.slice(0, laptops).map((device, i) => memoryReplica(device, START + (i - 1) * 2_700_000));
   const world: World = {
