@@ -114,7 +114,7 @@ try {
     ]);
     if (!compiled || !existsSync(built)) {
       throw new BuildFailed(
-        'native:electron: could not build the SQLite module for Electron. Install a C++ toolchain (build-essential and python3 on Linux, Xcode command-line tools on macOS, Visual Studio Build Tools on Windows) and run npm run native:electron again.',
+        "native:electron: could not build the SQLite module for Electron. Compiling needs a C++ toolchain (build-essential and python3 on Linux, Xcode command-line tools on macOS, Visual Studio Build Tools on Windows) and Electron's headers: network access to electronjs.org, or --nodedir=DIR pointing at headers already on disk. Fix that and run npm run native:electron again.",
       );
     }
   }
