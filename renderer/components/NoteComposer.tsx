@@ -50,8 +50,8 @@ function Composer({ inspectionId }: { inspectionId: string }) {
 
   const close = async () => {
     if (!(await flushNoteDraft())) return;
-    useNoteDraft.getState().draftClosed();
     closeUi();
+    useNoteDraft.getState().draftClosed();
     if (returnFocus.current instanceof HTMLElement && returnFocus.current.isConnected) returnFocus.current.focus();
   };
   return (

@@ -19,6 +19,7 @@ export function SampleDraw({ inspectionId }: { inspectionId: string }) {
   const [counts, setCounts] = useState<Record<string, string>>({});
   const [total, setTotal] = useState('10');
   const [seed, setSeed] = useState('');
+  const [each, setEach] = useState('2');
   const strata = useApi('cases.strata', { inspectionId, dimensions });
   const draw = useCommand('cases.drawSample');
   const notice = useUi((s) => s.noticeShown);
@@ -104,6 +105,22 @@ export function SampleDraw({ inspectionId }: { inspectionId: string }) {
           <div className="field sample-total">
             <label htmlFor={`${id}-total`}>Total cases to draw</label>
             <input id={`${id}-total`} type="number" min={1} value={total} onChange={(e) => setTotal(e.target.value)} />
+          </div>
+        )}
+        {mode === 'per_stratum' && strata.data && strata.data.length > 1 && (
+          <div className="sample-fill">
+            <label htmlFor={`${id}-each`}>Same number from every stratum</label>
+            <input
+              id={`${id}-each`}
+              type="number"
+              min={0}
+              className="count-input"
+              value={each}
+              onChange={(e) => setEach(e.target.value)}
+            />
+            <button type="button" onClick={() => setCounts(Object.fromEntries((strata.data ?? []).map((s) => [s.key, each])))}>
+              Fill in
+            </button>
           </div>
         )}
         {strata.error && <p className="error-box">{strata.error.message}</p>}
