@@ -17,6 +17,7 @@ import {
 import { AppError } from '../../shared/errors.js';
 import * as repo from '../store/sync-repo.js';
 import { credentialRef, credentialVaultFor, type CredentialVault } from '../sync/sync-credentials.js';
+import { retryPull } from '../sync/sync-pull.js';
 import { myRole, runSync, type BundlePort, type SyncEnv, type SyncReason } from '../sync/sync-engine.js';
 import { classifyFailure, SyncFailure } from '../sync/sync-errors.js';
 import { openSyncTarget, type TargetSettings } from '../sync/sync-open-target.js';
@@ -107,13 +108,24 @@ export function bundlePortFor(ctx: CallContext | ServiceContext): BundlePort {
         throw error;
       }
     },
-    async importBundle({ inspectionId, path, fileName }) {
+    async importBundle({ inspectionId, path, fileName, confirmDeletions }) {
       try {
-        const result = await importBundleFile(ctx, path, { fileName, expectInspection: inspectionId });
+        const result = await importBundleFile(ctx, path, {
+          fileName,
+          expectInspection: inspectionId,
+          ...(confirmDeletions ? { confirmDeletions: true } : {}),
+        });
         return { status: result.status === 'already_imported' ? 'already_imported' : 'imported', newOps: result.newOps };
       } catch (error) {
         if (!(error instanceof AppError) || error.code === 'internal' || error.code === 'disk_full') throw error;
-        return { status: 'rejected', newOps: 0, retryLater: error.details?.reason === 'chain-gap', message: error.message };
+        const reason = error.details?.reason;
+        return {
+          status: 'rejected',
+          newOps: 0,
+          retryLater: reason === 'chain-gap',
+          needsConfirmation: reason === 'needs-confirmation',
+          message: error.message,
+        };
       }
     },
   };
@@ -214,6 +226,7 @@ export function syncStatus(ctx: ServiceContext, inspectionId: string): SyncStatu
     pushedBundles: repo.countPushed(ctx.db, inspectionId),
     pulledBundles: pulled.imported,
     failedPulls: pulled.failed,
+    pullFailures: repo.listPullFailures(ctx.db, inspectionId).map((f) => ({ sha256: f.sha256, message: f.error, at: f.at })),
     role: myRole(ctx.db, inspectionId, ctx.device.author),
   };
 }
@@ -287,6 +300,25 @@ export const syncHandlers = {
   'sync.now': async (ctx, input) => {
     requireInspection(ctx, input.inspectionId);
     return syncNow(ctx, input.inspectionId, { force: true, reason: 'manual', direction: input.direction });
+  },
+  'sync.retryPull': async (ctx, input) => {
+    requireInspection(ctx, input.inspectionId);
+    const target = repo.getSyncTarget(ctx.db, input.inspectionId);
+    if (!target) throw new AppError('not_found', NOT_CONFIGURED.error?.message ?? 'No sync location is set.');
+    try {
+      const live = openSyncTarget(target, vaultOf(ctx).get(credentialRef(input.inspectionId)));
+      const env = envFor(ctx, bundlePortFor(ctx));
+      const outcome = await retryPull(env, live, input.inspectionId, input.sha256, input.confirmDeletions);
+      return {
+        status: outcome.status,
+        newOps: outcome.newOps,
+        message: outcome.status === 'rejected' ? (outcome.message ?? 'This bundle could not be imported.') : 'Merged.',
+        needsConfirmation: outcome.needsConfirmation === true,
+      };
+    } catch (error) {
+      const failure = classifyFailure(error, target.location);
+      return { status: 'rejected' as const, newOps: 0, message: failure.message, needsConfirmation: false };
+    }
   },
   'sync.notifyOnline': (ctx, input) => notifyOnline(ctx, input.online, input.reason),
 } satisfies HandlerGroup<SyncCommand>;

@@ -324,6 +324,23 @@ export function recordPulled(
   ).run({ ...record, at });
 }
 
+export interface PullFailureRecord {
+  readonly sha256: string;
+  readonly remotePath: string;
+  readonly size: number;
+  readonly error: string;
+  readonly at: string;
+}
+
+export function listPullFailures(db: Db, inspectionId: string, limit = 20): PullFailureRecord[] {
+  return db
+    .prepare(
+      `SELECT sha256, remote_path AS remotePath, size, coalesce(error, '') AS error, pulled_at AS at FROM sync_pulled
+       WHERE inspection_id = ? AND status = 'failed' ORDER BY pulled_at DESC, sha256 LIMIT ?`,
+    )
+    .all(inspectionId, limit) as PullFailureRecord[];
+}
+
 export function countPulled(db: Db, inspectionId: string): { imported: number; failed: number } {
   const row = db
     .prepare(

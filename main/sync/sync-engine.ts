@@ -35,6 +35,8 @@ export interface ImportOutcome {
   readonly retryLater?: boolean;
   /** For 'rejected': the plain sentence to record. */
   readonly message?: string;
+  /** Rejected only because it deletes more than the threshold: the lead may confirm and retry. */
+  readonly needsConfirmation?: boolean;
 }
 
 /** The only things sync needs from bundles. */
@@ -49,6 +51,7 @@ export interface BundlePort {
     readonly inspectionId: string;
     readonly path: string;
     readonly fileName: string;
+    readonly confirmDeletions?: boolean;
   }): Promise<ImportOutcome>;
 }
 

@@ -9,9 +9,9 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listTeam } from '../store/inspections-repo.js';
-import { pulledStatus, recordPulled } from '../store/sync-repo.js';
-import type { SyncEnv } from './sync-engine.js';
-import { isSyncFailure } from './sync-errors.js';
+import { listPullFailures, pulledStatus, recordPulled } from '../store/sync-repo.js';
+import type { ImportOutcome, SyncEnv } from './sync-engine.js';
+import { isSyncFailure, SyncFailure } from './sync-errors.js';
 import { authorDir, bundleName, shaFromName, type SyncTarget } from './sync-target.js';
 
 const MAX_PULL_BYTES = 512 * 1024 * 1024;
@@ -134,5 +134,50 @@ export async function pullBundles(env: SyncEnv, target: SyncTarget, inspectionId
     return { imported, newOps, failed };
   } finally {
     for (const candidate of candidates) if (candidate.local) await rm(candidate.local, { force: true });
+  }
+}
+
+/**
+ * Tries one recorded failed pull again, on the lead's say-so: downloaded afresh, checked
+ * against its name, imported (with the deletions confirmed when the lead has confirmed them).
+ */
+export async function retryPull(
+  env: SyncEnv,
+  target: SyncTarget,
+  inspectionId: string,
+  sha256: string,
+  confirmDeletions: boolean,
+): Promise<ImportOutcome> {
+  const failure = listPullFailures(env.db, inspectionId, 1_000).find((f) => f.sha256 === sha256);
+  if (!failure) throw new SyncFailure('not_found', 'That bundle is not waiting to be merged any more.');
+  const remotePath = failure.remotePath.split('/');
+  const inbox = join(env.dataDir, 'inbox', inspectionId);
+  await mkdir(inbox, { recursive: true, mode: 0o700 });
+  const local = join(inbox, `${bundleName(sha256)}.part`);
+  const at = () => new Date(env.now()).toISOString();
+  try {
+    const digest = await target.digest(remotePath, MAX_PULL_BYTES, local);
+    let outcome: ImportOutcome;
+    if (digest.sha256 !== sha256) {
+      outcome = {
+        status: 'rejected',
+        newOps: 0,
+        message: 'The copy of this bundle on the shared location is incomplete or damaged. It will be tried again.',
+      };
+    } else {
+      outcome = await env.bundles.importBundle({ inspectionId, path: local, fileName: bundleName(sha256), confirmDeletions });
+    }
+    const status = outcome.status === 'rejected' ? 'failed' : outcome.status;
+    const error = outcome.status === 'rejected' ? (outcome.message ?? 'This bundle could not be imported.') : null;
+    env.db.transaction(() =>
+      recordPulled(
+        env.db,
+        { inspectionId, sha256, remotePath: failure.remotePath, size: failure.size, status, newOps: outcome.newOps, error },
+        at(),
+      ),
+    )();
+    return outcome;
+  } finally {
+    await rm(local, { force: true });
   }
 }

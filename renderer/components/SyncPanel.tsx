@@ -6,6 +6,7 @@
 import type { SyncRunResultT, SyncStatusT } from '../../shared/api/sync.js';
 import { useApi, useLongCommand } from '../api/hooks.js';
 import { formatDateTime } from './dates.js';
+import { SyncPullFailures } from './SyncPullFailures.js';
 import { SyncTargetForm } from './SyncTargetForm.js';
 
 const CONNECTION: Readonly<Record<SyncStatusT['connection'], string>> = {
@@ -91,6 +92,7 @@ export function SyncPanel({ inspectionId, headingId }: { inspectionId: string; h
       <div role="status">
         {run.data && !run.isPending && <p className={run.data.error ? 'error-box' : 'sync-ok'}>{runSummary(run.data)}</p>}
       </div>
+      {status.data && <SyncPullFailures inspectionId={inspectionId} failures={status.data.pullFailures} />}
       {run.error && (
         <p role="alert" className="error-box">
           {run.error.message}

@@ -63,6 +63,8 @@ export const SyncStatus = z.object({
   pushedBundles: z.number().int(),
   pulledBundles: z.number().int(),
   failedPulls: z.number().int(),
+  /** Bundles on the target that could not be merged, newest first, with why. */
+  pullFailures: z.array(z.object({ sha256: z.string(), message: z.string(), at: z.string() })),
   role: z.enum(['lead', 'inspector']).nullable(),
 });
 
@@ -93,6 +95,16 @@ export const syncCommands = {
   'sync.now': mutation(
     z.object({ inspectionId: Id, direction: z.enum(['both', 'push', 'pull']).default('both') }),
     SyncRunResult,
+  ),
+  /** Tries a bundle that could not be merged again; confirmDeletions when the lead accepts its deletions. */
+  'sync.retryPull': mutation(
+    z.object({ inspectionId: Id, sha256: z.string().regex(/^[0-9a-f]{64}$/), confirmDeletions: z.boolean().default(false) }),
+    z.object({
+      status: z.enum(['imported', 'already_imported', 'rejected']),
+      newOps: z.number().int(),
+      message: z.string(),
+      needsConfirmation: z.boolean(),
+    }),
   ),
   /** The network came or went. Online: every inspection with a target syncs if due. */
   'sync.notifyOnline': mutation(

@@ -150,4 +150,42 @@ describe('sync with a shared folder', () => {
     expect(bundlesOnTarget(folder, inspectionId, reopened.ctx.device.author)).toHaveLength(1);
     expect(await reopened.call('sync.status', { inspectionId })).toMatchObject({ bundlesWaiting: 0, changesWaiting: 0 });
   });
+
+  it('a pulled bundle that deletes many records waits for the lead to confirm, then merges', async () => {
+    const folder = share();
+    team = await syncTeam(1);
+    const { lead, inspectionId } = team;
+    const inspector = team.inspectors[0]!;
+    for (const member of [lead, inspector]) await useFolder(member, inspectionId, folder);
+    const notes = Array.from({ length: 12 }, () => newNoteId());
+    for (const id of notes) edit(lead.ctx, inspectionId, noteEdits(id, `Lead note ${id}.`));
+    expect((await lead.call('sync.now', { inspectionId, direction: 'both' })).pushed).toBe(1);
+    expect((await inspector.call('sync.now', { inspectionId, direction: 'both' })).pulled).toBe(1);
+    edit(
+      inspector.ctx,
+      inspectionId,
+      notes.map((id) => ({ table: 'evidence_note' as const, row: id, field: '_deleted', value: true })),
+    );
+    expect((await inspector.call('sync.now', { inspectionId, direction: 'both' })).pushed).toBe(1);
+
+    const pulled = await lead.call('sync.now', { inspectionId, direction: 'both' });
+    expect(pulled).toMatchObject({ outcome: 'synced', pulled: 0, failedPulls: 1 });
+    const status = await lead.call('sync.status', { inspectionId });
+    expect(status.pullFailures).toHaveLength(1);
+    expect(status.pullFailures[0]!.message).toContain('would delete 12 records');
+    const sha256 = status.pullFailures[0]!.sha256;
+    const liveNotes = () =>
+      (lead.ctx.db.prepare('SELECT count(*) AS n FROM evidence_note WHERE deleted = 0').get() as { n: number }).n;
+    expect(liveNotes()).toBe(12);
+
+    expect(await lead.call('sync.retryPull', { inspectionId, sha256, confirmDeletions: false })).toMatchObject({
+      status: 'rejected',
+      needsConfirmation: true,
+    });
+    const merged = await lead.call('sync.retryPull', { inspectionId, sha256, confirmDeletions: true });
+    expect(merged).toMatchObject({ status: 'imported', needsConfirmation: false });
+    expect(merged.newOps).toBe(12);
+    expect(liveNotes()).toBe(0);
+    expect((await lead.call('sync.status', { inspectionId })).pullFailures).toEqual([]);
+  });
 });
