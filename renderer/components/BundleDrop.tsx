@@ -125,6 +125,8 @@ export function BundleDrop() {
     const drop = (event: DragEvent) => {
       depth = 0;
       setDragging(false);
+      // A drop zone of another screen (e.g. a case list) took this drop: leave it alone.
+      if (event.defaultPrevented) return;
       const files = Array.from(event.dataTransfer?.files ?? []);
       if (files.length === 0) return;
       event.preventDefault();
