@@ -38,16 +38,18 @@ export function startDesktopApp(options: DesktopAppOptions): DesktopApp {
   registerAppScheme();
   app.enableSandbox();
 
+  // One instance per data folder: Chromium keys the single-instance lock (and its own state) on
+  // userData, so an explicit --data / FIELDWORK_DATA folder becomes userData too. Chromium's
+  // caches and storage go in a subfolder, apart from our files.
+  const dataDir = resolveDataDir(process.argv, process.env, app.getPath('userData'));
+  app.setPath('userData', dataDir);
+  app.setPath('sessionData', join(dataDir, 'session'));
+
   if (!app.requestSingleInstanceLock()) {
-    // Another Fieldwork is running for this user; it gets focus (see 'second-instance').
+    // Another Fieldwork has this data folder open; it gets focus (see 'second-instance').
     app.quit();
     return { ready: Promise.resolve() };
   }
-
-  const userData = app.getPath('userData');
-  // Chromium's own files (caches, local storage) go in a subfolder, apart from our data.
-  app.setPath('sessionData', join(userData, 'session'));
-  const dataDir = resolveDataDir(process.argv, process.env, userData);
 
   let runtime: Runtime | RecoveryRuntime | null = null;
   let mainWindow: BrowserWindow | null = null;

@@ -125,13 +125,16 @@ describe('desktop app start-up', () => {
     expect(recorded.paths.get('sessionData')).toBe(join(userData, 'session'));
   });
 
-  it('uses FIELDWORK_DATA when set', async () => {
+  it('uses FIELDWORK_DATA when set, and makes it the single-instance scope', async () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'fieldwork-desktop-env-'));
     process.env.FIELDWORK_DATA = elsewhere;
     try {
       await start();
       expect(existsSync(join(elsewhere, 'fieldwork.db'))).toBe(true);
       expect(readdirSync(userData)).not.toContain('fieldwork.db');
+      // Chromium keys the lock on userData: another data folder is another instance.
+      expect(recorded.paths.get('userData')).toBe(elsewhere);
+      expect(recorded.paths.get('sessionData')).toBe(join(elsewhere, 'session'));
     } finally {
       app.emit('will-quit');
       rmSync(elsewhere, { recursive: true, force: true });
