@@ -145,4 +145,21 @@ describe('fieldwork backup / restore / check', () => {
     const aside = readdirSync(join(work, 'damaged', 'set-aside')).filter((n) => n.endsWith('.db'));
     expect(aside.map((n) => hashFile(join(work, 'damaged', 'set-aside', n)))).toContain(damagedHash);
   });
+
+  it('puts the original back when the restored file does not open (a backup from a newer Fieldwork)', async () => {
+    const storePath = await storeWithWork('putback');
+    const future = join(work, 'future.db');
+    expect(fieldwork('backup', '--data', storePath, '--to', future).code).toBe(0);
+    const db = new Database(future);
+    db.pragma('journal_mode = DELETE');
+    db.pragma('user_version = 9999');
+    db.close();
+    const before = hashFile(storePath);
+
+    const result = fieldwork('restore', '--data', storePath, '--from', future, '--force');
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain('newer version of Fieldwork');
+    expect(hashFile(storePath)).toBe(before);
+    expect(fieldwork('check', '--data', storePath).code).toBe(0);
+  });
 });
