@@ -5,8 +5,8 @@
  * "target not found". Files are written to a temp name, fsynced, then renamed into place.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { constants, createReadStream, createWriteStream } from 'node:fs';
+import { access, copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -51,12 +51,8 @@ export function folderTarget(root: string): SyncTarget {
     where,
     probe: async () => {
       await requireRoot();
-      // Writing is what sync needs, so prove it with a tiny file rather than trusting permissions.
-      const probe = join(root, `.fieldwork-probe-${process.pid}-${Date.now()}`);
-      await guard(async () => {
-        await (await open(probe, 'w')).close();
-        await rm(probe, { force: true });
-      });
+      // Cheap, and writes nothing: a synced drive would otherwise upload a probe file every time.
+      await guard(() => access(root, constants.R_OK | constants.W_OK));
     },
     list: async (dir) => {
       await requireRoot();

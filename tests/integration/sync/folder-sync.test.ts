@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -188,4 +189,72 @@ describe('sync with a shared folder', () => {
     expect(liveNotes()).toBe(0);
     expect((await lead.call('sync.status', { inspectionId })).pullFailures).toEqual([]);
   });
+
+  it("an inspector who turns pulling off sends but does not bring in the lead's bundle", async () => {
+    const folder = share();
+    team = await syncTeam(1);
+    const { lead, inspectionId } = team;
+    const inspector = team.inspectors[0]!;
+    await useFolder(lead, inspectionId, folder);
+    await inspector.call('sync.saveTarget', { inspectionId, kind: 'folder', location: folder, auth: 'none', pull: false });
+    edit(lead.ctx, inspectionId, noteEdits(newNoteId(), 'Published by the lead.'));
+    expect((await lead.call('sync.now', { inspectionId, direction: 'both' })).pushed).toBe(1);
+    edit(inspector.ctx, inspectionId, noteEdits(newNoteId(), 'From the inspector.'));
+    expect(await inspector.call('sync.now', { inspectionId, direction: 'both' })).toMatchObject({
+      outcome: 'synced',
+      pushed: 1,
+      pulled: 0,
+    });
+    expect(
+      inspector.ctx.db.prepare("SELECT count(*) AS n FROM evidence_note WHERE text = 'Published by the lead.'").get(),
+    ).toEqual({ n: 0 });
+    await inspector.call('sync.saveTarget', { inspectionId, kind: 'folder', location: folder, auth: 'none', pull: true });
+    expect(await inspector.call('sync.now', { inspectionId, direction: 'both' })).toMatchObject({ outcome: 'synced', pulled: 1 });
+    expect(
+      inspector.ctx.db.prepare("SELECT count(*) AS n FROM evidence_note WHERE text = 'Published by the lead.'").get(),
+    ).toEqual({ n: 1 });
+  });
+
+  it.runIf(canMountTmpfs())(
+    'a full share (ENOSPC, a real 1 MB filesystem) says so, keeps the bundle, and sends it when there is room',
+    async () => {
+      const folder = share();
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', folder]);
+      try {
+        team = await syncTeam(1);
+        const { inspectionId } = team;
+        const inspector = team.inspectors[0]!;
+        await useFolder(inspector, inspectionId, folder);
+        edit(inspector.ctx, inspectionId, noteEdits(newNoteId(), randomBytes(900_000).toString('base64')));
+        const full = await inspector.call('sync.now', { inspectionId, direction: 'both' });
+        expect(full.error).toMatchObject({ kind: 'full', message: expect.stringContaining('is full') });
+        expect(await inspector.call('sync.status', { inspectionId })).toMatchObject({ bundlesWaiting: 1 });
+        expect(bundlesOnTarget(folder, inspectionId, inspector.ctx.device.author)).toEqual([]);
+
+        execFileSync('mount', ['-o', 'remount,size=8m', folder]);
+        expect(await inspector.call('sync.now', { inspectionId, direction: 'both' })).toMatchObject({
+          outcome: 'synced',
+          pushed: 1,
+        });
+        const files = bundlesOnTarget(folder, inspectionId, inspector.ctx.device.author);
+        expect(files.map((f) => f.name)).toEqual([`${files[0]!.sha256}.fwbundle`]);
+      } finally {
+        execFileSync('umount', [folder]);
+      }
+    },
+  );
 });
+
+function canMountTmpfs(): boolean {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return false;
+  const probe = tempDir('fieldwork-mount-probe-');
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', probe], { stdio: 'ignore' });
+    execFileSync('umount', [probe]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(probe, { recursive: true, force: true });
+  }
+}
