@@ -22,6 +22,20 @@ function refreshViews(): void {
   });
 }
 
+/** Field messages are written for people; the summary message is not, so prefer them. */
+function plainReason(error: ApiError): string {
+  const issues = error.details?.issues;
+  if (Array.isArray(issues)) {
+    const messages = issues.flatMap((i: unknown) =>
+      typeof i === 'object' && i !== null && typeof (i as { message?: unknown }).message === 'string'
+        ? [(i as { message: string }).message]
+        : [],
+    );
+    if (messages.length > 0) return messages.join('; ');
+  }
+  return error.message;
+}
+
 async function saveOnce(): Promise<boolean> {
   const s = useNoteDraft.getState();
   if (!s.active || !s.inspectionId || !isDirty(s)) return true;
@@ -39,7 +53,7 @@ async function saveOnce(): Promise<boolean> {
     refreshViews();
     return true;
   } catch (error) {
-    const reason = error instanceof ApiError ? error.message : 'Fieldwork could not reach its data file';
+    const reason = error instanceof ApiError ? plainReason(error) : 'Fieldwork could not reach its data file';
     useNoteDraft.getState().saveFailed(noteId, reason);
     // Bad input will not fix itself; anything else (a busy or unreachable store) is retried.
     if (!(error instanceof ApiError && error.code === 'invalid_input')) scheduleRetry();

@@ -1,6 +1,6 @@
 /** Commands for evidence notes: capture with autosave, edits, delete and restore, filters. */
 import { z } from 'zod';
-import { Agency, Id, LongText, Polarity, Source, Theme } from '../domain/schemas.js';
+import { Agency, Id, Polarity, Source, Theme } from '../domain/schemas.js';
 import { mutation, query } from './command.js';
 
 /** Who wrote a note: the device key (stable across merges) and the roster name if known. */
@@ -24,7 +24,7 @@ export const EvidenceNote = z.object({
 export type EvidenceNote = z.infer<typeof EvidenceNote>;
 
 export const NoteFields = z.object({
-  text: LongText,
+  text: z.string().max(20_000, 'The note is longer than 20,000 characters: shorten it or split it into two notes'),
   source: Source.nullable(),
   agency: Agency.nullable(),
   themes: z.array(Theme).max(20),

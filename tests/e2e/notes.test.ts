@@ -77,11 +77,20 @@ describe('evidence notes in the browser', () => {
     // A save that fails keeps the text on screen and says why; fixing it saves.
     const text = composer.getByLabel('What did you see or hear?');
     await text.fill('x'.repeat(20_001));
-    await composer.getByText(/^Not saved — .*your text is still here\.$/).waitFor();
+    await composer.getByText(/^Not saved — The note is longer than 20,000 characters.*your text is still here\.$/).waitFor();
     expect((await text.inputValue()).length).toBe(20_001);
     await app.screenshot('notes-composer-failed');
     await text.fill('Strategy discussion held within a day; police attended and shared history. Child seen alone.');
     await composer.getByText(/^Saved at/).waitFor();
+
+    // The store refusing writes (as a full or locked disk would): the text stays, the save is retried and succeeds.
+    app.runtime.ctx.db.pragma('query_only = ON');
+    await text.press('End');
+    await page.keyboard.type(' Mother present.');
+    await composer.getByText(/^Not saved — .*your text is still here\.$/).waitFor();
+    expect(await text.inputValue()).toMatch(/Mother present\.$/);
+    app.runtime.ctx.db.pragma('query_only = OFF');
+    await composer.getByText(/^Saved at/).waitFor({ timeout: 15_000 });
 
     await page.keyboard.press('Escape');
     await composer.waitFor({ state: 'hidden' });
@@ -123,7 +132,7 @@ describe('evidence notes in the browser', () => {
         .all() as Record<string, string | number>[];
       expect(rows).toHaveLength(2);
       expect(rows[0]).toMatchObject({
-        text: 'Strategy discussion held within a day; police attended and shared history. Child seen alone.',
+        text: 'Strategy discussion held within a day; police attended and shared history. Child seen alone. Mother present.',
         source: 'case_record',
         agency: 'police',
         polarity: 'weakness',
