@@ -84,7 +84,7 @@ beforeAll(() => {
     {
       cwd: root,
       encoding: 'utf8',
-      timeout: 180_000,
+      timeout: 300_000,
       env: { ...process.env, CSC_IDENTITY_AUTO_DISCOVERY: 'false', ELECTRON_BUILDER_OFFLINE: 'true' },
     },
   );
@@ -93,7 +93,7 @@ beforeAll(() => {
   }
   appOutDir = join(out, arch === 'x64' ? 'linux-unpacked' : `linux-${arch}-unpacked`);
   files = asar.listPackage(join(appOutDir, 'resources', 'app.asar'), { isPack: false }).map((f) => f.replaceAll('\\', '/'));
-}, 240_000);
+}, 360_000);
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
@@ -151,5 +151,28 @@ describe('packaging with electron-builder', () => {
 
   it('leaves the Node build of the native module in node_modules untouched (tests, CLI and browser mode use it)', () => {
     expect(nodeBuildAfter()).toBe(nodeBuildBefore);
+  });
+});
+
+describe('npm run native:electron', () => {
+  // ELECTRON_OVERRIDE_DIST_PATH is the electron package's own switch: pointing it at an empty
+  // folder is exactly a machine installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1.
+  const noElectron = (): NodeJS.ProcessEnv => ({ ...process.env, ELECTRON_OVERRIDE_DIST_PATH: join(work, 'no-electron') });
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, ['scripts/native-electron.mjs', ...args], { cwd: root, encoding: 'utf8', env: noElectron() });
+
+  it('skips with one line, successfully, where Electron is not installed', () => {
+    const before = existsSync(join(root, 'native-electron'));
+    const result = run([]);
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim().split('\n')).toHaveLength(1);
+    expect(result.stdout).toMatch(/skipped/);
+    expect(existsSync(join(root, 'native-electron'))).toBe(before);
+  });
+
+  it('fails, saying why, when packaging needs it (--require)', () => {
+    const result = run(['--require']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/Electron is not installed/);
   });
 });
