@@ -153,7 +153,9 @@ export function parseCaseListText(input: string): ParsedCsv {
       cursor = end;
       const fields = result.data;
       if (result.errors.length > 0) {
-        problems.push({ line: startLine, reason: readableError(result.errors[0]?.code ?? '') });
+        const lastLine = Math.max(startLine, line - 1);
+        const span = lastLine > startLine ? ` (lines ${startLine} to ${lastLine} were read as one row; none was imported)` : '';
+        problems.push({ line: startLine, reason: readableError(result.errors[0]?.code ?? '') + span });
         return;
       }
       // Blank lines, and Excel's rows of empty cells (";;;;"), are not cases.

@@ -82,6 +82,20 @@ describe('reading case lists as Excel writes them', () => {
     expect(parsed.problems).toEqual([{ line: 3, reason: expect.stringContaining('never closed') }]);
   });
 
+  it('a stray quote mark is reported on its line with the lines it swallowed; later rows still count', () => {
+    const text = 'Ref,Stage\r\nA1,"CP"x\r\nA2,CIN\r\nA3,he said "hi"\r\n';
+    const parsed = parseCaseListText(text);
+    expect(parsed.problems).toEqual([
+      { line: 2, reason: expect.stringMatching(/stray quote.*lines 2 to 4 were read as one row/) },
+    ]);
+    const unquoted = parseCaseListText('Ref,Note\r\nA1,he said "hi"\r\nA2,ok\r\n');
+    expect(unquoted.problems).toEqual([]);
+    expect(unquoted.records.map((r) => r.fields)).toEqual([
+      ['A1', 'he said "hi"'],
+      ['A2', 'ok'],
+    ]);
+  });
+
   it('gives duplicate or empty header names unique names', () => {
     const parsed = parseCaseListText('Ref,,Ref\n1,2,3\n');
     expect(parsed.headers).toEqual(['Ref', 'Column 2', 'Ref (2)']);
