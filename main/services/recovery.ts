@@ -26,6 +26,8 @@ import { importBundleFile } from './bundles.js';
 import type { Logger, ServiceContext } from './context.js';
 import { dispatch, type DispatchOptions } from './dispatch.js';
 
+type Progress = (done: number, total: number, stage: string) => void;
+
 export interface ReapplyResult {
   readonly reapplied: number;
   readonly alreadyPresent: number;
@@ -92,10 +94,14 @@ export function reapplyChangesets(ctx: ServiceContext, salvaged: readonly Salvag
  * (each its own transaction). They hold this laptop's own changesets, so they bring back work
  * whose op-log pages were lost; a bundle that cannot be imported is logged and skipped.
  */
-export async function reapplyOutbox(ctx: ServiceContext): Promise<{ found: number; applied: number }> {
+export async function reapplyOutbox(
+  ctx: ServiceContext,
+  progress: Progress = () => undefined,
+): Promise<{ found: number; applied: number }> {
   const paths = listOutboxBundles(ctx.dataDir);
   let applied = 0;
-  for (const path of paths) {
+  for (const [index, path] of paths.entries()) {
+    progress(index, paths.length, 'Re-importing outbox bundles');
     try {
       const summary = await importBundleFile(ctx, path, { fileName: basename(path), confirmDeletions: true });
       if (summary.status === 'imported') applied += 1;
@@ -166,7 +172,8 @@ export function createRecoverySession(options: RecoverySessionOptions): Recovery
     readOnlyCtx = null;
   };
 
-  const restore = async (backupName: string | undefined) => {
+  const restore = async (backupName: string | undefined, progress: Progress) => {
+    progress(0, 3, 'Reading the damaged file');
     const salvaged = (() => {
       try {
         return salvageChangesets(options.storePath).changesets;
@@ -183,6 +190,7 @@ export function createRecoverySession(options: RecoverySessionOptions): Recovery
     let used: BackupEntry | null = null;
     let setAsidePath: string | null = null;
     const at = new Date(options.now());
+    progress(1, 3, 'Checking and restoring the backup');
     for (const backup of candidates) {
       try {
         setAsidePath = restoreStoreFile(options.storePath, backup.path, {
@@ -203,8 +211,10 @@ export function createRecoverySession(options: RecoverySessionOptions): Recovery
       openStore(options.storePath, options.store ?? {}).close();
     }
     recovered = options.openReady();
+    progress(2, 3, 'Re-applying newer changes');
     const applied = reapplyChangesets(recovered.ctx, salvaged);
-    const outbox = await reapplyOutbox(recovered.ctx);
+    const outbox = await reapplyOutbox(recovered.ctx, progress);
+    progress(3, 3, 'Done');
     return {
       restoredFrom: used ? toBackupInfo(used) : null,
       skippedBackups: skipped,
@@ -217,7 +227,7 @@ export function createRecoverySession(options: RecoverySessionOptions): Recovery
     };
   };
 
-  const run = async (name: CommandName, input: unknown): Promise<unknown> => {
+  const run = async (name: CommandName, input: unknown, progress: Progress): Promise<unknown> => {
     const spec = commands[name];
     const parsed = spec.input.safeParse(input ?? {});
     if (!parsed.success) throw new AppError('invalid_input', parsed.error.issues[0]?.message ?? 'That request was not valid.');
@@ -230,7 +240,7 @@ export function createRecoverySession(options: RecoverySessionOptions): Recovery
         if (restoring) throw new AppError('conflict', 'A restore is already running. Wait for it to finish.');
         restoring = true;
         try {
-          return await restore((parsed.data as { backupName?: string }).backupName);
+          return await restore((parsed.data as { backupName?: string }).backupName, progress);
         } finally {
           restoring = false;
         }
@@ -255,10 +265,10 @@ export function createRecoverySession(options: RecoverySessionOptions): Recovery
     served: () =>
       recovered ? { ctx: recovered.ctx, readOnly: false } : readOnlyCtx ? { ctx: readOnlyCtx, readOnly: true } : null,
     answers: (name) => recovered === null && RECOVERY_COMMANDS.includes(name),
-    async dispatch(name, rawInput) {
+    async dispatch(name, rawInput, dispatchOptions = {}) {
       if (!isCommandName(name)) return { ok: false, error: { code: 'not_found', message: 'There is no such command.' } };
       try {
-        return { ok: true, value: await run(name, rawInput) };
+        return { ok: true, value: await run(name, rawInput, dispatchOptions.onProgress ?? (() => undefined)) };
       } catch (error) {
         if (!(error instanceof AppError)) options.log.error(`Recovery command ${name} failed`, { reason: String(error) });
         return { ok: false, error: toErrorPayload(error) };

@@ -5,7 +5,7 @@
  * damaged file itself is never changed or deleted.
  */
 import { useState } from 'react';
-import { useApi, useCommand } from '../api/hooks.js';
+import { useApi, useCommand, useLongCommand } from '../api/hooks.js';
 import { formatDateTime } from '../components/dates.js';
 import { useRecoveryUi, type RestoreSummary } from '../state/recovery-store.js';
 
@@ -63,7 +63,7 @@ function Summary({ summary }: { summary: RestoreSummary }) {
 
 export function RecoveryScreen() {
   const status = useApi('recovery.status', {});
-  const restore = useCommand('recovery.restore');
+  const restore = useLongCommand('recovery.restore');
   const readOnly = useCommand('recovery.openReadOnly');
   const exported = useCommand('recovery.exportReadable');
   const summary = useRecoveryUi((s) => s.summary);
@@ -123,6 +123,17 @@ export function RecoveryScreen() {
             >
               {restore.isPending ? 'Restoring…' : 'Restore and recover my work'}
             </button>
+            {restore.isPending && restore.progress && (
+              <div role="status">
+                <progress
+                  className="progress"
+                  max={restore.progress.total || 1}
+                  value={restore.progress.done}
+                  aria-label={restore.progress.stage}
+                />
+                <p className="small">{restore.progress.stage}…</p>
+              </div>
+            )}
             <p className="muted small">
               Backups live in <span className="mono selectable">{data.backupsFolder}</span>. The damaged file is moved to the
               set-aside folder, never deleted.
