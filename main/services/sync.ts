@@ -3,9 +3,6 @@
  * status, sync now, and `notifyOnline` for the shell's connectivity events. The bundle side is
  * reached only through the BundlePort built here from the bundles service.
  */
-import { randomBytes } from 'node:crypto';
-import { rm, writeFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
 import type { z } from 'zod';
 import {
   SyncErrorKind,
@@ -19,9 +16,9 @@ import * as repo from '../store/sync-repo.js';
 import { credentialRef, credentialVaultFor, type CredentialVault } from '../sync/sync-credentials.js';
 import { retryPull } from '../sync/sync-pull.js';
 import { myRole, runSync, type BundlePort, type SyncEnv, type SyncReason } from '../sync/sync-engine.js';
-import { classifyFailure, SyncFailure } from '../sync/sync-errors.js';
+import { classifyFailure } from '../sync/sync-errors.js';
 import { openSyncTarget, type TargetSettings } from '../sync/sync-open-target.js';
-import { parseWebdavUrl } from '../sync/targets/webdav-target.js';
+import { checkTargetSettings, testTargetConnection } from '../sync/sync-settings.js';
 import { exportBundleToFile, importBundleFile } from './bundles.js';
 import { inTransaction, type CallContext, type HandlerGroup, type ServiceContext } from './context.js';
 import { requireInspection } from './inspections.js';
@@ -49,29 +46,13 @@ function view(ctx: ServiceContext, target: repo.SyncTargetRecord): SyncTargetVie
   };
 }
 
-function checkSettings(settings: TargetSettings): TargetSettings {
-  if (settings.kind === 'folder') {
-    if (!isAbsolute(settings.location)) {
-      const message = 'Enter the full path of the shared folder, for example /mnt/team-share or S:\\Inspections.';
-      throw new AppError('invalid_input', message, { issues: [{ path: ['location'], message }] });
-    }
-    return { ...settings, auth: 'none', username: null };
-  }
-  try {
-    return { ...settings, location: parseWebdavUrl(settings.location).href };
-  } catch (error) {
-    const message = error instanceof SyncFailure ? error.message : 'That web address is not valid.';
-    throw new AppError('invalid_input', message, { issues: [{ path: ['location'], message }] });
-  }
-}
-
 function settingsFrom(input: {
   kind: 'folder' | 'webdav';
   location: string;
   auth: 'none' | 'password' | 'token';
   username?: string | undefined;
 }): TargetSettings {
-  return checkSettings({
+  return checkTargetSettings({
     kind: input.kind,
     location: input.location,
     auth: input.auth,
@@ -236,26 +217,6 @@ function parseKind(kind: string): z.output<typeof SyncErrorKind> {
   return parsed.success ? parsed.data : 'other';
 }
 
-async function testConnection(ctx: ServiceContext, settings: TargetSettings, secret: string | null) {
-  const probeFile = join(ctx.dataDir, `.sync-probe-${randomBytes(4).toString('hex')}`);
-  try {
-    const target = openSyncTarget(settings, secret, { idleTimeoutMs: 15_000 });
-    await target.probe();
-    // Reading is not enough: prove a bundle could be written, then tidy up.
-    const name = `.fieldwork-test-${randomBytes(6).toString('hex')}`;
-    await writeFile(probeFile, 'Fieldwork connection test\n');
-    await target.upload([name], probeFile, 26);
-    await target.remove([name]);
-    const where = settings.kind === 'folder' ? 'the folder' : 'the server';
-    return { ok: true, kind: null, message: `Connected. Fieldwork can read and write in ${where} ${settings.location}.` };
-  } catch (error) {
-    const failure = classifyFailure(error, settings.location);
-    return { ok: false, kind: failure.kind, message: failure.message };
-  } finally {
-    await rm(probeFile, { force: true });
-  }
-}
-
 export const syncHandlers = {
   'sync.getTarget': (ctx, input) => {
     requireInspection(ctx, input.inspectionId);
@@ -291,7 +252,7 @@ export const syncHandlers = {
   'sync.testConnection': async (ctx, input) => {
     const settings = settingsFrom(input);
     const secret = input.secret ? input.secret : vaultOf(ctx).get(credentialRef(input.inspectionId));
-    return testConnection(ctx, settings, settings.auth === 'none' ? null : secret);
+    return testTargetConnection(settings, settings.auth === 'none' ? null : secret, ctx.dataDir);
   },
   'sync.status': (ctx, input) => {
     requireInspection(ctx, input.inspectionId);

@@ -48,91 +48,35 @@ export interface OutboxRecord {
   readonly lastErrorMessage: string | null;
 }
 
-interface TargetRow {
-  inspection_id: string;
-  kind: SyncTargetKind;
-  location: string;
-  username: string | null;
-  auth: SyncAuth;
-  pull: number;
-  updated_at: string;
-}
+// Rows come back under their record names (SQL aliases); only the 0/1 flags need mapping.
+const TARGET_COLUMNS = `inspection_id AS inspectionId, kind, location, username, auth, pull, updated_at AS updatedAt`;
+const STATE_COLUMNS = `inspection_id AS inspectionId, queued_through_seq AS queuedThroughSeq, pushed_through_seq AS pushedThroughSeq,
+  published_changesets AS publishedChangesets, reachable, checked_at AS checkedAt, last_synced_at AS lastSyncedAt,
+  last_error_kind AS lastErrorKind, last_error_message AS lastErrorMessage, last_error_at AS lastErrorAt, failures,
+  next_attempt_at AS nextAttemptAt, last_export_at AS lastExportAt`;
+const OUTBOX_COLUMNS = `inspection_id AS inspectionId, sha256, kind, size, through_seq AS throughSeq, created_at AS createdAt,
+  attempts, last_error_kind AS lastErrorKind, last_error_message AS lastErrorMessage`;
 
-interface StateRow {
-  inspection_id: string;
-  queued_through_seq: number;
-  pushed_through_seq: number;
-  published_changesets: number;
-  reachable: number | null;
-  checked_at: string | null;
-  last_synced_at: string | null;
-  last_error_kind: string | null;
-  last_error_message: string | null;
-  last_error_at: string | null;
-  failures: number;
-  next_attempt_at: number;
-  last_export_at: number;
-}
+type Flagged<T, K extends keyof T> = Omit<T, K> & { [P in K]: number | null };
 
-interface OutboxRow {
-  inspection_id: string;
-  sha256: string;
-  kind: OutboxKind;
-  size: number;
-  through_seq: number;
-  created_at: string;
-  attempts: number;
-  last_error_kind: string | null;
-  last_error_message: string | null;
-}
-
-const toTarget = (r: TargetRow): SyncTargetRecord => ({
-  inspectionId: r.inspection_id,
-  kind: r.kind,
-  location: r.location,
-  username: r.username,
-  auth: r.auth,
-  pull: r.pull === 1,
-  updatedAt: r.updated_at,
-});
-
-const toState = (r: StateRow): SyncStateRecord => ({
-  inspectionId: r.inspection_id,
-  queuedThroughSeq: r.queued_through_seq,
-  pushedThroughSeq: r.pushed_through_seq,
-  publishedChangesets: r.published_changesets,
+const toTarget = (r: Flagged<SyncTargetRecord, 'pull'>): SyncTargetRecord => ({ ...r, pull: r.pull === 1 });
+const toState = (r: Flagged<SyncStateRecord, 'reachable'>): SyncStateRecord => ({
+  ...r,
   reachable: r.reachable === null ? null : r.reachable === 1,
-  checkedAt: r.checked_at,
-  lastSyncedAt: r.last_synced_at,
-  lastErrorKind: r.last_error_kind,
-  lastErrorMessage: r.last_error_message,
-  lastErrorAt: r.last_error_at,
-  failures: r.failures,
-  nextAttemptAt: r.next_attempt_at,
-  lastExportAt: r.last_export_at,
-});
-
-const toOutbox = (r: OutboxRow): OutboxRecord => ({
-  inspectionId: r.inspection_id,
-  sha256: r.sha256,
-  kind: r.kind,
-  size: r.size,
-  throughSeq: r.through_seq,
-  createdAt: r.created_at,
-  attempts: r.attempts,
-  lastErrorKind: r.last_error_kind,
-  lastErrorMessage: r.last_error_message,
 });
 
 // ---- targets ----
 
 export function getSyncTarget(db: Db, inspectionId: string): SyncTargetRecord | null {
-  const row = db.prepare('SELECT * FROM sync_target WHERE inspection_id = ?').get(inspectionId) as TargetRow | undefined;
+  const row = db.prepare(`SELECT ${TARGET_COLUMNS} FROM sync_target WHERE inspection_id = ?`).get(inspectionId) as
+    Flagged<SyncTargetRecord, 'pull'> | undefined;
   return row ? toTarget(row) : null;
 }
 
 export function listSyncTargets(db: Db): SyncTargetRecord[] {
-  return (db.prepare('SELECT * FROM sync_target ORDER BY inspection_id').all() as TargetRow[]).map(toTarget);
+  return (
+    db.prepare(`SELECT ${TARGET_COLUMNS} FROM sync_target ORDER BY inspection_id`).all() as Flagged<SyncTargetRecord, 'pull'>[]
+  ).map(toTarget);
 }
 
 export function saveSyncTarget(db: Db, target: SyncTargetRecord): void {
@@ -171,7 +115,12 @@ export function ensureSyncState(db: Db, inspectionId: string): void {
 
 export function getSyncState(db: Db, inspectionId: string): SyncStateRecord {
   ensureSyncState(db, inspectionId);
-  return toState(db.prepare('SELECT * FROM sync_state WHERE inspection_id = ?').get(inspectionId) as StateRow);
+  return toState(
+    db.prepare(`SELECT ${STATE_COLUMNS} FROM sync_state WHERE inspection_id = ?`).get(inspectionId) as Flagged<
+      SyncStateRecord,
+      'reachable'
+    >,
+  );
 }
 
 export function recordSyncSuccess(db: Db, inspectionId: string, at: string): void {
@@ -248,9 +197,9 @@ export function dropOutboxItem(db: Db, inspectionId: string, sha256: string): vo
 }
 
 export function listOutbox(db: Db, inspectionId: string): OutboxRecord[] {
-  return (
-    db.prepare('SELECT * FROM sync_outbox WHERE inspection_id = ? ORDER BY created_at, sha256').all(inspectionId) as OutboxRow[]
-  ).map(toOutbox);
+  return db
+    .prepare(`SELECT ${OUTBOX_COLUMNS} FROM sync_outbox WHERE inspection_id = ? ORDER BY created_at, sha256`)
+    .all(inspectionId) as OutboxRecord[];
 }
 
 export function recordOutboxAttempt(

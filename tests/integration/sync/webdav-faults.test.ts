@@ -6,7 +6,7 @@ import { authorDir } from '../../../main/sync/sync-target.js';
 import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelay } from '../../../main/sync/outbox.js';
 import { edit, newNoteId, noteEdits, type Team } from '../../fixtures/bundles.js';
 import { testRuntime, type TestRuntime } from '../../support/runtime.js';
-import { DAV_PASSWORD, DAV_USER, isBundlePut, once, startWebdav, type DavFixture } from './support/webdav-fixture.js';
+import { DAV_PASSWORD, DAV_TOKEN, DAV_USER, isBundlePut, once, startWebdav, type DavFixture } from './support/webdav-fixture.js';
 import { bundlesOnTarget, clock, syncTeam, type Clock } from './support/sync-team.js';
 
 let team: Team | undefined;
@@ -92,6 +92,17 @@ describe('sync when the WebDAV server misbehaves', () => {
     expect(await inspector.call('sync.now', { inspectionId, direction: 'both' })).toMatchObject({ outcome: 'synced', pushed: 1 });
     expect(onTarget(inspector, inspectionId)).toHaveLength(1);
     expect((await inspector.call('sync.status', { inspectionId })).lastError).toBeNull();
+  });
+
+  it('an access token signs in instead of a password; a wrong token is refused', async () => {
+    const { inspector, inspectionId } = await setUp();
+    const useToken = (secret: string) =>
+      inspector.call('sync.saveTarget', { inspectionId, kind: 'webdav', location: dav!.url, auth: 'token', secret });
+    await useToken('fw-token-wrong');
+    expect((await inspector.call('sync.now', { inspectionId, direction: 'both' })).error?.kind).toBe('auth');
+    await useToken(DAV_TOKEN);
+    expect(await inspector.call('sync.now', { inspectionId, direction: 'both' })).toMatchObject({ outcome: 'synced', pushed: 1 });
+    expect(onTarget(inspector, inspectionId)).toHaveLength(1);
   });
 
   it('a share that is full (507) keeps the bundle in the outbox and sends it when there is room', async () => {

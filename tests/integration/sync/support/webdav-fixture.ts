@@ -14,6 +14,8 @@ import { tempDir } from '../../../support/runtime.js';
 
 export const DAV_USER = 'inspector';
 export const DAV_PASSWORD = 'correct horse battery staple';
+/** The proxy accepts this bearer token in place of the password (as Nextcloud app tokens do). */
+export const DAV_TOKEN = 'fw-token-7f3a9c2e';
 
 export type Fault =
   | { readonly kind: 'status'; readonly status: number }
@@ -97,6 +99,9 @@ export async function startWebdav(): Promise<DavFixture> {
     }
     const declared = Number(req.headers['content-length'] ?? '0');
     const headers = { ...req.headers, host: `127.0.0.1:${davPort}` };
+    if (req.headers.authorization === `Bearer ${DAV_TOKEN}`) {
+      headers.authorization = `Basic ${Buffer.from(`${DAV_USER}:${DAV_PASSWORD}`).toString('base64')}`;
+    }
     const limit = fault?.kind === 'truncate' ? Math.floor(declared * fault.fraction) : declared;
     if (fault?.kind === 'truncate') headers['content-length'] = String(limit);
     const upstream = httpRequest({ host: '127.0.0.1', port: davPort, method: req.method, path: req.url, headers }, (answer) => {
