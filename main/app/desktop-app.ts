@@ -9,11 +9,13 @@ import { join } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import { consoleLogger } from '../services/context.js';
 import { dispatchToHost, type CommandHost } from '../services/recovery.js';
+import { installCredentialVault } from '../sync/sync-credentials.js';
 import { KEY_FILE, openRuntime, resolveDataDir, type RecoveryRuntime, type Runtime } from '../services/runtime.js';
 import { registerAppScheme, serveRenderer } from './app-protocol.js';
 import { registerIpc } from './ipc.js';
 import { buildMenuTemplate } from './menu.js';
 import { SAFE_KEY_FILE, safeStorageVault } from './safe-storage-vault.js';
+import { safeStorageCredentialFactory } from './sync-credentials.js';
 import { createMainWindow, denyAllPermissions, lockDownWebContents } from './window.js';
 
 export interface DesktopAppOptions {
@@ -104,6 +106,8 @@ export function startDesktopApp(options: DesktopAppOptions): DesktopApp {
         path: join(dataDir, SAFE_KEY_FILE),
         legacyPlainPath: join(dataDir, KEY_FILE),
       });
+      // Sync passwords and tokens go to the OS keychain too, before any command can run.
+      installCredentialVault(safeStorageCredentialFactory());
       const nativeBinding = options.nativeBinding();
       // A damaged store opens in recovery mode (the recovery screen's commands), as in browser mode.
       runtime = await openRuntime({

@@ -5,7 +5,9 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { credentialVaultFor } from '../../../main/sync/sync-credentials.js';
 import { app, FakeBrowserWindow, FakeWebContents, recorded, resetFakeElectron } from './fake-electron.js';
 
 vi.mock('electron', () => import('./fake-electron.js'));
@@ -123,6 +125,13 @@ describe('desktop app start-up', () => {
     expect(existsSync(join(userData, 'device-keys.json'))).toBe(false);
     // Chromium's own files go elsewhere.
     expect(recorded.paths.get('sessionData')).toBe(join(userData, 'session'));
+    // Sync passwords use safeStorage as well.
+    const vault = credentialVaultFor({
+      dataDir: userData,
+      signingKey: generateKeyPairSync('ed25519').privateKey,
+      warn: () => undefined,
+    });
+    expect(vault.description).toMatch(/safeStorage/);
   });
 
   it('uses FIELDWORK_DATA when set, and makes it the single-instance scope', async () => {
