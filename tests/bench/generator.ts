@@ -204,12 +204,17 @@ function laterEdits(
   for (const plan of plans) handOver(plan.laptop, plan.partner, inspectionId, plan.laptop.runtime.ctx.device.author);
   for (const plan of plans) {
     const { laptop, partner } = plan;
-    const sameField = (who: Laptop, record: (typeof plan.concurrent)[number]): FieldEdit =>
-      record.table === 'finding'
-        ? { table: 'finding', row: record.id, field: 'status', value: who.rng.pick(['proposed', 'withdrawn', 'agreed']) }
-        : who.rng.chance(0.5)
-          ? { table: 'evidence_note', row: record.id, field: 'polarity', value: who === laptop ? 'strength' : 'weakness' }
-          : { table: 'evidence_note', row: record.id, field: 'text', value: inspectionProse(who.rng) };
+    // The field is chosen once per record, so both really write the same field; values differ.
+    const fieldOf = new Map(
+      plan.concurrent.map((r) => [r.id, r.table === 'finding' ? 'status' : laptop.rng.pick(['polarity', 'text'])]),
+    );
+    const sameField = (who: Laptop, record: (typeof plan.concurrent)[number]): FieldEdit => {
+      const author = who === laptop;
+      const field = fieldOf.get(record.id) as string;
+      if (field === 'status') return { table: 'finding', row: record.id, field, value: author ? 'proposed' : 'withdrawn' };
+      if (field === 'polarity') return { table: 'evidence_note', row: record.id, field, value: author ? 'strength' : 'weakness' };
+      return { table: 'evidence_note', row: record.id, field, value: inspectionProse(who.rng) };
+    };
     inChunks(partner, plan.concurrent, (record) => (stats.ops += write(partner, inspectionId, [sameField(partner, record)])));
     inChunks(laptop, plan.concurrent, (record) => (stats.ops += write(laptop, inspectionId, [sameField(laptop, record)])));
     inChunks(laptop, plan.revisions, (note) => {
@@ -238,7 +243,7 @@ export interface TeamManifest {
 }
 
 /** Bump when the generator's output changes, so cached teams are made again. */
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 const MANIFEST = 'team.json';
 
 async function generateTeam(root: string, scale: Scale, seed: number, say: (line: string) => void): Promise<TeamManifest> {

@@ -13,6 +13,8 @@ export interface SearchFigures {
   readonly p50Ms: number;
   readonly p95Ms: number;
   readonly meanHits: number;
+  readonly cpuP50Ms: number;
+  readonly cpuP95Ms: number;
   readonly corpus: 'merged lead store' | 'search-only corpus';
 }
 
@@ -33,7 +35,15 @@ export interface ScaleResult {
   readonly generation: GenerationStats & { readonly reused: boolean };
   /** How each figure was obtained (service command, or the lower layer standing in for it). */
   readonly paths: Readonly<Record<string, string>>;
-  readonly noteSave: { saves: number; p50Ms: number; p99Ms: number; createP99Ms: number; updateP99Ms: number };
+  readonly noteSave: {
+    saves: number;
+    p50Ms: number;
+    p99Ms: number;
+    createP99Ms: number;
+    updateP99Ms: number;
+    cpuP50Ms: number;
+    cpuP99Ms: number;
+  };
   readonly search: readonly SearchFigures[];
   readonly export: { bundles: number; medianMs: number; maxMs: number; medianBytes: number; totalBytes: number } | null;
   readonly verify: { medianMs: number; totalMs: number } | null;
@@ -72,9 +82,20 @@ function table(rows: readonly (readonly string[])[]): string {
 export function printResult(result: ScaleResult, say: (line: string) => void): void {
   const p = result.paths;
   const rows: string[][] = [['measure', 'figure', 'how it was measured']];
-  rows.push(['note save p50 / p99', `${f(result.noteSave.p50Ms, 2)} / ${f(result.noteSave.p99Ms, 2)} ms`, p.noteSave ?? '']);
+  const n = result.noteSave;
+  rows.push(['note save p50 / p99 (wall)', `${f(n.p50Ms, 2)} / ${f(n.p99Ms, 2)} ms`, `${p.noteSave}, ${n.saves} saves`]);
+  rows.push(['note save p50 / p99 (CPU)', `${f(n.cpuP50Ms, 2)} / ${f(n.cpuP99Ms, 2)} ms`, 'CPU time of the same saves']);
   for (const s of result.search) {
-    rows.push([`search p50 / p95 at ${s.notes} notes`, `${f(s.p50Ms, 2)} / ${f(s.p95Ms, 2)} ms`, `${p.search} (${s.corpus})`]);
+    rows.push([
+      `search p50 / p95 at ${s.notes} notes (wall)`,
+      `${f(s.p50Ms, 2)} / ${f(s.p95Ms, 2)} ms`,
+      `${p.search} (${s.corpus})`,
+    ]);
+    rows.push([
+      `search p50 / p95 at ${s.notes} notes (CPU)`,
+      `${f(s.cpuP50Ms, 2)} / ${f(s.cpuP95Ms, 2)} ms`,
+      `mean ${f(s.meanHits)} hits`,
+    ]);
   }
   if (result.export) {
     rows.push([
@@ -136,7 +157,8 @@ export function targetsFor(result: ScaleResult, growth: readonly GrowthLine[]): 
   const largestSearch = [...result.search].sort((a, b) => b.notes - a.notes)[0];
   const ratio = (actual: number, limit: number) => (actual <= limit ? '' : `missed by ${f(actual / limit, 2)}×`);
   // Per-op CPU time is the steadier measure of growth on a shared machine; wall time if CPU is missing.
-  const perOp = (g: GrowthLine): number => (Number.isFinite(g.mergeCpuUsPerOp) ? g.mergeCpuUsPerOp : g.mergeUsPerOp);
+  const withCpu = growth.every((g) => Number.isFinite(g.mergeCpuUsPerOp));
+  const perOp = (g: GrowthLine): number => (withCpu ? g.mergeCpuUsPerOp : g.mergeUsPerOp);
   const linear = growth.length >= 2 ? perOp(growth[growth.length - 1]!) / perOp(growth[0]!) : Number.NaN;
   return [
     {
@@ -156,7 +178,9 @@ export function targetsFor(result: ScaleResult, growth: readonly GrowthLine[]): 
     {
       name: 'search p95 < 20 ms at 1 M notes',
       target: '< 20 ms',
-      actual: largestSearch ? `${f(largestSearch.p95Ms, 2)} ms at ${largestSearch.notes} notes` : 'n/a',
+      actual: largestSearch
+        ? `${f(largestSearch.p95Ms, 2)} ms (CPU ${f(largestSearch.cpuP95Ms, 2)} ms) at ${largestSearch.notes} notes`
+        : 'n/a',
       met: largestSearch && largestSearch.notes >= 1_000_000 ? largestSearch.p95Ms < 20 : null,
       note:
         largestSearch && largestSearch.notes >= 1_000_000
@@ -166,7 +190,7 @@ export function targetsFor(result: ScaleResult, growth: readonly GrowthLine[]): 
     {
       name: 'note save p99 < 2 ms',
       target: '< 2 ms',
-      actual: `${f(result.noteSave.p99Ms, 2)} ms`,
+      actual: `${f(result.noteSave.p99Ms, 2)} ms (CPU ${f(result.noteSave.cpuP99Ms, 2)} ms)`,
       met: result.noteSave.p99Ms < 2,
       note: ratio(result.noteSave.p99Ms, 2),
     },

@@ -11,7 +11,7 @@ import { measureExports, measureVerify, type ExportFigures } from './measures/ex
 import { measureFloor, runMergeChild } from './measures/merge.js';
 import { measureNoteSaves } from './measures/note-save.js';
 import { measureConflictList, measureSearch } from './measures/queries.js';
-import { searchCorpus } from './measures/search-corpus.js';
+import { searchAtSizes, searchFigures, searchOnly } from './search-scales.js';
 import type { MergeJob, MergeRun } from './merge-protocol.js';
 import { median, medianOf, repeat } from './numbers.js';
 import { summariseProfile } from './profile.js';
@@ -31,6 +31,7 @@ interface Options {
   runs: number;
   seed: number;
   searchNotes: number[];
+  searchOnly: boolean;
   profile: boolean;
   fresh: boolean;
   notes: number;
@@ -42,6 +43,7 @@ const HELP = `npm run bench -- [options]
   --runs N                runs per measure, the median is reported (default 3)
   --seed N                generator seed (default 20261102)
   --search-notes N[,N]    also time search on search-only stores of N notes (e.g. 100000,1000000)
+  --search-only           only the search-only stores (with --search-notes; default 10000,100000)
   --profile               CPU-profile one extra merge run and summarise where the time goes
   --fresh                 regenerate the team even if bench-results/.cache has it
   --notes N               notes saved per note-save run (3 saves each; default 100)
@@ -53,6 +55,7 @@ function parseArgs(argv: readonly string[]): Options {
     runs: 3,
     seed: 20261102,
     searchNotes: [],
+    searchOnly: false,
     profile: false,
     fresh: false,
     notes: 100,
@@ -70,6 +73,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (flag === '--runs') options.runs = Math.max(1, Number(value()));
     else if (flag === '--seed') options.seed = Number(value());
     else if (flag === '--search-notes') options.searchNotes = list(value());
+    else if (flag === '--search-only') options.searchOnly = true;
     else if (flag === '--profile') options.profile = true;
     else if (flag === '--fresh') options.fresh = true;
     else if (flag === '--notes') options.notes = Math.max(1, Number(value()));
@@ -147,36 +151,12 @@ async function runScale(factor: number, options: Options): Promise<void> {
       const runs = await repeat(options.runs, (r) =>
         measureSearch(lead.ctx, team.inspectionId, options.queries, options.seed + r),
       );
-      search.push({
-        notes: runs[0]!.notes,
-        p50Ms: medianOf(runs, (x) => x.p50Ms),
-        p95Ms: medianOf(runs, (x) => x.p95Ms),
-        meanHits: medianOf(runs, (x) => x.meanHits),
-        corpus: 'merged lead store',
-      });
+      search.push(searchFigures(runs, 'merged lead store'));
       conflictList = await measureConflictList(lead.ctx, team.inspectionId, 2 * options.runs + 1);
     } finally {
       lead.close();
     }
-    for (const notes of options.searchNotes) {
-      const corpus = await searchCorpus(CACHE, notes, options.seed, say);
-      if (corpus.buildSeconds !== null) say(`  built a search corpus of ${notes} notes in ${corpus.buildSeconds.toFixed(0)} s`);
-      const store = await openDataDir(corpus.dataDir);
-      try {
-        const runs = await repeat(options.runs, (r) =>
-          measureSearch(store.ctx, corpus.inspectionId, options.queries, options.seed + r),
-        );
-        search.push({
-          notes: runs[0]!.notes,
-          p50Ms: medianOf(runs, (x) => x.p50Ms),
-          p95Ms: medianOf(runs, (x) => x.p95Ms),
-          meanHits: medianOf(runs, (x) => x.meanHits),
-          corpus: 'search-only corpus',
-        });
-      } finally {
-        store.close();
-      }
-    }
+    search.push(...(await searchAtSizes(CACHE, options.searchNotes, options, say)));
     let profile: ScaleResult['profile'] = null;
     if (options.profile) {
       say('Profiling one more merge (node --cpu-prof)…');
@@ -218,6 +198,8 @@ async function runScale(factor: number, options: Options): Promise<void> {
         p99Ms: medianOf(saves, (s) => s.p99Ms),
         createP99Ms: medianOf(saves, (s) => s.createP99Ms),
         updateP99Ms: medianOf(saves, (s) => s.updateP99Ms),
+        cpuP50Ms: medianOf(saves, (s) => s.cpuP50Ms),
+        cpuP99Ms: medianOf(saves, (s) => s.cpuP99Ms),
       },
       search,
       export: exports
@@ -283,6 +265,11 @@ async function runScale(factor: number, options: Options): Promise<void> {
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   if (!existsSync('package.json')) throw new Error('Run the benchmark from the repository root (npm run bench).');
+  if (options.searchOnly) {
+    const sizes = options.searchNotes.length > 0 ? options.searchNotes : [10_000, 100_000];
+    await searchOnly(RESULTS, sizes, options, say);
+    return;
+  }
   for (const factor of options.scales) await runScale(factor, options);
 }
 

@@ -15,9 +15,15 @@ export interface SearchRun {
   readonly p50Ms: number;
   readonly p95Ms: number;
   readonly meanHits: number;
+  readonly cpuP50Ms: number;
+  readonly cpuP95Ms: number;
 }
 
 const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+const cpuMs = (): number => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
 
 export async function measureSearch(
   ctx: ServiceContext,
@@ -27,13 +33,16 @@ export async function measureSearch(
 ): Promise<SearchRun> {
   const texts = searchQueries(seededRng(seed), queries);
   const times: number[] = [];
+  const cpu: number[] = [];
   let hits = 0;
   // One warm-up query: the first touches cold pages and compiles statements.
   await invoke(ctx, 'search.query', { inspectionId, text: 'strategy', limit: 50 });
   for (const text of texts) {
     const started = nowMs();
+    const cpuStarted = cpuMs();
     const result = await invoke(ctx, 'search.query', { inspectionId, text, limit: 50 });
     times.push(nowMs() - started);
+    cpu.push(cpuMs() - cpuStarted);
     hits += result.hits.length;
   }
   return {
@@ -42,6 +51,8 @@ export async function measureSearch(
     p50Ms: percentile(times, 50),
     p95Ms: percentile(times, 95),
     meanHits: hits / texts.length,
+    cpuP50Ms: percentile(cpu, 50),
+    cpuP95Ms: percentile(cpu, 95),
   };
 }
 
