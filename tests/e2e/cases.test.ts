@@ -253,5 +253,29 @@ describe('cases in the browser', () => {
     } finally {
       db.close();
     }
+
+    // A total shared in proportion over stage × age band.
+    await page.getByLabel('A total, shared in proportion').check();
+    await page.getByLabel('Age band').check();
+    await page.getByLabel('Total cases to draw').fill('5');
+    await page.getByLabel('Seed', { exact: true }).fill('prop-1');
+    await page.getByRole('button', { name: 'Draw sample' }).click();
+    await page.getByText(/^Drew 5 cases with seed prop-1/).waitFor();
+    {
+      const db = new Database(runtime.storePath, { readonly: true });
+      const run = db.prepare('SELECT criteria, case_count FROM sample_run').get() as { criteria: string; case_count: number };
+      // Seed prop-1 happens to draw C00004 too: a case added by hand keeps its method and reason.
+      const live = db
+        .prepare('SELECT case_ref, sampling_method, selection_reason FROM sampled_case WHERE removed = 0 ORDER BY case_ref')
+        .all() as { case_ref: string; sampling_method: string; selection_reason: string | null }[];
+      expect(live).toHaveLength(5);
+      expect(live.find((c) => c.case_ref === 'C00004')).toMatchObject({
+        sampling_method: 'manual',
+        selection_reason: 'Named by the MASH manager as typical of delays',
+      });
+      expect(run.case_count).toBe(5);
+      expect(JSON.parse(run.criteria)).toEqual({ mode: 'proportional', dimensions: 'stage,age_band', total: '5' });
+      db.close();
+    }
   });
 });
