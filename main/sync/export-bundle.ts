@@ -180,7 +180,18 @@ export async function exportBundleToFile(ctx: WriteContext, options: ExportOptio
     encrypter.setPassphrase(options.recipients.passphrase);
     if (options.scryptLogN !== undefined) encrypter.setScryptWorkFactor(options.scryptLogN);
   } else {
-    for (const recipient of manifest.recipients) encrypter.addRecipient(recipient);
+    for (const recipient of manifest.recipients) {
+      try {
+        encrypter.addRecipient(recipient);
+      } catch {
+        const member = rosterKeys(ctx.db, options.inspectionId).find((m) => m.boxKey === recipient);
+        throw new AppError(
+          'invalid_input',
+          `The encryption key recorded for ${member?.name ?? 'a team member'} is not a valid key, so the bundle was not written. Correct it on the team screen.`,
+          { boxKey: recipient },
+        );
+      }
+    }
   }
   const cipher = await encrypter.encrypt(plaintextStream(ctx, options, manifest, bounds));
   const temp = `${path}.tmp`;

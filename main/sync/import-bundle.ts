@@ -11,18 +11,15 @@ import { DELETION_THRESHOLD, type BundlePreviewT } from '../../shared/api/bundle
 import { AppError } from '../../shared/errors.js';
 import { DELETED_FIELD, SYNCED_TABLES, type SyncedTableName } from '../../shared/sync/tables.js';
 import {
-  changesetIdAt,
   clearStage,
   conflictKeySet,
   ensureStage,
   isBundleImported,
   iterateStagedNew,
   knownChangeset,
-  knowsInspection,
   memberName,
   recordHolds,
   recordImportedBundle,
-  rosterKeys,
   rowInspection,
   stageChangeset,
 } from '../store/bundles-repo.js';
@@ -35,7 +32,8 @@ import { openBundle, type BundleSource, type OpenedBundle } from './bundle-reade
 import { opsOfBody, verifyChangeset } from './bundle-verify.js';
 import { fingerprint } from './device-identity.js';
 import { observeRemoteHlc, type WriteContext } from './local-write.js';
-import { namesItselfLead, rosterEditsOf, sameFingerprint, trustedAuthors, type RosterEdits } from './roster-trust.js';
+import { rosterEditsOf, type RosterEdits } from './roster-trust.js';
+import { checkChains, checkTrust, rangesMatch, type ChainLink } from './bundle-admission.js';
 
 export interface ImportOptions {
   readonly fileName: string;
@@ -48,13 +46,6 @@ export interface ImportOptions {
 }
 
 export type ImportSummary = BundlePreviewT & { readonly status: 'imported' | 'already_imported' | 'preview' };
-
-interface ChainLink {
-  readonly seq: number;
-  readonly id: string;
-  readonly prev: string | null;
-  readonly known: boolean;
-}
 
 class Rollback extends Error {}
 
@@ -161,91 +152,6 @@ export async function mergeOpenedBundle(
     };
   } finally {
     clearStage(ctx.db, token);
-  }
-}
-
-/** The signed per-author ranges must describe exactly the records that followed them. */
-function rangesMatch(manifest: BundleManifest, chains: ReadonlyMap<string, ChainLink[]>): boolean {
-  const actual = [...chains.entries()]
-    .map(([author, links]) => ({
-      author,
-      first: Math.min(...links.map((l) => l.seq)),
-      last: Math.max(...links.map((l) => l.seq)),
-      count: links.length,
-    }))
-    .sort((a, b) => (a.author < b.author ? -1 : a.author > b.author ? 1 : 0));
-  const stated = [...manifest.ranges].sort((a, b) => (a.author < b.author ? -1 : a.author > b.author ? 1 : 0));
-  return (
-    JSON.stringify(actual) === JSON.stringify(stated.map(({ author, first, last, count }) => ({ author, first, last, count })))
-  );
-}
-
-function checkTrust(
-  ctx: WriteContext,
-  manifest: BundleManifest,
-  edits: readonly RosterEdits[],
-  options: ImportOptions,
-  dryRun: boolean,
-): { isJoin: boolean; unknownAuthors: { author: string; fingerprint: string }[] } {
-  const isJoin = !knowsInspection(ctx.db, manifest.inspection);
-  const exporterPrint = fingerprint(manifest.exporter);
-  let initial: Set<string>;
-  if (isJoin) {
-    const confirmed = options.trustLead !== undefined && sameFingerprint(options.trustLead, exporterPrint);
-    if (!confirmed && !dryRun) {
-      throw rejectBundle(
-        'unknown-author',
-        { fingerprint: exporterPrint, author: manifest.exporter, isJoin: true },
-        `This bundle starts an inspection this laptop does not have yet. Check that the lead’s fingerprint is ${exporterPrint}, then confirm it to join.`,
-      );
-    }
-    if (!namesItselfLead(manifest.exporter, edits)) {
-      throw rejectBundle(
-        'unknown-author',
-        { fingerprint: exporterPrint, author: manifest.exporter, isJoin: true },
-        'This bundle does not come from the inspection’s lead, so it cannot be used to join the inspection.',
-      );
-    }
-    initial = new Set([manifest.exporter]);
-  } else {
-    initial = new Set(rosterKeys(ctx.db, manifest.inspection).map((m) => m.signingKey));
-    if (!initial.has(manifest.exporter)) {
-      throw rejectBundle('unknown-author', { fingerprint: exporterPrint, author: manifest.exporter });
-    }
-  }
-  const trusted = trustedAuthors(initial, edits);
-  const unknown = [...new Set(edits.map((e) => e.author).filter((a) => !trusted.has(a)))].sort();
-  const unknownAuthors = unknown.map((author) => ({ author, fingerprint: fingerprint(author) }));
-  if (unknownAuthors.length > 0 && !dryRun) {
-    const first = unknownAuthors[0] as { author: string; fingerprint: string };
-    throw rejectBundle('unknown-author', { fingerprint: first.fingerprint, author: first.author, unknownAuthors });
-  }
-  if (isJoin && !trusted.has(ctx.device.author)) {
-    throw rejectBundle('not-a-member', { fingerprint: fingerprint(ctx.device.author) });
-  }
-  return { isJoin, unknownAuthors };
-}
-
-/** Each new changeset must follow on from one this store has or one in the same bundle. */
-function checkChains(ctx: WriteContext, inspectionId: string, chains: ReadonlyMap<string, ChainLink[]>): void {
-  for (const [author, links] of chains) {
-    const bySeq = new Map<number, ChainLink>();
-    for (const link of links) {
-      const twin = bySeq.get(link.seq);
-      if (twin && twin.id !== link.id) throw rejectBundle('corrupt', { author });
-      bySeq.set(link.seq, link);
-    }
-    for (const link of links) {
-      if (link.known) continue;
-      const stored = changesetIdAt(ctx.db, inspectionId, author, link.seq);
-      if (stored !== null) throw rejectBundle('corrupt', { author, seq: link.seq });
-      if (link.prev === null) continue;
-      const before = bySeq.get(link.seq - 1)?.id ?? changesetIdAt(ctx.db, inspectionId, author, link.seq - 1);
-      if (before === null || before === undefined) {
-        throw rejectBundle('chain-gap', { author, fingerprint: fingerprint(author), missingSeq: link.seq - 1 });
-      }
-      if (before !== link.prev) throw rejectBundle('corrupt', { author, seq: link.seq });
-    }
   }
 }
 

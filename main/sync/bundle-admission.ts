@@ -1,0 +1,104 @@
+/**
+ * What may enter the store from a bundle, decided after every changeset is verified and
+ * before the import transaction: the manifest's stated ranges match its changesets, every
+ * new changeset's author is trusted (see roster-trust.ts), and every author's chain follows
+ * on from what this store holds or from the same bundle.
+ */
+import { changesetIdAt, knowsInspection, rosterKeys } from '../store/bundles-repo.js';
+import { rejectBundle, type BundleManifest } from './bundle-format.js';
+import { fingerprint } from './device-identity.js';
+import type { ImportOptions } from './import-bundle.js';
+import type { WriteContext } from './local-write.js';
+import { namesItselfLead, sameFingerprint, trustedAuthors, type RosterEdits } from './roster-trust.js';
+
+export interface ChainLink {
+  readonly seq: number;
+  readonly id: string;
+  readonly prev: string | null;
+  readonly known: boolean;
+}
+
+/** The signed per-author ranges must describe exactly the records that followed them. */
+export function rangesMatch(manifest: BundleManifest, chains: ReadonlyMap<string, ChainLink[]>): boolean {
+  const actual = [...chains.entries()]
+    .map(([author, links]) => ({
+      author,
+      first: links.reduce((min, l) => Math.min(min, l.seq), Infinity),
+      last: links.reduce((max, l) => Math.max(max, l.seq), 0),
+      count: links.length,
+    }))
+    .sort((a, b) => (a.author < b.author ? -1 : a.author > b.author ? 1 : 0));
+  const stated = [...manifest.ranges].sort((a, b) => (a.author < b.author ? -1 : a.author > b.author ? 1 : 0));
+  return (
+    JSON.stringify(actual) === JSON.stringify(stated.map(({ author, first, last, count }) => ({ author, first, last, count })))
+  );
+}
+
+export function checkTrust(
+  ctx: WriteContext,
+  manifest: BundleManifest,
+  edits: readonly RosterEdits[],
+  options: ImportOptions,
+  dryRun: boolean,
+): { isJoin: boolean; unknownAuthors: { author: string; fingerprint: string }[] } {
+  const isJoin = !knowsInspection(ctx.db, manifest.inspection);
+  const exporterPrint = fingerprint(manifest.exporter);
+  let initial: Set<string>;
+  if (isJoin) {
+    const confirmed = options.trustLead !== undefined && sameFingerprint(options.trustLead, exporterPrint);
+    if (!confirmed && !dryRun) {
+      throw rejectBundle(
+        'unknown-author',
+        { fingerprint: exporterPrint, author: manifest.exporter, isJoin: true },
+        `This bundle starts an inspection this laptop does not have yet. Check that the lead’s fingerprint is ${exporterPrint}, then confirm it to join.`,
+      );
+    }
+    if (!namesItselfLead(manifest.exporter, edits)) {
+      throw rejectBundle(
+        'unknown-author',
+        { fingerprint: exporterPrint, author: manifest.exporter, isJoin: true },
+        'This bundle does not come from the inspection’s lead, so it cannot be used to join the inspection.',
+      );
+    }
+    initial = new Set([manifest.exporter]);
+  } else {
+    initial = new Set(rosterKeys(ctx.db, manifest.inspection).map((m) => m.signingKey));
+    if (!initial.has(manifest.exporter)) {
+      throw rejectBundle('unknown-author', { fingerprint: exporterPrint, author: manifest.exporter });
+    }
+  }
+  const trusted = trustedAuthors(initial, edits);
+  const unknown = [...new Set(edits.map((e) => e.author).filter((a) => !trusted.has(a)))].sort();
+  const unknownAuthors = unknown.map((author) => ({ author, fingerprint: fingerprint(author) }));
+  if (unknownAuthors.length > 0 && !dryRun) {
+    const first = unknownAuthors[0] as { author: string; fingerprint: string };
+    throw rejectBundle('unknown-author', { fingerprint: first.fingerprint, author: first.author, unknownAuthors });
+  }
+  if (isJoin && !trusted.has(ctx.device.author)) {
+    throw rejectBundle('not-a-member', { fingerprint: fingerprint(ctx.device.author) });
+  }
+  return { isJoin, unknownAuthors };
+}
+
+/** Each new changeset must follow on from one this store has or one in the same bundle. */
+export function checkChains(ctx: WriteContext, inspectionId: string, chains: ReadonlyMap<string, ChainLink[]>): void {
+  for (const [author, links] of chains) {
+    const bySeq = new Map<number, ChainLink>();
+    for (const link of links) {
+      const twin = bySeq.get(link.seq);
+      if (twin && twin.id !== link.id) throw rejectBundle('corrupt', { author });
+      bySeq.set(link.seq, link);
+    }
+    for (const link of links) {
+      if (link.known) continue;
+      const stored = changesetIdAt(ctx.db, inspectionId, author, link.seq);
+      if (stored !== null) throw rejectBundle('corrupt', { author, seq: link.seq });
+      if (link.prev === null) continue;
+      const before = bySeq.get(link.seq - 1)?.id ?? changesetIdAt(ctx.db, inspectionId, author, link.seq - 1);
+      if (before === null || before === undefined) {
+        throw rejectBundle('chain-gap', { author, fingerprint: fingerprint(author), missingSeq: link.seq - 1 });
+      }
+      if (before !== link.prev) throw rejectBundle('corrupt', { author, seq: link.seq });
+    }
+  }
+}
