@@ -148,6 +148,8 @@ export async function syncNow(
     direction: options.direction ?? 'both',
     pull: target.pull,
   });
+  // A run is the freshest evidence about the network: it answered, or it did not.
+  if (report.outcome === 'synced') networkOnline.set(ctx.dataDir, true);
   if (report.error?.kind === 'unreachable') networkOnline.delete(ctx.dataDir);
   return report;
 }

@@ -3,7 +3,7 @@
  * (folder or WebDAV) turns its low-level failure (an HTTP status, an errno, a timeout) into
  * one of these, so the status line and the store never see a raw error.
  */
-import { AppError, type ErrorCode } from '../../shared/errors.js';
+import { AppError } from '../../shared/errors.js';
 
 export const SYNC_FAILURE_KINDS = [
   'auth',
@@ -104,6 +104,8 @@ function errnoOf(error: unknown): string | null {
 /** Turns any failure of a target operation into a SyncFailure with a plain sentence. */
 export function classifyFailure(error: unknown, where: string): SyncFailure {
   if (error instanceof SyncFailure) return error;
+  // Our own typed errors (an export refused, the store busy) already carry a plain sentence.
+  if (error instanceof AppError) return new SyncFailure('other', error.message);
   const name = (error as { name?: unknown } | null)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') {
     return new SyncFailure(
@@ -131,19 +133,4 @@ export function classifyFailure(error: unknown, where: string): SyncFailure {
     );
   }
   return new SyncFailure('other', `Sync with ${where} failed unexpectedly. Fieldwork will try again shortly.`);
-}
-
-/** How a sync failure crosses the API when a command must fail outright. */
-export function toAppError(failure: SyncFailure): AppError {
-  const code: ErrorCode =
-    failure.kind === 'auth'
-      ? 'unauthorised'
-      : failure.kind === 'not_found' || failure.kind === 'not_configured'
-        ? 'not_found'
-        : failure.kind === 'full'
-          ? 'disk_full'
-          : failure.kind === 'refused'
-            ? 'invalid_input'
-            : 'io_failed';
-  return new AppError(code, failure.message, { kind: failure.kind, ...(failure.status ? { status: failure.status } : {}) });
 }

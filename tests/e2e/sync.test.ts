@@ -118,4 +118,26 @@ describe('sync in the browser', () => {
     }
     expect(readdirSync(dav.root)).toEqual([]);
   });
+
+  it('coming back online syncs by itself, with no button pressed', async () => {
+    app = await launchApp();
+    const { page } = app;
+    const inspectionId = await openInspection(app);
+    share = tempDir('fieldwork-e2e-share-');
+    await app.runtime.call('sync.saveTarget', { inspectionId, kind: 'folder', location: share, auth: 'none' });
+    edit(app.runtime.ctx, inspectionId, noteEdits(newNoteId(), 'Written on the train.'));
+    await page.reload();
+    await page.getByRole('button', { name: sampleInspection.localAuthority }).click();
+    // Opening the inspection already syncs once; add a change afterwards and go offline.
+    await page.getByRole('button', { name: /^Synced \d\d:\d\d$/ }).waitFor();
+    edit(app.runtime.ctx, inspectionId, noteEdits(newNoteId(), 'Written in the tunnel.'));
+    const dir = join(share, inspectionId, authorDir(app.runtime.ctx.device.author));
+    expect(readdirSync(dir)).toHaveLength(1);
+    await page.context().setOffline(true);
+    await page.context().setOffline(false);
+    await expect.poll(() => readdirSync(dir).length, { timeout: 20_000 }).toBe(2);
+    await page.getByRole('button', { name: /^Synced \d\d:\d\d$/ }).waitFor();
+    expect(await app.axeViolations()).toEqual([]);
+    await app.screenshot('sync-header-after-online');
+  });
 });
