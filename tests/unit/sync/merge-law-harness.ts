@@ -111,7 +111,7 @@ export const actions: fc.Arbitrary<Action[]> = fc.array(
         .record({
           laptop: fc.nat(3),
           note: fc.nat(2),
-          field: fc.constantFrom('text', 'polarity', 'themes') as fc.Arbitrary<'text' | 'polarity' | 'themes'>,
+          field: fc.constantFrom('text', 'text', 'polarity', 'themes') as fc.Arbitrary<'text' | 'polarity' | 'themes'>,
           advance,
         })
         .chain((a) => VALUES[a.field].map((value) => ({ ...a, kind: 'edit' as const, value }))),
@@ -135,10 +135,10 @@ export const actions: fc.Arbitrary<Action[]> = fc.array(
         advance,
       }),
     },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('resolve' as const), laptop: fc.nat(3), advance }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('resolve' as const), laptop: fc.nat(3), advance }) },
     { weight: 4, arbitrary: fc.record({ kind: fc.constant('send' as const), from: fc.nat(3), to: fc.nat(3) }) },
   ),
-  { minLength: 1, maxLength: 30 },
+  { minLength: 1, maxLength: 22 },
 );
 
 export interface World {
@@ -232,7 +232,12 @@ export async function runHistory(
       if (from !== to) await world.send(from, to);
       continue;
     }
-    const index = step.laptop % laptops;
+    // A resolution is made by the first laptop (from the chosen one on) that has a conflict.
+    const order = replicas.map((_, k) => (step.laptop + k) % laptops);
+    const index =
+      step.kind === 'resolve'
+        ? (order.find((k) => listConflictKeys((replicas[k] as MemoryReplica).db, INSPECTION).length > 0) ?? step.laptop % laptops)
+        : step.laptop % laptops;
     const replica = replicas[index] as MemoryReplica;
     replica.clock.ms += step.advance;
     const edits = editsFor(replica, step);

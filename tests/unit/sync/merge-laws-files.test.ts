@@ -31,29 +31,33 @@ beforeAll(async () => {
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 describe('merge laws through real bundle files', () => {
-  it('replicas converge and any order of the same files gives the same store', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 2, max: 4 }), actions, fc.integer(), async (laptops, history, seed) => {
-        const world = await runHistory(devices, genesis, laptops, history, { filesIn: folder, checkResolutions: true });
-        try {
-          for (const check of world.resolutionChecks) expect(check.after).toBe(false);
-          for (const replica of world.replicas) checkAgainstReference(replica, world.seen);
-          const hub = world.replicas[0]!;
-          for (const replica of world.replicas.slice(1)) await world.send(replica, hub);
-          for (const replica of world.replicas.slice(1)) await world.send(hub, replica);
-          const converged = canonicalDump(hub.db);
-          for (const replica of world.replicas) expect(canonicalDump(replica.db)).toEqual(converged);
-          checkLaterEditsWin(hub, world.seen);
-          const fresh = await world.freshReplica();
-          for (const bundle of shuffled([...world.bundles, ...world.bundles.slice(0, 2)], seed))
-            await world.importInto(fresh, bundle);
-          expect(canonicalDump(fresh.db)).toEqual(converged);
-          fresh.db.close();
-        } finally {
-          world.close();
-        }
-      }),
-      { numRuns: FILE_RUNS },
-    );
-  });
+  it(
+    'replicas converge and any order of the same files gives the same store',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 2, max: 4 }), actions, fc.integer(), async (laptops, history, seed) => {
+          const world = await runHistory(devices, genesis, laptops, history, { filesIn: folder, checkResolutions: true });
+          try {
+            for (const check of world.resolutionChecks) expect(check.after).toBe(false);
+            for (const replica of world.replicas) checkAgainstReference(replica, world.seen);
+            const hub = world.replicas[0]!;
+            for (const replica of world.replicas.slice(1)) await world.send(replica, hub);
+            for (const replica of world.replicas.slice(1)) await world.send(hub, replica);
+            const converged = canonicalDump(hub.db);
+            for (const replica of world.replicas) expect(canonicalDump(replica.db)).toEqual(converged);
+            checkLaterEditsWin(hub, world.seen);
+            const fresh = await world.freshReplica();
+            for (const bundle of shuffled([...world.bundles, ...world.bundles.slice(0, 2)], seed))
+              await world.importInto(fresh, bundle);
+            expect(canonicalDump(fresh.db)).toEqual(converged);
+            fresh.db.close();
+          } finally {
+            world.close();
+          }
+        }),
+        { numRuns: FILE_RUNS },
+      );
+    },
+    30 * 60_000,
+  );
 });

@@ -20,9 +20,12 @@ import {
   makeGenesis,
   runHistory,
   shuffled,
+  type Action,
   type Genesis,
 } from './merge-law-harness.js';
 
+/** Generous: 1,000 histories take about a minute and a half of CPU; a busy CI machine is slower. */
+const PROPERTY_TIMEOUT_MS = 30 * 60_000;
 let devices: DeviceIdentity[] = [];
 let genesis: Genesis;
 beforeAll(async () => {
@@ -34,63 +37,91 @@ beforeAll(async () => {
 const seenCases = { conflicts: 0, deleteFlags: 0, deletedRows: 0, resolutions: 0, escalations: 0 };
 
 describe('merge laws over generated histories', () => {
-  it('replicas converge; any order and repetition give the same store; later edits win; conflicts exactly when concurrent values differ; resolutions hold; deletes never resurrect; escalations never lost; SQL equals the reference', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 2, max: 4 }), actions, fc.integer(), async (laptops, history, seed) => {
-        const world = await runHistory(devices, genesis, laptops, history, { checkResolutions: true });
-        try {
-          // A resolved conflict stayed resolved when the laptop re-imported every bundle it had.
-          for (const check of world.resolutionChecks) expect(check.after, `${check.key} after re-import`).toBe(false);
+  it(
+    'replicas converge; any order and repetition give the same store; later edits win; conflicts exactly when concurrent values differ; resolutions hold; deletes never resurrect; escalations never lost; SQL equals the reference',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 2, max: 4 }), actions, fc.integer(), async (laptops, history, seed) => {
+          const world = await runHistory(devices, genesis, laptops, history, { checkResolutions: true });
+          try {
+            // A resolved conflict stayed resolved when the laptop re-imported every bundle it had.
+            for (const check of world.resolutionChecks) expect(check.after, `${check.key} after re-import`).toBe(false);
 
-          // Each replica, before anything else: the SQL state equals the reference of its own ops.
-          for (const replica of world.replicas) checkAgainstReference(replica, world.seen);
+            // Each replica, before anything else: the SQL state equals the reference of its own ops.
+            for (const replica of world.replicas) checkAgainstReference(replica, world.seen);
 
-          // Re-importing every bundle a replica already imported changes nothing.
-          for (const [i, replica] of world.replicas.entries()) {
-            const before = canonicalDump(replica.db);
-            for (const bundle of shuffled(world.importedBy[i] ?? [], seed)) await world.importInto(replica, bundle);
-            expect(canonicalDump(replica.db)).toEqual(before);
+            // Re-importing every bundle a replica already imported changes nothing.
+            for (const [i, replica] of world.replicas.entries()) {
+              const before = canonicalDump(replica.db);
+              for (const bundle of shuffled(world.importedBy[i] ?? [], seed)) await world.importInto(replica, bundle);
+              expect(canonicalDump(replica.db)).toEqual(before);
+            }
+
+            // Exchange everything: every replica converges to the same canonical dump.
+            const hub = world.replicas[0]!;
+            for (const replica of world.replicas.slice(1)) await world.send(replica, hub);
+            for (const replica of world.replicas.slice(1)) await world.send(hub, replica);
+            const converged = canonicalDump(hub.db);
+            for (const replica of world.replicas) expect(canonicalDump(replica.db)).toEqual(converged);
+            checkAgainstReference(hub, world.seen);
+            checkLaterEditsWin(hub, world.seen);
+            const conflictRows = hub.db.prepare('SELECT field FROM conflict').all() as { field: string }[];
+            seenCases.conflicts += conflictRows.filter((c) => c.field !== '_deleted').length;
+            seenCases.deleteFlags += conflictRows.filter((c) => c.field === '_deleted').length;
+            seenCases.deletedRows += (
+              hub.db.prepare('SELECT count(*) AS n FROM evidence_note WHERE deleted = 1').get() as { n: number }
+            ).n;
+            seenCases.resolutions += world.resolutionChecks.length;
+            seenCases.escalations += world.escalationsRaised.length;
+
+            // A fresh laptop importing every bundle ever made, shuffled, some twice: the same store.
+            const fresh = await world.freshReplica();
+            const all = world.bundles;
+            const replay = shuffled([...all, ...all.filter((_, i) => i % 3 === 0)], seed);
+            for (const bundle of replay) await world.importInto(fresh, bundle);
+            expect(canonicalDump(fresh.db)).toEqual(converged);
+            fresh.db.close();
+
+            // Escalations are add-only: every one raised anywhere is present and not deleted.
+            for (const id of world.escalationsRaised) {
+              const row = hub.db.prepare('SELECT deleted, concern FROM escalation WHERE id = ?').get(id) as
+                { deleted: number; concern: string | null } | undefined;
+              expect(row, `escalation ${id}`).toMatchObject({ deleted: 0 });
+              expect(row?.concern).not.toBeNull();
+            }
+            expect(world.escalationsRaised.every((id) => ESCALATIONS.includes(id))).toBe(true);
+          } finally {
+            world.close();
           }
+        }),
+        { numRuns: LAW_RUNS },
+      );
+      console.log('merge-law cases seen', JSON.stringify(seenCases));
+      // At CI's 1,000 runs every kind of case occurs many times; a quick local loop may see none.
+      if (LAW_RUNS >= 200) {
+        for (const [name, count] of Object.entries(seenCases)) expect(count, `generated cases with ${name}`).toBeGreaterThan(0);
+      }
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-          // Exchange everything: every replica converges to the same canonical dump.
-          const hub = world.replicas[0]!;
-          for (const replica of world.replicas.slice(1)) await world.send(replica, hub);
-          for (const replica of world.replicas.slice(1)) await world.send(hub, replica);
-          const converged = canonicalDump(hub.db);
-          for (const replica of world.replicas) expect(canonicalDump(replica.db)).toEqual(converged);
-          checkAgainstReference(hub, world.seen);
-          checkLaterEditsWin(hub, world.seen);
-          const conflictRows = hub.db.prepare('SELECT field FROM conflict').all() as { field: string }[];
-          seenCases.conflicts += conflictRows.filter((c) => c.field !== '_deleted').length;
-          seenCases.deleteFlags += conflictRows.filter((c) => c.field === '_deleted').length;
-          seenCases.deletedRows += (
-            hub.db.prepare('SELECT count(*) AS n FROM evidence_note WHERE deleted = 1').get() as { n: number }
-          ).n;
-          seenCases.resolutions += world.resolutionChecks.length;
-          seenCases.escalations += world.escalationsRaised.length;
-
-          // A fresh laptop importing every bundle ever made, shuffled, some twice: the same store.
-          const fresh = await world.freshReplica();
-          const all = world.bundles;
-          const replay = shuffled([...all, ...all.filter((_, i) => i % 3 === 0)], seed);
-          for (const bundle of replay) await world.importInto(fresh, bundle);
-          expect(canonicalDump(fresh.db)).toEqual(converged);
-          fresh.db.close();
-
-          // Escalations are add-only: every one raised anywhere is present and not deleted.
-          for (const id of world.escalationsRaised) {
-            const row = hub.db.prepare('SELECT deleted, concern FROM escalation WHERE id = ?').get(id) as
-              { deleted: number; concern: string | null } | undefined;
-            expect(row, `escalation ${id}`).toMatchObject({ deleted: 0 });
-            expect(row?.concern).not.toBeNull();
-          }
-          expect(world.escalationsRaised.every((id) => ESCALATIONS.includes(id))).toBe(true);
-        } finally {
-          world.close();
-        }
-      }),
-      { numRuns: LAW_RUNS },
-    );
-    for (const [name, count] of Object.entries(seenCases)) expect(count, `generated cases with ${name}`).toBeGreaterThan(0);
+  it('example: a conflict resolved by the lead stays resolved when the old bundles arrive again', async () => {
+    const history: Action[] = [
+      { kind: 'edit', laptop: 0, note: 0, field: 'text', value: 'Plan is vague', advance: 1000 },
+      { kind: 'edit', laptop: 1, note: 0, field: 'text', value: 'Child seen alone', advance: -60_000 },
+      { kind: 'send', from: 1, to: 0 },
+      { kind: 'resolve', laptop: 0, advance: 1000 },
+      { kind: 'send', from: 1, to: 0 },
+    ];
+    const world = await runHistory(devices, genesis, 2, history, { checkResolutions: true });
+    try {
+      expect(world.resolutionChecks).toEqual([{ key: expect.stringMatching(/^evidence_note\/.*\/text$/), after: false }]);
+      const lead = world.replicas[0]!;
+      expect(lead.db.prepare('SELECT count(*) AS n FROM conflict').get()).toEqual({ n: 0 });
+      await world.send(lead, world.replicas[1]!);
+      expect(canonicalDump(world.replicas[1]!.db)).toEqual(canonicalDump(lead.db));
+    } finally {
+      world.close();
+    }
   });
 });
