@@ -6,7 +6,7 @@
  */
 import { isHlc } from '../../shared/sync/hlc.js';
 import { canonicalJson, type Op, type OpValue } from '../../shared/sync/op.js';
-import { fieldKind, isSyncedTable } from '../../shared/sync/tables.js';
+import { DELETED_FIELD, fieldKind, isSyncedTable } from '../../shared/sync/tables.js';
 import type { ChangesetRecord } from '../store/op-log-repo.js';
 import { rejectBundle, type BundleManifest } from './bundle-format.js';
 import type { RawRecord } from './bundle-reader.js';
@@ -74,6 +74,24 @@ function parseOp(raw: unknown, inspection: string, author: string): Op {
   return op;
 }
 
+/**
+ * A dep claims "I saw that op of MY field" (a delete: of my row). Local writes never do
+ * otherwise, so a changeset whose op names another field's (or row's) op from the same
+ * changeset is a forged history. Deps on ops outside the changeset are not checked here: they
+ * may not have arrived yet, and op_superseded is keyed by field, so they cannot hide a head.
+ */
+function checkDepsWithin(ops: readonly Op[]): void {
+  const byId = new Map(ops.map((op) => [op.id, op]));
+  for (const op of ops) {
+    for (const dep of op.deps) {
+      const seen = byId.get(dep);
+      if (seen === undefined) continue;
+      const sameRow = seen.table === op.table && seen.row === op.row;
+      if (!sameRow || (op.field !== DELETED_FIELD && seen.field !== op.field)) throw rejectBundle('corrupt');
+    }
+  }
+}
+
 /** Throws a typed rejection, or returns the changeset as the store will hold it. */
 export function verifyChangeset(raw: RawRecord, manifest: BundleManifest): VerifiedChangeset {
   const text = raw.body.toString('utf8');
@@ -96,6 +114,7 @@ export function verifyChangeset(raw: RawRecord, manifest: BundleManifest): Verif
   if ((seq === 1) !== (prev === null)) throw rejectBundle('corrupt');
   if (!Array.isArray(ops) || ops.length === 0) throw rejectBundle('corrupt');
   const verifiedOps = ops.map((op) => parseOp(op, manifest.inspection, author));
+  checkDepsWithin(verifiedOps);
   return {
     record: {
       id: sha256Hex(raw.body),
