@@ -73,7 +73,7 @@ export function SyncPanel({ inspectionId, headingId }: { inspectionId: string; h
     <section className="sync-panel" aria-labelledby={headingId}>
       <h2 id={headingId}>Sync</h2>
       {status.data && <StatusList status={status.data} />}
-      <div className="form-row">
+      <div className="sync-actions">
         <button
           type="button"
           className="button-primary"

@@ -21,7 +21,7 @@ function FailureRow({ inspectionId, failure }: { inspectionId: string; failure: 
       <p>
         {failure.message} <span className="muted small">({formatDateTime(failure.at)})</span>
       </p>
-      <div className="form-row">
+      <div className="sync-actions">
         <button type="button" onClick={() => run(false)} disabled={retry.isPending}>
           Try again
         </button>

@@ -80,7 +80,7 @@ export function SyncStatusIndicator({ inspectionId }: { inspectionId: string }) 
       <Modal isOpen={open} onOpenChange={setOpen} isDismissable className="modal">
         <Dialog className="dialog" aria-labelledby="sync-dialog-title">
           <SyncPanel inspectionId={inspectionId} headingId="sync-dialog-title" />
-          <div className="form-row sync-dialog-close">
+          <div className="sync-actions sync-dialog-close">
             <button type="button" onClick={() => setOpen(false)}>
               Close
             </button>

@@ -106,7 +106,7 @@ export function SyncTargetForm({
           Also bring in the team’s work the lead publishes
         </label>
       )}
-      <div className="form-row">
+      <div className="sync-actions">
         <button type="button" onClick={() => test.mutate(input)} disabled={test.isPending || !location.trim()}>
           {test.isPending ? 'Testing…' : 'Test connection'}
         </button>

@@ -1,4 +1,4 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3-multiple-ciphers';
@@ -7,6 +7,15 @@ import { edit, newNoteId, noteEdits } from '../fixtures/bundles.js';
 import { launchApp, type BrowserApp } from '../support/browser.js';
 import { sampleInspection, tempDir } from '../support/runtime.js';
 import { DAV_USER, startWebdav, type DavFixture } from '../integration/sync/support/webdav-fixture.js';
+
+/** The store file read-only, with this device's key when the store is encrypted at rest. */
+function readStoreFile(storePath: string, device: object): Database.Database {
+  const db = new Database(storePath, { readonly: true });
+  const key = (device as { storeKey?: unknown }).storeKey;
+  const plain = readFileSync(storePath).subarray(0, 15).toString('latin1') === 'SQLite format 3';
+  if (typeof key === 'string' && /^[0-9a-f]{64}$/.test(key) && !plain) db.pragma(`hexkey='${key}'`);
+  return db;
+}
 
 let app: BrowserApp | undefined;
 let dav: DavFixture | undefined;
@@ -67,7 +76,7 @@ describe('sync in the browser', () => {
     const files = readdirSync(join(share, inspectionId, authorDir(app.runtime.ctx.device.author)));
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(/^[0-9a-f]{64}\.fwbundle$/);
-    const db = new Database(app.runtime.storePath, { readonly: true });
+    const db = readStoreFile(app.runtime.storePath, app.runtime.ctx.device);
     try {
       expect(db.prepare('SELECT kind, location, auth FROM sync_target').all()).toEqual([
         { kind: 'folder', location: share, auth: 'none' },
@@ -108,7 +117,7 @@ describe('sync in the browser', () => {
     expect(await app.axeViolations()).toEqual([]);
     await app.screenshot('sync-header-problem');
 
-    const db = new Database(app.runtime.storePath, { readonly: true });
+    const db = readStoreFile(app.runtime.storePath, app.runtime.ctx.device);
     try {
       expect(db.prepare('SELECT last_error_kind AS kind FROM sync_state').get()).toEqual({ kind: 'auth' });
       const raw = JSON.stringify(db.prepare('SELECT * FROM sync_target').all());
