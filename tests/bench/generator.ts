@@ -118,6 +118,8 @@ async function setUp(root: string, scale: Scale, seed: number, stats: Generation
 
 interface NoteRecord {
   readonly id: string;
+  /** The note's polarity as written, so a concurrent edit can pick two values that both change it. */
+  readonly polarity?: string;
 }
 
 function fieldwork(laptop: Laptop, inspectionId: string, scale: Scale, caseIds: readonly string[], stats: GenerationStats) {
@@ -130,17 +132,18 @@ function fieldwork(laptop: Laptop, inspectionId: string, scale: Scale, caseIds: 
   inChunks(laptop, Array.from({ length: scale.notesPerInspector }), () => {
     const id = seededId(rng, laptop.clock.now());
     const set = (field: string, value: FieldEdit['value']): FieldEdit => ({ table: 'evidence_note', row: id, field, value });
+    const polarity = rng.pick(keysOf(POLARITIES));
     stats.ops += write(laptop, inspectionId, [
       set('text', inspectionProse(rng)),
       set('source', rng.pick(keysOf(SOURCES))),
       set('agency', rng.pick(keysOf(AGENCIES))),
       set('themes', rng.some(THEMES, 1, 2)),
-      set('polarity', rng.pick(keysOf(POLARITIES))),
+      set('polarity', polarity),
       set('case_id', rng.chance(0.75) ? rng.pick(caseIds) : null),
       set('author', laptop.runtime.ctx.device.author),
       set('created_at', new Date(laptop.clock.now()).toISOString()),
     ]);
-    notes.push({ id });
+    notes.push({ id, polarity });
   });
   const findings: NoteRecord[] = [];
   inChunks(laptop, Array.from({ length: scale.findingsPerInspector }), () => {
@@ -212,7 +215,11 @@ function laterEdits(
       const author = who === laptop;
       const field = fieldOf.get(record.id) as string;
       if (field === 'status') return { table: 'finding', row: record.id, field, value: author ? 'proposed' : 'withdrawn' };
-      if (field === 'polarity') return { table: 'evidence_note', row: record.id, field, value: author ? 'strength' : 'weakness' };
+      if (field === 'polarity') {
+        // Both must change the value: writeEdits skips a write equal to the current one.
+        const [first, second] = keysOf(POLARITIES).filter((p) => p !== ('polarity' in record ? record.polarity : undefined));
+        return { table: 'evidence_note', row: record.id, field, value: (author ? first : second) as string };
+      }
       return { table: 'evidence_note', row: record.id, field, value: inspectionProse(who.rng) };
     };
     inChunks(partner, plan.concurrent, (record) => (stats.ops += write(partner, inspectionId, [sameField(partner, record)])));
@@ -243,7 +250,7 @@ export interface TeamManifest {
 }
 
 /** Bump when the generator's output changes, so cached teams are made again. */
-const GENERATOR_VERSION = 2;
+const GENERATOR_VERSION = 3;
 const MANIFEST = 'team.json';
 
 async function generateTeam(root: string, scale: Scale, seed: number, say: (line: string) => void): Promise<TeamManifest> {
