@@ -61,7 +61,9 @@ function Composer({ inspectionId }: { inspectionId: string }) {
       aria-modal="false"
       aria-labelledby="note-composer-title"
       onKeyDown={(e) => {
-        if (e.key === 'Escape' && !e.defaultPrevented) {
+        // Escape first closes an open suggestion list (the combobox reports it as expanded).
+        const expanded = e.target instanceof HTMLElement && e.target.getAttribute('aria-expanded') === 'true';
+        if (e.key === 'Escape' && !expanded) {
           e.preventDefault();
           void close();
         }

@@ -1,10 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { sampledCaseId } from '../../shared/domain/ids.js';
 import { inTransaction } from '../../main/services/context.js';
 import { writeEdits } from '../../main/sync/local-write.js';
 import { launchApp, type BrowserApp } from '../support/browser.js';
 import { sampleInspection } from '../support/runtime.js';
+
+/** The store file opened read-only, with this device's key when the store is encrypted at rest. */
+function readStoreFile(storePath: string, device: object): Database.Database {
+  const db = new Database(storePath, { readonly: true });
+  const key = (device as { storeKey?: unknown }).storeKey;
+  const plain = readFileSync(storePath).subarray(0, 15).toString('latin1') === 'SQLite format 3';
+  if (typeof key === 'string' && /^[0-9a-f]{64}$/.test(key) && !plain) db.pragma(`hexkey='${key}'`);
+  return db;
+}
 
 let app: BrowserApp | undefined;
 afterEach(async () => {
@@ -35,8 +45,8 @@ async function openCase(a: BrowserApp, ref: string) {
   return { inspectionId: inspection.id, caseId };
 }
 
-const escalationRows = (path: string) => {
-  const db = new Database(path, { readonly: true });
+const escalationRows = (path: string, device: object) => {
+  const db = readStoreFile(path, device);
   try {
     return db
       .prepare(
@@ -61,7 +71,7 @@ describe('escalation in the browser', () => {
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: 'Child at immediate risk: case NS-2001' });
     await dialog.waitFor();
-    const saved = escalationRows(app.runtime.storePath);
+    const saved = escalationRows(app.runtime.storePath, app.runtime.ctx.device);
     expect(saved).toHaveLength(1);
     expect(saved[0]).toMatchObject({ case_id: caseId, identified_by: app.runtime.ctx.device.author, lead_told_at: null });
     expect(saved[0]?.concern).toMatch(/not yet described/);
@@ -87,7 +97,7 @@ describe('escalation in the browser', () => {
     // The area is told from the banner's checklist; the time is recorded.
     await banner.getByLabel('Area told').click();
     await banner.getByText(/Area told\d/).waitFor();
-    let rows = escalationRows(app.runtime.storePath);
+    let rows = escalationRows(app.runtime.storePath, app.runtime.ctx.device);
     expect(rows[0]).toMatchObject({ concern: 'Child left alone overnight; no safety plan.', closed_at: null });
     expect(rows[0]?.lead_told_at).not.toBeNull();
     expect(rows[0]?.area_told_at).not.toBeNull();
@@ -95,7 +105,7 @@ describe('escalation in the browser', () => {
     await banner.getByRole('button', { name: 'Open escalation for NS-2001' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Close escalation' }).click();
     await banner.waitFor({ state: 'detached' });
-    rows = escalationRows(app.runtime.storePath);
+    rows = escalationRows(app.runtime.storePath, app.runtime.ctx.device);
     expect(rows[0]?.closed_at).not.toBeNull();
   });
 
@@ -112,7 +122,7 @@ describe('escalation in the browser', () => {
       .getByRole('region', { name: 'A child is at immediate risk' })
       .getByText(/not yet described/)
       .waitFor();
-    expect(escalationRows(app.runtime.storePath)).toHaveLength(1);
+    expect(escalationRows(app.runtime.storePath, app.runtime.ctx.device)).toHaveLength(1);
 
     await page.getByRole('button', { name: 'Add note for this case' }).click();
     const composer = page.getByRole('dialog', { name: 'New evidence note' });
@@ -124,7 +134,7 @@ describe('escalation in the browser', () => {
       .getByRole('region', { name: 'Evidence and escalation' })
       .getByText('No record of the child being seen alone.')
       .waitFor();
-    const db = new Database(app.runtime.storePath, { readonly: true });
+    const db = readStoreFile(app.runtime.storePath, app.runtime.ctx.device);
     expect(db.prepare('SELECT case_id FROM evidence_note').all()).toEqual([{ case_id: caseId }]);
     db.close();
   });

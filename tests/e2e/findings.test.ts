@@ -1,10 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { findingEvidenceId, newId, sampledCaseId } from '../../shared/domain/ids.js';
 import { inTransaction } from '../../main/services/context.js';
 import { writeEdits } from '../../main/sync/local-write.js';
 import { launchApp, type BrowserApp } from '../support/browser.js';
 import { sampleInspection } from '../support/runtime.js';
+
+/** The store file opened read-only, with this device's key when the store is encrypted at rest. */
+function readStoreFile(storePath: string, device: object): Database.Database {
+  const db = new Database(storePath, { readonly: true });
+  const key = (device as { storeKey?: unknown }).storeKey;
+  const plain = readFileSync(storePath).subarray(0, 15).toString('latin1') === 'SQLite format 3';
+  if (typeof key === 'string' && /^[0-9a-f]{64}$/.test(key) && !plain) db.pragma(`hexkey='${key}'`);
+  return db;
+}
 
 let app: BrowserApp | undefined;
 afterEach(async () => {
@@ -94,7 +104,7 @@ describe('findings in the browser', () => {
     await panel.getByRole('heading', { name: 'Supporting evidence (1)' }).waitFor();
     await page.locator('.findings-list').getByText('Thinly evidenced').waitFor();
 
-    const db = new Database(runtime.storePath, { readonly: true });
+    const db = readStoreFile(runtime.storePath, runtime.ctx.device);
     try {
       const finding = db.prepare('SELECT id, kind, statement, agencies, theme, status FROM finding').get() as Record<
         string,

@@ -1,10 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { sampledCaseId } from '../../../shared/domain/ids.js';
 import { inTransaction } from '../../../main/services/context.js';
 import { CONCERN_PLACEHOLDER } from '../../../main/services/escalations.js';
 import { writeEdits } from '../../../main/sync/local-write.js';
 import { sampleInspection, testRuntime, type TestRuntime } from '../../support/runtime.js';
+
+/** The store file opened read-only, with this device's key when the store is encrypted at rest. */
+function readStoreFile(storePath: string, device: object): Database.Database {
+  const db = new Database(storePath, { readonly: true });
+  const key = (device as { storeKey?: unknown }).storeKey;
+  const plain = readFileSync(storePath).subarray(0, 15).toString('latin1') === 'SQLite format 3';
+  if (typeof key === 'string' && /^[0-9a-f]{64}$/.test(key) && !plain) db.pragma(`hexkey='${key}'`);
+  return db;
+}
 
 let runtime: TestRuntime | undefined;
 afterEach(() => runtime?.dispose());
@@ -36,7 +46,7 @@ describe('escalations', () => {
       closedAt: null,
     });
     expect((await rt.call('inspections.get', { id: inspectionId })).openEscalations).toBe(1);
-    const file = new Database(rt.storePath, { readonly: true });
+    const file = readStoreFile(rt.storePath, rt.ctx.device);
     const row = file.prepare('SELECT concern, case_id, identified_by FROM escalation WHERE id = ?').get(e.id);
     expect(row).toEqual({ concern: 'Child left alone overnight', case_id: caseId, identified_by: rt.ctx.device.author });
     file.close();

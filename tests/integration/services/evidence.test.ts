@@ -1,9 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { newId, sampledCaseId } from '../../../shared/domain/ids.js';
 import { inTransaction } from '../../../main/services/context.js';
 import { writeEdits } from '../../../main/sync/local-write.js';
 import { sampleInspection, testRuntime, type TestRuntime } from '../../support/runtime.js';
+
+/** The store file opened read-only, with this device's key when the store is encrypted at rest. */
+function readStoreFile(storePath: string, device: object): Database.Database {
+  const db = new Database(storePath, { readonly: true });
+  const key = (device as { storeKey?: unknown }).storeKey;
+  const plain = readFileSync(storePath).subarray(0, 15).toString('latin1') === 'SQLite format 3';
+  if (typeof key === 'string' && /^[0-9a-f]{64}$/.test(key) && !plain) db.pragma(`hexkey='${key}'`);
+  return db;
+}
 
 let runtime: TestRuntime | undefined;
 afterEach(() => runtime?.dispose());
@@ -51,7 +61,7 @@ describe('evidence notes', () => {
     expect(note).toMatchObject({ id, caseRef: 'NS-1001', polarity: 'strength', deleted: false });
     expect(note.author).toEqual({ key: rt.ctx.device.author, name: 'Asha Patel' });
 
-    const file = new Database(rt.storePath, { readonly: true });
+    const file = readStoreFile(rt.storePath, rt.ctx.device);
     const row = file.prepare('SELECT text, themes, case_id, author FROM evidence_note WHERE id = ?').get(id) as Record<
       string,
       string
