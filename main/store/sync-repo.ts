@@ -246,10 +246,11 @@ export function outboxShas(db: Db): Set<string> {
 
 // ---- pulled ----
 
-export function pulledStatus(db: Db, inspectionId: string, sha256: string): PullStatus | null {
-  const row = db.prepare('SELECT status FROM sync_pulled WHERE inspection_id = ? AND sha256 = ?').get(inspectionId, sha256) as
-    { status: PullStatus } | undefined;
-  return row?.status ?? null;
+export function pulledStatus(db: Db, inspectionId: string, sha256: string): { status: PullStatus; attempts: number } | null {
+  const row = db
+    .prepare('SELECT status, attempts FROM sync_pulled WHERE inspection_id = ? AND sha256 = ?')
+    .get(inspectionId, sha256) as { status: PullStatus; attempts: number } | undefined;
+  return row ?? null;
 }
 
 export function recordPulled(

@@ -15,6 +15,7 @@ import { isSyncFailure, SyncFailure } from './sync-errors.js';
 import { authorDir, bundleName, shaFromName, type SyncTarget } from './sync-target.js';
 
 const MAX_PULL_BYTES = 512 * 1024 * 1024;
+export const AUTOMATIC_PULL_ATTEMPTS = 3;
 
 interface Candidate {
   readonly sha256: string;
@@ -39,8 +40,11 @@ async function findCandidates(env: SyncEnv, target: SyncTarget, inspectionId: st
     for (const entry of await target.list([inspectionId, dir.name])) {
       const sha256 = shaFromName(entry.name);
       if (entry.isDir || sha256 === null) continue;
-      const status = pulledStatus(env.db, inspectionId, sha256);
-      if (status === 'imported' || status === 'already_imported') continue;
+      const pulled = pulledStatus(env.db, inspectionId, sha256);
+      if (pulled && pulled.status !== 'failed') continue;
+      // A bundle refused again and again (say, from a key not on the team) is not fetched on
+      // every round; it stays listed and the lead can try it again by hand.
+      if (pulled && pulled.attempts >= AUTOMATIC_PULL_ATTEMPTS) continue;
       found.push({ sha256, remotePath: [inspectionId, dir.name, entry.name], size: entry.size ?? 0, local: '' });
     }
   }

@@ -97,6 +97,10 @@ describe('sync with a shared folder', () => {
       expect(canonicalDump(inspector.ctx.db)).toEqual(canonicalDump(lead.ctx.db));
     }
     expect(allBundleFiles(folder, inspectionId)).toHaveLength(6);
+    // The damaged file is tried a few times automatically, then left for the lead to retry by hand.
+    for (let round = 0; round < 4; round += 1) await lead.call('sync.now', { inspectionId, direction: 'both' });
+    expect(lead.ctx.db.prepare('SELECT attempts FROM sync_pulled WHERE sha256 = ?').get(fakeSha)).toEqual({ attempts: 3 });
+    expect((await lead.call('sync.status', { inspectionId })).pullFailures.map((f) => f.sha256)).toEqual([fakeSha]);
     expect(readdirSync(join(folder, inspectionId, authorDir(lead.ctx.device.author))).filter((n) => n.endsWith('.part'))).toEqual(
       [],
     );
