@@ -15,7 +15,7 @@ afterEach(() => {
 });
 
 function share(): string {
-  const folder = share();
+  const folder = tempDir('fieldwork-share-');
   folders.push(folder);
   return folder;
 }
