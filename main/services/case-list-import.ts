@@ -135,8 +135,11 @@ export function parseCaseListText(input: string): ParsedCsv {
     lineOffset = 1;
   }
   delimiter ??= detectDelimiter(text);
-  const newline = text.includes('\n') ? '\n' : '\r';
+  // Lines as a text editor numbers them: CRLF, a lone LF and a lone CR each end one. (Counting
+  // only '\n' whenever the file holds one numbered every row of a CR-ended file the same.)
+  const lineBreaks = /\r\n|\r|\n/g;
   let cursor = 0;
+  let counted = 0;
   let line = 1 + lineOffset;
   let headers: string[] | null = null;
   const records: CsvRecord[] = [];
@@ -149,7 +152,12 @@ export function parseCaseListText(input: string): ParsedCsv {
       const start = cursor;
       const startLine = line;
       const end = typeof result.meta.cursor === 'number' ? result.meta.cursor : text.length;
-      for (let i = text.indexOf(newline, start); i >= 0 && i < end; i = text.indexOf(newline, i + 1)) line += 1;
+      // From where the last counted break ended, so a CRLF that straddles two rows counts once.
+      lineBreaks.lastIndex = Math.max(start, counted);
+      for (let m = lineBreaks.exec(text); m !== null && m.index < end; m = lineBreaks.exec(text)) {
+        line += 1;
+        counted = m.index + m[0].length;
+      }
       cursor = end;
       const fields = result.data;
       if (result.errors.length > 0) {
