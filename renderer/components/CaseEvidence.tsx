@@ -3,11 +3,11 @@
  * this case's escalations, and its evidence notes with "Add note for this case".
  */
 import { useState } from 'react';
-import { AGENCIES, POLARITIES, SOURCES } from '../../shared/domain/vocabulary.js';
 import { useApi, useCommand } from '../api/hooks.js';
 import { useUi } from '../state/ui-store.js';
 import { formatDateTime } from './dates.js';
 import { EscalationDialog } from './EscalationBanner.js';
+import { NoteCard } from './note-card.js';
 import { openNewNote, openNoteForEdit } from './NoteComposer.js';
 
 export function CaseEvidence({ caseId, inspectionId }: { caseId: string; inspectionId: string }) {
@@ -61,21 +61,15 @@ export function CaseEvidence({ caseId, inspectionId }: { caseId: string; inspect
       {notes.data && notes.data.length === 0 && <p className="muted">No notes for this case yet.</p>}
       <ul className="case-notes">
         {(notes.data ?? []).map((note) => (
-          <li key={note.id} className={`note-card polarity-${note.polarity ?? 'none'}`}>
-            <p className="note-card-text">{note.text}</p>
-            <p className="note-meta small muted">
-              {[
-                note.source && SOURCES[note.source],
-                note.agency && AGENCIES[note.agency],
-                note.polarity && POLARITIES[note.polarity],
-              ]
-                .filter(Boolean)
-                .join(' · ')}
-              {note.themes.length > 0 && ` · ${note.themes.join(', ')}`} · {note.author.name}, {formatDateTime(note.createdAt)}
-            </p>
-            <button type="button" className="link-button" onClick={() => void openNoteForEdit(note)}>
-              Edit<span className="visually-hidden"> note</span>
-            </button>
+          <li key={note.id}>
+            <NoteCard
+              note={note}
+              actions={
+                <button type="button" className="link-button" onClick={() => void openNoteForEdit(note)}>
+                  Edit<span className="visually-hidden"> note</span>
+                </button>
+              }
+            />
           </li>
         ))}
       </ul>

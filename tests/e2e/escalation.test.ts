@@ -134,6 +134,9 @@ describe('escalation in the browser', () => {
       .getByRole('region', { name: 'Evidence and escalation' })
       .getByText('No record of the child being seen alone.')
       .waitFor();
+    await page.getByRole('region', { name: 'Evidence and escalation' }).scrollIntoViewIfNeeded();
+    expect(await app.axeViolations()).toEqual([]);
+    await page.screenshot({ path: '.test-output/screens/case-evidence-filled.png' });
     const db = readStoreFile(app.runtime.storePath, app.runtime.ctx.device);
     expect(db.prepare('SELECT case_id FROM evidence_note').all()).toEqual([{ case_id: caseId }]);
     db.close();
