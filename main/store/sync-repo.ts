@@ -239,11 +239,6 @@ export function countPushed(db: Db, inspectionId: string): number {
   return (db.prepare('SELECT count(*) AS n FROM sync_pushed WHERE inspection_id = ?').get(inspectionId) as { n: number }).n;
 }
 
-/** Every outbox file name still referenced, for sweeping files a crash left behind. */
-export function outboxShas(db: Db): Set<string> {
-  return new Set((db.prepare('SELECT sha256 FROM sync_outbox').all() as { sha256: string }[]).map((r) => r.sha256));
-}
-
 // ---- pulled ----
 
 export function pulledStatus(db: Db, inspectionId: string, sha256: string): { status: PullStatus; attempts: number } | null {

@@ -10,8 +10,8 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db } from '../store/connection.js';
-import { addToOutbox, outboxShas, type OutboxKind, type OutboxRecord } from '../store/sync-repo.js';
-import { bundleName, shaFromName } from './sync-target.js';
+import { addToOutbox, type OutboxKind, type OutboxRecord } from '../store/sync-repo.js';
+import { bundleName } from './sync-target.js';
 
 export const BACKOFF_BASE_MS = 15_000;
 export const BACKOFF_CAP_MS = 15 * 60_000;
@@ -88,15 +88,17 @@ export async function removeOutboxFile(dataDir: string, item: Pick<OutboxRecord,
   await rm(outboxFile(dataDir, item), { force: true });
 }
 
-/** Deletes outbox files the store does not reference (left by a crash mid-export). */
-export async function sweepOutbox(db: Db, dataDir: string, inspectionId: string): Promise<number> {
+/**
+ * Deletes half-written exports left by a crash. A complete bundle the store does not list is
+ * KEPT: after a restore from backup it may be the only copy of some work (recovery re-imports
+ * outbox bundles), and a stray file costs only disk space.
+ */
+export async function sweepOutbox(dataDir: string, inspectionId: string): Promise<number> {
   const dir = outboxDir(dataDir, inspectionId);
   const names = await readdir(dir).catch(() => [] as string[]);
-  const keep = outboxShas(db);
   let removed = 0;
   for (const name of names) {
-    const sha = shaFromName(name);
-    if (sha !== null && keep.has(sha)) continue;
+    if (!name.startsWith('.export-')) continue;
     const info = await stat(join(dir, name)).catch(() => null);
     if (!info?.isFile()) continue;
     await rm(join(dir, name), { force: true });

@@ -133,7 +133,7 @@ async function runOnce(env: SyncEnv, target: SyncTarget, inspectionId: string, o
   const empty = { pushed: 0, alreadyThere: 0, pulled: 0, newOps: 0, failedPulls: 0, exported: false };
   const state = getSyncState(env.db, inspectionId);
   if (!options.force && state.nextAttemptAt > env.now()) return { outcome: 'waiting', ...empty, error: null };
-  await sweepOutbox(env.db, env.dataDir, inspectionId);
+  await sweepOutbox(env.dataDir, inspectionId);
   let report = { ...empty };
   try {
     await target.probe();

@@ -146,12 +146,18 @@ describe('sync with a shared folder', () => {
     const reopened = await testRuntime({ dir: inspector.dir });
     others.push(reopened);
     expect(await reopened.call('sync.status', { inspectionId })).toMatchObject({ bundlesWaiting: 1 });
+    // A half-written export from a crash is swept; a complete bundle the store does not list is kept.
+    const outbox = join(inspector.dir, 'outbox', inspectionId);
+    writeFileSync(join(outbox, '.export-1-2-x.part'), 'half');
+    const stray = `${'0'.repeat(64)}.fwbundle`;
+    writeFileSync(join(outbox, stray), 'kept');
     rmSync(join(folder, inspectionId));
     expect(await reopened.call('sync.now', { inspectionId, direction: 'both' })).toMatchObject({
       outcome: 'synced',
       pushed: 1,
       exported: false,
     });
+    expect(readdirSync(outbox)).toEqual([stray]);
     expect(bundlesOnTarget(folder, inspectionId, reopened.ctx.device.author)).toHaveLength(1);
     expect(await reopened.call('sync.status', { inspectionId })).toMatchObject({ bundlesWaiting: 0, changesWaiting: 0 });
   });
