@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { DELETION_THRESHOLD, type BundlePreviewT } from '../../shared/api/bundles.js';
 import { AppError } from '../../shared/errors.js';
-import { DELETED_FIELD, SYNCED_TABLES, type SyncedTableName } from '../../shared/sync/tables.js';
+import { DELETED_FIELD, type SyncedTableName } from '../../shared/sync/tables.js';
 import {
   clearStage,
   conflictKeySet,
@@ -174,7 +174,9 @@ function applyStaged(
   let counts: Counts = { newOps: 0, updatedFields: 0, newConflicts: 0, deletions: 0 };
   const transaction = ctx.db.transaction(() => {
     const conflictsBefore = conflictKeySet(ctx.db, manifest.inspection);
-    const deletedBefore = new Map<string, boolean>();
+    // Which rows were live here before this bundle touched them: only those can be 'deleted' by it.
+    const liveBefore = new Map<string, boolean>();
+    const deleteTouched = new Set<string>();
     const updated = new Set<string>();
     let newOps = 0;
     let maxHlc = '';
@@ -186,9 +188,8 @@ function applyStaged(
         const owner = rowInspection(ctx.db, op.table, op.row);
         if (owner !== null && owner !== manifest.inspection) throw rejectBundle('wrong-inspection', { row: op.row });
         const rowKey = `${op.table}\u0000${op.row}`;
-        if (op.field === DELETED_FIELD && !deletedBefore.has(rowKey)) {
-          deletedBefore.set(rowKey, isRowDeleted(ctx.db, op.table, op.row));
-        }
+        if (!liveBefore.has(rowKey)) liveBefore.set(rowKey, owner !== null && !isRowDeleted(ctx.db, op.table, op.row));
+        if (op.field === DELETED_FIELD) deleteTouched.add(rowKey);
       }
       insertChangeset(ctx.db, record, new Date(ctx.now()).toISOString());
       const applied = applyOps(ctx.db, ops, record.id);
@@ -202,10 +203,9 @@ function applyStaged(
     if (maxHlc !== '') observeRemoteHlc(ctx, maxHlc);
     const conflictsAfter = conflictKeySet(ctx.db, manifest.inspection);
     let deletions = 0;
-    for (const [rowKey, wasDeleted] of deletedBefore) {
+    for (const rowKey of deleteTouched) {
       const [table, row] = rowKey.split('\u0000') as [SyncedTableName, string];
-      if (!wasDeleted && (SYNCED_TABLES[table] as { deletable: boolean }).deletable && isRowDeleted(ctx.db, table, row))
-        deletions += 1;
+      if (liveBefore.get(rowKey) === true && isRowDeleted(ctx.db, table, row)) deletions += 1;
     }
     counts = {
       newOps,

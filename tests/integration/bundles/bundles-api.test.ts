@@ -53,10 +53,15 @@ describe('bundles API', () => {
         details: { reason: 'unknown-author', isJoin: true, fingerprint: fingerprint(lead.ctx.device.author) },
       },
     });
-    const joined = await inspector.call('bundles.import', {
-      ...upload,
-      trustLead: fingerprint(lead.ctx.device.author).toLowerCase(),
-    });
+    const stages = new Set<string>();
+    const joined = await invoke(
+      inspector.ctx,
+      'bundles.import',
+      { ...upload, trustLead: fingerprint(lead.ctx.device.author).toLowerCase() },
+      { onProgress: (_done, _total, stage) => stages.add(stage) },
+    );
+    expect([...stages]).toEqual(['Checking', 'Merging']);
+    expect(joined.deletions).toBe(0);
     expect(joined).toMatchObject({ status: 'imported', inspectionId, newOps: preview.newOps });
     expect(canonicalDump(inspector.ctx.db)).toEqual(canonicalDump(lead.ctx.db));
     expect((await inspector.call('inspections.get', { id: inspectionId })).myRole).toBe('inspector');
