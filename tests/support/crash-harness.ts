@@ -1,16 +1,19 @@
 /**
  * Kill-at-random harness: runs a writer in a child process, SIGKILLs it at a random moment,
- * then checks the store: integrity_check passes and every acknowledged save is present.
+ * then checks the store: integrity_check passes and every acknowledged save is present; for
+ * merges, the bundle is in the store whole or not at all.
  */
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { build } from 'esbuild';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { openStore } from '../../main/store/connection.js';
-import { STORE_FILE } from '../../main/services/runtime.js';
+import { storeKeyIn } from './runtime.js';
+import { STORE_FILE, openRuntime } from '../../main/services/runtime.js';
 
 export async function bundleWorker(entry: string, outDir: string): Promise<string> {
-  const outfile = join(outDir, 'crash-worker.cjs');
+  // One file per worker entry: crash tests run in parallel and must not overwrite each other's worker.
+  const outfile = join(outDir, `${basename(entry).replace(/\.ts$/, '')}-${process.pid}.cjs`);
   await build({
     entryPoints: [entry],
     outfile,
@@ -28,6 +31,8 @@ export async function bundleWorker(entry: string, outDir: string): Promise<strin
 
 export interface KillResult {
   readonly acknowledged: string[];
+  /** Every complete line the worker printed (e.g. the merge worker's "stage ..." lines). */
+  readonly lines: string[];
   readonly stderr: string;
 }
 
@@ -51,7 +56,7 @@ export function runAndKill(workerFile: string, args: readonly string[], afterMs:
       // Only complete lines count: a line cut by the kill was never acknowledged to anyone.
       const lines = out.split('\n');
       lines.pop();
-      resolve({ acknowledged: lines.filter((l) => l.startsWith('ack ')).map((l) => l.slice(4)), stderr: err });
+      resolve({ acknowledged: lines.filter((l) => l.startsWith('ack ')).map((l) => l.slice(4)), lines, stderr: err });
     });
   });
 }
@@ -64,7 +69,8 @@ export interface StoreCheck {
 
 export function checkStore(dataDir: string, acknowledged: readonly string[]): StoreCheck {
   // Opening through the app's own path replays the WAL exactly as the app would after a crash.
-  const db = openStore(join(dataDir, STORE_FILE));
+  const key = storeKeyIn(dataDir);
+  const db = openStore(join(dataDir, STORE_FILE), key ? { key } : {});
   try {
     const integrity = String(db.pragma('integrity_check', { simple: true }));
     const present = db.prepare("SELECT 1 FROM evidence_note WHERE id = ? AND text LIKE 'Crash harness note %'");
@@ -77,3 +83,39 @@ export function checkStore(dataDir: string, acknowledged: readonly string[]): St
 }
 
 export { Database };
+
+// ---- Merges (bundle imports) killed part way ----
+
+export interface MergeCheck {
+  readonly integrity: string;
+  /** How many of the bundle's ops the store holds. */
+  readonly opsPresent: number;
+  readonly recorded: boolean;
+}
+
+/**
+ * Opens the data folder as the app does after a crash (WAL replayed, key and recovery checks
+ * applied) and reports integrity and how much of the bundle is in the store.
+ */
+export async function checkMerge(dataDir: string, opIds: readonly string[], bundleId: string): Promise<MergeCheck> {
+  const runtime = await openRuntime({
+    dataDir,
+    recovery: true,
+    backups: false,
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+  });
+  if (runtime.mode !== 'ready') {
+    runtime.close();
+    return { integrity: `store opened in recovery mode: ${runtime.problem}`, opsPresent: -1, recorded: false };
+  }
+  try {
+    const { db } = runtime.ctx;
+    const integrity = String(db.pragma('integrity_check', { simple: true }));
+    const has = db.prepare('SELECT 1 FROM op WHERE id = ?');
+    const opsPresent = opIds.filter((id) => has.get(id) !== undefined).length;
+    const recorded = db.prepare('SELECT 1 FROM imported_bundle WHERE id = ?').get(bundleId) !== undefined;
+    return { integrity, opsPresent, recorded };
+  } finally {
+    runtime.close();
+  }
+}

@@ -203,7 +203,7 @@ const mutation = fc.oneof(
   }),
   fc.record({ kind: fc.constant('foreign-dep' as const), record: fc.nat(), op: fc.nat() }),
 );
-type Mutation = fc.Infer<typeof mutation>;
+type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
 
 const cut = (bytes: Buffer, at: number) => Math.floor(at * bytes.length);
 
