@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../../main/sync/device-identity.js';
 import { canonicalDump, edit, fileHash, joinAll, makeTeam, newNoteId, noteEdits, type Team } from '../../fixtures/bundles.js';
-import { tempDir } from '../../support/runtime.js';
+import { tempDir, testRuntime } from '../../support/runtime.js';
 
 const CLI = 'dist/cli/fieldwork.cjs';
 let team: Team;
@@ -182,5 +182,33 @@ describe('fieldwork bundle commands', () => {
   it('--data may name the data folder as well as the .db file', () => {
     const run = fieldwork('bundle', 'verify', join(folder, 'inspector.fwbundle'), '--data', team.lead.dir);
     expect(run.code, run.stderr).toBe(0);
+  });
+
+  it('a new inspector joins from the setup bundle only with the lead’s fingerprint confirmed', async () => {
+    const newcomer = await testRuntime();
+    try {
+      await team.lead.call('team.add', {
+        inspectionId: team.inspectionId,
+        fields: {
+          name: 'Dana Reid',
+          inspectorate: 'hmicfrs',
+          role: 'inspector',
+          specialism: 'police',
+          signingKey: newcomer.ctx.device.author,
+          boxKey: newcomer.ctx.device.ageRecipient,
+        },
+      });
+      const setup = join(folder, 'setup-2.fwbundle');
+      expect(fieldwork('export', '--data', leadDb, '--inspection', team.inspectionId, '--to', setup, '--full').code).toBe(0);
+      const leadPrint = fingerprint(team.lead.ctx.device.author);
+      const unconfirmed = fieldwork('merge', '--data', newcomer.storePath, setup);
+      expect(unconfirmed.code).toBe(3);
+      expect(unconfirmed.stderr).toContain(leadPrint);
+      const joined = fieldwork('merge', '--data', newcomer.storePath, setup, '--trust-lead', leadPrint);
+      expect(joined.code, joined.stderr).toBe(0);
+      expect((await newcomer.call('inspections.get', { id: team.inspectionId })).myRole).toBe('inspector');
+    } finally {
+      newcomer.dispose();
+    }
   });
 });
