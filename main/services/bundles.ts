@@ -113,6 +113,7 @@ export const bundleHandlers = {
       ...(input.confirmDeletions ? { confirmDeletions: true } : {}),
       ...(input.trustLead ? { trustLead: input.trustLead } : {}),
       progress: ctx.progress,
+      warn: (message, details) => ctx.log.warn(message, details),
     });
     return toImportResult(summary);
   },

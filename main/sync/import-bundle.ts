@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { DELETION_THRESHOLD, type BundlePreviewT } from '../../shared/api/bundles.js';
 import { AppError } from '../../shared/errors.js';
 import { DELETED_FIELD, type SyncedTableName } from '../../shared/sync/tables.js';
+import { parseHlc } from '../../shared/sync/hlc.js';
 import {
   clearStage,
   conflictKeySet,
@@ -43,11 +44,16 @@ export interface ImportOptions {
   readonly trustLead?: string;
   readonly limits?: BundleLimits;
   readonly progress?: (done: number, total: number, stage: string) => void;
+  /** Told when a bundle's clock runs far ahead of this laptop's (never a reason to refuse it). */
+  readonly warn?: (message: string, details: Record<string, unknown>) => void;
 }
 
 export type ImportSummary = BundlePreviewT & { readonly status: 'imported' | 'already_imported' | 'preview' };
 
 class Rollback extends Error {}
+
+/** Clock drift is never a reason to refuse an op (DESIGN.md); beyond a day it is worth a warning. */
+const CLOCK_AHEAD_WARNING_MS = 24 * 3_600_000;
 
 export async function previewBundle(ctx: WriteContext, source: BundleSource, options: ImportOptions): Promise<ImportSummary> {
   return run(ctx, source, options, true);
@@ -172,6 +178,7 @@ function applyStaged(
   progress: (done: number, total: number, stage: string) => void,
 ): Counts {
   let counts: Counts = { newOps: 0, updatedFields: 0, newConflicts: 0, deletions: 0 };
+  let aheadMs = 0;
   const transaction = ctx.db.transaction(() => {
     const conflictsBefore = conflictKeySet(ctx.db, manifest.inspection);
     // Which rows were live here before this bundle touched them: only those can be 'deleted' by it.
@@ -200,7 +207,10 @@ function applyStaged(
       done += 1;
       progress(done, manifest.changesets, 'Merging');
     }
-    if (maxHlc !== '') observeRemoteHlc(ctx, maxHlc);
+    if (maxHlc !== '') {
+      aheadMs = parseHlc(maxHlc).wallMs - ctx.now();
+      observeRemoteHlc(ctx, maxHlc);
+    }
     const conflictsAfter = conflictKeySet(ctx.db, manifest.inspection);
     let deletions = 0;
     for (const rowKey of deleteTouched) {
@@ -241,6 +251,10 @@ function applyStaged(
     transaction();
   } catch (error) {
     if (!(error instanceof Rollback)) throw error;
+    return counts;
+  }
+  if (aheadMs > CLOCK_AHEAD_WARNING_MS) {
+    options.warn?.('A bundle’s clock is ahead of this laptop’s; its changes were imported as usual.', { aheadMs, bundleId });
   }
   return counts;
 }

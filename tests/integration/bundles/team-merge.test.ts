@@ -88,4 +88,27 @@ describe('three inspectors, one lead, real bundle files on disk', () => {
     expect(fileHash(team.lead.ctx.db, team.lead.storePath)).toBe(hash);
     expect(existsSync(`${path}.tmp`)).toBe(false);
   });
+
+  it('a laptop whose clock is days ahead is imported with a warning, and a later edit still wins', async () => {
+    const threeDays = 3 * 24 * 3_600_000;
+    team = await makeTeam(1, { clocks: [() => Date.now(), () => Date.now() + threeDays] });
+    const folder = tempDir('fieldwork-bundles-');
+    await joinAll(team, folder);
+    const inspector = team.inspectors[0]!;
+    const note = newNoteId();
+    edit(inspector.ctx, team.inspectionId, noteEdits(note, 'Written on a laptop set three days ahead.'));
+    const path = join(folder, 'ahead.fwbundle');
+    await exportTo(inspector.ctx, team.inspectionId, path);
+    const warnings: Record<string, unknown>[] = [];
+    const result = await importFile(team.lead.ctx, path, { warn: (_message, details) => warnings.push(details) });
+    expect(result.status).toBe('imported');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.aheadMs).toBeGreaterThan(threeDays - 60_000);
+    edit(team.lead.ctx, team.inspectionId, [
+      { table: 'evidence_note', row: note, field: 'text', value: 'Corrected by the lead.' },
+    ]);
+    const row = team.lead.ctx.db.prepare('SELECT text FROM evidence_note WHERE id = ?').get(note) as { text: string };
+    expect(row.text).toBe('Corrected by the lead.');
+    expect(team.lead.ctx.db.prepare('SELECT count(*) AS n FROM conflict').get()).toEqual({ n: 0 });
+  });
 });
