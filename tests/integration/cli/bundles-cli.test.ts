@@ -31,7 +31,8 @@ const noStackTrace = (text: string) => expect(text).not.toMatch(/^\s+at /m);
 beforeAll(async () => {
   const build = spawnSync(process.execPath, ['scripts/build.mjs', 'cli'], { encoding: 'utf8' });
   expect(build.status, build.stderr).toBe(0);
-  team = await makeTeam(1);
+  // The CLI opens the store as the app does (encrypted at rest where the app does that).
+  team = await makeTeam(1, { encrypted: true });
   folder = tempDir('fieldwork-cli-bundles-');
   await joinAll(team, folder);
   leadDb = team.lead.storePath;
@@ -185,7 +186,7 @@ describe('fieldwork bundle commands', () => {
   });
 
   it('a new inspector joins from the setup bundle only with the lead’s fingerprint confirmed', async () => {
-    const newcomer = await testRuntime();
+    const newcomer = await testRuntime({ encrypted: true } as unknown as Parameters<typeof testRuntime>[0]);
     try {
       await team.lead.call('team.add', {
         inspectionId: team.inspectionId,
