@@ -25,6 +25,7 @@ import {
 } from '../store/backup.js';
 import type { Db } from '../store/connection.js';
 import { salvageChangesets, salvageSyncedRows } from '../store/integrity.js';
+import type { FileAccess } from '../store/sqlite-file.js';
 import type { HandlerGroup, Logger, ServiceContext } from './context.js';
 
 export interface BackupPolicy {
@@ -151,9 +152,9 @@ export function countOutboxBundles(dataDir: string): number {
  * the readable rows) into `<dataDir>/recovery/`. A JSON dump, not a bundle: the bundle writer
  * needs a healthy store to read from.
  */
-export function writeReadableExport(dataDir: string, storePath: string, at: Date) {
-  const salvage = salvageChangesets(storePath);
-  const rows = salvageSyncedRows(storePath);
+export function writeReadableExport(dataDir: string, storePath: string, at: Date, access: FileAccess = {}) {
+  const salvage = salvageChangesets(storePath, access);
+  const rows = salvageSyncedRows(storePath, access);
   const dir = join(dataDir, 'recovery');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, `readable-${at.toISOString().replace(/[-:.]/g, '')}.json`);
@@ -214,5 +215,6 @@ export const backupHandlers: HandlerGroup<
     );
   },
   'recovery.openReadOnly': (ctx) => healthyStatus(ctx),
-  'recovery.exportReadable': (ctx) => writeReadableExport(ctx.dataDir, ctx.db.name, new Date(ctx.now())),
+  'recovery.exportReadable': (ctx) =>
+    writeReadableExport(ctx.dataDir, ctx.db.name, new Date(ctx.now()), { key: ctx.device.storeKey ?? undefined }),
 };

@@ -154,7 +154,7 @@ export function createRecoverySession(options: RecoverySessionOptions): Recovery
   let restoring = false;
 
   const status = () => {
-    recoverable ??= countSalvageable(options.storePath);
+    recoverable ??= countSalvageable(options.storePath, { key: options.store?.key });
     return {
       state: readOnlyCtx ? ('readOnly' as const) : ('damaged' as const),
       problem: options.problem,
@@ -176,7 +176,7 @@ export function createRecoverySession(options: RecoverySessionOptions): Recovery
     progress(0, 3, 'Reading the damaged file');
     const salvaged = (() => {
       try {
-        return salvageChangesets(options.storePath).changesets;
+        return salvageChangesets(options.storePath, { key: options.store?.key }).changesets;
       } catch (error) {
         options.log.warn('Nothing could be read from the damaged data file.', { reason: String(error) });
         return [];
@@ -251,7 +251,7 @@ export function createRecoverySession(options: RecoverySessionOptions): Recovery
         }
         return status();
       case 'recovery.exportReadable':
-        return writeReadableExport(options.dataDir, options.storePath, new Date(options.now()));
+        return writeReadableExport(options.dataDir, options.storePath, new Date(options.now()), { key: options.store?.key });
       case 'backups.create':
         throw new AppError('store_corrupt', 'A damaged data file is not backed up: restore it first.');
       default:

@@ -30,6 +30,8 @@ export interface RuntimeOptions {
   readonly recovery?: boolean;
   /** The store file when it is not `<dataDir>/fieldwork.db` (the CLI's `--data FILE.db`). */
   readonly storeFile?: string;
+  /** Encrypt the store at rest with the device's store key (default). Tests of physical erasure turn it off. */
+  readonly encryptStore?: boolean;
 }
 
 /**
@@ -99,11 +101,14 @@ function openReady(options: RuntimeOptions, device: DeviceIdentity, log: Logger,
 
 export function openRuntime(options: RuntimeOptions & { readonly recovery: true }): Promise<Runtime | RecoveryRuntime>;
 export function openRuntime(options: RuntimeOptions): Promise<Runtime>;
-export async function openRuntime(options: RuntimeOptions): Promise<Runtime | RecoveryRuntime> {
+export async function openRuntime(requested: RuntimeOptions): Promise<Runtime | RecoveryRuntime> {
+  let options = requested;
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const log = options.log ?? consoleLogger;
   const vault = options.vault ?? fileKeyVault(join(options.dataDir, KEY_FILE), (m) => log.warn(m));
   const device = await loadOrCreateIdentity(vault);
+  const key = options.encryptStore === false ? undefined : (device.storeKey ?? undefined);
+  options = { ...options, store: { ...options.store, ...(key ? { key } : {}) } };
   try {
     return openReady(options, device, log, vault.description);
   } catch (error) {

@@ -26,6 +26,7 @@ import { basename, dirname, join } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import { openStore, type Db, type OpenStoreOptions } from './connection.js';
 import { checkStoreFile, openReadOnly } from './integrity.js';
+import { isEncryptedConnection, type FileAccess } from './sqlite-file.js';
 
 export const BACKUPS_DIR = 'backups';
 export const SET_ASIDE_DIR = 'set-aside';
@@ -124,6 +125,11 @@ function publish(temp: string, finalPath: string): void {
  * those writes into the copy, so the result is one consistent state.
  */
 export async function backupOnline(db: Db, finalPath: string, pagesPerStep = 256): Promise<void> {
+  // SQLite's backup API cannot copy an encrypted store; VACUUM INTO keeps its encryption.
+  if (isEncryptedConnection(db)) {
+    snapshotSync(db, finalPath);
+    return;
+  }
   const temp = tempPathFor(finalPath);
   rmSync(temp, { force: true });
   try {
@@ -206,8 +212,8 @@ function putBack(asidePath: string, storePath: string): void {
 }
 
 /** Refuses a backup that fails `PRAGMA integrity_check` or is not a Fieldwork store. */
-export function verifyBackupFile(path: string): void {
-  const check = checkStoreFile(path, 'full');
+export function verifyBackupFile(path: string, access: FileAccess = {}): void {
+  const check = checkStoreFile(path, 'full', access);
   if (!check.ok) {
     throw new AppError('store_corrupt', `The backup ${basename(path)} failed its integrity check, so it was not used.`, {
       path,
@@ -230,7 +236,7 @@ export function restoreStoreFile(
   backupPath: string,
   options: { readonly label?: string; readonly at?: Date; readonly store?: OpenStoreOptions } = {},
 ): RestoreOutcome {
-  verifyBackupFile(backupPath);
+  verifyBackupFile(backupPath, { key: options.store?.key, nativeBinding: options.store?.nativeBinding });
   const at = options.at ?? new Date();
   mkdirSync(dirname(storePath), { recursive: true, mode: 0o700 });
   const incoming = `${storePath}.restoring`;
@@ -271,18 +277,18 @@ export function changeMarker(db: Db): string {
  * Copies a store file to `destPath` through the online backup API on a read-only handle (so
  * a running app may keep working), then checks the copy with `PRAGMA integrity_check`.
  */
-export async function backupStoreFile(storePath: string, destPath: string): Promise<void> {
-  const source = checkStoreFile(storePath, 'quick');
+export async function backupStoreFile(storePath: string, destPath: string, access: FileAccess = {}): Promise<void> {
+  const source = checkStoreFile(storePath, 'quick', access);
   if (!source.ok) {
     throw new AppError('store_corrupt', `The data file ${storePath} is damaged (${source.problem}), so it was not backed up.`, {
       path: storePath,
     });
   }
-  const db = openReadOnly(storePath);
+  const db = openReadOnly(storePath, access);
   try {
     await backupOnline(db, destPath);
   } finally {
     db.close();
   }
-  verifyBackupFile(destPath);
+  verifyBackupFile(destPath, access);
 }

@@ -6,12 +6,13 @@
  * INVARIANT: a corrupt or unreadable store is never written to, overwritten or deleted here;
  * the caller gets `store_corrupt` and offers recovery instead.
  */
-import Database from 'better-sqlite3-multiple-ciphers';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import { backupsDirFor, newBackupPath, pruneBackups, snapshotSync } from './backup.js';
 import { quickCheck } from './integrity.js';
+import { encryptPlaintextStore, isNotADatabase, isPlaintextSqlite, openSqliteFile, wrongKey } from './sqlite-file.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations/index.js';
 
 export type Db = Database.Database;
@@ -26,12 +27,12 @@ export interface OpenStoreOptions {
   readonly skipIntegrityCheck?: boolean;
   /** Where the pre-migration backup goes (default: `backups/` next to the store). */
   readonly backupDir?: string;
+  /** Hex key that encrypts the store at rest; an existing unencrypted store is encrypted on open. */
+  readonly key?: string;
 }
 
 function rawOpen(path: string, options: OpenStoreOptions, readonly: boolean): Db {
-  const settings: Database.Options = { readonly, fileMustExist: readonly };
-  if (options.nativeBinding) settings.nativeBinding = options.nativeBinding;
-  return new Database(path, settings);
+  return openSqliteFile(path, { key: options.key, nativeBinding: options.nativeBinding }, { readonly });
 }
 
 function schemaVersion(db: Db): number {
@@ -60,7 +61,14 @@ function inspectReadOnly(path: string, options: OpenStoreOptions, check: boolean
     throw corrupt(path, String(error));
   }
   try {
-    const version = schemaVersion(db);
+    let version: number;
+    try {
+      version = schemaVersion(db);
+      db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    } catch (error) {
+      if (options.key && !isPlaintextSqlite(path) && isNotADatabase(error)) throw wrongKey(path);
+      throw error;
+    }
     if (check) {
       const result = quickCheck(db);
       if (!result.ok) throw corrupt(path, result.problem);
@@ -79,6 +87,11 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Db {
   if (existsSync(path)) {
     // SQLite would treat an emptied file as a new database and start afresh over lost work.
     if (statSync(path).size === 0) throw corrupt(path, 'the file is empty');
+    if (options.key && !options.readonly && isPlaintextSqlite(path)) {
+      // Check the plain store is sound before rewriting it encrypted; a damaged one is left alone.
+      inspectReadOnly(path, { ...options, key: undefined }, options.skipIntegrityCheck !== true);
+      encryptPlaintextStore(path, options.key, options, options.backupDir ?? backupsDirFor(path));
+    }
     const found = inspectReadOnly(path, options, options.skipIntegrityCheck !== true);
     if (found > latest) {
       throw new AppError(

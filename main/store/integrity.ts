@@ -4,10 +4,10 @@
  * Salvage reads the signed changesets row by row, so one unreadable page costs only the rows
  * stored on it, not the whole op log.
  */
-import Database from 'better-sqlite3-multiple-ciphers';
 import { existsSync } from 'node:fs';
 import { SYNCED_TABLES } from '../../shared/sync/tables.js';
 import type { Db } from './connection.js';
+import { openSqliteFile, type FileAccess } from './sqlite-file.js';
 
 export type IntegrityResult = { readonly ok: true } | { readonly ok: false; readonly problem: string };
 
@@ -38,18 +38,16 @@ export interface FileCheck {
   readonly schemaVersion: number | null;
 }
 
-export function openReadOnly(path: string, nativeBinding?: string): Db {
-  const settings: Database.Options = { readonly: true, fileMustExist: true };
-  if (nativeBinding) settings.nativeBinding = nativeBinding;
-  return new Database(path, settings);
+export function openReadOnly(path: string, access: FileAccess = {}): Db {
+  return openSqliteFile(path, access, { readonly: true });
 }
 
 /** Checks a store or backup file without writing a byte to it. */
-export function checkStoreFile(path: string, mode: 'quick' | 'full' = 'full'): FileCheck {
+export function checkStoreFile(path: string, mode: 'quick' | 'full' = 'full', access: FileAccess = {}): FileCheck {
   if (!existsSync(path)) return { ok: false, problem: 'the file does not exist', schemaVersion: null };
   let db: Db;
   try {
-    db = openReadOnly(path);
+    db = openReadOnly(path, access);
   } catch (error) {
     return { ok: false, problem: String(error instanceof Error ? error.message : error), schemaVersion: null };
   }
@@ -124,8 +122,8 @@ function tryMaxRowId(db: Db): number {
  * Rowids come from the table scan, both indexes and probing up to the largest known rowid,
  * so rows behind a broken page are still reached through another path.
  */
-export function salvageChangesets(path: string): Salvage {
-  const db = openReadOnly(path);
+export function salvageChangesets(path: string, access: FileAccess = {}): Salvage {
+  const db = openReadOnly(path, access);
   try {
     const rowIds = new Set<number>();
     collectRowIds(db, 'SELECT rowid AS rid FROM changeset', rowIds);
@@ -164,17 +162,17 @@ export function salvageChangesets(path: string): Salvage {
 }
 
 /** Counts the readable changesets without keeping their bytes (for the recovery screen). */
-export function countSalvageable(path: string): number | null {
+export function countSalvageable(path: string, access: FileAccess = {}): number | null {
   try {
-    return salvageChangesets(path).changesets.length;
+    return salvageChangesets(path, access).changesets.length;
   } catch {
     return null;
   }
 }
 
 /** Every readable row of each synced table (a table whose pages are broken yields what it can). */
-export function salvageSyncedRows(path: string): Record<string, unknown[]> {
-  const db = openReadOnly(path);
+export function salvageSyncedRows(path: string, access: FileAccess = {}): Record<string, unknown[]> {
+  const db = openReadOnly(path, access);
   try {
     const out: Record<string, unknown[]> = {};
     for (const table of Object.keys(SYNCED_TABLES)) {

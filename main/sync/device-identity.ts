@@ -4,13 +4,15 @@
  * desktop app, a 0600 file elsewhere (with a warning, because that file is only as safe as
  * the account that owns it).
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 
 export interface DeviceSecrets {
   readonly signingPrivatePem: string;
   readonly ageIdentity: string;
+  /** 32 random bytes (hex) that encrypt the store at rest; added to older key files on first load. */
+  readonly storeKey?: string;
 }
 
 export interface DeviceIdentity {
@@ -19,6 +21,8 @@ export interface DeviceIdentity {
   readonly ageRecipient: string;
   readonly ageIdentity: string;
   readonly signingKey: KeyObject;
+  /** The store's encryption key (hex), or null for stores kept unencrypted (tests, benchmarks). */
+  readonly storeKey: string | null;
 }
 
 export interface KeyVault {
@@ -65,7 +69,12 @@ export async function loadOrCreateIdentity(vault: KeyVault): Promise<DeviceIdent
     secrets = {
       signingPrivatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       ageIdentity: await generateX25519Identity(),
+      storeKey: randomBytes(32).toString('hex'),
     };
+    vault.save(secrets);
+  } else if (!secrets.storeKey) {
+    // A key file from before encryption at rest: add the store key; the store is encrypted on open.
+    secrets = { ...secrets, storeKey: randomBytes(32).toString('hex') };
     vault.save(secrets);
   }
   return identityFromSecrets(secrets);
@@ -78,6 +87,7 @@ export async function identityFromSecrets(secrets: DeviceSecrets): Promise<Devic
     ageRecipient: await identityToRecipient(secrets.ageIdentity),
     ageIdentity: secrets.ageIdentity,
     signingKey,
+    storeKey: secrets.storeKey ?? null,
   };
 }
 

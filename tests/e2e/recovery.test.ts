@@ -30,7 +30,7 @@ interface Damaged {
 
 async function damagedDataFolder(): Promise<Damaged> {
   const dir = tempDir('fieldwork-e2e-recovery-');
-  const rt = await openRuntime({ dataDir: dir, log: quietLog, backups: false });
+  const rt = await openRuntime({ dataDir: dir, log: quietLog, encryptStore: false, backups: false });
   const inspection = await invoke(rt.ctx, 'inspections.create', { fields: sampleInspection });
   const beforeBackup = Array.from({ length: 40 }, (_, i) => saveNote(rt.ctx, inspection.id, `Before ${i} ${'b'.repeat(300)}`));
   await invoke(rt.ctx, 'backups.create', {});
@@ -62,7 +62,12 @@ async function launchRecovery(
   dir: string,
 ): Promise<{ page: Page; runtime: RecoveryRuntime; screenshot(n: string): Promise<void> }> {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error('Build the renderer first');
-  const opened: Runtime | RecoveryRuntime = await openRuntime({ dataDir: dir, log: quietLog, recovery: true });
+  const opened: Runtime | RecoveryRuntime = await openRuntime({
+    dataDir: dir,
+    log: quietLog,
+    encryptStore: false,
+    recovery: true,
+  });
   if (opened.mode !== 'recovery') throw new Error('expected the damaged store to open in recovery mode');
   const runtime = opened;
   const server: WebServer = await startWebServer({ recovery: runtime.recovery, rendererDir: RENDERER_DIR });

@@ -2,7 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openRuntime, type Runtime } from '../../main/services/runtime.js';
+import { KEY_FILE, openRuntime, type Runtime } from '../../main/services/runtime.js';
+import { fileKeyVault } from '../../main/sync/device-identity.js';
 import type { Logger } from '../../main/services/context.js';
 import { invoke } from '../../main/services/dispatch.js';
 import type { CommandInput, CommandName, CommandOutput } from '../../shared/api/index.js';
@@ -19,9 +20,18 @@ export interface TestRuntime extends Runtime {
   dispose(): void;
 }
 
-export async function testRuntime(options: { dir?: string; now?: () => number } = {}): Promise<TestRuntime> {
+/**
+ * Most tests read the SQLite file directly to check what reached it, so their stores are left
+ * unencrypted; `encrypted: true` gives the app's real default (tests/integration/store/encryption.test.ts).
+ */
+export async function testRuntime(options: { dir?: string; now?: () => number; encrypted?: boolean } = {}): Promise<TestRuntime> {
   const dir = options.dir ?? tempDir();
-  const runtime = await openRuntime({ dataDir: dir, log: quietLog, ...(options.now ? { now: options.now } : {}) });
+  const runtime = await openRuntime({
+    dataDir: dir,
+    log: quietLog,
+    encryptStore: options.encrypted === true,
+    ...(options.now ? { now: options.now } : {}),
+  });
   return {
     ...runtime,
     dir,
@@ -41,3 +51,8 @@ export const sampleInspection = {
   fieldworkEnd: '2026-11-13',
   inspectorates: ['ofsted', 'cqc', 'hmicfrs'],
 } as const;
+
+/** The store key a data folder's device key file holds (for tests that open an encrypted store directly). */
+export function storeKeyIn(dataDir: string): string | undefined {
+  return fileKeyVault(join(dataDir, KEY_FILE), () => undefined).load()?.storeKey;
+}

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { AppError } from '../../../shared/errors.js';
 import { STORE_FILE, resolveDataDir } from '../../services/runtime.js';
 import { backupStoreFile } from '../../store/backup.js';
-import { CliUsageError, parseCliArgs, type CliCommand } from '../cli-support.js';
+import { CliUsageError, parseCliArgs, storeKeyFor, type CliCommand } from '../cli-support.js';
 
 /** `--data` names the store file; a data folder is accepted too (its fieldwork.db is used). */
 export function storeFileFromArg(data: string | undefined): string {
@@ -37,7 +37,7 @@ export const backupCommand: CliCommand = {
     if (existsSync(target) && !values.force) {
       throw new AppError('conflict', `${target} already exists. Choose another name, or add --force to replace it.`);
     }
-    await backupStoreFile(storePath, target);
+    await backupStoreFile(storePath, target, { key: storeKeyFor(storePath) });
     const kb = Math.max(1, Math.round(statSync(target).size / 1024));
     process.stdout.write(`Backed up ${storePath} to ${target} (${kb} KB, integrity check ok).\n`);
     return 0;

@@ -1,6 +1,6 @@
 /** `fieldwork check --data DB`: PRAGMA integrity_check on a data file, as one line and an exit code. */
 import { checkStoreFile } from '../../store/integrity.js';
-import { EXIT, parseCliArgs, type CliCommand } from '../cli-support.js';
+import { EXIT, parseCliArgs, storeKeyFor, type CliCommand } from '../cli-support.js';
 import { storeFileFromArg } from './backup.js';
 
 export const checkCommand: CliCommand = {
@@ -15,7 +15,7 @@ export const checkCommand: CliCommand = {
   async run(args) {
     const { values } = parseCliArgs(args, { data: { type: 'string' } }, false);
     const storePath = storeFileFromArg(values.data);
-    const result = checkStoreFile(storePath, 'full');
+    const result = checkStoreFile(storePath, 'full', { key: storeKeyFor(storePath) });
     if (result.ok) {
       process.stdout.write(`ok: ${storePath} passed the integrity check (schema ${result.schemaVersion}).\n`);
       return EXIT.ok;

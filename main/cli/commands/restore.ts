@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppError } from '../../../shared/errors.js';
 import { restoreStoreFile } from '../../store/backup.js';
-import { CliUsageError, parseCliArgs, type CliCommand } from '../cli-support.js';
+import { CliUsageError, parseCliArgs, storeKeyFor, type CliCommand } from '../cli-support.js';
 import { storeFileFromArg } from './backup.js';
 
 export const restoreCommand: CliCommand = {
@@ -34,7 +34,8 @@ export const restoreCommand: CliCommand = {
         `${storePath} already exists, so nothing was restored. Add --force to replace it (the current file is kept in set-aside/).`,
       );
     }
-    const { setAsidePath } = restoreStoreFile(storePath, source, { label: 'before-restore' });
+    const key = storeKeyFor(storePath) ?? storeKeyFor(source);
+    const { setAsidePath } = restoreStoreFile(storePath, source, { label: 'before-restore', ...(key ? { store: { key } } : {}) });
     process.stdout.write(
       `Restored ${storePath} from ${source}${setAsidePath ? `; the previous file is kept at ${setAsidePath}` : ''}.\n`,
     );

@@ -17,7 +17,7 @@ afterEach(() => {
 async function storeWithWork(): Promise<{ dir: string; storePath: string }> {
   const dir = tempDir('fieldwork-migration-');
   dirs.push(dir);
-  const rt = await openRuntime({ dataDir: dir, log: quietLog, backups: false });
+  const rt = await openRuntime({ dataDir: dir, log: quietLog, encryptStore: false, backups: false });
   const inspection = await invoke(rt.ctx, 'inspections.create', { fields: sampleInspection });
   for (let i = 0; i < 30; i += 1) saveNote(rt.ctx, inspection.id, `Note ${i}`);
   rt.close();

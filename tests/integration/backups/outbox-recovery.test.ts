@@ -17,7 +17,7 @@ describe('recovery from the outbox', () => {
   it('brings back work whose op-log pages are lost from the bundles waiting in the outbox', async () => {
     const dir = tempDir('fieldwork-outbox-recovery-');
     dirs.push(dir);
-    const rt = await openRuntime({ dataDir: dir, log: quietLog, backups: false });
+    const rt = await openRuntime({ dataDir: dir, log: quietLog, encryptStore: false, backups: false });
     const inspection = await invoke(rt.ctx, 'inspections.create', { fields: sampleInspection, leadName: 'Sam Lead' });
     const beforeBackup = Array.from({ length: 20 }, (_, i) => saveNote(rt.ctx, inspection.id, `Before ${i}`));
     await invoke(rt.ctx, 'backups.create', {});
@@ -33,7 +33,7 @@ describe('recovery from the outbox', () => {
     // The whole signed op log is unreadable: only the outbox can bring the newer notes back.
     expect(damageAllPagesOf(rt.storePath, 'changeset')).toBeGreaterThan(0);
 
-    const opened = await openRuntime({ dataDir: dir, log: quietLog, recovery: true });
+    const opened = await openRuntime({ dataDir: dir, log: quietLog, encryptStore: false, recovery: true });
     if (opened.mode !== 'recovery') throw new Error('expected recovery mode');
     const result = await opened.recovery.dispatch('recovery.restore', {});
     if (!result.ok) throw new Error(result.error.message);

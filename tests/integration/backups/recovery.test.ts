@@ -25,7 +25,7 @@ interface Prepared {
 async function damagedStoreWithBackup(options: { backup: boolean }): Promise<Prepared> {
   const dir = tempDir('fieldwork-recovery-');
   dirs.push(dir);
-  const rt = await openRuntime({ dataDir: dir, log: quietLog, backups: false });
+  const rt = await openRuntime({ dataDir: dir, log: quietLog, encryptStore: false, backups: false });
   const inspection = await invoke(rt.ctx, 'inspections.create', { fields: sampleInspection });
   const beforeBackup = Array.from({ length: 40 }, (_, i) =>
     saveNote(rt.ctx, inspection.id, `Before backup ${i} ${'x'.repeat(300)}`),
@@ -52,8 +52,10 @@ describe('recovery of a damaged store', () => {
   it('refuses to open a damaged store without recovery mode and never changes the file', async () => {
     const p = await damagedStoreWithBackup({ backup: true });
     const before = hashFile(p.storePath);
-    await expect(openRuntime({ dataDir: p.dir, log: quietLog })).rejects.toMatchObject({ code: 'store_corrupt' });
-    const rt = expectRecovery(await openRuntime({ dataDir: p.dir, log: quietLog, recovery: true }));
+    await expect(openRuntime({ dataDir: p.dir, log: quietLog, encryptStore: false })).rejects.toMatchObject({
+      code: 'store_corrupt',
+    });
+    const rt = expectRecovery(await openRuntime({ dataDir: p.dir, log: quietLog, encryptStore: false, recovery: true }));
     const status = await rt.recovery.dispatch('recovery.status', {});
     expect(status).toMatchObject({ ok: true, value: { state: 'damaged', recoverableChangesets: expect.any(Number) } });
     const blocked = await dispatchToHost({ recovery: rt.recovery }, 'inspections.list', {});
@@ -65,7 +67,7 @@ describe('recovery of a damaged store', () => {
   it('restores the newest good backup and re-applies the newer work from the damaged op log', async () => {
     const p = await damagedStoreWithBackup({ backup: true });
     const damagedHash = hashFile(p.storePath);
-    const rt = expectRecovery(await openRuntime({ dataDir: p.dir, log: quietLog, recovery: true }));
+    const rt = expectRecovery(await openRuntime({ dataDir: p.dir, log: quietLog, encryptStore: false, recovery: true }));
     const result = await rt.recovery.dispatch('recovery.restore', {});
     if (!result.ok) throw new Error(result.error.message);
     const value = result.value as { restoredFrom: { reason: string } | null; reappliedChangesets: number; setAsidePath: string };
@@ -89,7 +91,7 @@ describe('recovery of a damaged store', () => {
       db.close();
     }
     // It opens normally now, and a new edit sorts after the recovered ones.
-    const again = await openRuntime({ dataDir: p.dir, log: quietLog, backups: false });
+    const again = await openRuntime({ dataDir: p.dir, log: quietLog, encryptStore: false, backups: false });
     const updated = await invoke(again.ctx, 'inspections.update', {
       id: p.inspectionId,
       fields: { ...sampleInspection, localAuthority: 'After recovery' },
@@ -109,7 +111,7 @@ describe('recovery of a damaged store', () => {
     const bytes = readFileSync(join(backupsDir, good));
     bytes.fill(0x5a, 4096 * 2, 4096 * 4);
     writeFileSync(bad, bytes);
-    const rt = expectRecovery(await openRuntime({ dataDir: p.dir, log: quietLog, recovery: true }));
+    const rt = expectRecovery(await openRuntime({ dataDir: p.dir, log: quietLog, encryptStore: false, recovery: true }));
     const result = await rt.recovery.dispatch('recovery.restore', {});
     if (!result.ok) throw new Error(result.error.message);
     expect(result.value).toMatchObject({
@@ -122,12 +124,12 @@ describe('recovery of a damaged store', () => {
   it('an emptied data file opens recovery mode instead of starting afresh, and the backup brings the work back', async () => {
     const dir = tempDir('fieldwork-recovery-');
     dirs.push(dir);
-    const rt = await openRuntime({ dataDir: dir, log: quietLog, backups: false });
+    const rt = await openRuntime({ dataDir: dir, log: quietLog, encryptStore: false, backups: false });
     const inspection = await invoke(rt.ctx, 'inspections.create', { fields: sampleInspection });
     await invoke(rt.ctx, 'backups.create', {});
     rt.close();
     writeFileSync(rt.storePath, '');
-    const opened = expectRecovery(await openRuntime({ dataDir: dir, log: quietLog, recovery: true }));
+    const opened = expectRecovery(await openRuntime({ dataDir: dir, log: quietLog, encryptStore: false, recovery: true }));
     expect(opened.problem).toContain('damaged or could not be read');
     const result = await opened.recovery.dispatch('recovery.restore', {});
     expect(result).toMatchObject({ ok: true, value: { restoredFrom: { reason: 'manual' } } });
@@ -141,7 +143,7 @@ describe('recovery of a damaged store', () => {
 
   it('rebuilds from the op log alone when there is no backup', async () => {
     const p = await damagedStoreWithBackup({ backup: false });
-    const rt = expectRecovery(await openRuntime({ dataDir: p.dir, log: quietLog, recovery: true }));
+    const rt = expectRecovery(await openRuntime({ dataDir: p.dir, log: quietLog, encryptStore: false, recovery: true }));
     const result = await rt.recovery.dispatch('recovery.restore', {});
     if (!result.ok) throw new Error(result.error.message);
     expect(result.value).toMatchObject({ restoredFrom: null });
@@ -155,7 +157,7 @@ describe('recovery of a damaged store', () => {
   it('opens the damaged store read-only: reads answer, writes are refused, the file is unchanged', async () => {
     const p = await damagedStoreWithBackup({ backup: true });
     const before = hashFile(p.storePath);
-    const rt = expectRecovery(await openRuntime({ dataDir: p.dir, log: quietLog, recovery: true }));
+    const rt = expectRecovery(await openRuntime({ dataDir: p.dir, log: quietLog, encryptStore: false, recovery: true }));
     const host = { recovery: rt.recovery };
     expect(await dispatchToHost(host, 'recovery.openReadOnly', {})).toMatchObject({ ok: true, value: { state: 'readOnly' } });
     const read = await dispatchToHost(host, 'inspections.get', { id: p.inspectionId });
@@ -172,7 +174,7 @@ describe('recovery of a damaged store', () => {
   it('exports everything readable as JSON with verbatim signed changesets', async () => {
     const p = await damagedStoreWithBackup({ backup: false });
     const before = hashFile(p.storePath);
-    const rt = expectRecovery(await openRuntime({ dataDir: p.dir, log: quietLog, recovery: true }));
+    const rt = expectRecovery(await openRuntime({ dataDir: p.dir, log: quietLog, encryptStore: false, recovery: true }));
     const result = await rt.recovery.dispatch('recovery.exportReadable', {});
     if (!result.ok) throw new Error(result.error.message);
     const value = result.value as { path: string; changesets: number };

@@ -41,7 +41,7 @@ const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 describe('rolling backups', () => {
   it('backups taken while notes are being saved each pass integrity_check, and saving carries on meanwhile', async () => {
     const dir = newDir();
-    const rt = await openRuntime({ dataDir: dir, log: quietLog, backups: { pagesPerStep: 16 } });
+    const rt = await openRuntime({ dataDir: dir, log: quietLog, encryptStore: false, backups: { pagesPerStep: 16 } });
     const inspection = await invoke(rt.ctx, 'inspections.create', { fields: sampleInspection });
     for (let i = 0; i < 120; i += 1) saveNote(rt.ctx, inspection.id, `Seed note ${i} ${'z'.repeat(200)}`);
     const scheduler = rt.backups;
@@ -80,10 +80,10 @@ describe('rolling backups', () => {
 
   it('takes a backup on quit only when something changed', async () => {
     const dir = newDir();
-    const rt = await openRuntime({ dataDir: dir, log: quietLog });
+    const rt = await openRuntime({ dataDir: dir, log: quietLog, encryptStore: false });
     rt.close();
     expect(listBackups(join(dir, 'backups'))).toEqual([]);
-    const again = await openRuntime({ dataDir: dir, log: quietLog });
+    const again = await openRuntime({ dataDir: dir, log: quietLog, encryptStore: false });
     await invoke(again.ctx, 'inspections.create', { fields: sampleInspection });
     again.close();
     const backups = listBackups(join(dir, 'backups'));

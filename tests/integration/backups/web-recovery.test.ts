@@ -15,13 +15,13 @@ describe('browser mode on a damaged store', () => {
   it('keeps every security check and answers only the recovery commands until restored', async () => {
     const dir = tempDir('fieldwork-web-recovery-');
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const rt = await openRuntime({ dataDir: dir, log: quietLog, backups: false });
+    const rt = await openRuntime({ dataDir: dir, log: quietLog, encryptStore: false, backups: false });
     const inspection = await invoke(rt.ctx, 'inspections.create', { fields: sampleInspection });
     for (let i = 0; i < 60; i += 1) saveNote(rt.ctx, inspection.id, `Note ${i} ${'n'.repeat(300)}`);
     rt.close();
     damageMiddle(rt.storePath);
 
-    const opened = await openRuntime({ dataDir: dir, log: quietLog, recovery: true });
+    const opened = await openRuntime({ dataDir: dir, log: quietLog, encryptStore: false, recovery: true });
     if (opened.mode !== 'recovery') throw new Error('expected recovery mode');
     cleanups.push(() => opened.close());
     const server = await startWebServer({ recovery: opened.recovery, rendererDir: null });

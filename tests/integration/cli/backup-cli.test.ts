@@ -2,12 +2,13 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoke } from '../../../main/services/dispatch.js';
 import { openRuntime } from '../../../main/services/runtime.js';
+import { openSqliteFile } from '../../../main/store/sqlite-file.js';
 import { dumpSyncedTables } from '../../../main/store/materialize-repo.js';
-import { quietLog, sampleInspection, tempDir } from '../../support/runtime.js';
+import { quietLog, sampleInspection, storeKeyIn, tempDir } from '../../support/runtime.js';
 import { damageMiddle, hashFile, saveNote } from '../backups/support.js';
 
 const work = tempDir('fieldwork-backup-cli-');
@@ -41,7 +42,7 @@ function fieldwork(...args: string[]): { code: number | null; stdout: string; st
 
 async function storeWithWork(name: string): Promise<string> {
   const dir = join(work, name);
-  const rt = await openRuntime({ dataDir: dir, log: quietLog, backups: false });
+  const rt = await openRuntime({ dataDir: dir, log: quietLog, encryptStore: false, backups: false });
   const inspection = await invoke(rt.ctx, 'inspections.create', { fields: sampleInspection });
   await invoke(rt.ctx, 'team.add', {
     inspectionId: inspection.id,
@@ -54,7 +55,8 @@ async function storeWithWork(name: string): Promise<string> {
 
 /** Everything that must survive a round trip: the materialised rows and the whole op log. */
 function canonical(path: string) {
-  const db = new Database(path, { readonly: true });
+  // A restore into a data folder encrypts the store with that folder's device key.
+  const db = openSqliteFile(path, { key: storeKeyIn(dirname(path)) }, { readonly: true });
   try {
     return {
       tables: dumpSyncedTables(db),
