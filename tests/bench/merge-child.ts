@@ -5,38 +5,13 @@
  * Run by measures/merge.ts; `node --cpu-prof` on this process gives the merge's profile.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { STORE_FILE } from '../../main/services/runtime.js';
-import { openStore } from '../../main/store/connection.js';
-import { countConflicts, insertChangeset, iterateChangesets } from '../../main/store/op-log-repo.js';
-import { applyOps } from '../../main/sync/apply-ops.js';
-import type { ChangesetBody } from '../../main/sync/changeset.js';
+import { countConflicts } from '../../main/store/op-log-repo.js';
 import type { Runtime } from '../../main/services/runtime.js';
 import { importBundle } from './bundle-calls.js';
 import { RESULT_PREFIX, type MergeJob, type MergeRun } from './merge-protocol.js';
 import { copyDataDir, openDataDir } from './team.js';
 
 const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
-
-/** Lower-layer stand-in for an import while the bundles service is not built: no decrypt, no verify. */
-function applyFromStore(runtime: Runtime, sourceDir: string, inspectionId: string): number {
-  const source = openStore(join(sourceDir, STORE_FILE), { readonly: true });
-  const { db } = runtime.ctx;
-  let newOps = 0;
-  try {
-    db.transaction(() => {
-      const receivedAt = new Date().toISOString();
-      for (const changeset of iterateChangesets(source, inspectionId)) {
-        if (!insertChangeset(db, { ...changeset, local: false }, receivedAt)) continue;
-        const body = JSON.parse(changeset.body.toString('utf8')) as ChangesetBody;
-        newOps += applyOps(db, body.ops, changeset.id).inserted;
-      }
-    })();
-  } finally {
-    source.close();
-  }
-  return newOps;
-}
 
 const cpuMs = (): number => {
   const usage = process.cpuUsage();
@@ -51,11 +26,9 @@ async function importAll(
   let newOps = 0;
   const started = nowMs();
   const cpuStarted = cpuMs();
-  const items = job.path === 'bundles' ? job.bundleFiles : job.sourceDirs;
-  for (const item of items) {
+  for (const file of job.bundleFiles) {
     const one = nowMs();
-    if (job.path === 'bundles') newOps += (await importBundle(runtime.ctx, item, job.inspectionId)).newOps;
-    else newOps += applyFromStore(runtime, item, job.inspectionId);
+    newOps += (await importBundle(runtime.ctx, file, job.inspectionId)).newOps;
     each.push(nowMs() - one);
   }
   return { ms: nowMs() - started, cpuMs: cpuMs() - cpuStarted, each, newOps };

@@ -1,6 +1,7 @@
 /** What the parent tells a merge child (a job file) and what the child answers (one JSON line). */
 
-export type MergePath = 'bundles' | 'apply-ops';
+/** Always the bundles service now; kept in the result so old JSON files stay readable. */
+export type MergePath = 'bundles';
 
 export interface MergeJob {
   readonly leadTemplateDir: string;
@@ -8,7 +9,6 @@ export interface MergeJob {
   readonly inspectionId: string;
   readonly path: MergePath;
   readonly bundleFiles: readonly string[];
-  readonly sourceDirs: readonly string[];
 }
 
 export interface MergeRun {

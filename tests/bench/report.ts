@@ -45,8 +45,15 @@ export interface ScaleResult {
     cpuP99Ms: number;
   };
   readonly search: readonly SearchFigures[];
-  readonly export: { bundles: number; medianMs: number; maxMs: number; medianBytes: number; totalBytes: number } | null;
-  readonly verify: { medianMs: number; totalMs: number } | null;
+  readonly export: {
+    bundles: number;
+    medianMs: number;
+    maxMs: number;
+    cpuMs?: number;
+    medianBytes: number;
+    totalBytes: number;
+  } | null;
+  readonly verify: { medianMs: number; cpuMs?: number; totalMs: number } | null;
   readonly merge: {
     ms: number;
     cpuMs: number;
@@ -99,8 +106,8 @@ export function printResult(result: ScaleResult, say: (line: string) => void): v
   }
   if (result.export) {
     rows.push([
-      'export per inspector (median, max)',
-      `${f(result.export.medianMs)} / ${f(result.export.maxMs)} ms`,
+      'export per inspector (median, max; CPU)',
+      `${f(result.export.medianMs)} / ${f(result.export.maxMs)} ms; ${f(result.export.cpuMs ?? Number.NaN)} ms`,
       p.export ?? '',
     ]);
     rows.push([
@@ -109,8 +116,10 @@ export function printResult(result: ScaleResult, say: (line: string) => void): v
       `${result.export.bundles} bundles, ${mb(result.export.totalBytes)} in all`,
     ]);
   } else rows.push(['export', 'not measured', p.export ?? '']);
-  if (result.verify) rows.push(['verify per bundle (median)', `${f(result.verify.medianMs)} ms`, p.verify ?? '']);
-  else rows.push(['verify', 'not measured', p.verify ?? '']);
+  if (result.verify) {
+    const v = result.verify;
+    rows.push(['verify per bundle (median wall / CPU)', `${f(v.medianMs)} / ${f(v.cpuMs ?? Number.NaN)} ms`, p.verify ?? '']);
+  } else rows.push(['verify', 'not measured', p.verify ?? '']);
   rows.push([
     'merge of all bundles (wall / CPU)',
     `${f(result.merge.ms)} / ${f(result.merge.cpuMs)} ms`,

@@ -115,7 +115,7 @@ async function runScale(factor: number, options: Options): Promise<void> {
       measureNoteSaves(team.inspectors[0]!.dataDir, join(work, 'note-save'), team.inspectionId, options.notes, options.seed + r),
     );
     say('Exports and verify…');
-    const exports: ExportFigures[] | null = await measureExports(team.inspectors, team.inspectionId, work, options.runs);
+    const exports: ExportFigures[] = await measureExports(team.inspectors, team.inspectionId, work, options.runs);
     const verify = exports
       ? await measureVerify(
           team.leadDir,
@@ -128,9 +128,8 @@ async function runScale(factor: number, options: Options): Promise<void> {
       leadTemplateDir: team.leadDir,
       workDir: dir,
       inspectionId: team.inspectionId,
-      path: exports ? 'bundles' : 'apply-ops',
-      bundleFiles: exports ? exports.map((e) => e.file) : [],
-      sourceDirs: team.inspectors.map((i) => i.dataDir),
+      path: 'bundles',
+      bundleFiles: exports.map((e) => e.file),
     });
     say('Merges (each in its own process)…');
     const merges: MergeRun[] = [];
@@ -142,7 +141,7 @@ async function runScale(factor: number, options: Options): Promise<void> {
     }
     const merged = join(work, `merge-${options.runs - 1}`);
     say('Floor (raw bulk insert of the same final rows)…');
-    const floors = measureFloor(merged, team.inspectionId, join(work, 'floor'), options.runs);
+    const floors = await measureFloor(merged, team.inspectionId, join(work, 'floor'), options.runs);
     say('Search and conflict list on the merged lead store…');
     const lead = await openDataDir(merged);
     const search: SearchFigures[] = [];
@@ -187,10 +186,8 @@ async function runScale(factor: number, options: Options): Promise<void> {
         export: 'exportBundleToFile, delta to the team (bundles service, as the CLI)',
         verify:
           'openBundle + verifyChangeset: decrypt, every signature and hash, no store (sync layer; no `bundle verify` CLI yet)',
-        merge: exports
-          ? 'importBundleFile of each inspector’s bundle (bundles service, as the CLI)'
-          : 'FALLBACK applyOps (no bundles)',
-        reimport: exports ? 'importBundleFile again: already imported (bundles service)' : 'FALLBACK (no bundles)',
+        merge: 'importBundleFile of each inspector’s bundle (bundles service, as the CLI)',
+        reimport: 'importBundleFile again: already imported (bundles service)',
       },
       noteSave: {
         saves: saves[0]!.saves,
@@ -207,11 +204,18 @@ async function runScale(factor: number, options: Options): Promise<void> {
             bundles: exports.length,
             medianMs: median(exports.map((e) => e.ms)),
             maxMs: Math.max(...exports.map((e) => e.ms)),
+            cpuMs: median(exports.map((e) => e.cpuMs)),
             medianBytes: median(exports.map((e) => e.bytes)),
             totalBytes: exports.reduce((sum, e) => sum + e.bytes, 0),
           }
         : null,
-      verify: verify ? { medianMs: median(verify), totalMs: verify.reduce((a, b) => a + b, 0) } : null,
+      verify: verify
+        ? {
+            medianMs: median(verify.map((v) => v.ms)),
+            cpuMs: median(verify.map((v) => v.cpuMs)),
+            totalMs: verify.reduce((a, v) => a + v.ms, 0),
+          }
+        : null,
       merge: {
         ms: mergeMs,
         cpuMs: mergeCpuMs,

@@ -13,11 +13,16 @@ export interface ExportFigures {
   readonly name: string;
   readonly file: string;
   readonly ms: number;
+  readonly cpuMs: number;
   readonly bytes: number;
   readonly ops: number;
 }
 
 const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+const cpuMs = (): number => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
 
 export async function measureExports(
   inspectors: readonly { name: string; dataDir: string }[],
@@ -35,13 +40,16 @@ export async function measureExports(
     const file = join(bundleDir, `${inspector.name}.fwbundle`);
     try {
       const times: number[] = [];
+      const cpu: number[] = [];
       let last = { size: 0, ops: 0 };
       for (let run = 0; run < runs; run += 1) {
         const started = nowMs();
+        const cpuStarted = cpuMs();
         last = await exportBundle(runtime.ctx, inspectionId, file);
         times.push(nowMs() - started);
+        cpu.push(cpuMs() - cpuStarted);
       }
-      figures.push({ name: inspector.name, file, ms: median(times), bytes: last.size, ops: last.ops });
+      figures.push({ name: inspector.name, file, ms: median(times), cpuMs: median(cpu), bytes: last.size, ops: last.ops });
     } finally {
       runtime.close();
       rmSync(copy, { recursive: true, force: true });
@@ -56,20 +64,23 @@ export async function measureVerify(
   files: readonly string[],
   workRoot: string,
   runs: number,
-): Promise<number[]> {
+): Promise<{ ms: number; cpuMs: number }[]> {
   const copy = join(workRoot, 'verify-lead');
   copyDataDir(leadDir, copy);
   const runtime = await openDataDir(copy);
   try {
-    const perFile: number[] = [];
+    const perFile: { ms: number; cpuMs: number }[] = [];
     for (const file of files) {
       const times: number[] = [];
+      const cpu: number[] = [];
       for (let run = 0; run < runs; run += 1) {
         const started = nowMs();
+        const cpuStarted = cpuMs();
         await verifyBundle(runtime.ctx, file);
         times.push(nowMs() - started);
+        cpu.push(cpuMs() - cpuStarted);
       }
-      perFile.push(median(times));
+      perFile.push({ ms: median(times), cpuMs: median(cpu) });
     }
     return perFile;
   } finally {

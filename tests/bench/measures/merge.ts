@@ -3,13 +3,13 @@
  * rows bulk-inserted with raw better-sqlite3 into a fresh store of the same schema, without ops.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { STORE_FILE } from '../../../main/services/runtime.js';
+import { KEY_FILE } from '../../../main/services/runtime.js';
 import { bulkInsertRows, readFinalRows } from '../../../main/store/bench-floor-repo.js';
-import { openStore } from '../../../main/store/connection.js';
 import { RESULT_PREFIX, type MergeJob, type MergeRun } from '../merge-protocol.js';
 import { timeMs } from '../numbers.js';
+import { openDataDir } from '../team.js';
 
 export interface ChildOptions {
   /** Folder for a V8 CPU profile of the child (`node --cpu-prof`); none when absent. */
@@ -54,25 +54,27 @@ const cpuMs = (): number => {
 
 /**
  * Reads the final rows of the merged lead store once, then times only their insert into a
- * fresh store (migrations applied before the clock starts): one transaction, one prepared
- * statement per table, the search index filled by the same triggers.
+ * fresh store opened exactly as the lead's is (same device keys, so the same at-rest
+ * encryption and pragmas; migrations applied before the clock starts): one transaction, one
+ * prepared statement per table, the search index filled by the same triggers.
  */
-export function measureFloor(mergedDir: string, inspectionId: string, workDir: string, runs: number): FloorRun[] {
-  const merged = openStore(join(mergedDir, STORE_FILE), { readonly: true });
-  const tables = readFinalRows(merged, inspectionId);
+export async function measureFloor(mergedDir: string, inspectionId: string, workDir: string, runs: number): Promise<FloorRun[]> {
+  const merged = await openDataDir(mergedDir);
+  const tables = readFinalRows(merged.ctx.db, inspectionId);
   merged.close();
   const results: FloorRun[] = [];
   for (let run = 0; run < runs; run += 1) {
     rmSync(workDir, { recursive: true, force: true });
     mkdirSync(workDir, { recursive: true });
-    const db = openStore(join(workDir, STORE_FILE));
+    copyFileSync(join(mergedDir, KEY_FILE), join(workDir, KEY_FILE));
+    const fresh = await openDataDir(workDir);
     let rows = 0;
     const cpuStarted = cpuMs();
     const ms = timeMs(() => {
-      rows = bulkInsertRows(db, tables);
+      rows = bulkInsertRows(fresh.ctx.db, tables);
     });
     const cpu = cpuMs() - cpuStarted;
-    db.close();
+    fresh.close();
     results.push({ ms, cpuMs: cpu, rows });
   }
   rmSync(workDir, { recursive: true, force: true });
