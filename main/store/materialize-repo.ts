@@ -53,7 +53,14 @@ function refreshSearchDoc(db: Db, table: SyncedTableName, rowId: string): void {
   if (!searchable || searchable.length === 0) return;
   const row = db.prepare(`SELECT inspection_id, deleted, ${searchable.join(', ')} FROM ${table} WHERE id = ?`).get(rowId) as
     Record<string, unknown> | undefined;
-  const text = row ? searchable.map((c) => (typeof row[c] === 'string' ? (row[c] as string) : '')).join('\n') : '';
+  // The snippet markers (private-use characters) are dropped from the indexed text, so a note
+  // that contains them cannot fake a highlight in search results.
+  const text = row
+    ? searchable
+        .map((c) => (typeof row[c] === 'string' ? (row[c] as string) : ''))
+        .join('\n')
+        .replace(/[\uE000\uE001]/g, '')
+    : '';
   if (!row || row.deleted === 1 || text.trim() === '') {
     db.prepare('DELETE FROM search_doc WHERE row_id = ?').run(rowId);
     return;

@@ -262,6 +262,11 @@ describe('script injection in every text field', () => {
       .filter({ hasText: /\d+ results?/ })
       .waitFor();
     await check('search', ['statement', 'noteTheme', 'concern']);
+    // Highlights mark only what matched: a note holding the snippet's own marker characters
+    // cannot make its payload look like a match.
+    const marks = await page.getByRole('list', { name: 'Results' }).locator('mark').allTextContents();
+    expect(marks.length).toBeGreaterThan(0);
+    expect(marks.filter((m) => !/^chronolog/i.test(m))).toEqual([]);
     await box.fill('onerror');
     await page
       .getByRole('status')
