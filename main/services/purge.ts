@@ -9,6 +9,7 @@ import { AppError } from '../../shared/errors.js';
 import { readMeta } from '../store/meta-repo.js';
 import { compactAfterPurge, listPurges, purgeInspectionRows } from '../store/purge-repo.js';
 import { fingerprint } from '../sync/device-identity.js';
+import { credentialRef, credentialVaultFor } from '../sync/sync-credentials.js';
 import { type HandlerGroup, type ServiceContext } from './context.js';
 import { requireInspection } from './inspections.js';
 
@@ -53,6 +54,10 @@ export function purgeInspection(ctx: ServiceContext, inspectionId: string, confi
   let filesRemoved = 0;
   for (const folder of CONTENT_FOLDERS) filesRemoved += removeFilesMentioning(join(ctx.dataDir, folder), inspectionId);
   filesRemoved += removeAll(join(ctx.dataDir, BACKUP_FOLDER));
+  // The sync password for this inspection's share goes too.
+  credentialVaultFor({ dataDir: ctx.dataDir, signingKey: ctx.device.signingKey, warn: (m) => ctx.log.warn(m) }).remove(
+    credentialRef(inspectionId),
+  );
   ctx.log.info('Inspection purged', { inspectionId, filesRemoved });
   return { filesRemoved };
 }

@@ -7,7 +7,7 @@ import { SYNCED_TABLES } from '../../shared/sync/tables.js';
 import type { Db } from './connection.js';
 
 /** Tables owned by other parts that also key rows by inspection_id (if present in this schema). */
-const OPTIONAL_INSPECTION_TABLES = ['sync_target', 'outbox_item', 'sync_pulled', 'sync_state', 'case_mapping'];
+const OPTIONAL_INSPECTION_TABLES = ['sync_target', 'sync_state', 'sync_outbox', 'sync_pushed', 'sync_pulled', 'bundle_ack'];
 
 function tableExists(db: Db, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;

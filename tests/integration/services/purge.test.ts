@@ -47,9 +47,23 @@ describe('purging an inspection', () => {
     mkdirSync(join(rt.dir, 'backups'), { recursive: true });
     writeFileSync(join(rt.dir, 'backups', 'fieldwork-2026.db'), canary);
 
+    // A sync target with a saved password, and an outbox bundle waiting to go.
+    await rt.call('sync.saveTarget', {
+      inspectionId: doomed.id,
+      kind: 'webdav',
+      location: 'https://dav.example.invalid/fieldwork/',
+      auth: 'password',
+      username: 'lead',
+      secret: 'S3CRET-PASSWORD-CANARY',
+    });
+    await rt.call('bundles.export', { inspectionId: doomed.id, mode: 'full', recipients: 'team' });
     const holdsCanary = (file: string) => readFileSync(file).includes(Buffer.from('CANARY7f3a9'));
     // The canary really is on disk before the purge (in the WAL or the database file).
-    expect(filesUnder(rt.dir).filter((f) => /fieldwork\.db/.test(f)).some(holdsCanary)).toBe(true);
+    expect(
+      filesUnder(rt.dir)
+        .filter((f) => /fieldwork\.db/.test(f))
+        .some(holdsCanary),
+    ).toBe(true);
 
     await expect(rt.call('inspections.purge', { id: doomed.id, confirmation: 'Wrongshire' })).rejects.toMatchObject({
       code: 'invalid_input',
@@ -73,6 +87,10 @@ describe('purging an inspection', () => {
     expect(db.prepare("SELECT count(*) AS n FROM search_fts WHERE search_fts MATCH 'canary7f3a9'").get()).toEqual({ n: 0 });
     expect(db.prepare("SELECT count(*) AS n FROM search_fts WHERE search_fts MATCH 'keepnote'").get()).toEqual({ n: 1 });
     expect(db.prepare('SELECT count(*) AS n FROM op WHERE inspection_id = ?').get(doomed.id)).toEqual({ n: 0 });
+    for (const table of ['sync_target', 'sync_state', 'sync_outbox', 'sync_pushed', 'sync_pulled', 'bundle_ack']) {
+      expect(db.prepare(`SELECT count(*) AS n FROM ${table} WHERE inspection_id = ?`).get(doomed.id), table).toEqual({ n: 0 });
+    }
+    expect(await rt.call('sync.getTarget', { inspectionId: doomed.id }).catch(() => null)).toBeNull();
     expect(String(db.pragma('integrity_check', { simple: true }))).toBe('ok');
   });
 });
