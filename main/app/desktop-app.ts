@@ -13,6 +13,7 @@ import { installCredentialVault } from '../sync/sync-credentials.js';
 import { KEY_FILE, openRuntime, resolveDataDir, type RecoveryRuntime, type Runtime } from '../services/runtime.js';
 import { registerAppScheme, serveRenderer } from './app-protocol.js';
 import { registerIpc } from './ipc.js';
+import { watchConnectivity } from './connectivity.js';
 import { buildMenuTemplate } from './menu.js';
 import { SAFE_KEY_FILE, safeStorageVault } from './safe-storage-vault.js';
 import { safeStorageCredentialFactory } from './sync-credentials.js';
@@ -77,9 +78,12 @@ export function startDesktopApp(options: DesktopAppOptions): DesktopApp {
     });
   };
 
+  let stopConnectivity: (() => void) | null = null;
   const shutDown = (): void => {
     stopIpc?.();
     stopIpc = null;
+    stopConnectivity?.();
+    stopConnectivity = null;
     if (runtime !== null) {
       // Closing checkpoints the WAL; nothing is lost if this never runs (synchronous=FULL).
       runtime.close();
@@ -135,6 +139,7 @@ export function startDesktopApp(options: DesktopAppOptions): DesktopApp {
         window: () => mainWindow,
         dispatch: (name, input, callOptions) => dispatchToHost(host, name, input, callOptions),
       });
+      if (runtime.mode === 'ready') stopConnectivity = watchConnectivity(runtime.ctx);
       openWindow();
     } catch (error) {
       consoleLogger.error('Fieldwork could not start', { stack: error instanceof Error ? error.stack : String(error) });

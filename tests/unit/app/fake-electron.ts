@@ -245,3 +245,7 @@ export function resetFakeElectron(): void {
   ipcRenderer.removeAllListeners();
   ipcRenderer.invocations.length = 0;
 }
+
+/** `net.isOnline()`: the connectivity watch polls it; tests flip it through `fakeNet.online`. */
+export const fakeNet = { online: true };
+export const net = { isOnline: () => fakeNet.online };
