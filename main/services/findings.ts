@@ -6,6 +6,7 @@
 import type { Finding, FindingDetail, FindingFields } from '../../shared/api/findings.js';
 import { findingEvidenceId, newId } from '../../shared/domain/ids.js';
 import { FINDING_STATUSES, type Agency, type FindingKind, type FindingStatus } from '../../shared/domain/vocabulary.js';
+import { STATUS_MOVES } from '../../shared/domain/finding-status.js';
 import { AppError } from '../../shared/errors.js';
 import { triangulate } from '../../shared/triangulation.js';
 import { getNote, getNotesByIds, rosterNamesByKey, type NoteRow } from '../store/evidence-repo.js';
@@ -14,14 +15,6 @@ import { writeEdits, type FieldEdit } from '../sync/local-write.js';
 import { inTransaction, notFound, type HandlerGroup, type ServiceContext } from './context.js';
 import { authorOf, parseJsonList, toNote } from './evidence.js';
 import { requireInspection } from './inspections.js';
-
-/** The moves a finding's status may make. */
-export const STATUS_MOVES: Readonly<Record<FindingStatus, readonly FindingStatus[]>> = {
-  draft: ['proposed', 'withdrawn'],
-  proposed: ['agreed', 'draft', 'withdrawn'],
-  agreed: ['proposed', 'withdrawn'],
-  withdrawn: ['draft'],
-};
 
 function summary(notes: readonly NoteRow[]): Finding['triangulation'] {
   const t = triangulate(notes.map((n) => ({ caseId: n.case_id, source: n.source, agency: n.agency, author: n.author ?? '' })));
@@ -110,6 +103,10 @@ export const findingHandlers = {
   },
   'findings.update': (ctx, input) => {
     const row = requireFinding(ctx, input.id);
+    if (row.status === 'agreed') {
+      // Agreed findings are locked: a change goes through moderation.editAgreed with a recorded reason.
+      throw new AppError('invalid_input', 'This finding was agreed by the team. Change it from Moderation, giving a reason.');
+    }
     inTransaction(ctx, () => writeEdits(ctx, row.inspection_id, fieldEdits(input.id, input.fields)));
     return readDetail(ctx, input.id);
   },
@@ -121,6 +118,11 @@ export const findingHandlers = {
         'invalid_input',
         `A finding that is ${FINDING_STATUSES[from].toLowerCase()} cannot be made ${FINDING_STATUSES[input.status].toLowerCase()}.`,
       );
+    }
+    if (from !== input.status && (from === 'agreed' || input.status === 'agreed') && !input.reason?.trim()) {
+      throw new AppError('invalid_input', 'Give a reason for agreeing or reopening a finding: it is recorded with the change.', {
+        issues: [{ path: ['reason'], message: 'Give a reason: it is recorded with the change' }],
+      });
     }
     inTransaction(ctx, () =>
       writeEdits(ctx, row.inspection_id, [

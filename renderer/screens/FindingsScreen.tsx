@@ -52,6 +52,8 @@ function FindingPanel({ id }: { id: string }) {
   const setStatus = useCommand('findings.setStatus');
   const notice = useUi((s) => s.noticeShown);
   const [editing, setEditing] = useState(false);
+  const [pendingMove, setPendingMove] = useState<FindingStatus | null>(null);
+  const [moveReason, setMoveReason] = useState('');
   const f = finding.data;
   if (!f) return <p className="muted">{finding.error ? finding.error.message : 'Loading…'}</p>;
   return (
@@ -65,18 +67,54 @@ function FindingPanel({ id }: { id: string }) {
             <button
               key={action.to}
               type="button"
-              onClick={() =>
+              onClick={() => {
+                // Agreeing or reopening is recorded with a reason (agreed findings are locked).
+                if (action.to === 'agreed' || f.status === 'agreed') {
+                  setPendingMove(action.to);
+                  return;
+                }
                 setStatus.mutate(
                   { id: f.id, status: action.to },
                   { onSuccess: () => notice('info', `Finding is now ${FINDING_STATUSES[action.to].toLowerCase()}.`) },
-                )
-              }
+                );
+              }}
             >
               {action.label}
             </button>
           ))}
         </div>
       </div>
+      {pendingMove && (
+        <form
+          className="form-row reason-row"
+          onSubmit={(event) => {
+            event.preventDefault();
+            setStatus.mutate(
+              { id: f.id, status: pendingMove, reason: moveReason },
+              {
+                onSuccess: () => {
+                  notice('info', `Finding is now ${FINDING_STATUSES[pendingMove].toLowerCase()}.`);
+                  setPendingMove(null);
+                  setMoveReason('');
+                },
+              },
+            );
+          }}
+        >
+          <label>
+            Reason for the change
+            <input type="text" value={moveReason} onChange={(e) => setMoveReason(e.target.value)} autoFocus />
+          </label>
+          <div className="form-actions form-actions-end">
+            <button type="submit" className="button-primary" disabled={!moveReason.trim() || setStatus.isPending}>
+              Make {FINDING_STATUSES[pendingMove].toLowerCase()}
+            </button>
+            <button type="button" onClick={() => setPendingMove(null)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
       {setStatus.error && <p className="error-box">{setStatus.error.message}</p>}
       {editing ? (
         <FindingForm
@@ -95,9 +133,13 @@ function FindingPanel({ id }: { id: string }) {
             {f.agencies.map((a) => AGENCIES[a]).join(', ')}
             {f.theme ? ` · ${f.theme}` : ''} · drafted by {f.author.name}
           </p>
-          <button type="button" className="link-button" onClick={() => setEditing(true)}>
-            Edit finding
-          </button>
+          {f.status === 'agreed' ? (
+            <p className="small muted">Agreed findings are locked. Change the wording from Moderation, giving a reason.</p>
+          ) : (
+            <button type="button" className="link-button" onClick={() => setEditing(true)}>
+              Edit finding
+            </button>
+          )}
         </>
       )}
       <FindingEvidence finding={f} />

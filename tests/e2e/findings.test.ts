@@ -90,6 +90,8 @@ describe('findings in the browser', () => {
     await panel.getByText('Well supported').waitFor();
     await panel.getByRole('button', { name: 'Propose' }).click();
     await panel.getByRole('button', { name: 'Mark agreed' }).click();
+    await panel.getByLabel('Reason for the change').fill('Agreed at the team meeting');
+    await panel.getByRole('button', { name: 'Make agreed' }).click();
     await panel.getByText('Agreed', { exact: true }).waitFor();
     expect(await app.axeViolations()).toEqual([]);
     await app.screenshot('findings-agreed');

@@ -115,7 +115,13 @@ describe('findings', () => {
       message: 'A finding that is draft cannot be made agreed.',
     });
     expect((await rt.call('findings.setStatus', { id: f.id, status: 'proposed' })).status).toBe('proposed');
-    expect((await rt.call('findings.setStatus', { id: f.id, status: 'agreed' })).status).toBe('agreed');
+    await expect(rt.call('findings.setStatus', { id: f.id, status: 'agreed' })).rejects.toMatchObject({ code: 'invalid_input' });
+    expect((await rt.call('findings.setStatus', { id: f.id, status: 'agreed', reason: 'Agreed by the team' })).status).toBe(
+      'agreed',
+    );
+    await expect(
+      rt.call('findings.update', { id: f.id, fields: { ...fields, agencies: ['police'], statement: 'Changed quietly' } }),
+    ).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('agreed by the team') });
     const w = await rt.call('findings.setStatus', { id: f.id, status: 'withdrawn', reason: 'Merged into another finding' });
     expect(w).toMatchObject({ status: 'withdrawn', statusReason: 'Merged into another finding' });
     expect((await rt.call('findings.setStatus', { id: f.id, status: 'draft' })).status).toBe('draft');
