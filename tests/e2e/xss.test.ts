@@ -6,12 +6,13 @@
  * blocks inline script, so this check is what proves the rendering safe), and the payload
  * text is shown literally.
  */
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { newId } from '../../shared/domain/ids.js';
 import { launchApp, type BrowserApp } from '../support/browser.js';
 import { csvBytes } from '../support/case-lists.js';
-import { edit, exchange, setUpTeam } from '../support/exchange.js';
+import { edit, exchange, exportFull, setUpTeam } from '../support/exchange.js';
 import { sampleInspection, testRuntime, type TestRuntime } from '../support/runtime.js';
 
 let app: BrowserApp | undefined;
@@ -64,6 +65,8 @@ const V = {
   typedRef: `${P.img} typed`,
   typedReason: `${P.script} typed reason`,
   bundleStatement: `${P.js} bundle finding`,
+  bundleFile: `${P.img.replace('window.__xss=2', 'window.__xss=13')}.fwbundle`,
+  bundleNote: `${P.iframe} arrived by bundle`,
 } as const;
 
 /** Elements any payload would create if rendered as HTML, and the canary. */
@@ -180,15 +183,6 @@ describe('script injection in every text field', () => {
     ]);
     await exchange(inspector, runtime, inspectionId);
 
-    await page.reload();
-    // The device name, typed on the start screen (the form goes once a name is saved).
-    await page.getByLabel('Your name').focus();
-    await page.keyboard.type(V.device);
-    await page.keyboard.press('Enter');
-    await page.getByLabel('Your name').waitFor({ state: 'detached' });
-    expect((await runtime.call('device.info', {})).displayName).toBe(V.device);
-    await page.getByRole('button', { name: V.localAuthority }).click();
-
     const seen: Record<string, string[]> = {};
     async function check(screen: string, expected: readonly (keyof typeof V)[]): Promise<void> {
       await app!.screenshot(`xss-${screen}`);
@@ -208,6 +202,16 @@ describe('script injection in every text field', () => {
       await page.getByRole('button', { name: label, exact: true }).click();
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
     };
+
+    await page.reload();
+    // The device name, typed on the start screen (the form goes once a name is saved).
+    await page.getByLabel('Your name').focus();
+    await page.keyboard.type(V.device);
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Your name').waitFor({ state: 'detached' });
+    expect((await runtime.call('device.info', {})).displayName).toBe(V.device);
+    await check('start', ['localAuthority']);
+    await page.getByRole('button', { name: V.localAuthority }).click();
 
     // ---- typed by keyboard: a note, and a case added by hand ----
     await go('Evidence notes');
@@ -276,7 +280,20 @@ describe('script injection in every text field', () => {
     await go('Coverage');
     await check('coverage', ['theme', 'noteTheme', 'findingTheme', 'concern']);
     await go('Bundles and sync', /Bundles/);
-    await check('bundles', ['localAuthority', 'concern']);
+    // A bundle file whose NAME is a payload, carrying a payload note, picked in the browser.
+    edit(inspector, inspectionId, [{ table: 'evidence_note', row: newId(), field: 'text', value: V.bundleNote }]);
+    await page.getByLabel('Bundle files').setInputFiles({
+      name: V.bundleFile,
+      mimeType: 'application/octet-stream',
+      buffer: readFileSync(await exportFull(inspector, inspectionId)),
+    });
+    await page
+      .getByRole('list', { name: 'Files being imported' })
+      .getByText(/^Imported: 1 new change/)
+      .waitFor();
+    await check('bundles', ['localAuthority', 'bundleFile', 'concern']);
+    await go('Evidence notes');
+    await check('notes-after-bundle', ['bundleNote', 'noteText', 'concern']);
     await go('Conflicts');
     await check('conflicts', ['leadConflict', 'inspectorConflict', 'concern']);
     console.log(`xss: payload fields shown literally per screen ${JSON.stringify(seen)}`);
