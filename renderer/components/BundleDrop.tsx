@@ -102,7 +102,11 @@ export function BundleDrop() {
   const screenChosen = useUi((s) => s.screenChosen);
   const filesAdded = useBundleImports((s) => s.filesAdded);
   const [dragging, setDragging] = useState(false);
-  const [dialogOpen, setDialogOpen] = useState(false);
+  const dialogOpen = useBundleImports((s) => s.joinDialogOpen);
+  const joinDialogClosed = useBundleImports((s) => s.joinDialogClosed);
+  const setDialogOpen = (open: boolean) => {
+    if (!open) joinDialogClosed();
+  };
   useImportWorker();
 
   useEffect(() => {
@@ -132,7 +136,6 @@ export function BundleDrop() {
       event.preventDefault();
       filesAdded(files, inspectionId);
       if (inspectionId) screenChosen('bundles');
-      else setDialogOpen(true);
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragover', over);

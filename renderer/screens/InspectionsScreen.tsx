@@ -8,6 +8,7 @@ import { emptyInspection, InspectionForm } from '../components/InspectionForm.js
 import { formatDateRange } from '../components/dates.js';
 import { DeviceName } from '../components/DeviceName.js';
 import { useUi } from '../state/ui-store.js';
+import { useBundleImports } from '../state/bundle-imports.js';
 
 export function InspectionsScreen() {
   const inspections = useApi('inspections.list', {});
@@ -15,14 +16,31 @@ export function InspectionsScreen() {
   const create = useCommand('inspections.create');
   const opened = useUi((s) => s.inspectionOpened);
   const [creating, setCreating] = useState(false);
+  const filesAdded = useBundleImports((s) => s.filesAdded);
 
   return (
     <section className="screen" aria-labelledby="inspections-title">
       <div className="screen-header">
         <h1 id="inspections-title">Inspections</h1>
-        <button type="button" className="button-primary" onClick={() => setCreating(true)}>
-          New inspection
-        </button>
+        <div className="form-actions">
+          <label className="button-like">
+            Join an inspection…
+            <input
+              type="file"
+              className="visually-hidden"
+              accept=".fwbundle"
+              multiple
+              onChange={(event) => {
+                const files = [...(event.target.files ?? [])];
+                if (files.length > 0) filesAdded(files, null);
+                event.target.value = '';
+              }}
+            />
+          </label>
+          <button type="button" className="button-primary" onClick={() => setCreating(true)}>
+            New inspection
+          </button>
+        </div>
       </div>
       <DeviceName />
       {device.data && (
@@ -35,7 +53,9 @@ export function InspectionsScreen() {
       {inspections.data && inspections.data.length === 0 && (
         <div className="empty">
           <p>No inspections on this laptop yet.</p>
-          <p className="muted">Create one if you are the lead, or import the lead’s set-up bundle to join a team.</p>
+          <p className="muted" id="join-hint">
+            Create one if you are the lead, or join a team by choosing (or dropping here) the set-up bundle your lead sent you.
+          </p>
         </div>
       )}
       {inspections.data && inspections.data.length > 0 && (

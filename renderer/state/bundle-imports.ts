@@ -39,6 +39,9 @@ export interface ImportEntry {
 
 export interface BundleImportState {
   entries: readonly ImportEntry[];
+  /** Files chosen with no inspection open (joining a team) are shown in a dialog. */
+  joinDialogOpen: boolean;
+  joinDialogClosed: () => void;
   filesAdded: (files: readonly File[], inspectionId: string | null) => void;
   entryUpdated: (id: number, patch: Partial<Omit<ImportEntry, 'id' | 'file'>>) => void;
   finishedCleared: () => void;
@@ -48,8 +51,11 @@ let nextId = 0;
 
 export const useBundleImports = create<BundleImportState>()((set) => ({
   entries: [],
+  joinDialogOpen: false,
+  joinDialogClosed: () => set({ joinDialogOpen: false }),
   filesAdded: (files, inspectionId) =>
     set((state) => ({
+      joinDialogOpen: state.joinDialogOpen || inspectionId === null,
       entries: [
         ...state.entries,
         ...files.map((file): ImportEntry => {

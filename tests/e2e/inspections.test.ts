@@ -109,3 +109,62 @@ describe('first run and retention in the browser', () => {
     }
   });
 });
+
+describe('joining a team without a mouse', () => {
+  it('an inspector joins from the lead’s set-up bundle chosen with the keyboard file picker', async () => {
+    const lead = await launchApp();
+    app = await launchApp();
+    const inspector = app;
+    try {
+      const inspection = await lead.runtime.call('inspections.create', {
+        fields: {
+          type: 'focused_visit',
+          localAuthority: 'Joinborough',
+          fieldworkStart: '2026-11-02',
+          fieldworkEnd: '2026-11-03',
+          inspectorates: ['ofsted'],
+        },
+        leadName: 'Asha Patel',
+      });
+      await lead.runtime.call('team.add', {
+        inspectionId: inspection.id,
+        fields: {
+          name: 'Ben Okafor',
+          inspectorate: 'ofsted',
+          role: 'inspector',
+          specialism: 'social_care',
+          signingKey: inspector.runtime.ctx.device.author,
+          boxKey: inspector.runtime.ctx.device.ageRecipient,
+        },
+      });
+      const setup = await lead.runtime.call('bundles.export', { inspectionId: inspection.id, mode: 'full', recipients: 'team' });
+      const page = inspector.page;
+      await page.getByRole('heading', { name: 'Inspections' }).waitFor();
+      const picker = page.getByLabel('Join an inspection…');
+      await picker.focus();
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('file');
+      await picker.setInputFiles({
+        name: setup.fileName,
+        mimeType: 'application/octet-stream',
+        buffer: Buffer.from(setup.bytesBase64, 'base64'),
+      });
+      const dialog = page.getByRole('dialog', { name: 'Import bundles' });
+      await dialog.getByLabel('The lead’s fingerprint matches').check();
+      await dialog.getByRole('button', { name: 'Join and import' }).click();
+      await dialog.getByText(/^Imported: \d+ new changes/).waitFor();
+      await dialog.getByRole('button', { name: 'Open the inspection' }).click();
+      await page.getByRole('heading', { name: 'Set-up and team' }).waitFor();
+      expect(await inspector.axeViolations()).toEqual([]);
+      const db = new Database(inspector.runtime.storePath, { readonly: true });
+      try {
+        expect(db.prepare('SELECT local_authority FROM inspection WHERE id = ?').get(inspection.id)).toEqual({
+          local_authority: 'Joinborough',
+        });
+      } finally {
+        db.close();
+      }
+    } finally {
+      await lead.close();
+    }
+  });
+});
