@@ -18,6 +18,8 @@ const NAV: readonly { screen: ScreenName; label: string }[] = [
   { screen: 'cases', label: 'Cases' },
   { screen: 'notes', label: 'Evidence notes' },
   { screen: 'findings', label: 'Findings' },
+  { screen: 'moderation', label: 'Moderation' },
+  { screen: 'outputs', label: 'Letter and exports' },
   { screen: 'search', label: 'Search' },
   { screen: 'coverage', label: 'Coverage' },
   { screen: 'bundles', label: 'Bundles and sync' },

@@ -6,6 +6,8 @@ import type { Handlers } from './context.js';
 import { inspectionHandlers } from './inspections.js';
 import { caseHandlers } from './cases.js';
 import { purgeHandlers } from './purge.js';
+import { outputHandlers } from './outputs.js';
+import { moderationHandlers } from './moderation.js';
 import { evidenceHandlers } from './evidence.js';
 import { escalationHandlers } from './escalations.js';
 import { findingHandlers } from './findings.js';
@@ -20,6 +22,8 @@ export const handlers = {
   ...inspectionHandlers,
   ...caseHandlers,
   ...purgeHandlers,
+  ...outputHandlers,
+  ...moderationHandlers,
   ...evidenceHandlers,
   ...escalationHandlers,
   ...findingHandlers,

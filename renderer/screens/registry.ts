@@ -12,6 +12,8 @@ import { SearchScreen } from './SearchScreen.js';
 import { CoverageScreen } from './CoverageScreen.js';
 import { ConflictsScreen } from './ConflictsScreen.js';
 import { BundlesScreen } from './BundlesScreen.js';
+import { ModerationScreen } from './ModerationScreen.js';
+import { OutputsScreen } from './OutputsScreen.js';
 
 export type InspectionScreen = ComponentType<{ inspectionId: string }>;
 
@@ -24,4 +26,6 @@ export const screenRegistry: Partial<Record<ScreenName, InspectionScreen>> = {
   coverage: CoverageScreen,
   conflicts: ConflictsScreen,
   bundles: BundlesScreen,
+  moderation: ModerationScreen,
+  outputs: OutputsScreen,
 };

@@ -8,6 +8,8 @@ import type { CommandSpec } from './command.js';
 import { inspectionCommands } from './inspections.js';
 import { caseCommands } from './cases.js';
 import { purgeCommands } from './purge.js';
+import { outputCommands } from './outputs.js';
+import { moderationCommands } from './moderation.js';
 import { evidenceCommands } from './evidence.js';
 import { escalationCommands } from './escalations.js';
 import { findingCommands } from './findings.js';
@@ -22,6 +24,8 @@ export const commands = {
   ...inspectionCommands,
   ...caseCommands,
   ...purgeCommands,
+  ...outputCommands,
+  ...moderationCommands,
   ...evidenceCommands,
   ...escalationCommands,
   ...findingCommands,
