@@ -115,7 +115,8 @@ describe('bundles in the browser', () => {
     await inspector.page.getByRole('button', { name: 'Export bundle' }).click();
     const replyFile = await saveDownload(inspector.page, folder);
     const tampered = readFileSync(replyFile);
-    tampered[Math.floor(tampered.length / 2)] ^= 0x01;
+    const middle = Math.floor(tampered.length / 2);
+    tampered[middle] = (tampered[middle] as number) ^ 0x01;
     const tamperedFile = join(folder, 'tampered.fwbundle');
     writeFileSync(tamperedFile, tampered);
     const refusal = await lead.runtime

@@ -72,7 +72,10 @@ describe('the desktop app in Electron', () => {
     }));
     expect(surface).toEqual({ require: 'undefined', process: 'undefined', bridge: ['invoke', 'onProgress'] });
     const prefs = await app.evaluate(({ BrowserWindow }) => {
-      const p = BrowserWindow.getAllWindows()[0]?.webContents.getLastWebPreferences();
+      // getLastWebPreferences exists at run time on every Electron we support; older typings lack it.
+      const contents = BrowserWindow.getAllWindows()[0]?.webContents as
+        { getLastWebPreferences?: () => Record<string, unknown> | null } | undefined;
+      const p = contents?.getLastWebPreferences?.() ?? null;
       return {
         contextIsolation: p?.contextIsolation,
         sandbox: p?.sandbox,
