@@ -59,15 +59,13 @@ export const moderationHandlers = {
         { table: 'finding', row: source.id, field: 'status_reason', value: `Merged into “${excerpt}”: ${input.reason}` },
       );
     }
+    // A link to the target that was once removed is restored rather than left deleted.
+    const restores = notesToAdd
+      .map((noteId) => findingEvidenceId(target.id, noteId))
+      .filter((linkId) => linkExists(ctx.db, linkId)?.deleted === 1)
+      .map((linkId): FieldEdit => ({ table: 'finding_evidence', row: linkId, field: '_deleted', value: false }));
     inTransaction(ctx, () => {
       writeEdits(ctx, target.inspection_id, edits);
-      // A link that was once removed is restored rather than left deleted.
-      const restores = notesToAdd.map((noteId): FieldEdit => ({
-        table: 'finding_evidence',
-        row: findingEvidenceId(target.id, noteId),
-        field: '_deleted',
-        value: false,
-      }));
       if (restores.length > 0) writeEdits(ctx, target.inspection_id, restores);
     });
     return { targetId: target.id, linksAdded: notesToAdd.length, withdrawn: sources.length };

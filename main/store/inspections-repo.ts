@@ -74,7 +74,6 @@ export function findMemberByKey(db: Db, inspectionId: string, signingKey: string
 
 export function readInspectionSummary(db: Db, inspectionId: string): string | null {
   const row = db.prepare('SELECT letter_summary FROM inspection WHERE id = ?').get(inspectionId) as
-    | { letter_summary: string | null }
-    | undefined;
+    { letter_summary: string | null } | undefined;
   return row?.letter_summary ?? null;
 }
