@@ -122,6 +122,8 @@ export interface OpenedBundle {
   readonly bundleId: string;
   /** The records in file order; ends by checking the count and the section hash. */
   records(): AsyncGenerator<RawRecord>;
+  /** Stops reading early (an import that needs no records) and releases the file. */
+  close?(): Promise<void>;
 }
 
 function mapAgeError(error: unknown): Error {
@@ -134,7 +136,8 @@ export async function openBundle(source: BundleSource, keys: BundleKeys, limits:
   if (source.size > limits.maxBundleBytes) {
     throw rejectBundle('too-large', { size: source.size, limit: limits.maxBundleBytes });
   }
-  const outer = new ByteReader(source.chunks()[Symbol.asyncIterator](), () => rejectBundle('corrupt'));
+  const outerIterator = source.chunks()[Symbol.asyncIterator]();
+  const outer = new ByteReader(outerIterator, () => rejectBundle('corrupt'));
   const header = await outer.read(OUTER_HEADER_BYTES);
   checkOuterHeader(header, source.size, limits);
 
@@ -189,5 +192,10 @@ export async function openBundle(source: BundleSource, keys: BundleKeys, limits:
     if (!(await inner.atEnd())) throw rejectBundle('corrupt');
     if (count !== manifest.changesets || hash.digest('hex') !== manifest.sha256.changesets) throw rejectBundle('corrupt');
   }
-  return { manifest, bundleId, records };
+  // Cancelling the decrypter does not reach the file stream underneath, so both are closed.
+  const close = async (): Promise<void> => {
+    await plainReader.cancel().catch(() => undefined);
+    await Promise.resolve(outerIterator.return?.()).catch(() => undefined);
+  };
+  return { manifest, bundleId, records, close };
 }

@@ -18,9 +18,11 @@ import {
   isBundleImported,
   iterateStagedNew,
   knownChangeset,
+  knowsInspection,
   memberName,
   recordHolds,
   recordImportedBundle,
+  rosterKeys,
   rowInspection,
   stageChangeset,
 } from '../store/bundles-repo.js';
@@ -69,7 +71,66 @@ async function run(ctx: WriteContext, source: BundleSource, options: ImportOptio
     { ageIdentity: ctx.device.ageIdentity, ...(options.passphrase ? { passphrase: options.passphrase } : {}) },
     options.limits ?? DEFAULT_LIMITS,
   );
-  return mergeOpenedBundle(ctx, opened, options, dryRun);
+  try {
+    if (!dryRun) {
+      const replay = alreadyImportedOutcome(ctx, opened, options);
+      if (replay !== null) return replay;
+    }
+    return await mergeOpenedBundle(ctx, opened, options, dryRun);
+  } finally {
+    await opened.close?.();
+  }
+}
+
+/**
+ * A bundle already recorded here is not read past its manifest: the bundle id is the hash of
+ * the signed manifest, which fixes the changeset section's hash, so the same id means the same
+ * changesets, all of which were verified and merged when it was first imported. The manifest's
+ * signature has been checked by openBundle; here its exporter must still be a current member.
+ * Anything else (a previewed bundle, an exporter since removed) takes the full path.
+ */
+function alreadyImportedOutcome(ctx: WriteContext, opened: OpenedBundle, options: ImportOptions): ImportSummary | null {
+  const { manifest, bundleId } = opened;
+  if (options.expectInspection !== undefined && options.expectInspection !== manifest.inspection) {
+    throw rejectBundle('wrong-inspection', { inspection: manifest.inspection });
+  }
+  if (!isBundleImported(ctx.db, bundleId) || !knowsInspection(ctx.db, manifest.inspection)) return null;
+  if (!rosterKeys(ctx.db, manifest.inspection).some((m) => m.signingKey === manifest.exporter)) return null;
+  return {
+    ...summaryBase(ctx, manifest, bundleId, true, [], false),
+    status: 'already_imported',
+    newOps: 0,
+    updatedFields: 0,
+    newConflicts: 0,
+    deletions: 0,
+    needsConfirmation: false,
+  };
+}
+
+function summaryBase(
+  ctx: WriteContext,
+  manifest: BundleManifest,
+  bundleId: string,
+  alreadyImported: boolean,
+  unknownAuthors: { author: string; fingerprint: string }[],
+  isJoin: boolean,
+) {
+  return {
+    bundleId,
+    inspection: { id: manifest.inspection, localAuthority: manifest.localAuthority },
+    exporter: {
+      author: manifest.exporter,
+      fingerprint: fingerprint(manifest.exporter),
+      name: memberName(ctx.db, manifest.inspection, manifest.exporter) ?? manifest.exporterName,
+    },
+    createdAt: manifest.createdAt,
+    mode: manifest.mode,
+    changesets: manifest.changesets,
+    ops: manifest.ops,
+    alreadyImported,
+    unknownAuthors,
+    isJoin,
+  };
 }
 
 /**
@@ -122,22 +183,7 @@ export async function mergeOpenedBundle(
     const { isJoin, unknownAuthors } = checkTrust(ctx, manifest, edits, options, dryRun);
     checkChains(ctx, manifest.inspection, chains);
     const alreadyImported = isBundleImported(ctx.db, bundleId);
-    const base = {
-      bundleId,
-      inspection: { id: manifest.inspection, localAuthority: manifest.localAuthority },
-      exporter: {
-        author: manifest.exporter,
-        fingerprint: fingerprint(manifest.exporter),
-        name: memberName(ctx.db, manifest.inspection, manifest.exporter) ?? manifest.exporterName,
-      },
-      createdAt: manifest.createdAt,
-      mode: manifest.mode,
-      changesets: manifest.changesets,
-      ops: manifest.ops,
-      alreadyImported,
-      unknownAuthors,
-      isJoin,
-    };
+    const base = summaryBase(ctx, manifest, bundleId, alreadyImported, unknownAuthors, isJoin);
     if (alreadyImported && !dryRun) {
       return {
         ...base,
