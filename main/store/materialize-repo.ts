@@ -5,6 +5,7 @@
 import { canonicalJson, type OpValue } from '../../shared/sync/op.js';
 import { fieldKind, SYNCED_TABLES, type SyncedTableName, DELETED_FIELD } from '../../shared/sync/tables.js';
 import type { Db } from './connection.js';
+import { cached } from './statement-cache.js';
 
 function columnValue(kind: string, value: OpValue): string | number | null {
   if (value === null) return null;
@@ -24,7 +25,7 @@ function columnValue(kind: string, value: OpValue): string | number | null {
 }
 
 function ensureRow(db: Db, table: SyncedTableName, rowId: string, inspectionId: string): void {
-  db.prepare(`INSERT INTO ${table}(id, inspection_id) VALUES (?, ?) ON CONFLICT(id) DO NOTHING`).run(rowId, inspectionId);
+  cached(db, `INSERT INTO ${table}(id, inspection_id) VALUES (?, ?) ON CONFLICT(id) DO NOTHING`).run(rowId, inspectionId);
 }
 
 /** Sets one materialised field (or the deleted flag) to a resolved value. */
@@ -41,17 +42,22 @@ export function writeFieldValue(
   if (kind === null) throw new Error(`Unknown field ${table}.${field}`);
   ensureRow(db, table, rowId, inspectionId);
   const column = field === DELETED_FIELD ? 'deleted' : field;
-  db.prepare(
+  cached(
+    db,
     `UPDATE ${table} SET ${column} = ?, updated_hlc = CASE WHEN updated_hlc < ? THEN ? ELSE updated_hlc END WHERE id = ?`,
   ).run(columnValue(kind, value), hlc, hlc, rowId);
-  refreshSearchDoc(db, table, rowId);
+  // Only the searchable text and the deleted flag feed the search document; other fields cannot change it.
+  if (field === DELETED_FIELD || searchableFields(table).includes(field)) refreshSearchDoc(db, table, rowId);
 }
+
+const searchableFields = (table: SyncedTableName): readonly string[] =>
+  (SYNCED_TABLES[table] as { searchable?: readonly string[] }).searchable ?? [];
 
 /** Keeps the search index equal to the searchable text of live rows. */
 function refreshSearchDoc(db: Db, table: SyncedTableName, rowId: string): void {
-  const searchable: readonly string[] | undefined = (SYNCED_TABLES[table] as { searchable?: readonly string[] }).searchable;
-  if (!searchable || searchable.length === 0) return;
-  const row = db.prepare(`SELECT inspection_id, deleted, ${searchable.join(', ')} FROM ${table} WHERE id = ?`).get(rowId) as
+  const searchable = searchableFields(table);
+  if (searchable.length === 0) return;
+  const row = cached(db, `SELECT inspection_id, deleted, ${searchable.join(', ')} FROM ${table} WHERE id = ?`).get(rowId) as
     Record<string, unknown> | undefined;
   // The snippet markers (private-use characters) are dropped from the indexed text, so a note
   // that contains them cannot fake a highlight in search results.
@@ -62,17 +68,18 @@ function refreshSearchDoc(db: Db, table: SyncedTableName, rowId: string): void {
         .replace(/[\uE000\uE001]/g, '')
     : '';
   if (!row || row.deleted === 1 || text.trim() === '') {
-    db.prepare('DELETE FROM search_doc WHERE row_id = ?').run(rowId);
+    cached(db, 'DELETE FROM search_doc WHERE row_id = ?').run(rowId);
     return;
   }
-  db.prepare(
+  cached(
+    db,
     `INSERT INTO search_doc(kind, row_id, inspection_id, text) VALUES (?, ?, ?, ?)
      ON CONFLICT(row_id) DO UPDATE SET text = excluded.text WHERE text <> excluded.text`,
   ).run(table, rowId, row.inspection_id as string, text);
 }
 
 export function isRowDeleted(db: Db, table: SyncedTableName, rowId: string): boolean {
-  const row = db.prepare(`SELECT deleted FROM ${table} WHERE id = ?`).get(rowId) as { deleted: number } | undefined;
+  const row = cached(db, `SELECT deleted FROM ${table} WHERE id = ?`).get(rowId) as { deleted: number } | undefined;
   return row?.deleted === 1;
 }
 

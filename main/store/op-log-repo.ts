@@ -5,6 +5,7 @@
 import type { Op, OpValue } from '../../shared/sync/op.js';
 import type { SyncedTableName } from '../../shared/sync/tables.js';
 import type { Db } from './connection.js';
+import { cached } from './statement-cache.js';
 
 export interface FieldKey {
   readonly table: SyncedTableName;
@@ -42,24 +43,25 @@ const OP_COLUMNS = 'id, inspection_id, hlc, author, tbl, row_id, field, value, d
 
 /** Inserts the op unless it is already known; returns whether it was new. */
 export function insertOp(db: Db, op: Op, valueJson: string, changesetId: string): boolean {
-  const result = db
-    .prepare(`INSERT INTO op (${OP_COLUMNS}, changeset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`)
-    .run(op.id, op.inspection, op.hlc, op.author, op.table, op.row, op.field, valueJson, JSON.stringify(op.deps), changesetId);
+  const result = cached(
+    db,
+    `INSERT INTO op (${OP_COLUMNS}, changeset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
+  ).run(op.id, op.inspection, op.hlc, op.author, op.table, op.row, op.field, valueJson, JSON.stringify(op.deps), changesetId);
   return result.changes === 1;
 }
 
 export function hasOp(db: Db, id: string): boolean {
-  return db.prepare('SELECT 1 FROM op WHERE id = ?').get(id) !== undefined;
+  return cached(db, 'SELECT 1 FROM op WHERE id = ?').get(id) !== undefined;
 }
 
 export function markSuperseded(db: Db, key: FieldKey, opId: string): void {
-  db.prepare('INSERT INTO op_superseded(tbl, row_id, field, op_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
+  cached(db, 'INSERT INTO op_superseded(tbl, row_id, field, op_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
     key.table,
     key.row,
     key.field,
     opId,
   );
-  db.prepare('DELETE FROM field_head WHERE tbl = ? AND row_id = ? AND field = ? AND op_id = ?').run(
+  cached(db, 'DELETE FROM field_head WHERE tbl = ? AND row_id = ? AND field = ? AND op_id = ?').run(
     key.table,
     key.row,
     key.field,
@@ -69,14 +71,17 @@ export function markSuperseded(db: Db, key: FieldKey, opId: string): void {
 
 export function isSuperseded(db: Db, key: FieldKey, opId: string): boolean {
   return (
-    db
-      .prepare('SELECT 1 FROM op_superseded WHERE tbl = ? AND row_id = ? AND field = ? AND op_id = ?')
-      .get(key.table, key.row, key.field, opId) !== undefined
+    cached(db, 'SELECT 1 FROM op_superseded WHERE tbl = ? AND row_id = ? AND field = ? AND op_id = ?').get(
+      key.table,
+      key.row,
+      key.field,
+      opId,
+    ) !== undefined
   );
 }
 
 export function addHead(db: Db, key: FieldKey, opId: string): void {
-  db.prepare('INSERT INTO field_head(tbl, row_id, field, op_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
+  cached(db, 'INSERT INTO field_head(tbl, row_id, field, op_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
     key.table,
     key.row,
     key.field,
@@ -84,35 +89,35 @@ export function addHead(db: Db, key: FieldKey, opId: string): void {
   );
 }
 
+const READ_HEADS_SQL = `SELECT ${OP_COLUMNS.split(', ')
+  .map((c) => `op.${c}`)
+  .join(', ')} FROM field_head JOIN op ON op.id = field_head.op_id
+  WHERE field_head.tbl = ? AND field_head.row_id = ? AND field_head.field = ?`;
+
 export function readHeads(db: Db, key: FieldKey): Op[] {
-  const rows = db
-    .prepare(
-      `SELECT ${OP_COLUMNS.split(', ')
-        .map((c) => `op.${c}`)
-        .join(', ')} FROM field_head JOIN op ON op.id = field_head.op_id
-       WHERE field_head.tbl = ? AND field_head.row_id = ? AND field_head.field = ?`,
-    )
-    .all(key.table, key.row, key.field) as OpRow[];
+  const rows = cached(db, READ_HEADS_SQL).all(key.table, key.row, key.field) as OpRow[];
   return rows.map(toOp);
 }
 
 /** Head op ids of every field of a row (a delete lists them all as seen). */
 export function readRowHeadIds(db: Db, table: SyncedTableName, row: string): { field: string; opId: string }[] {
-  return db.prepare('SELECT field, op_id AS opId FROM field_head WHERE tbl = ? AND row_id = ?').all(table, row) as {
+  return cached(db, 'SELECT field, op_id AS opId FROM field_head WHERE tbl = ? AND row_id = ?').all(table, row) as {
     field: string;
     opId: string;
   }[];
 }
 
 export function readFieldOps(db: Db, key: FieldKey): Op[] {
-  const rows = db
-    .prepare(`SELECT ${OP_COLUMNS} FROM op WHERE tbl = ? AND row_id = ? AND field = ?`)
-    .all(key.table, key.row, key.field) as OpRow[];
+  const rows = cached(db, `SELECT ${OP_COLUMNS} FROM op WHERE tbl = ? AND row_id = ? AND field = ?`).all(
+    key.table,
+    key.row,
+    key.field,
+  ) as OpRow[];
   return rows.map(toOp);
 }
 
 export function listFieldKeys(db: Db): FieldKey[] {
-  const rows = db.prepare('SELECT DISTINCT tbl, row_id, field FROM op ORDER BY tbl, row_id, field').all() as {
+  const rows = cached(db, 'SELECT DISTINCT tbl, row_id, field FROM op ORDER BY tbl, row_id, field').all() as {
     tbl: string;
     row_id: string;
     field: string;
@@ -121,7 +126,7 @@ export function listFieldKeys(db: Db): FieldKey[] {
 }
 
 export function readOpsById(db: Db, ids: readonly string[]): Op[] {
-  const statement = db.prepare(`SELECT ${OP_COLUMNS} FROM op WHERE id = ?`);
+  const statement = cached(db, `SELECT ${OP_COLUMNS} FROM op WHERE id = ?`);
   return ids.flatMap((id) => {
     const row = statement.get(id) as OpRow | undefined;
     return row ? [toOp(row)] : [];
@@ -130,26 +135,33 @@ export function readOpsById(db: Db, ids: readonly string[]): Op[] {
 
 export function setConflict(db: Db, key: FieldKey, inspectionId: string, present: boolean): void {
   if (present) {
-    db.prepare('INSERT INTO conflict(tbl, row_id, field, inspection_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
+    cached(db, 'INSERT INTO conflict(tbl, row_id, field, inspection_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
       key.table,
       key.row,
       key.field,
       inspectionId,
     );
   } else {
-    db.prepare('DELETE FROM conflict WHERE tbl = ? AND row_id = ? AND field = ?').run(key.table, key.row, key.field);
+    cached(db, 'DELETE FROM conflict WHERE tbl = ? AND row_id = ? AND field = ?').run(key.table, key.row, key.field);
   }
 }
 
+export function hasConflict(db: Db, key: FieldKey): boolean {
+  return (
+    cached(db, 'SELECT 1 FROM conflict WHERE tbl = ? AND row_id = ? AND field = ?').get(key.table, key.row, key.field) !==
+    undefined
+  );
+}
+
 export function listConflictKeys(db: Db, inspectionId: string): FieldKey[] {
-  const rows = db
-    .prepare('SELECT tbl, row_id, field FROM conflict WHERE inspection_id = ? ORDER BY tbl, row_id, field')
-    .all(inspectionId) as { tbl: string; row_id: string; field: string }[];
+  const rows = cached(db, 'SELECT tbl, row_id, field FROM conflict WHERE inspection_id = ? ORDER BY tbl, row_id, field').all(
+    inspectionId,
+  ) as { tbl: string; row_id: string; field: string }[];
   return rows.map((r) => ({ table: r.tbl as SyncedTableName, row: r.row_id, field: r.field }));
 }
 
 export function countConflicts(db: Db, inspectionId: string): number {
-  const row = db.prepare('SELECT count(*) AS n FROM conflict WHERE inspection_id = ?').get(inspectionId) as { n: number };
+  const row = cached(db, 'SELECT count(*) AS n FROM conflict WHERE inspection_id = ?').get(inspectionId) as { n: number };
   return row.n;
 }
 
@@ -166,33 +178,33 @@ export interface ChangesetRecord {
 
 /** Returns whether the changeset was new. */
 export function insertChangeset(db: Db, record: ChangesetRecord, receivedAt: string): boolean {
-  const result = db
-    .prepare(
-      `INSERT INTO changeset(id, inspection_id, author, seq, prev, body, signature, received_at, local)
+  const result = cached(
+    db,
+    `INSERT INTO changeset(id, inspection_id, author, seq, prev, body, signature, received_at, local)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    )
-    .run(
-      record.id,
-      record.inspection,
-      record.author,
-      record.seq,
-      record.prev,
-      record.body,
-      record.signature,
-      receivedAt,
-      record.local ? 1 : 0,
-    );
+  ).run(
+    record.id,
+    record.inspection,
+    record.author,
+    record.seq,
+    record.prev,
+    record.body,
+    record.signature,
+    receivedAt,
+    record.local ? 1 : 0,
+  );
   return result.changes === 1;
 }
 
 export function hasChangeset(db: Db, id: string): boolean {
-  return db.prepare('SELECT 1 FROM changeset WHERE id = ?').get(id) !== undefined;
+  return cached(db, 'SELECT 1 FROM changeset WHERE id = ?').get(id) !== undefined;
 }
 
 export function lastChangeset(db: Db, inspectionId: string, author: string): { id: string; seq: number } | null {
-  const row = db
-    .prepare('SELECT id, seq FROM changeset WHERE inspection_id = ? AND author = ? ORDER BY seq DESC LIMIT 1')
-    .get(inspectionId, author) as { id: string; seq: number } | undefined;
+  const row = cached(db, 'SELECT id, seq FROM changeset WHERE inspection_id = ? AND author = ? ORDER BY seq DESC LIMIT 1').get(
+    inspectionId,
+    author,
+  ) as { id: string; seq: number } | undefined;
   return row ?? null;
 }
 
@@ -237,8 +249,8 @@ export function* iterateChangesets(
 }
 
 export function authorSeqs(db: Db, inspectionId: string): Map<string, number> {
-  const rows = db
-    .prepare('SELECT author, max(seq) AS seq FROM changeset WHERE inspection_id = ? GROUP BY author')
-    .all(inspectionId) as { author: string; seq: number }[];
+  const rows = cached(db, 'SELECT author, max(seq) AS seq FROM changeset WHERE inspection_id = ? GROUP BY author').all(
+    inspectionId,
+  ) as { author: string; seq: number }[];
   return new Map(rows.map((r) => [r.author, r.seq]));
 }

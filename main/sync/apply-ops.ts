@@ -12,6 +12,7 @@ import type { Db } from '../store/connection.js';
 import { isRowDeleted, writeFieldValue } from '../store/materialize-repo.js';
 import {
   addHead,
+  hasConflict,
   insertOp,
   isSuperseded,
   markSuperseded,
@@ -52,7 +53,22 @@ export function materialiseField(db: Db, key: FieldKey, inspectionId: string): v
   if (state === null) return;
   writeFieldValue(db, key.table, key.row, inspectionId, key.field, state.value, state.winner.hlc);
   if (key.field !== DELETED_FIELD) setConflict(db, key, inspectionId, state.conflict);
-  if ((SYNCED_TABLES[key.table] as { deletable: boolean }).deletable) refreshDeleteConflict(db, key.table, key.row, inspectionId);
+  if ((SYNCED_TABLES[key.table] as { deletable: boolean }).deletable && deleteConflictMayChange(db, key)) {
+    refreshDeleteConflict(db, key.table, key.row, inspectionId);
+  }
+}
+
+/**
+ * Whether writing this field can change the row's delete conflict flag. That flag is the
+ * `_deleted` heads' own conflict, OR (only while the row is deleted) a field head the delete
+ * did not see. So for another field of a live row the recomputed flag is the `_deleted` heads'
+ * own conflict, which this write did not change: if no flag is stored it stays unset, and if
+ * one is stored we recompute (which keeps it). Skipping the rest saves most of the merge's reads.
+ */
+function deleteConflictMayChange(db: Db, key: FieldKey): boolean {
+  if (key.field === DELETED_FIELD) return true;
+  if (isRowDeleted(db, key.table, key.row)) return true;
+  return hasConflict(db, { table: key.table, row: key.row, field: DELETED_FIELD });
 }
 
 /**
