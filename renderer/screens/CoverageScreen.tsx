@@ -20,6 +20,35 @@ import { useApi } from '../api/hooks.js';
 const STATUS_COLOURS: Record<CaseStatus, string> = { not_started: '#94a3b8', in_progress: '#d97706', done: '#15803d' };
 const KIND_COLOURS: Record<FindingKind, string> = { strength: '#15803d', improvement: '#d97706', priority_action: '#b42318' };
 
+/** A stacked bar chart: one bar per category, one stacked segment per series. */
+function StackedBars<K extends string>(props: {
+  data: readonly Record<string, string | number>[];
+  categoryKey: string;
+  series: Readonly<Record<K, string>>;
+  colours: Readonly<Record<K, string>>;
+  stackId: string;
+}) {
+  return (
+    <BarChart width={460} height={230} data={[...props.data]} accessibilityLayer={false}>
+      <CartesianGrid strokeDasharray="3 3" vertical={false} />
+      <XAxis dataKey={props.categoryKey} tick={{ fontSize: 12 }} />
+      <YAxis allowDecimals={false} width={32} />
+      <Tooltip />
+      <Legend />
+      {(Object.keys(props.series) as K[]).map((key) => (
+        <Bar
+          key={key}
+          dataKey={key}
+          name={props.series[key]}
+          stackId={props.stackId}
+          fill={props.colours[key]}
+          isAnimationActive={false}
+        />
+      ))}
+    </BarChart>
+  );
+}
+
 function ChartFigure(props: { id: string; title: string; summary: string; chart: React.ReactNode; table: React.ReactNode }) {
   return (
     <section className="panel coverage-panel" aria-labelledby={props.id}>
@@ -57,23 +86,7 @@ function CasesChart({ data }: { data: Coverage['casesByStage'] }) {
         total === 0 ? (
           <p className="muted">No sampled cases yet.</p>
         ) : (
-          <BarChart width={460} height={230} data={rows} accessibilityLayer={false}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="stage" tick={{ fontSize: 12 }} />
-            <YAxis allowDecimals={false} width={32} />
-            <Tooltip />
-            <Legend />
-            {(Object.keys(CASE_STATUSES) as CaseStatus[]).map((s) => (
-              <Bar
-                key={s}
-                dataKey={s}
-                name={CASE_STATUSES[s]}
-                stackId="cases"
-                fill={STATUS_COLOURS[s]}
-                isAnimationActive={false}
-              />
-            ))}
-          </BarChart>
+          <StackedBars data={rows} categoryKey="stage" series={CASE_STATUSES} colours={STATUS_COLOURS} stackId="cases" />
         )
       }
       table={
@@ -170,23 +183,7 @@ function FindingsChart({ data }: { data: Coverage['findingsByKindAgency'] }) {
         rows.length === 0 ? (
           <p className="muted">No findings yet.</p>
         ) : (
-          <BarChart width={460} height={230} data={rows} accessibilityLayer={false}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="agency" tick={{ fontSize: 12 }} />
-            <YAxis allowDecimals={false} width={32} />
-            <Tooltip />
-            <Legend />
-            {(Object.keys(FINDING_KINDS) as FindingKind[]).map((k) => (
-              <Bar
-                key={k}
-                dataKey={k}
-                name={FINDING_KINDS[k]}
-                stackId="findings"
-                fill={KIND_COLOURS[k]}
-                isAnimationActive={false}
-              />
-            ))}
-          </BarChart>
+          <StackedBars data={rows} categoryKey="agency" series={FINDING_KINDS} colours={KIND_COLOURS} stackId="findings" />
         )
       }
       table={
