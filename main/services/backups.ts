@@ -6,7 +6,7 @@
  * quit; snapshots live in `<dataDir>/backups/` under a bounded retention. The recovery flow
  * for a DAMAGED store is in recovery.ts; here `recovery.status` simply says all is well.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUNDLE_EXTENSION } from '../../shared/api/bundles.js';
 import { AppError } from '../../shared/errors.js';
@@ -24,6 +24,7 @@ import {
   type RetentionPolicy,
 } from '../store/backup.js';
 import type { Db } from '../store/connection.js';
+import { writeFileDurably } from '../store/durable-file.js';
 import { salvageChangesets, salvageSyncedRows } from '../store/integrity.js';
 import type { FileAccess } from '../store/sqlite-file.js';
 import type { HandlerGroup, Logger, ServiceContext } from './context.js';
@@ -52,6 +53,9 @@ export interface BackupScheduler {
   /** Stops the timer and, if anything changed, takes the on-quit snapshot before the store closes. */
   stop(): BackupEntry | null;
 }
+
+/** Where "Export everything readable" writes its JSON (plain text: purge rewrites or removes it). */
+export const RECOVERY_DIR = 'recovery';
 
 export function backupsDir(dataDir: string): string {
   return join(dataDir, BACKUPS_DIR);
@@ -155,8 +159,7 @@ export function countOutboxBundles(dataDir: string): number {
 export function writeReadableExport(dataDir: string, storePath: string, at: Date, access: FileAccess = {}) {
   const salvage = salvageChangesets(storePath, access);
   const rows = salvageSyncedRows(storePath, access);
-  const dir = join(dataDir, 'recovery');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const dir = join(dataDir, RECOVERY_DIR);
   const path = join(dir, `readable-${at.toISOString().replace(/[-:.]/g, '')}.json`);
   const document = {
     format: 'fieldwork-readable-export',
@@ -177,8 +180,7 @@ export function writeReadableExport(dataDir: string, storePath: string, at: Date
     })),
     rows,
   };
-  writeFileSync(`${path}.partial`, JSON.stringify(document, null, 1), { mode: 0o600 });
-  renameSync(`${path}.partial`, path);
+  writeFileDurably(path, JSON.stringify(document, null, 1));
   const rowCount = Object.values(rows).reduce((n, list) => n + list.length, 0);
   return { path, format: 'json-changesets' as const, changesets: salvage.changesets.length, rows: rowCount };
 }

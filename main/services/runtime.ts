@@ -4,11 +4,11 @@
  * tests alike. With `recovery: true` a damaged store gives a recovery-mode runtime (the
  * recovery screen's commands only) instead of an error; the file itself is never touched.
  */
-import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import { openStore, type Db, type OpenStoreOptions } from '../store/connection.js';
+import { ensureFolder } from '../store/durable-file.js';
 import { recordDevice } from '../store/meta-repo.js';
 import { fileKeyVault, loadOrCreateIdentity, type DeviceIdentity, type KeyVault } from '../sync/device-identity.js';
 import { startBackupScheduler, type BackupPolicy, type BackupScheduler } from './backups.js';
@@ -103,7 +103,7 @@ export function openRuntime(options: RuntimeOptions & { readonly recovery: true 
 export function openRuntime(options: RuntimeOptions): Promise<Runtime>;
 export async function openRuntime(requested: RuntimeOptions): Promise<Runtime | RecoveryRuntime> {
   let options = requested;
-  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  ensureFolder(options.dataDir);
   const log = options.log ?? consoleLogger;
   const vault = options.vault ?? fileKeyVault(join(options.dataDir, KEY_FILE), (m) => log.warn(m));
   const device = await loadOrCreateIdentity(vault);

@@ -10,23 +10,13 @@
  *    its check, the original is put back.
  *  - Nothing here deletes anything but our own older backups (retention).
  */
-import {
-  closeSync,
-  copyFileSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { closeSync, copyFileSync, existsSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { AppError } from '../../shared/errors.js';
-import { openStore, type Db, type OpenStoreOptions } from './connection.js';
+import { openStore, restoringPathFor, type Db, type OpenStoreOptions } from './connection.js';
+import { PRIVATE_FILE_MODE, ensureFolder, makePrivate, renameDurably, syncFile, syncFolder } from './durable-file.js';
 import { checkStoreFile, openReadOnly } from './integrity.js';
-import { isEncryptedConnection, type FileAccess } from './sqlite-file.js';
+import { COMPANION_SUFFIXES, isEncryptedConnection, openSqliteFile, type FileAccess } from './sqlite-file.js';
 
 export const BACKUPS_DIR = 'backups';
 export const SET_ASIDE_DIR = 'set-aside';
@@ -70,7 +60,7 @@ export function backupsDirFor(storePath: string): string {
 
 /** A fresh name in `dir`; a counter keeps two backups in the same millisecond apart. */
 export function newBackupPath(dir: string, reason: BackupReason, at: Date): string {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  ensureFolder(dir);
   for (let n = 0; ; n += 1) {
     const name = `fieldwork-${stamp(at)}${n === 0 ? '' : `-${n}`}-${reason}.db`;
     const path = join(dir, name);
@@ -105,18 +95,17 @@ export function listBackups(dir: string): BackupEntry[] {
   return entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
 }
 
-function syncFile(path: string): void {
-  const fd = openSync(path, 'r+');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+/** An empty owner-only file for SQLite to write a copy into (it keeps the mode it finds). */
+function privateTemp(temp: string): void {
+  rmSync(temp, { force: true });
+  closeSync(openSync(temp, 'w', PRIVATE_FILE_MODE));
+  makePrivate(temp);
 }
 
+/** DURABILITY: the copy is fsynced before it takes its final name, and the name is fsynced after. */
 function publish(temp: string, finalPath: string): void {
   syncFile(temp);
-  renameSync(temp, finalPath);
+  renameDurably(temp, finalPath);
 }
 
 /**
@@ -131,7 +120,7 @@ export async function backupOnline(db: Db, finalPath: string, pagesPerStep = 256
     return;
   }
   const temp = tempPathFor(finalPath);
-  rmSync(temp, { force: true });
+  privateTemp(temp);
   try {
     await db.backup(temp, { progress: () => pagesPerStep });
     publish(temp, finalPath);
@@ -144,7 +133,7 @@ export async function backupOnline(db: Db, finalPath: string, pagesPerStep = 256
 /** A synchronous consistent snapshot (`VACUUM INTO`): used on quit and before migrations. */
 export function snapshotSync(db: Db, finalPath: string): void {
   const temp = tempPathFor(finalPath);
-  rmSync(temp, { force: true });
+  privateTemp(temp);
   try {
     db.prepare('VACUUM INTO ?').run(temp);
     publish(temp, finalPath);
@@ -187,7 +176,21 @@ export function pruneBackups(dir: string, policy: RetentionPolicy = DEFAULT_RETE
   return removed;
 }
 
-const COMPANIONS = ['', '-wal', '-shm', '-journal'] as const;
+const COMPANIONS = ['', ...COMPANION_SUFFIXES] as const;
+
+/** Moves a store and its companions; durable in both folders before it returns. */
+function moveWithCompanions(from: string, to: string): void {
+  let moved = false;
+  for (const suffix of COMPANIONS) {
+    if (!existsSync(from + suffix)) continue;
+    renameSync(from + suffix, to + suffix);
+    makePrivate(to + suffix);
+    moved = true;
+  }
+  if (!moved) return;
+  syncFolder(dirname(to));
+  if (dirname(to) !== dirname(from)) syncFolder(dirname(from));
+}
 
 /**
  * Moves a store file and its companions into `set-aside/` next to it. Returns the new path of
@@ -195,20 +198,16 @@ const COMPANIONS = ['', '-wal', '-shm', '-journal'] as const;
  */
 export function setAside(storePath: string, label: string, at: Date): string {
   const dir = join(dirname(storePath), SET_ASIDE_DIR);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  ensureFolder(dir);
   const base = basename(storePath).replace(/\.db$/, '');
   let target = join(dir, `${base}-${stamp(at)}-${label}.db`);
   for (let n = 1; existsSync(target); n += 1) target = join(dir, `${base}-${stamp(at)}-${n}-${label}.db`);
-  for (const suffix of COMPANIONS) {
-    if (existsSync(storePath + suffix)) renameSync(storePath + suffix, target + suffix);
-  }
+  moveWithCompanions(storePath, target);
   return target;
 }
 
 function putBack(asidePath: string, storePath: string): void {
-  for (const suffix of COMPANIONS) {
-    if (existsSync(asidePath + suffix)) renameSync(asidePath + suffix, storePath + suffix);
-  }
+  moveWithCompanions(asidePath, storePath);
 }
 
 /** Refuses a backup that fails `PRAGMA integrity_check` or is not a Fieldwork store. */
@@ -220,6 +219,22 @@ export function verifyBackupFile(path: string, access: FileAccess = {}): void {
       problem: check.problem,
     });
   }
+}
+
+/**
+ * Switches a copied backup (written by VACUUM INTO in rollback-journal mode) to WAL before it
+ * becomes the store. Done on the first open instead, a power cut mid-switch would leave a hot
+ * journal beside the store, which the read-only check on the next start cannot roll back.
+ */
+function inWalMode(path: string, access: FileAccess): void {
+  const db = openSqliteFile(path, access, { readonly: false, fileMustExist: true });
+  try {
+    db.pragma('journal_mode = WAL');
+  } finally {
+    db.close();
+  }
+  // Closing folds and deletes the WAL and the switch's journal; those deletions must hold too.
+  syncFolder(dirname(path));
 }
 
 export interface RestoreOutcome {
@@ -238,17 +253,27 @@ export function restoreStoreFile(
 ): RestoreOutcome {
   verifyBackupFile(backupPath, { key: options.store?.key, nativeBinding: options.store?.nativeBinding });
   const at = options.at ?? new Date();
-  mkdirSync(dirname(storePath), { recursive: true, mode: 0o700 });
-  const incoming = `${storePath}.restoring`;
-  rmSync(incoming, { force: true });
+  ensureFolder(dirname(storePath));
+  const incoming = restoringPathFor(storePath);
+  // A journal left beside an earlier, interrupted copy would be rolled back onto this one.
+  for (const suffix of COMPANIONS) rmSync(incoming + suffix, { force: true });
   copyFileSync(backupPath, incoming);
+  makePrivate(incoming);
+  inWalMode(incoming, { key: options.store?.key, nativeBinding: options.store?.nativeBinding });
   syncFile(incoming);
   const setAsidePath = existsSync(storePath) ? setAside(storePath, options.label ?? 'before-restore', at) : null;
-  for (const suffix of ['-wal', '-shm', '-journal']) {
+  let staleMoved = false;
+  for (const suffix of COMPANION_SUFFIXES) {
     // Stale companions would be replayed onto the restored file: move them with the old store.
-    if (existsSync(storePath + suffix)) renameSync(storePath + suffix, `${setAsidePath ?? storePath}${suffix}.stale`);
+    if (!existsSync(storePath + suffix)) continue;
+    renameSync(storePath + suffix, `${setAsidePath ?? storePath}${suffix}.stale`);
+    staleMoved = true;
   }
-  renameSync(incoming, storePath);
+  if (staleMoved && setAsidePath) syncFolder(dirname(setAsidePath));
+  // DURABILITY: the set-aside move above is durable before the restored file takes the name,
+  // so a power cut leaves the old store in place or in set-aside/, never nowhere; a cut between
+  // the two leaves the verified copy under `.restoring`, which openStore finishes moving in.
+  renameDurably(incoming, storePath);
   try {
     openStore(storePath, options.store ?? {}).close();
   } catch (error) {

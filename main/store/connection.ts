@@ -7,11 +7,12 @@
  * the caller gets `store_corrupt` and offers recovery instead.
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
-import { existsSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import { backupsDirFor, newBackupPath, pruneBackups, snapshotSync } from './backup.js';
-import { quickCheck } from './integrity.js';
+import { renameDurably, synchronousLevel } from './durable-file.js';
+import { checkStoreFile, quickCheck } from './integrity.js';
 import { encryptPlaintextStore, isNotADatabase, isPlaintextSqlite, openSqliteFile, wrongKey } from './sqlite-file.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations/index.js';
 
@@ -81,9 +82,69 @@ function inspectReadOnly(path: string, options: OpenStoreOptions, check: boolean
   }
 }
 
+/** Where a restore puts the verified copy of a backup before it takes the store's name. */
+export function restoringPathFor(storePath: string): string {
+  return `${storePath}.restoring`;
+}
+
+/**
+ * A restore cut off (power, crash) after the old store was set aside but before the restored
+ * copy took its name leaves no store and a whole, fsynced `.restoring` copy: finish the move
+ * rather than start an empty store over the user's work.
+ */
+function finishInterruptedRestore(path: string, options: OpenStoreOptions): void {
+  const incoming = restoringPathFor(path);
+  if (options.readonly || existsSync(path) || !existsSync(incoming)) return;
+  if (!checkStoreFile(incoming, 'quick', { key: options.key, nativeBinding: options.nativeBinding }).ok) return;
+  renameDurably(incoming, path);
+}
+
+/** Whether the key decrypts the file's first page, checked on a copy so a hot journal is not touched. */
+function keyOpens(path: string, options: OpenStoreOptions): boolean {
+  if (!options.key || isPlaintextSqlite(path)) return true;
+  const copy = `${path}.keycheck`;
+  try {
+    copyFileSync(path, copy);
+    const db = openSqliteFile(copy, { key: options.key, nativeBinding: options.nativeBinding }, { readonly: true });
+    try {
+      schemaVersion(db);
+      return true;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return false;
+  } finally {
+    rmSync(copy, { force: true });
+  }
+}
+
+/**
+ * A write cut off while the store was in rollback-journal mode (its first switch to WAL, the
+ * one-time encryption) leaves a hot journal: SQLite must roll it back before the file can be
+ * read, and only a writable handle can. That is SQLite's own recovery, not a change to the
+ * user's data, so it is done here (with the right key only) before the read-only check.
+ */
+function rollBackHotJournal(path: string, options: OpenStoreOptions): void {
+  const journal = `${path}-journal`;
+  if (options.readonly || !existsSync(journal) || statSync(journal).size === 0 || !keyOpens(path, options)) return;
+  try {
+    const db = rawOpen(path, options, false);
+    try {
+      db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    } finally {
+      db.close();
+    }
+  } catch {
+    // Still unreadable: the check that follows reports it and recovery takes over.
+  }
+}
+
 export function openStore(path: string, options: OpenStoreOptions = {}): Db {
   const migrations = [...MIGRATIONS, ...(options.extraMigrations ?? [])];
   const latest = Math.max(LATEST_SCHEMA_VERSION, ...migrations.map((m) => m.version));
+  finishInterruptedRestore(path, options);
+  if (existsSync(path) && statSync(path).size > 0) rollBackHotJournal(path, options);
   if (existsSync(path)) {
     // SQLite would treat an emptied file as a new database and start afresh over lost work.
     if (statSync(path).size === 0) throw corrupt(path, 'the file is empty');
@@ -105,7 +166,7 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Db {
   try {
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
+      db.pragma(`synchronous = ${synchronousLevel()}`);
       db.pragma('secure_delete = ON');
     }
     db.pragma('foreign_keys = ON');

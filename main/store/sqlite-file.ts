@@ -9,6 +9,7 @@ import { closeSync, existsSync, openSync, readSync, readdirSync, rmSync } from '
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { Db } from './connection.js';
+import { makePrivate } from './durable-file.js';
 
 export interface FileAccess {
   /** Hex store key; absent for unencrypted files. */
@@ -28,6 +29,9 @@ function applyKey(db: Db, key: string): void {
   encrypted.add(db);
 }
 
+/** The files SQLite keeps beside a store; they hold its pages too, so they are as private as the store. */
+export const COMPANION_SUFFIXES = ['-wal', '-shm', '-journal'] as const;
+
 export function openSqliteFile(path: string, access: FileAccess, options: { readonly: boolean; fileMustExist?: boolean }): Db {
   const settings: Database.Options = { readonly: options.readonly, fileMustExist: options.fileMustExist ?? options.readonly };
   if (access.nativeBinding) settings.nativeBinding = access.nativeBinding;
@@ -35,6 +39,16 @@ export function openSqliteFile(path: string, access: FileAccess, options: { read
   try {
     // A plain file (made before encryption, or a test store) opens without the key.
     if (access.key && !isPlaintextSqlite(path)) applyKey(db, access.key);
+    // SECURITY: SQLite's temporary files (VACUUM's copy, sorts, statement journals) are NOT
+    // encrypted; with temp_store=FILE a purge's VACUUM or a large merge writes note text in
+    // the clear to the temp folder. Every connection keeps them in memory instead.
+    db.pragma('temp_store = MEMORY');
+    // SQLite creates the WAL and journal with the store's own mode, so a private store keeps
+    // its companions private too; an older store made 0644 is tightened on its next open.
+    if (!options.readonly && path !== ':memory:' && path !== '') {
+      makePrivate(path);
+      for (const suffix of COMPANION_SUFFIXES) makePrivate(path + suffix);
+    }
   } catch (error) {
     db.close();
     throw error;

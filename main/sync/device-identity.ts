@@ -6,7 +6,8 @@
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileDurably } from '../store/durable-file.js';
 
 export interface DeviceSecrets {
   readonly signingPrivatePem: string;
@@ -103,10 +104,8 @@ export function fileKeyVault(path: string, warn: (message: string) => void = con
       warn(
         `Fieldwork: device keys are stored in ${path} protected only by file permissions (0600). The desktop app uses the operating system's keychain instead.`,
       );
-      const temp = `${path}.tmp`;
-      writeFileSync(temp, JSON.stringify(secrets), { mode: 0o600 });
-      chmodSync(temp, 0o600);
-      renameSync(temp, path);
+      // DURABILITY: fsynced and its name fsynced: the store key lives only here.
+      writeFileDurably(path, JSON.stringify(secrets));
     },
   };
 }

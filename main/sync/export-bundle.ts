@@ -7,12 +7,12 @@
  * fsynced, then renamed, so a crash never leaves half a bundle under the final name.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { Encrypter } from 'age-encryption';
 import { AppError } from '../../shared/errors.js';
 import { canonicalJson } from '../../shared/sync/op.js';
 import { changesetPage, localAuthorityOf, memberName, readHolds, rosterKeys } from '../store/bundles-repo.js';
+import { PRIVATE_FILE_MODE, makePrivate, renameDurably } from '../store/durable-file.js';
 import { LATEST_SCHEMA_VERSION } from '../store/migrations/index.js';
 import { authorSeqs } from '../store/op-log-repo.js';
 import {
@@ -195,7 +195,8 @@ export async function exportBundleToFile(ctx: WriteContext, options: ExportOptio
   }
   const cipher = await encrypter.encrypt(plaintextStream(ctx, options, manifest, bounds));
   const temp = `${path}.tmp`;
-  const fd = openSync(temp, 'w', 0o600);
+  rmSync(temp, { force: true });
+  const fd = openSync(temp, 'w', PRIVATE_FILE_MODE);
   let length = 0;
   try {
     writeSync(fd, encodeOuterHeader(0));
@@ -214,8 +215,8 @@ export async function exportBundleToFile(ctx: WriteContext, options: ExportOptio
     rmSync(temp, { force: true });
     throw error;
   }
-  renameSync(temp, path);
-  syncFolder(dirname(path));
+  makePrivate(temp);
+  renameDurably(temp, path);
   const manifestBytes = Buffer.from(canonicalJson(manifest), 'utf8');
   return {
     bundleId: sha256Hex(manifestBytes),
@@ -224,18 +225,4 @@ export async function exportBundleToFile(ctx: WriteContext, options: ExportOptio
     size: OUTER_HEADER_BYTES + length,
     manifest,
   };
-}
-
-/** Makes the rename durable; some platforms cannot open a folder, which is not an error there. */
-function syncFolder(folder: string): void {
-  try {
-    const fd = openSync(folder, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Windows cannot fsync a directory; the rename is still atomic.
-  }
 }

@@ -7,9 +7,10 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db } from '../store/connection.js';
+import { ensureFolder, renameDurably } from '../store/durable-file.js';
 import { addToOutbox, type OutboxKind, type OutboxRecord } from '../store/sync-repo.js';
 import { bundleName } from './sync-target.js';
 
@@ -59,13 +60,14 @@ export interface EnqueueRequest {
  */
 export async function enqueueBundle(request: EnqueueRequest): Promise<OutboxRecord | null> {
   const dir = outboxDir(request.dataDir, request.inspectionId);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  ensureFolder(dir);
   const temp = join(dir, `.export-${process.pid}-${request.now}-${Math.random().toString(36).slice(2)}.part`);
   try {
     const written = await request.write(temp);
     if (!written) return null;
     const { sha256, size } = await hashFile(temp);
-    await rename(temp, join(dir, bundleName(sha256)));
+    // DURABILITY: the name is fsynced before the store records the bundle as waiting to go.
+    renameDurably(temp, join(dir, bundleName(sha256)));
     const item: OutboxRecord = {
       inspectionId: request.inspectionId,
       sha256,

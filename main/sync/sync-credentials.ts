@@ -6,8 +6,9 @@
  * Secrets never go into the SQLite store and never cross the API back to the renderer.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileDurably } from '../store/durable-file.js';
 
 export interface CredentialVault {
   readonly description: string;
@@ -50,10 +51,7 @@ function readSealed(path: string): SealedFile {
 }
 
 function writeSealed(path: string, file: SealedFile): void {
-  const temp = `${path}.tmp`;
-  writeFileSync(temp, JSON.stringify(file), { mode: 0o600 });
-  chmodSync(temp, 0o600);
-  renameSync(temp, path);
+  writeFileDurably(path, JSON.stringify(file));
 }
 
 /** Browser mode, CLI and tests: an encrypted file keyed from the device's signing key. */
