@@ -11,7 +11,18 @@
  *
  * Files and folders are created owner-only (0600 / 0700): what they hold is about children.
  */
-import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 export const PRIVATE_FILE_MODE = 0o600;
@@ -120,4 +131,42 @@ export function writeFileDurably(path: string, bytes: string | Uint8Array, mode 
 export function makePrivate(path: string, mode = PRIVATE_FILE_MODE): void {
   if (process.platform === 'win32' || !existsSync(path)) return;
   chmodSync(path, mode);
+}
+
+/**
+ * Overwrites a plain-text file with zeros (flushed) before removing it, so its text does not
+ * linger in the freed blocks. Best effort: an SSD or a copy-on-write filesystem may keep the
+ * old blocks elsewhere, which is why everything Fieldwork keeps long-term is encrypted.
+ */
+export function overwriteAndRemove(path: string): void {
+  if (!existsSync(path)) return;
+  zeroFile(path);
+  removeDurably(path);
+}
+
+/** Replaces a plain-text file with new bytes and zeroes the old ones (see overwriteAndRemove). */
+export function replaceOverwriting(path: string, bytes: string | Uint8Array): void {
+  const old = openSync(path, 'r+');
+  try {
+    writeFileDurably(path, bytes);
+    zeroDescriptor(old);
+  } finally {
+    closeSync(old);
+  }
+}
+
+function zeroFile(path: string): void {
+  const fd = openSync(path, 'r+');
+  try {
+    zeroDescriptor(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function zeroDescriptor(fd: number): void {
+  const size = fstatSync(fd).size;
+  const zeros = Buffer.alloc(Math.min(size, 1 << 20));
+  for (let at = 0; at < size;) at += writeSync(fd, zeros, 0, Math.min(zeros.length, size - at), at);
+  fsyncSync(fd);
 }

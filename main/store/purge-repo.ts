@@ -5,6 +5,10 @@
  */
 import { SYNCED_TABLES } from '../../shared/sync/tables.js';
 import type { Db } from './connection.js';
+import { syncFolder } from './durable-file.js';
+import { quickCheck } from './integrity.js';
+import { openSqliteFile, type FileAccess } from './sqlite-file.js';
+import { dirname } from 'node:path';
 
 /** Tables owned by other parts that also key rows by inspection_id (if present in this schema). */
 const OPTIONAL_INSPECTION_TABLES = ['sync_target', 'sync_state', 'sync_outbox', 'sync_pushed', 'sync_pulled', 'bundle_ack'];
@@ -60,4 +64,51 @@ export function compactAfterPurge(db: Db): void {
   db.exec("INSERT INTO search_fts(search_fts) VALUES ('rebuild')");
   db.exec('VACUUM');
   db.pragma('wal_checkpoint(TRUNCATE)');
+}
+
+export type StoreCopyPurge =
+  /** The inspection is gone from the copy; other inspections in it are untouched. */
+  | { readonly outcome: 'cleaned'; readonly otherInspections: number }
+  /** Nothing but this inspection was in it: the caller removes the file. */
+  | { readonly outcome: 'empty' }
+  /** Damaged, or from another schema version: it cannot be edited safely. */
+  | { readonly outcome: 'unusable'; readonly reason: string };
+
+/**
+ * Removes an inspection from a copy of the store (a backup, a set-aside store) in place, the
+ * same way as from the live store, and compacts it so its freed pages do not keep the text.
+ * A copy that fails its check or has another schema version is left untouched for the caller.
+ */
+export function purgeStoreCopy(
+  path: string,
+  access: FileAccess,
+  schemaVersion: number,
+  purge: { readonly inspectionId: string; readonly at: string; readonly by: string },
+): StoreCopyPurge {
+  let db: Db;
+  try {
+    db = openSqliteFile(path, access, { readonly: false, fileMustExist: true });
+  } catch (error) {
+    return { outcome: 'unusable', reason: String(error) };
+  }
+  try {
+    const check = quickCheck(db);
+    if (!check.ok) return { outcome: 'unusable', reason: check.problem };
+    const version = Number(db.pragma('user_version', { simple: true }));
+    if (version !== schemaVersion) return { outcome: 'unusable', reason: `schema ${version}, not ${schemaVersion}` };
+    if (!tableExists(db, 'inspection')) return { outcome: 'unusable', reason: 'it is not a Fieldwork data file' };
+    db.pragma('secure_delete = ON');
+    db.pragma('foreign_keys = ON');
+    db.transaction(() => purgeInspectionRows(db, purge.inspectionId, purge.at, purge.by))();
+    const others = (db.prepare('SELECT count(*) AS n FROM inspection').get() as { n: number }).n;
+    if (others === 0) return { outcome: 'empty' };
+    compactAfterPurge(db);
+    return { outcome: 'cleaned', otherInspections: others };
+  } catch (error) {
+    return { outcome: 'unusable', reason: String(error) };
+  } finally {
+    db.close();
+    // A rollback-journal copy commits by deleting its journal: that must hold through a power cut.
+    syncFolder(dirname(path));
+  }
 }

@@ -20,7 +20,8 @@ export function PurgeInspection({ inspectionId, localAuthority }: { inspectionId
       <h2 id="purge-title">Purge this inspection</h2>
       <p className="muted small">
         When the retention period ends, remove every trace of this inspection from this laptop: notes, cases, findings, the case
-        list, bundles waiting to be sent and local backups. Only a record that a purge happened is kept. This cannot be undone.
+        list, bundles waiting to be sent, and its copies in local backups and set-aside data files (other inspections in them are
+        kept). Only a record that a purge happened is kept. This cannot be undone.
       </p>
       <button type="button" className="button-danger" onClick={() => setOpen(true)}>
         Purge inspection…
@@ -47,10 +48,10 @@ export function PurgeInspection({ inspectionId, localAuthority }: { inspectionId
               purge.mutate(
                 { id: inspectionId, confirmation: typed },
                 {
-                  onSuccess: () => {
+                  onSuccess: (result) => {
                     setOpen(false);
                     closeInspection();
-                    notice('info', `${localAuthority} was purged from this laptop.`);
+                    notice('info', `${localAuthority} was purged from this laptop. ${result.summary}`);
                   },
                 },
               );

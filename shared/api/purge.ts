@@ -5,6 +5,14 @@ import { mutation, query } from './command.js';
 
 export const PurgeRecord = z.object({ inspectionId: Id, purgedAt: z.string(), purgedBy: z.string() });
 
+/** One file in the data folder a purge removed, or cleaned of the inspection (other inspections in it kept). */
+export const PurgedFile = z.object({
+  path: z.string(),
+  action: z.enum(['removed', 'cleaned']),
+  what: z.enum(['backup', 'setAside', 'readable', 'bundle', 'leftover']),
+  note: z.string().optional(),
+});
+
 export const purgeCommands = {
   'inspections.purge': mutation(
     z.object({
@@ -12,7 +20,13 @@ export const purgeCommands = {
       /** The local authority's name typed by the user, so a purge is never one stray click. */
       confirmation: z.string().max(200),
     }),
-    z.object({ purged: z.literal(true), filesRemoved: z.number().int() }),
+    z.object({
+      purged: z.literal(true),
+      filesRemoved: z.number().int(),
+      files: z.array(PurgedFile),
+      /** What was removed and what was cleaned, in one sentence for the user. */
+      summary: z.string(),
+    }),
   ),
   'inspections.purgeLog': query(z.object({}), z.array(PurgeRecord)),
 } as const;
