@@ -82,7 +82,7 @@ function auditEdits(row: SampledCaseRow, fields: z.output<typeof AuditFields>): 
   const reason = fields.agreementReason !== undefined ? fields.agreementReason : (row.agreement_reason ?? '');
   if ((agreement === 'partly' || agreement === 'no') && reason.trim() === '') {
     throw reasonIssue(
-      `Give a reason why you ${agreement === 'no' ? 'do not agree' : 'only partly agree'} with the area's audit.`,
+      `Give a reason why you ${agreement === 'no' ? 'do not agree' : 'only partly agree'} with the area’s audit.`,
     );
   }
   if (fields.laAuditGrade !== undefined) set('la_audit_grade', fields.laAuditGrade);

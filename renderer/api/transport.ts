@@ -47,14 +47,29 @@ export function newRequestId(): string {
   return `${Date.now().toString(36)}-${requestCounter}`;
 }
 
+/**
+ * Requests made while the page is going away (a reload, the tab or window closed) are sent
+ * with `keepalive`, so they reach the service even though the page will not see the answer:
+ * that is when the last keystrokes are saved (renderer/state/note-draft-lifecycle.ts).
+ * Capture-phase listeners, so the flag is set before any page handler sends its save.
+ */
+let leaving = false;
+window.addEventListener('beforeunload', () => (leaving = true), { capture: true });
+window.addEventListener('pagehide', () => (leaving = true), { capture: true });
+window.addEventListener('pageshow', () => (leaving = false), { capture: true });
+/** Browsers refuse keepalive bodies over 64 KiB; a bigger save is sent the ordinary way. */
+const KEEPALIVE_MAX_BYTES = 60_000;
+
 async function httpInvoke(name: string, input: unknown, requestId: string): Promise<Result<unknown>> {
   token ??= browserToken();
   let response: Response;
   try {
+    const body = JSON.stringify(input ?? {});
     response = await fetch(`/api/${encodeURIComponent(name)}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': requestId },
-      body: JSON.stringify(input ?? {}),
+      body,
+      keepalive: leaving && new TextEncoder().encode(body).length < KEEPALIVE_MAX_BYTES,
     });
   } catch {
     return {

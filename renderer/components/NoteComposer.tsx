@@ -9,6 +9,7 @@ import type { EvidenceNote } from '../../shared/api/evidence.js';
 import { useUi } from '../state/ui-store.js';
 import { useNoteDraft, isDirty, type SaveState } from '../state/note-draft-store.js';
 import { flushNoteDraft, useNoteAutosave } from '../state/note-draft-autosave.js';
+import { installDraftLifecycle, noteToReopen } from '../state/note-draft-lifecycle.js';
 import { NoteFieldsForm } from './note-fields.js';
 
 export const NEW_NOTE_SHORTCUT = 'Ctrl+Shift+N';
@@ -107,6 +108,20 @@ export function NoteComposerHost({ inspectionId }: { inspectionId: string }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
+  }, [inspectionId]);
+
+  // What was typed is saved as the page goes; the note that was open then opens again now.
+  useEffect(() => {
+    installDraftLifecycle();
+    let current = true;
+    void noteToReopen(inspectionId).then((note) => {
+      if (!current || !note || useNoteDraft.getState().active) return;
+      useNoteDraft.getState().editStarted(note);
+      useUi.getState().noteComposerOpened(note.caseId);
+    });
+    return () => {
+      current = false;
+    };
   }, [inspectionId]);
 
   // Another screen may open the composer through the ui store alone.

@@ -16,11 +16,14 @@ import {
   type CaseStatus,
   type Grade,
 } from '../../shared/domain/vocabulary.js';
-import { useCommand } from '../api/hooks.js';
+import { ApiError, useCommand } from '../api/hooks.js';
+import { registerPendingSave } from '../state/note-draft-lifecycle.js';
 
 type Patch = z.input<typeof AuditFields>;
 type SaveState =
-  { kind: 'idle' | 'saving' | 'saved' } | { kind: 'error'; message: string } | { kind: 'blocked'; message: string };
+  | { kind: 'idle' | 'saving' | 'saved' }
+  /** Refused or failed; `field` names the field the service's message is about, if one. */
+  | { kind: 'error'; message: string; field: string | null };
 
 const TYPING_DELAY_MS = 600;
 
@@ -28,38 +31,58 @@ function merge(a: Patch, b: Patch): Patch {
   return { ...a, ...b, ...(a.prompts || b.prompts ? { prompts: { ...a.prompts, ...b.prompts } } : {}) };
 }
 
-/** Collects edits and saves them in order: at once for choices, shortly after typing stops for text. */
+function refusal(error: unknown): SaveState {
+  if (error instanceof ApiError) {
+    const issue = (error.details?.issues as { path?: unknown; message?: unknown }[] | undefined)?.find(
+      (i) => Array.isArray(i.path) && typeof i.message === 'string',
+    );
+    if (issue) return { kind: 'error', message: String(issue.message), field: String((issue.path as unknown[])[0]) };
+    return { kind: 'error', message: error.message, field: null };
+  }
+  return { kind: 'error', message: 'The change was not saved.', field: null };
+}
+
+/**
+ * Collects edits and saves them in order: at once for choices, shortly after typing stops for
+ * text. A refused edit is kept, so the next change sends it again and nothing typed is lost;
+ * it is not retried on its own, so a refusal cannot loop.
+ */
 function useAutosave(caseId: string) {
   const update = useCommand('cases.updateAudit');
   const [state, setState] = useState<SaveState>({ kind: 'idle' });
   const pending = useRef<Patch | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const inFlight = useRef(false);
+  const inFlight = useRef<Promise<boolean> | null>(null);
   const { mutateAsync } = update;
 
-  const flush = useCallback(async () => {
-    if (timer.current) clearTimeout(timer.current);
-    timer.current = null;
-    if (inFlight.current || !pending.current) return;
-    const patch = pending.current;
-    pending.current = null;
-    inFlight.current = true;
-    setState({ kind: 'saving' });
-    let failed = false;
-    try {
-      await mutateAsync({ id: caseId, fields: patch });
-      setState(pending.current ? { kind: 'saving' } : { kind: 'saved' });
-    } catch (error) {
-      // Keep the edit so the next change sends it again: nothing typed is dropped. No automatic
-      // retry, so a refused change cannot loop.
-      failed = true;
-      pending.current = merge(patch, pending.current ?? {});
-      setState({ kind: 'error', message: error instanceof Error ? error.message : 'The change was not saved.' });
-    } finally {
-      inFlight.current = false;
-    }
-    if (!failed && pending.current) void flush();
-  }, [caseId, mutateAsync]);
+  const flush = useCallback(
+    async (leaving = false): Promise<boolean> => {
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = null;
+      // Leaving the page: send now even if a save is on its way (the page may not see it answer).
+      if (!leaving) while (inFlight.current) await inFlight.current;
+      if (!pending.current) return true;
+      const patch = pending.current;
+      pending.current = null;
+      setState({ kind: 'saving' });
+      const sending = mutateAsync({ id: caseId, fields: patch }).then(
+        () => true,
+        (error: unknown) => {
+          pending.current = merge(patch, pending.current ?? {});
+          setState(refusal(error));
+          return false;
+        },
+      );
+      inFlight.current = sending;
+      const saved = await sending;
+      if (inFlight.current === sending) inFlight.current = null;
+      if (!saved) return false;
+      if (pending.current) return flush();
+      setState({ kind: 'saved' });
+      return true;
+    },
+    [caseId, mutateAsync],
+  );
 
   const queue = useCallback(
     (patch: Patch, delay: number) => {
@@ -70,10 +93,22 @@ function useAutosave(caseId: string) {
     [flush],
   );
 
-  // Leaving the page saves what is waiting rather than dropping it.
+  // Leaving the screen, the page or the app saves what is waiting rather than dropping it.
+  useEffect(() => registerPendingSave(({ leaving }) => flush(leaving)), [flush]);
   useEffect(() => () => void flush(), [flush]);
-  return { state, setState, queue, flush };
+  return { state, queue, flush };
 }
+
+/** One line for both channels; a refused answer on the area's audit outranks everything else. */
+function combined(answer: SaveState, general: SaveState): SaveState {
+  if (answer.kind === 'error') return answer;
+  if (general.kind === 'error') return general;
+  if (answer.kind === 'saving' || general.kind === 'saving') return { kind: 'saving' };
+  if (answer.kind === 'saved' || general.kind === 'saved') return { kind: 'saved' };
+  return { kind: 'idle' };
+}
+
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 
 function SaveStatus({ state, onRetry }: { state: SaveState; onRetry: () => void }) {
   const text =
@@ -81,13 +116,13 @@ function SaveStatus({ state, onRetry }: { state: SaveState; onRetry: () => void 
       ? 'Saving…'
       : state.kind === 'saved'
         ? 'Saved'
-        : state.kind === 'error' || state.kind === 'blocked'
-          ? `Not saved: ${state.message}`
+        : state.kind === 'error'
+          ? `Not saved: ${lowerFirst(state.message)}`
           : 'Changes save automatically';
   return (
     <p className={`save-status save-${state.kind}`} role="status" aria-live="polite">
       {text}
-      {state.kind === 'error' && (
+      {state.kind === 'error' && state.field === null && (
         <>
           {' '}
           <button type="button" className="link-button" onClick={onRetry}>
@@ -127,46 +162,47 @@ function RadioGroup<T extends string>({
 
 export function SampledCaseAudit({ sampled, theme }: { sampled: SampledCase; theme: string | null }) {
   const id = useId();
-  const autosave = useAutosave(sampled.id);
-  const { state, setState } = autosave;
+  // Two channels: the answer on the area's audit (which the service may refuse without a
+  // reason) is saved apart from everything else, so a refusal there never holds up the rest.
+  const general = useAutosave(sampled.id);
+  const answer = useAutosave(sampled.id);
   const [status, setStatus] = useState<CaseStatus>(sampled.status);
   // Recording anything starts the case (the service does the same), so the list shows who is on it.
-  const queue = (patch: Patch, delay: number) => {
-    if (status === 'not_started' && patch.status === undefined) {
-      setStatus('in_progress');
-      autosave.queue({ ...patch, status: 'in_progress' }, delay);
-    } else autosave.queue(patch, delay);
+  const started = (patch: Patch): Patch => {
+    if (status !== 'not_started' || patch.status !== undefined) return patch;
+    setStatus('in_progress');
+    return { ...patch, status: 'in_progress' };
   };
+  const queue = (patch: Patch, delay: number) => general.queue(started(patch), delay);
   const [laGrade, setLaGrade] = useState<Grade | null>(sampled.laAuditGrade);
   const [grade, setGrade] = useState<Grade | null>(sampled.inspectorGrade);
   const [agreement, setAgreement] = useState<Agreement | null>(sampled.auditAgreement);
   const [reason, setReason] = useState(sampled.agreementReason ?? '');
   const [prompts, setPrompts] = useState<Record<string, string>>(sampled.prompts);
-  const needsReason = (a: Agreement | null, r: string) => (a === 'partly' || a === 'no') && r.trim() === '';
-  const reasonMissing = needsReason(agreement, reason);
+  // The rule (a reason for "partly" and "no") is the service's; its message is shown at the field.
+  const reasonError = answer.state.kind === 'error' && answer.state.field === 'agreementReason' ? answer.state.message : null;
 
   const chooseAgreement = (next: Agreement) => {
     setAgreement(next);
-    if (needsReason(next, reason)) {
-      setState({ kind: 'blocked', message: 'give a reason for your answer on the area’s audit.' });
-      return;
-    }
-    queue({ auditAgreement: next, agreementReason: reason }, 0);
+    if (status === 'not_started') setStatus('in_progress');
+    answer.queue({ auditAgreement: next, agreementReason: reason }, 0);
   };
   const typeReason = (text: string) => {
     setReason(text);
-    if (needsReason(agreement, text)) {
-      setState({ kind: 'blocked', message: 'give a reason for your answer on the area’s audit.' });
-      return;
-    }
-    queue({ agreementReason: text, ...(agreement ? { auditAgreement: agreement } : {}) }, TYPING_DELAY_MS);
+    answer.queue({ agreementReason: text, ...(agreement ? { auditAgreement: agreement } : {}) }, TYPING_DELAY_MS);
   };
 
   return (
     <form className="case-audit" onSubmit={(e) => e.preventDefault()} aria-labelledby={`${id}-title`}>
       <div className="screen-header">
         <h2 id={`${id}-title`}>Audit</h2>
-        <SaveStatus state={state} onRetry={() => void autosave.flush()} />
+        <SaveStatus
+          state={combined(answer.state, general.state)}
+          onRetry={() => {
+            void general.flush();
+            void answer.flush();
+          }}
+        />
       </div>
       <div className="form-row">
         <div className="field">
@@ -223,19 +259,19 @@ export function SampledCaseAudit({ sampled, theme }: { sampled: SampledCase; the
         value={agreement}
         onChange={chooseAgreement}
       />
-      <div className={`field${reasonMissing ? ' field-error' : ''}`}>
+      <div className={`field${reasonError ? ' field-error' : ''}`}>
         <label htmlFor={`${id}-reason`}>Reason{agreement === 'partly' || agreement === 'no' ? ' (required)' : ''}</label>
         <textarea
           id={`${id}-reason`}
           className="short-textarea"
           value={reason}
           onChange={(e) => typeReason(e.target.value)}
-          aria-invalid={reasonMissing || undefined}
-          aria-describedby={reasonMissing ? `${id}-reason-error` : undefined}
+          aria-invalid={reasonError ? true : undefined}
+          aria-describedby={reasonError ? `${id}-reason-error` : undefined}
         />
-        {reasonMissing && (
+        {reasonError && (
           <span id={`${id}-reason-error`} className="field-error-text">
-            Say why you {agreement === 'no' ? 'do not agree' : 'only partly agree'} with the area’s audit.
+            {reasonError}
           </span>
         )}
       </div>

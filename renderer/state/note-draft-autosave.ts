@@ -86,6 +86,27 @@ export async function flushNoteDraft(): Promise<boolean> {
   return ok;
 }
 
+/**
+ * The page is going away (reload, tab or window closed): send what is on screen at once, in
+ * one request that does not wait for a save already on its way (the page may not live to see
+ * it answer). `evidence.create` with the draft's own id is an upsert, so it is right whether
+ * or not the note exists yet; the transport sends it with keepalive so it outlives the page.
+ */
+export function saveBeforeLeaving(): Promise<boolean> {
+  const s = useNoteDraft.getState();
+  if (!s.active || !s.inspectionId || !isDirty(s)) return Promise.resolve(true);
+  if (retryTimer) clearTimeout(retryTimer);
+  const sent = s.fields;
+  const noteId = s.noteId;
+  return callOnce('evidence.create', { inspectionId: s.inspectionId, id: noteId, fields: sent }).then(
+    () => {
+      useNoteDraft.getState().saveSucceeded(noteId, sent, Date.now());
+      return true;
+    },
+    () => false,
+  );
+}
+
 /** Debounced save while the composer is open. */
 export function useNoteAutosave(): void {
   const fields = useNoteDraft((s) => s.fields);
