@@ -80,7 +80,10 @@ function auditEdits(row: SampledCaseRow, fields: z.output<typeof AuditFields>): 
   const { edits, set } = caseEdits(row.id);
   const agreement = fields.auditAgreement !== undefined ? fields.auditAgreement : row.audit_agreement;
   const reason = fields.agreementReason !== undefined ? fields.agreementReason : (row.agreement_reason ?? '');
-  if ((agreement === 'partly' || agreement === 'no') && reason.trim() === '') {
+  // The rule judges the answer being given: an edit that leaves it alone (a prompt, the status)
+  // saves even where a merge left a "partly" without its reason.
+  const answering = fields.auditAgreement !== undefined || fields.agreementReason !== undefined;
+  if (answering && (agreement === 'partly' || agreement === 'no') && reason.trim() === '') {
     throw reasonIssue(
       `Give a reason why you ${agreement === 'no' ? 'do not agree' : 'only partly agree'} with the area’s audit.`,
     );
