@@ -206,7 +206,12 @@ function removeLeftovers(ctx: ServiceContext): PurgedFile[] {
   return done;
 }
 
-export async function purgeDataFolder(ctx: ServiceContext, purge: Purge, progress: Progress): Promise<PurgedFile[]> {
+/**
+ * Every copy of the inspection in the data folder, cleaned or removed. Synchronous on purpose:
+ * the caller purges the live store right after, with nothing (a scheduled backup) able to run
+ * in between and copy the inspection again.
+ */
+export function purgeCopies(ctx: ServiceContext, purge: Purge, progress: Progress): PurgedFile[] {
   const files: PurgedFile[] = [];
   files.push(...removeLeftovers(ctx));
   files.push(...purgeStoreCopies(ctx, purge, progress));
@@ -214,9 +219,10 @@ export async function purgeDataFolder(ctx: ServiceContext, purge: Purge, progres
   for (const folder of CONTENT_FOLDERS) {
     files.push(...removeFilesMentioning(join(ctx.dataDir, folder), purge.inspectionId, ctx.dataDir));
   }
-  files.push(...(await removeLooseOutboxBundles(ctx, purge.inspectionId)));
   return files;
 }
+
+export { removeLooseOutboxBundles };
 
 /** One plain sentence for the user: what was removed and what was cleaned. */
 export function describePurgedFiles(files: readonly PurgedFile[]): string {

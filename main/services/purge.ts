@@ -10,7 +10,7 @@ import { fingerprint } from '../sync/device-identity.js';
 import { credentialRef, credentialVaultFor } from '../sync/sync-credentials.js';
 import { type CallContext, type HandlerGroup } from './context.js';
 import { requireInspection } from './inspections.js';
-import { describePurgedFiles, purgeDataFolder } from './purge-files.js';
+import { describePurgedFiles, purgeCopies, removeLooseOutboxBundles } from './purge-files.js';
 
 export async function purgeInspection(ctx: CallContext, inspectionId: string, confirmation: string) {
   const inspection = requireInspection(ctx, inspectionId);
@@ -19,10 +19,13 @@ export async function purgeInspection(ctx: CallContext, inspectionId: string, co
   }
   const by = readMeta(ctx.db, 'device.displayName') ?? fingerprint(ctx.device.author);
   const at = new Date(ctx.now()).toISOString();
+  // ORDER: the copies first (backups, set-aside stores, readable exports, bundles), then the
+  // live store. Cut off in between, the inspection is still listed, so purging it again
+  // finishes the job; the other way round, copies would be left behind with nothing to show.
+  const files = purgeCopies(ctx, { inspectionId, at, by }, ctx.progress);
   ctx.db.transaction(() => purgeInspectionRows(ctx.db, inspectionId, at, by))();
   compactAfterPurge(ctx.db);
-  // Then every other copy in the data folder (backups, set-aside stores, readable exports, bundles).
-  const files = await purgeDataFolder(ctx, { inspectionId, at, by }, ctx.progress);
+  files.push(...(await removeLooseOutboxBundles(ctx, inspectionId)));
   // The sync password for this inspection's share goes too.
   credentialVaultFor({ dataDir: ctx.dataDir, signingKey: ctx.device.signingKey, warn: (m) => ctx.log.warn(m) }).remove(
     credentialRef(inspectionId),

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../../main/services/context.js';
-import { writeEdits } from '../../../main/sync/local-write.js';
+import { writeEdits, type FieldEdit } from '../../../main/sync/local-write.js';
 import { sampledCaseId } from '../../../shared/domain/ids.js';
 import { sampleInspection, testRuntime, type TestRuntime } from '../../support/runtime.js';
 
@@ -21,7 +21,7 @@ async function caseWith(fields: Record<string, string | null>) {
   inTransaction(rt.ctx, () =>
     writeEdits(rt.ctx, inspection.id, [
       { table: 'sampled_case', row: id, field: 'case_ref', value: 'NS-3001' },
-      ...Object.entries(fields).map(([field, value]) => ({ table: 'sampled_case', row: id, field, value })),
+      ...Object.entries(fields).map(([field, value]): FieldEdit => ({ table: 'sampled_case', row: id, field, value })),
     ]),
   );
   return { rt, id };

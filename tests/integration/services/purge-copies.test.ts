@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../../main/services/context.js';
 import { writeEdits } from '../../../main/sync/local-write.js';
 import { restoreStoreFile } from '../../../main/store/backup.js';
+import { purgeCopies } from '../../../main/services/purge-files.js';
 import { openSqliteFile } from '../../../main/store/sqlite-file.js';
 import { newId } from '../../../shared/domain/ids.js';
 import { sampleInspection, tempDir, testRuntime, type TestRuntime } from '../../support/runtime.js';
@@ -145,6 +146,17 @@ describe('purging an inspection from every copy in the data folder', () => {
     // The note only the damaged copy held is in the store now: removing the copy lost nothing.
     const notes = await rt.call('evidence.list', { inspectionId: kept.id });
     expect(notes.map((n) => n.text).sort()).toEqual([KEPT, `${KEPT} written after the backup`]);
+    expect(filesUnder(dir).filter((f) => readFileSync(f).includes(Buffer.from('PURGECANARY51c2')))).toEqual([]);
+  });
+
+  it('cut off after the copies and before the store, the inspection is still listed and purging again finishes', async () => {
+    const { rt, dir, doomed, kept } = await laptopWithCopies();
+    // What a crash or power cut right after the copies leaves: those cleaned, the store not yet.
+    purgeCopies(rt.ctx, { inspectionId: doomed.id, at: new Date().toISOString(), by: 'test' }, () => undefined);
+    expect((await rt.call('inspections.list', {})).map((i) => i.id).sort()).toEqual([doomed.id, kept.id].sort());
+    const again = await rt.call('inspections.purge', { id: doomed.id, confirmation: 'Canaryshire' });
+    expect(again.purged).toBe(true);
+    expect((await rt.call('inspections.list', {})).map((i) => i.id)).toEqual([kept.id]);
     expect(filesUnder(dir).filter((f) => readFileSync(f).includes(Buffer.from('PURGECANARY51c2')))).toEqual([]);
   });
 
