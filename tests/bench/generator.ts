@@ -6,6 +6,7 @@
  * seeded generator and clock from phase to phase, so the team is the same whatever the number
  * of processes. Generated teams are cached on disk by scale and seed.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +68,8 @@ export interface Exchange {
 /** What later measures need to know about a generated team; kept next to its data folders. */
 export interface TeamManifest {
   readonly generator: number;
+  /** Fingerprint of the bundled code that generated it (the app's services included), or null in-process. */
+  readonly code: string | null;
   readonly factor: number;
   readonly seed: number;
   readonly scale: Scale;
@@ -80,6 +83,15 @@ export interface TeamManifest {
 
 /** Bump when the generator's output changes, so cached teams are made again. */
 export const GENERATOR_VERSION = 4;
+
+/**
+ * A short hash of a bundled script. The generation child bundles the generator with the app's
+ * services, sync and store code, so a change to what an autosave writes (or anything else the
+ * generator goes through) gives a new fingerprint, and the cached team is made again.
+ */
+export function codeFingerprint(script: string | undefined): string | null {
+  return script ? createHash('sha256').update(readFileSync(script)).digest('hex').slice(0, 16) : null;
+}
 const MANIFEST = 'team.json';
 
 export interface GenerateOptions {
@@ -184,6 +196,7 @@ export async function generateTeam(
   };
   const manifest: TeamManifest = {
     generator: GENERATOR_VERSION,
+    code: codeFingerprint(options.childScript),
     factor: scale.factor,
     seed,
     scale,
@@ -203,13 +216,14 @@ export async function generateTeam(
   return manifest;
 }
 
-/** The manifest of a cached team, if the folder holds one made by this generator for this scale and seed. */
-export function cachedTeam(root: string, scale: Scale, seed: number): TeamManifest | null {
+/** The manifest of a cached team, if the folder holds one made by this same code for this scale and seed. */
+export function cachedTeam(root: string, scale: Scale, seed: number, code: string | null): TeamManifest | null {
   const file = join(root, MANIFEST);
   if (!existsSync(file)) return null;
   const manifest = JSON.parse(readFileSync(file, 'utf8')) as TeamManifest;
   const same =
     manifest.generator === GENERATOR_VERSION &&
+    manifest.code === code &&
     manifest.seed === seed &&
     JSON.stringify(manifest.scale) === JSON.stringify(scale);
   return same ? manifest : null;
@@ -217,7 +231,7 @@ export function cachedTeam(root: string, scale: Scale, seed: number): TeamManife
 
 /**
  * The team for this scale and seed: re-used from the cache folder when an earlier run made it
- * with the same generator, otherwise generated afresh.
+ * with the same code (generator and app alike), otherwise generated afresh.
  */
 export async function loadOrGenerateTeam(
   root: string,
@@ -227,7 +241,9 @@ export async function loadOrGenerateTeam(
   say: (line: string) => void,
   options: GenerateOptions = {},
 ): Promise<{ manifest: TeamManifest; reused: boolean }> {
-  const cached = fresh ? null : cachedTeam(root, scale, seed);
+  const cached = fresh ? null : cachedTeam(root, scale, seed, codeFingerprint(options.childScript));
   if (cached) return { manifest: cached, reused: true };
+  if (existsSync(join(root, MANIFEST)) && !fresh)
+    say('  the cached team was made by other code (or another scale): making it again');
   return { manifest: await generateTeam(root, scale, seed, say, options), reused: false };
 }

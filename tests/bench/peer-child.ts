@@ -13,7 +13,13 @@ import type { PeerLibrary } from './peers/library.js';
 import { peerFiles, type PeerFiles } from './peers/replay.js';
 
 export type PeerJob =
-  | { readonly kind: 'replay'; readonly peer: PeerName; readonly team: TeamManifest; readonly teamRoot: string }
+  | {
+      readonly kind: 'replay';
+      readonly peer: PeerName;
+      readonly team: TeamManifest;
+      readonly teamRoot: string;
+      readonly key: string;
+    }
   | { readonly kind: 'merge'; readonly peer: PeerName; readonly files: PeerFiles };
 
 export interface PeerMergeRun {
@@ -58,6 +64,6 @@ function merge<Doc>(library: PeerLibrary<Doc>, files: PeerFiles): PeerMergeRun {
 
 childMain(async (job: PeerJob) => {
   const library = peerLibrary(job.peer);
-  if (job.kind === 'replay') return peerFiles(library, job.peer, job.team, job.teamRoot, () => undefined);
+  if (job.kind === 'replay') return peerFiles(library, job.peer, job.team, job.teamRoot, job.key, () => undefined);
   return Promise.resolve(merge(library, job.files));
 });

@@ -157,12 +157,13 @@ async function runScale(factor: number, options: Options): Promise<void> {
   if (options.generateOnly) return;
   const work = join(tmpdir(), `fieldwork-bench-${process.pid}`, `x${factor}`);
   mkdirSync(work, { recursive: true });
+  const phase = (what: string) => say(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${what}`);
   try {
-    say('Note saves…');
+    phase('Note saves…');
     const saves = await repeat(options.runs, (r) =>
       measureNoteSaves(team.inspectors[0]!.dataDir, join(work, 'note-save'), team.inspectionId, options.notes, options.seed + r),
     );
-    say('Exports and verify…');
+    phase('Exports and verify…');
     const exports: ExportFigures[] = await measureExports(team.inspectors, team.inspectionId, work, options.runs);
     const verify = await measureVerify(
       team.leadDir,
@@ -177,7 +178,7 @@ async function runScale(factor: number, options: Options): Promise<void> {
       path: 'bundles',
       bundleFiles: exports.map((e) => e.file),
     });
-    say('Merges (each in its own process)…');
+    phase('Merges (each in its own process)…');
     const merges: MergeRun[] = [];
     for (let r = 0; r < options.runs; r += 1) {
       merges.push(await runMergeChild(CHILD, job(join(work, `merge-${r}`))));
@@ -186,9 +187,9 @@ async function runScale(factor: number, options: Options): Promise<void> {
       );
     }
     const merged = join(work, `merge-${options.runs - 1}`);
-    say('Floors (raw bulk insert of the same final rows, with and without the received ops)…');
+    phase('Floors (raw bulk insert of the same final rows, with and without the received ops)…');
     const floors = await measureFloors(merged, team.inspectionId, join(work, 'floor'), options.runs);
-    say('Search and conflict list on the merged lead store…');
+    phase('Search and conflict list on the merged lead store…');
     const lead = await openDataDir(merged);
     const search: SearchFigures[] = [];
     let conflictList;
@@ -204,7 +205,7 @@ async function runScale(factor: number, options: Options): Promise<void> {
     search.push(...(await searchAtSizes(CACHE, options.searchNotes, options, say)));
     let peers: PeerResult[] | null = null;
     if (options.peers.length > 0) {
-      say('Peers: the same team merged by CRDT libraries (each run in its own process)…');
+      phase('Peers: the same team merged by CRDT libraries (each run in its own process)…');
       peers = [];
       for (const name of options.peers) {
         const runs = options.peerRuns ?? (name === 'automerge' ? 1 : options.runs);
@@ -213,7 +214,7 @@ async function runScale(factor: number, options: Options): Promise<void> {
     }
     let profile: ScaleResult['profile'] = null;
     if (options.profile) {
-      say('Profiling one more merge (node --cpu-prof)…');
+      phase('Profiling one more merge (node --cpu-prof)…');
       const profileDir = join(RESULTS, 'profiles', `x${factor}-${startedAt.replace(/[:.]/g, '-')}`);
       mkdirSync(profileDir, { recursive: true });
       await runMergeChild(CHILD, job(join(work, 'merge-profile')), { profileDir });

@@ -5,10 +5,10 @@
  */
 import { join } from 'node:path';
 import { runChild } from '../child-process.js';
-import type { TeamManifest } from '../generator.js';
+import { codeFingerprint, type TeamManifest } from '../generator.js';
 import { median } from '../numbers.js';
 import type { PeerJob, PeerMergeRun } from '../peer-child.js';
-import type { PeerName } from '../peers/libraries.js';
+import { libraryVersion, type PeerName } from '../peers/libraries.js';
 import type { PeerFiles } from '../peers/replay.js';
 
 export interface PeerFigures {
@@ -52,7 +52,8 @@ export async function measurePeer(
 ): Promise<PeerResult> {
   try {
     say(`  ${name}: replaying the team (cached after the first time)…`);
-    const replay: PeerJob = { kind: 'replay', peer: name, team, teamRoot };
+    const key = `${codeFingerprint(childScript)} ${name} ${libraryVersion(name)}`;
+    const replay: PeerJob = { kind: 'replay', peer: name, team, teamRoot, key };
     const files = await runChild<PeerFiles>(childScript, replay, join(workDir, `${name}-replay.json`));
     const merges: PeerMergeRun[] = [];
     for (let run = 0; run < runs; run += 1) {

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import type { ChangesetBody } from '../../../main/sync/changeset.js';
 import { SYNCED_TABLES } from '../../../shared/sync/tables.js';
 import { processCpuMs } from '../child-process.js';
-import { GENERATOR_VERSION, type TeamManifest } from '../generator.js';
+import type { TeamManifest } from '../generator.js';
 import { visitChangesets } from '../team.js';
 import type { FieldWrite, PeerLibrary } from './library.js';
 
@@ -113,27 +113,29 @@ export function replayTeam<Doc>(library: PeerLibrary<Doc>, team: TeamManifest, s
 }
 
 interface PeerMarker {
-  readonly generator: number;
-  readonly library: string;
+  /** The replay code's fingerprint and the library's installed version: either changing replays again. */
+  readonly key: string;
   readonly files: PeerFiles;
 }
 
 /**
  * The lead's state and every inspector's update for this library, replayed once per generated
- * team and cached beside it (Automerge's replay of a 1× team takes minutes).
+ * team and cached beside it (a new team wipes its folder) under `key`, which names the replay
+ * code and the library's version.
  */
 export function peerFiles<Doc>(
   library: PeerLibrary<Doc>,
   name: string,
   team: TeamManifest,
   teamRoot: string,
+  key: string,
   say: (line: string) => void,
 ): PeerFiles {
   const dir = join(teamRoot, 'peers', name);
   const markerFile = join(dir, 'peer.json');
   if (existsSync(markerFile)) {
     const marker = JSON.parse(readFileSync(markerFile, 'utf8')) as PeerMarker;
-    if (marker.generator === GENERATOR_VERSION && marker.library === library.label) return marker.files;
+    if (marker.key === key) return marker.files;
   }
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -159,6 +161,7 @@ export function peerFiles<Doc>(
     buildSeconds: (performance.now() - started) / 1000,
     buildCpuSeconds: (processCpuMs() - cpuStarted) / 1000,
   };
-  writeFileSync(markerFile, JSON.stringify({ generator: GENERATOR_VERSION, library: library.label, files }, null, 2));
+  const marker: PeerMarker = { key, files };
+  writeFileSync(markerFile, JSON.stringify(marker, null, 2));
   return files;
 }
