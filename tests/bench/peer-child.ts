@@ -1,6 +1,6 @@
 /**
  * A peer library's side of the benchmark, in its own process so its peak memory is its own:
- * either the replay of a generated team (peers/replay.ts, cached as files), or the lead's
+ * either one step of the replay of a generated team (peers/replay.ts, cached as files), or the lead's
  * merge — load the lead's saved state (not timed, like opening the lead's store), import every
  * inspector's update (timed: the figure beside Fieldwork's merge), then read every record back
  * as plain values (timed separately).
@@ -10,15 +10,15 @@ import { childMain, processCpuMs } from './child-process.js';
 import type { TeamManifest } from './generator.js';
 import { peerLibrary, type PeerName } from './peers/libraries.js';
 import type { PeerLibrary } from './peers/library.js';
-import { peerFiles, type PeerFiles } from './peers/replay.js';
+import { replayStep, type PeerFiles, type ReplayStep, type StepResult } from './peers/replay.js';
 
 export type PeerJob =
   | {
-      readonly kind: 'replay';
+      readonly kind: 'replay-step';
       readonly peer: PeerName;
       readonly team: TeamManifest;
-      readonly teamRoot: string;
-      readonly key: string;
+      readonly dir: string;
+      readonly step: ReplayStep;
     }
   | { readonly kind: 'merge'; readonly peer: PeerName; readonly files: PeerFiles };
 
@@ -64,6 +64,9 @@ function merge<Doc>(library: PeerLibrary<Doc>, files: PeerFiles): PeerMergeRun {
 
 childMain(async (job: PeerJob) => {
   const library = peerLibrary(job.peer);
-  if (job.kind === 'replay') return peerFiles(library, job.peer, job.team, job.teamRoot, job.key, () => undefined);
+  if (job.kind === 'replay-step') {
+    const result: StepResult = { commits: replayStep(library, job.team, job.dir, job.step), cpuMs: processCpuMs() };
+    return Promise.resolve(result);
+  }
   return Promise.resolve(merge(library, job.files));
 });

@@ -4,12 +4,13 @@
  * each library's peak memory is its own, as Fieldwork's merge child's is.
  */
 import { join } from 'node:path';
-import { runChild } from '../child-process.js';
+import { cpus } from 'node:os';
+import { pool, runChild } from '../child-process.js';
 import { codeFingerprint, type TeamManifest } from '../generator.js';
 import { median } from '../numbers.js';
 import type { PeerJob, PeerMergeRun } from '../peer-child.js';
-import { libraryVersion, type PeerName } from '../peers/libraries.js';
-import type { PeerFiles } from '../peers/replay.js';
+import { libraryVersion, peerLibrary, type PeerName } from '../peers/libraries.js';
+import { peerFiles, type StepResult } from '../peers/replay.js';
 
 export interface PeerFigures {
   readonly name: PeerName;
@@ -51,10 +52,15 @@ export async function measurePeer(
   say: (line: string) => void,
 ): Promise<PeerResult> {
   try {
-    say(`  ${name}: replaying the team (cached after the first time)…`);
+    say(`  ${name}: replaying the team, each step in its own process (cached after the first time)…`);
     const key = `${codeFingerprint(childScript)} ${name} ${libraryVersion(name)}`;
-    const replay: PeerJob = { kind: 'replay', peer: name, team, teamRoot, key };
-    const files = await runChild<PeerFiles>(childScript, replay, join(workDir, `${name}-replay.json`));
+    const dir = join(teamRoot, 'peers', name);
+    const files = await peerFiles({ label: peerLibrary(name).label }, name, team, teamRoot, key, (steps) =>
+      pool(steps, cpus().length, (step, i) => {
+        const job: PeerJob = { kind: 'replay-step', peer: name, team, dir, step };
+        return runChild<StepResult>(childScript, job, join(workDir, `${name}-replay-${step.kind}-${i}.json`));
+      }),
+    );
     const merges: PeerMergeRun[] = [];
     for (let run = 0; run < runs; run += 1) {
       const job: PeerJob = { kind: 'merge', peer: name, files };

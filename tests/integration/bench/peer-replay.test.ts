@@ -5,7 +5,7 @@
  * values, the peers' shown value is one of Fieldwork's heads, and Automerge's conflict set is
  * exactly Fieldwork's heads. Timings are never asserted here (see npm run bench).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ import { generateTeam, type TeamManifest } from '../../bench/generator.js';
 import type { Scale } from '../../bench/generate-work.js';
 import { peerLibrary, PEER_NAMES } from '../../bench/peers/libraries.js';
 import { recordKey, type PeerState } from '../../bench/peers/library.js';
-import { replayTeam } from '../../bench/peers/replay.js';
+import { replayStep, replayTeam } from '../../bench/peers/replay.js';
 import { seededRng } from '../../bench/seeded.js';
 import { copyDataDir, openDataDir } from '../../bench/team.js';
 
@@ -66,12 +66,14 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function peerMerge(name: (typeof PEER_NAMES)[number]): PeerState {
+/** The bench's own replay steps, run in this process, then the lead's merge as peer-child.ts does it. */
+async function peerMerge(name: (typeof PEER_NAMES)[number]): Promise<PeerState> {
   const library = peerLibrary(name);
-  let leadState: Uint8Array = new Uint8Array();
-  const updates: Uint8Array[] = [];
-  replayTeam(library, team, { lead: (bytes) => (leadState = bytes), update: (i, bytes) => (updates[i] = bytes) });
-  const lead = library.importAll(library.load(leadState, 1_000), updates);
+  const replayed = await replayTeam(team, join(work, 'peers', name), async (steps) =>
+    steps.map((step) => ({ commits: replayStep(library, team, join(work, 'peers', name), step), cpuMs: 0 })),
+  );
+  const updates = replayed.updates.map((file) => readFileSync(file));
+  const lead = library.importAll(library.load(readFileSync(replayed.lead), 1_000), updates);
   const state = library.read(lead);
   library.free(lead);
   return state;
@@ -95,8 +97,8 @@ describe('the benchmark team', () => {
   });
 
   for (const name of PEER_NAMES) {
-    it(`replayed into ${name}, ends with the same records and field values as Fieldwork's merge`, () => {
-      const peer = peerMerge(name);
+    it(`replayed into ${name}, ends with the same records and field values as Fieldwork's merge`, async () => {
+      const peer = await peerMerge(name);
       const peerKeys: string[] = [];
       for (const [record, fields] of peer.records) for (const field of fields.keys()) peerKeys.push(`${record}\u0000${field}`);
       expect(peerKeys.sort()).toEqual([...merged.keys()].sort());
