@@ -216,6 +216,12 @@ export async function generateTeam(
   return manifest;
 }
 
+/** The manifest in a team folder, whatever made it (null if there is none). */
+export function readManifest(root: string): TeamManifest | null {
+  const file = join(root, MANIFEST);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as TeamManifest) : null;
+}
+
 /** The manifest of a cached team, if the folder holds one made by this same code for this scale and seed. */
 export function cachedTeam(root: string, scale: Scale, seed: number, code: string | null): TeamManifest | null {
   const file = join(root, MANIFEST);

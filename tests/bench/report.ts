@@ -89,6 +89,8 @@ export interface ScaleResult {
   };
   /** `--peers`: each library's lead merge of the same team, or why it could not be measured. */
   readonly peers: readonly PeerResult[] | null;
+  /** When `--peers-only` added peers to this result afterwards (the Fieldwork figures are from `startedAt`). */
+  readonly peersAddedAt?: string;
   readonly conflictList: { ms: number; conflicts: number };
   /** Wall-clock ratios (the headline) and the same on CPU time, which a busy machine disturbs less. */
   readonly ratios: {
@@ -130,6 +132,8 @@ const peerOf = (result: ScaleResult, name: string) => {
 export function printResult(result: ScaleResult, say: (line: string) => void): void {
   const p = result.paths;
   const g = result.generation;
+  if (result.peersAddedAt)
+    say(`Fieldwork measured at ${result.startedAt}; peers added at ${result.peersAddedAt} (--peers-only).`);
   const rows: string[][] = [['measure', 'figure', 'how it was measured']];
   rows.push([
     'generation (wall / CPU)',
@@ -434,9 +438,9 @@ export function printGrowth(lines: readonly GrowthLine[], say: (line: string) =>
   say(table(rows));
 }
 
-export function writeResult(dir: string, result: ScaleResult): string {
+export function writeResult(dir: string, result: ScaleResult, at: string = result.startedAt): string {
   mkdirSync(dir, { recursive: true });
-  const stamp = result.startedAt.replace(/[:.]/g, '-');
+  const stamp = at.replace(/[:.]/g, '-');
   const file = join(dir, `bench-x${result.scale}-${stamp}.json`);
   const text = JSON.stringify(result, null, 2);
   writeFileSync(file, text);

@@ -4,10 +4,10 @@
  * with `--peers`, the same team merged by Loro and Automerge), and writes JSON to
  * bench-results/. Reports; never fails on a missed target. See docs/benchmarks.md.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { loadOrGenerateTeam, scaleOf } from './generator.js';
+import { loadOrGenerateTeam, readManifest, scaleOf } from './generator.js';
 import { measureExports, measureVerify, type ExportFigures } from './measures/export.js';
 import { measureFloors, runMergeChild, type FloorRun } from './measures/merge.js';
 import { measureNoteSaves } from './measures/note-save.js';
@@ -45,6 +45,7 @@ interface Options {
   jobs: number;
   peers: PeerName[];
   peerRuns: number | null;
+  peersOnly: boolean;
 }
 
 const HELP = `npm run bench -- [options]
@@ -52,6 +53,7 @@ const HELP = `npm run bench -- [options]
   --runs N                runs per measure, the median is reported (default 3)
   --peers [loro,automerge] also replay the team into Loro and Automerge and time their lead's merge
   --peer-runs N           runs of each peer's merge (default: --runs for Loro, 1 for Automerge)
+  --peers-only            only the peers (with --peers), added to the latest full result of the scale
   --seed N                generator seed (default 20261102)
   --search-notes N[,N]    also time search on search-only stores of N notes (e.g. 100000,1000000)
   --search-only           only the search-only stores (with --search-notes; default 10000,100000)
@@ -77,6 +79,7 @@ function parseArgs(argv: readonly string[]): Options {
     jobs: cpus().length,
     peers: [],
     peerRuns: null,
+    peersOnly: false,
   };
   const list = (text: string | undefined) =>
     (text ?? '')
@@ -98,6 +101,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (flag === '--notes') options.notes = Math.max(1, Number(value()));
     else if (flag === '--queries') options.queries = Math.max(1, Number(value()));
     else if (flag === '--peer-runs') options.peerRuns = Math.max(1, Number(value()));
+    else if (flag === '--peers-only') options.peersOnly = true;
     else if (flag === '--peers') {
       // `--peers` alone means both; `--peers loro` (or `--peers=loro,automerge`) names them.
       const named = inline ?? (argv[i + 1]?.startsWith('--') === false ? argv[++i] : undefined);
@@ -333,6 +337,49 @@ async function runScale(factor: number, options: Options): Promise<void> {
   }
 }
 
+/**
+ * `--peers-only`: measures the peers alone on the team the latest full result at this scale was
+ * measured on, and adds them to that result (Automerge's replay and merge take long enough that
+ * re-running every Fieldwork measure for them is a waste).
+ */
+async function peersOnly(factor: number, options: Options): Promise<void> {
+  const latest = join(RESULTS, `latest-x${factor}.json`);
+  const teamRoot = join(CACHE, `team-x${factor}-seed${options.seed}`);
+  const team = readManifest(teamRoot);
+  if (!existsSync(latest) || !team)
+    throw new Error(`--peers-only needs a full run at ${factor}× first (npm run bench -- --scale ${factor}).`);
+  const previous = JSON.parse(readFileSync(latest, 'utf8')) as ScaleResult;
+  if (
+    previous.seed !== options.seed ||
+    previous.generation.ops !== team.stats.ops ||
+    previous.generation.changesets !== team.stats.changesets
+  ) {
+    throw new Error(
+      `The cached ${factor}× team is not the one latest-x${factor}.json was measured on: run the full bench again.`,
+    );
+  }
+  const names = options.peers.length > 0 ? options.peers : [...PEER_NAMES];
+  say(`\n=== Peers at ${factor}×, added to the result of ${previous.startedAt} ===`);
+  const work = join(tmpdir(), `fieldwork-bench-${process.pid}`, `peers-x${factor}`);
+  mkdirSync(work, { recursive: true });
+  try {
+    const peers = (previous.peers ?? []).filter((p) => !names.includes(p.name));
+    for (const name of names) {
+      const runs = options.peerRuns ?? (name === 'automerge' ? 1 : options.runs);
+      peers.push(await measurePeer(name, PEER_CHILD, team, teamRoot, work, runs, say));
+    }
+    const addedAt = new Date().toISOString();
+    const result: ScaleResult = { ...previous, peers, peersAddedAt: addedAt };
+    result.targets = targetsFor(result, growthLines(RESULTS, result));
+    result.otherTargets = otherTargetsFor(result);
+    say(`Load average now ${loadNow().join(' / ')} (1 / 5 / 15 min) on ${cpus().length} CPUs.`);
+    printResult(result, say);
+    say(`\nWrote ${writeResult(RESULTS, result, addedAt)}`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   if (!existsSync('package.json')) throw new Error('Run the benchmark from the repository root (npm run bench).');
@@ -341,7 +388,7 @@ async function main(): Promise<void> {
     await searchOnly(RESULTS, sizes, options, say);
     return;
   }
-  for (const factor of options.scales) await runScale(factor, options);
+  for (const factor of options.scales) await (options.peersOnly ? peersOnly(factor, options) : runScale(factor, options));
 }
 
 main().catch((error: unknown) => {
