@@ -10,16 +10,17 @@ const common = {
   target: 'node20',
   format: 'cjs',
   sourcemap: true,
-  external: ['better-sqlite3-multiple-ciphers'],
+  // Native and WebAssembly packages load files next to themselves: required from node_modules.
+  external: ['better-sqlite3-multiple-ciphers', '@automerge/automerge', 'loro-crdt'],
   logLevel: 'warning',
   define: { 'import.meta.url': 'import_meta_url' },
   banner: { js: "const import_meta_url = require('url').pathToFileURL(__filename).href;" },
 };
 
-await Promise.all([
-  build({ ...common, entryPoints: ['tests/bench/run.ts'], outfile: 'dist/bench/run.cjs' }),
-  build({ ...common, entryPoints: ['tests/bench/merge-child.ts'], outfile: 'dist/bench/merge-child.cjs' }),
-]);
+const entries = ['run', 'merge-child', 'generate-child', 'peer-child'];
+await Promise.all(
+  entries.map((name) => build({ ...common, entryPoints: [`tests/bench/${name}.ts`], outfile: `dist/bench/${name}.cjs` })),
+);
 const run = spawnSync(process.execPath, ['--enable-source-maps', 'dist/bench/run.cjs', ...process.argv.slice(2)], {
   stdio: 'inherit',
 });

@@ -4,11 +4,11 @@
  * bundle, then import them all again (the re-import), and print the figures as one JSON line.
  * Run by measures/merge.ts; `node --cpu-prof` on this process gives the merge's profile.
  */
-import { readFileSync } from 'node:fs';
 import { countConflicts } from '../../main/store/op-log-repo.js';
 import type { Runtime } from '../../main/services/runtime.js';
 import { importBundle } from './bundle-calls.js';
-import { RESULT_PREFIX, type MergeJob, type MergeRun } from './merge-protocol.js';
+import { childMain } from './child-process.js';
+import type { MergeJob, MergeRun } from './merge-protocol.js';
 import { copyDataDir, openDataDir } from './team.js';
 
 const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
@@ -34,14 +34,13 @@ async function importAll(
   return { ms: nowMs() - started, cpuMs: cpuMs() - cpuStarted, each, newOps };
 }
 
-async function main(): Promise<void> {
-  const job = JSON.parse(readFileSync(process.argv[2] as string, 'utf8')) as MergeJob;
+childMain(async (job: MergeJob): Promise<MergeRun> => {
   copyDataDir(job.leadTemplateDir, job.workDir);
   const runtime = await openDataDir(job.workDir);
   try {
     const merge = await importAll(runtime, job);
     const again = await importAll(runtime, job);
-    const run: MergeRun = {
+    return {
       path: job.path,
       mergeMs: merge.ms,
       mergeCpuMs: merge.cpuMs,
@@ -53,13 +52,7 @@ async function main(): Promise<void> {
       conflicts: countConflicts(runtime.ctx.db, job.inspectionId),
       maxRssMb: process.resourceUsage().maxRSS / 1024,
     };
-    process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(run)}\n`);
   } finally {
     runtime.close();
   }
-}
-
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  process.exit(1);
 });

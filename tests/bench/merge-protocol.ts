@@ -24,5 +24,3 @@ export interface MergeRun {
   readonly conflicts: number;
   readonly maxRssMb: number;
 }
-
-export const RESULT_PREFIX = 'BENCH-RESULT ';

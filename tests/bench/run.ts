@@ -1,26 +1,31 @@
 /**
  * `npm run bench`: generates (or re-uses) a seeded inspection at each requested scale, runs
- * every measure several times, prints the table with the headline ratio (merge ÷ floor) and
- * the targets, and writes JSON to bench-results/. Reports; never fails on a missed target.
+ * every measure several times, prints the table with issue 14's targets for the merge (and,
+ * with `--peers`, the same team merged by Loro and Automerge), and writes JSON to
+ * bench-results/. Reports; never fails on a missed target. See docs/benchmarks.md.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { loadOrGenerateTeam, scaleOf } from './generator.js';
+import { loadOrGenerateTeam, readManifest, scaleOf } from './generator.js';
 import { measureExports, measureVerify, type ExportFigures } from './measures/export.js';
-import { measureFloor, runMergeChild } from './measures/merge.js';
+import { measureFloors, runMergeChild, type FloorRun } from './measures/merge.js';
 import { measureNoteSaves } from './measures/note-save.js';
+import { measurePeer, type PeerResult } from './measures/peers.js';
 import { measureConflictList, measureSearch } from './measures/queries.js';
 import { searchAtSizes, searchFigures, searchOnly } from './search-scales.js';
 import type { MergeJob, MergeRun } from './merge-protocol.js';
 import { median, medianOf, repeat } from './numbers.js';
+import { PEER_NAMES, type PeerName } from './peers/libraries.js';
 import { summariseProfile } from './profile.js';
 import {
   growthLines,
+  otherTargetsFor,
   printGrowth,
   printResult,
   targetsFor,
   writeResult,
+  type FloorFigures,
   type ScaleResult,
   type SearchFigures,
 } from './report.js';
@@ -36,16 +41,26 @@ interface Options {
   fresh: boolean;
   notes: number;
   queries: number;
+  generateOnly: boolean;
+  jobs: number;
+  peers: PeerName[];
+  peerRuns: number | null;
+  peersOnly: boolean;
 }
 
 const HELP = `npm run bench -- [options]
   --scale 1|10|100|1,10   scales to run (1× ≈ 10 inspectors × 1,000 notes; default 1)
   --runs N                runs per measure, the median is reported (default 3)
+  --peers [loro,automerge] also replay the team into Loro and Automerge and time their lead's merge
+  --peer-runs N           runs of each peer's merge (default: --runs for Loro, 1 for Automerge)
+  --peers-only            only the peers (with --peers), added to the latest full result of the scale
   --seed N                generator seed (default 20261102)
   --search-notes N[,N]    also time search on search-only stores of N notes (e.g. 100000,1000000)
   --search-only           only the search-only stores (with --search-notes; default 10000,100000)
   --profile               CPU-profile one extra merge run and summarise where the time goes
   --fresh                 regenerate the team even if bench-results/.cache has it
+  --generate-only         generate (or find cached) teams and stop
+  --jobs N                inspectors generated at once, each in its own process (default: CPUs; 0: all in this one)
   --notes N               notes saved per note-save run (3 saves each; default 100)
   --queries N             search queries per run (default 200)`;
 
@@ -60,6 +75,11 @@ function parseArgs(argv: readonly string[]): Options {
     fresh: false,
     notes: 100,
     queries: 200,
+    generateOnly: false,
+    jobs: cpus().length,
+    peers: [],
+    peerRuns: null,
+    peersOnly: false,
   };
   const list = (text: string | undefined) =>
     (text ?? '')
@@ -76,9 +96,22 @@ function parseArgs(argv: readonly string[]): Options {
     else if (flag === '--search-only') options.searchOnly = true;
     else if (flag === '--profile') options.profile = true;
     else if (flag === '--fresh') options.fresh = true;
+    else if (flag === '--generate-only') options.generateOnly = true;
+    else if (flag === '--jobs') options.jobs = Math.max(0, Number(value()));
     else if (flag === '--notes') options.notes = Math.max(1, Number(value()));
     else if (flag === '--queries') options.queries = Math.max(1, Number(value()));
-    else {
+    else if (flag === '--peer-runs') options.peerRuns = Math.max(1, Number(value()));
+    else if (flag === '--peers-only') options.peersOnly = true;
+    else if (flag === '--peers') {
+      // `--peers` alone means both; `--peers loro` (or `--peers=loro,automerge`) names them.
+      const named = inline ?? (argv[i + 1]?.startsWith('--') === false ? argv[++i] : undefined);
+      const names = named ? named.split(',').filter((n): n is PeerName => (PEER_NAMES as string[]).includes(n)) : [];
+      options.peers = named ? names : [...PEER_NAMES];
+      if (named && names.length === 0) {
+        console.log(`--peers takes ${PEER_NAMES.join(', ')} (or nothing, for both).`);
+        process.exit(2);
+      }
+    } else {
       console.log(HELP);
       process.exit(flag === '--help' || flag === '-h' ? 0 : 2);
     }
@@ -90,40 +123,60 @@ function parseArgs(argv: readonly string[]): Options {
 const say = (line: string): void => console.log(line);
 const RESULTS = resolve('bench-results');
 const CACHE = join(RESULTS, '.cache');
-const CHILD = join(dirname(process.argv[1] as string), 'merge-child.cjs');
+const BUNDLED = dirname(process.argv[1] as string);
+const CHILD = join(BUNDLED, 'merge-child.cjs');
+const GENERATE_CHILD = join(BUNDLED, 'generate-child.cjs');
+const PEER_CHILD = join(BUNDLED, 'peer-child.cjs');
+
+const loadNow = (): number[] => loadavg().map((n) => Math.round(n * 100) / 100);
+
+function floorFigures(runs: readonly FloorRun[]): FloorFigures {
+  return {
+    ms: medianOf(runs, (x) => x.ms),
+    cpuMs: medianOf(runs, (x) => x.cpuMs),
+    runsMs: runs.map((x) => x.ms),
+    rows: runs[0]!.rows,
+  };
+}
 
 async function runScale(factor: number, options: Options): Promise<void> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
+  const loadStart = loadNow();
   say(`\n=== Fieldwork benchmark at ${factor}× (seed ${options.seed}, ${options.runs} runs per measure) ===`);
+  say(`Load average now ${loadStart.join(' / ')} (1 / 5 / 15 min) on ${cpus().length} CPUs.`);
+  const teamRoot = join(CACHE, `team-x${factor}-seed${options.seed}`);
   const { manifest: team, reused } = await loadOrGenerateTeam(
-    join(CACHE, `team-x${factor}-seed${options.seed}`),
+    teamRoot,
     scaleOf(factor),
     options.seed,
     options.fresh,
     (l) => say(l),
+    options.jobs > 0 ? { childScript: GENERATE_CHILD, jobs: options.jobs } : {},
   );
   const g = team.stats;
   say(
-    `${reused ? 'Re-used' : 'Generated'} team in ${g.seconds.toFixed(1)} s: ${g.notes} notes, ${g.findings} findings, ${g.links} links, ${g.cases} cases, ${g.revisions} revisions, ${g.concurrentEdits} concurrent same-field edits, ${g.deletes} deletes, ${g.ops} ops`,
+    `${reused ? 'Re-used' : 'Generated'} team (made in ${g.seconds.toFixed(1)} s wall, ${g.cpuSeconds.toFixed(1)} s CPU, ${g.jobs || 1} at once): ${g.notes} notes, ${g.findings} findings, ${g.links} links, ${g.cases} cases, ${g.revisions} revisions, ${g.concurrentEdits} concurrent same-field edits, ${g.deletes} deletes, ${g.ops} ops in ${g.changesets} changesets; ${g.autosaves} autosaves, ${g.opsPerNote.toFixed(1)} ops and ${g.changesetsPerNote.toFixed(1)} changesets per note`,
   );
+  if (options.generateOnly) return;
   const work = join(tmpdir(), `fieldwork-bench-${process.pid}`, `x${factor}`);
   mkdirSync(work, { recursive: true });
+  const phase = (what: string) => say(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${what}`);
   try {
-    say('Note saves…');
+    phase('Note saves…');
     const saves = await repeat(options.runs, (r) =>
       measureNoteSaves(team.inspectors[0]!.dataDir, join(work, 'note-save'), team.inspectionId, options.notes, options.seed + r),
     );
-    say('Exports and verify…');
+    phase('Exports and verify…');
     const exports: ExportFigures[] = await measureExports(team.inspectors, team.inspectionId, work, options.runs);
-    const verify = exports
-      ? await measureVerify(
-          team.leadDir,
-          exports.map((e) => e.file),
-          work,
-          options.runs,
-        )
-      : null;
+    // Each bundle verified once: the figure is the median over the inspectors' bundles (verify
+    // costs seconds per bundle today, and three passes over ten bundles were a third of the run).
+    const verify = await measureVerify(
+      team.leadDir,
+      exports.map((e) => e.file),
+      work,
+      1,
+    );
     const job = (dir: string): MergeJob => ({
       leadTemplateDir: team.leadDir,
       workDir: dir,
@@ -131,18 +184,18 @@ async function runScale(factor: number, options: Options): Promise<void> {
       path: 'bundles',
       bundleFiles: exports.map((e) => e.file),
     });
-    say('Merges (each in its own process)…');
+    phase('Merges (each in its own process)…');
     const merges: MergeRun[] = [];
     for (let r = 0; r < options.runs; r += 1) {
       merges.push(await runMergeChild(CHILD, job(join(work, `merge-${r}`))));
       say(
-        `  run ${r + 1}: merge ${merges[r]!.mergeMs.toFixed(0)} ms, re-import ${merges[r]!.reimportMs.toFixed(0)} ms, peak RSS ${merges[r]!.maxRssMb.toFixed(0)} MB`,
+        `  run ${r + 1}: merge ${merges[r]!.mergeMs.toFixed(0)} ms (CPU ${merges[r]!.mergeCpuMs.toFixed(0)} ms), re-import ${merges[r]!.reimportMs.toFixed(0)} ms, peak RSS ${merges[r]!.maxRssMb.toFixed(0)} MB`,
       );
     }
     const merged = join(work, `merge-${options.runs - 1}`);
-    say('Floor (raw bulk insert of the same final rows)…');
-    const floors = await measureFloor(merged, team.inspectionId, join(work, 'floor'), options.runs);
-    say('Search and conflict list on the merged lead store…');
+    phase('Floors (raw bulk insert of the same final rows, with and without the received ops)…');
+    const floors = await measureFloors(merged, team.inspectionId, join(work, 'floor'), options.runs);
+    phase('Search and conflict list on the merged lead store…');
     const lead = await openDataDir(merged);
     const search: SearchFigures[] = [];
     let conflictList;
@@ -156,9 +209,18 @@ async function runScale(factor: number, options: Options): Promise<void> {
       lead.close();
     }
     search.push(...(await searchAtSizes(CACHE, options.searchNotes, options, say)));
+    let peers: PeerResult[] | null = null;
+    if (options.peers.length > 0) {
+      phase('Peers: the same team merged by CRDT libraries (each run in its own process)…');
+      peers = [];
+      for (const name of options.peers) {
+        const runs = options.peerRuns ?? (name === 'automerge' ? 1 : options.runs);
+        peers.push(await measurePeer(name, PEER_CHILD, team, teamRoot, work, runs, say));
+      }
+    }
     let profile: ScaleResult['profile'] = null;
     if (options.profile) {
-      say('Profiling one more merge (node --cpu-prof)…');
+      phase('Profiling one more merge (node --cpu-prof)…');
       const profileDir = join(RESULTS, 'profiles', `x${factor}-${startedAt.replace(/[:.]/g, '-')}`);
       mkdirSync(profileDir, { recursive: true });
       await runMergeChild(CHILD, job(join(work, 'merge-profile')), { profileDir });
@@ -166,18 +228,20 @@ async function runScale(factor: number, options: Options): Promise<void> {
       if (file) profile = { file: join(profileDir, file), ...summariseProfile(join(profileDir, file), CHILD) };
     }
     const mergeMs = medianOf(merges, (m) => m.mergeMs);
-    const floorMs = medianOf(floors, (x) => x.ms);
-    const reimportMs = medianOf(merges, (m) => m.reimportMs);
     const mergeCpuMs = medianOf(merges, (m) => m.mergeCpuMs);
+    const reimportMs = medianOf(merges, (m) => m.reimportMs);
     const reimportCpuMs = medianOf(merges, (m) => m.reimportCpuMs);
-    const floorCpuMs = medianOf(floors, (x) => x.cpuMs);
+    const rowsOnly = floorFigures(floors.rowsOnly);
+    const opsAndRows = { ...floorFigures(floors.opsAndRows), changesets: floors.changesets, ops: floors.ops };
     const ops = merges[0]!.newOps;
+    const loadEnd = loadNow();
     const result: ScaleResult = {
       scale: factor,
       seed: options.seed,
       runs: options.runs,
       startedAt,
       machine: { cpus: cpus().length, node: process.version, platform: `${process.platform} ${process.arch}` },
+      load: { start: loadStart, end: loadEnd },
       generation: { ...g, reused },
       paths: {
         noteSave: 'evidence.create + evidence.update (service)',
@@ -188,6 +252,7 @@ async function runScale(factor: number, options: Options): Promise<void> {
           'openBundle + verifyChangeset: decrypt, every signature and hash, no store (sync layer; no `bundle verify` CLI yet)',
         merge: 'importBundleFile of each inspector’s bundle (bundles service, as the CLI)',
         reimport: 'importBundleFile again: already imported (bundles service)',
+        peers: 'peers/replay.ts: one commit per Fieldwork changeset; the lead loads its state, then imports every update (timed)',
       },
       noteSave: {
         saves: saves[0]!.saves,
@@ -199,47 +264,51 @@ async function runScale(factor: number, options: Options): Promise<void> {
         cpuP99Ms: medianOf(saves, (s) => s.cpuP99Ms),
       },
       search,
-      export: exports
-        ? {
-            bundles: exports.length,
-            medianMs: median(exports.map((e) => e.ms)),
-            maxMs: Math.max(...exports.map((e) => e.ms)),
-            cpuMs: median(exports.map((e) => e.cpuMs)),
-            medianBytes: median(exports.map((e) => e.bytes)),
-            totalBytes: exports.reduce((sum, e) => sum + e.bytes, 0),
-          }
-        : null,
-      verify: verify
-        ? {
-            medianMs: median(verify.map((v) => v.ms)),
-            cpuMs: median(verify.map((v) => v.cpuMs)),
-            totalMs: verify.reduce((a, v) => a + v.ms, 0),
-          }
-        : null,
+      export: {
+        bundles: exports.length,
+        medianMs: median(exports.map((e) => e.ms)),
+        maxMs: Math.max(...exports.map((e) => e.ms)),
+        cpuMs: median(exports.map((e) => e.cpuMs)),
+        medianBytes: median(exports.map((e) => e.bytes)),
+        totalBytes: exports.reduce((sum, e) => sum + e.bytes, 0),
+      },
+      verify: {
+        medianMs: median(verify.map((v) => v.ms)),
+        cpuMs: median(verify.map((v) => v.cpuMs)),
+        maxMs: Math.max(...verify.map((v) => v.ms)),
+        totalMs: verify.reduce((a, v) => a + v.ms, 0),
+      },
       merge: {
         ms: mergeMs,
         cpuMs: mergeCpuMs,
         runsMs: merges.map((m) => m.mergeMs),
         ops,
         usPerOp: (mergeMs * 1000) / Math.max(1, ops),
+        cpuUsPerOp: (mergeCpuMs * 1000) / Math.max(1, ops),
         conflicts: merges[0]!.conflicts,
         maxRssMb: Math.max(...merges.map((m) => m.maxRssMb)),
       },
       reimport: { ms: reimportMs, cpuMs: reimportCpuMs, medianPerBundleMs: median(merges.flatMap((m) => m.reimportPerBundleMs)) },
-      floor: { ms: floorMs, cpuMs: floorCpuMs, runsMs: floors.map((x) => x.ms), rows: floors[0]!.rows },
+      floors: { rowsOnly, opsAndRows },
+      peers,
       conflictList: conflictList ?? { ms: Number.NaN, conflicts: 0 },
       ratios: {
-        mergeOverFloor: mergeMs / floorMs,
-        reimportOverFloor: reimportMs / floorMs,
-        mergeCpuOverFloorCpu: mergeCpuMs / floorCpuMs,
-        reimportCpuOverFloorCpu: reimportCpuMs / floorCpuMs,
+        mergeOverFloor: mergeMs / rowsOnly.ms,
+        mergeOverOpsFloor: mergeMs / opsAndRows.ms,
+        reimportOverFloor: reimportMs / rowsOnly.ms,
+        reimportOverOpsFloor: reimportMs / opsAndRows.ms,
+        mergeCpuOverFloorCpu: mergeCpuMs / rowsOnly.cpuMs,
+        mergeCpuOverOpsFloorCpu: mergeCpuMs / opsAndRows.cpuMs,
+        reimportCpuOverOpsFloorCpu: reimportCpuMs / opsAndRows.cpuMs,
       },
       targets: [],
+      otherTargets: [],
       profile,
       totalSeconds: 0,
     };
     const growth = growthLines(RESULTS, result);
     result.targets = targetsFor(result, growth);
+    result.otherTargets = otherTargetsFor(result);
     result.totalSeconds = (performance.now() - started) / 1000;
     say('');
     // Not a test, but the figures mean nothing if the merge lost work: say so loudly if it did.
@@ -248,6 +317,10 @@ async function runScale(factor: number, options: Options): Promise<void> {
     say(
       `Check: the merged lead store has ${leadNotes} searchable notes (expected ${liveNotes} = ${g.notes} − ${g.deletes} deleted)` +
         ` and ${result.merge.conflicts} conflicts from ${g.concurrentEdits} concurrent same-field edits${leadNotes === liveNotes ? '.' : ' — MISMATCH, figures suspect.'}`,
+    );
+    say(
+      `Load average ${loadStart.join(' / ')} at the start, ${loadEnd.join(' / ')} at the end (1 / 5 / 15 min, ${cpus().length} CPUs)` +
+        (Math.max(...loadStart, ...loadEnd) > cpus().length ? ': the machine was busy, so read the CPU times.' : '.'),
     );
     printResult(result, say);
     say('');
@@ -266,6 +339,49 @@ async function runScale(factor: number, options: Options): Promise<void> {
   }
 }
 
+/**
+ * `--peers-only`: measures the peers alone on the team the latest full result at this scale was
+ * measured on, and adds them to that result (Automerge's replay and merge take long enough that
+ * re-running every Fieldwork measure for them is a waste).
+ */
+async function peersOnly(factor: number, options: Options): Promise<void> {
+  const latest = join(RESULTS, `latest-x${factor}.json`);
+  const teamRoot = join(CACHE, `team-x${factor}-seed${options.seed}`);
+  const team = readManifest(teamRoot);
+  if (!existsSync(latest) || !team)
+    throw new Error(`--peers-only needs a full run at ${factor}× first (npm run bench -- --scale ${factor}).`);
+  const previous = JSON.parse(readFileSync(latest, 'utf8')) as ScaleResult;
+  if (
+    previous.seed !== options.seed ||
+    previous.generation.ops !== team.stats.ops ||
+    previous.generation.changesets !== team.stats.changesets
+  ) {
+    throw new Error(
+      `The cached ${factor}× team is not the one latest-x${factor}.json was measured on: run the full bench again.`,
+    );
+  }
+  const names = options.peers.length > 0 ? options.peers : [...PEER_NAMES];
+  say(`\n=== Peers at ${factor}×, added to the result of ${previous.startedAt} ===`);
+  const work = join(tmpdir(), `fieldwork-bench-${process.pid}`, `peers-x${factor}`);
+  mkdirSync(work, { recursive: true });
+  try {
+    const peers = (previous.peers ?? []).filter((p) => !names.includes(p.name));
+    for (const name of names) {
+      const runs = options.peerRuns ?? (name === 'automerge' ? 1 : options.runs);
+      peers.push(await measurePeer(name, PEER_CHILD, team, teamRoot, work, runs, say));
+    }
+    const addedAt = new Date().toISOString();
+    const result: ScaleResult = { ...previous, peers, peersAddedAt: addedAt };
+    result.targets = targetsFor(result, growthLines(RESULTS, result));
+    result.otherTargets = otherTargetsFor(result);
+    say(`Load average now ${loadNow().join(' / ')} (1 / 5 / 15 min) on ${cpus().length} CPUs.`);
+    printResult(result, say);
+    say(`\nWrote ${writeResult(RESULTS, result, addedAt)}`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   if (!existsSync('package.json')) throw new Error('Run the benchmark from the repository root (npm run bench).');
@@ -274,7 +390,7 @@ async function main(): Promise<void> {
     await searchOnly(RESULTS, sizes, options, say);
     return;
   }
-  for (const factor of options.scales) await runScale(factor, options);
+  for (const factor of options.scales) await (options.peersOnly ? peersOnly(factor, options) : runScale(factor, options));
 }
 
 main().catch((error: unknown) => {

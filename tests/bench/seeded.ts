@@ -14,10 +14,13 @@ export interface Rng {
   /** A few distinct items, in the order drawn. */
   some<T>(items: readonly T[], min: number, max: number): T[];
   bytes(count: number): Uint8Array;
+  /** The generator's whole state, so a child process can carry on exactly where another stopped. */
+  state(): number;
 }
 
-export function seededRng(seed: number): Rng {
-  let state = seed >>> 0;
+/** A seeded generator; `resumeAt` restores a state saved by `state()` instead of starting from the seed. */
+export function seededRng(seed: number, resumeAt?: number): Rng {
+  let state = (resumeAt ?? seed) >>> 0;
   const next = (): number => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
@@ -44,6 +47,7 @@ export function seededRng(seed: number): Rng {
       for (let i = 0; i < count; i += 1) out[i] = Math.floor(next() * 256);
       return out;
     },
+    state: () => state,
   };
 }
 

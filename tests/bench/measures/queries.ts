@@ -4,7 +4,7 @@
  */
 import { invoke } from '../../../main/services/dispatch.js';
 import type { ServiceContext } from '../../../main/services/context.js';
-import { countSearchNotes } from '../../../main/store/bench-floor-repo.js';
+import { countSearchNotes } from '../bench-repo.js';
 import { median, percentile } from '../numbers.js';
 import { searchQueries } from '../prose.js';
 import { seededRng } from '../seeded.js';

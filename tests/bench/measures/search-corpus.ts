@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { invoke } from '../../../main/services/dispatch.js';
-import { bulkInsertRows } from '../../../main/store/bench-floor-repo.js';
+import { bulkInsertRows } from '../bench-repo.js';
 import { AGENCIES, JTAI_THEMES, POLARITIES, SOURCES, keysOf } from '../../../shared/domain/vocabulary.js';
 import { inspectionProse } from '../prose.js';
 import { seededId, seededRng } from '../seeded.js';
