@@ -60,6 +60,7 @@ function toImportResult(summary: ImportSummary): BundleImportResultT {
     updatedFields: summary.updatedFields,
     newConflicts: summary.newConflicts,
     deletions: summary.deletions,
+    notices: summary.notices,
   };
 }
 

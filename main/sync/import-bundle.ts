@@ -7,10 +7,10 @@
  * byte-for-byte unchanged. A preview runs the same transaction and rolls it back.
  */
 import { randomUUID } from 'node:crypto';
-import { DELETION_THRESHOLD, type BundlePreviewT } from '../../shared/api/bundles.js';
+import { DELETION_THRESHOLD, type BundleNoticeT, type BundlePreviewT } from '../../shared/api/bundles.js';
 import { AppError } from '../../shared/errors.js';
 import { DELETED_FIELD, type SyncedTableName } from '../../shared/sync/tables.js';
-import { parseHlc } from '../../shared/sync/hlc.js';
+import { MAX_CLOCK_SKEW_MS, parseHlc } from '../../shared/sync/hlc.js';
 import {
   clearStage,
   conflictKeySet,
@@ -54,8 +54,18 @@ export type ImportSummary = BundlePreviewT & { readonly status: 'imported' | 'al
 
 class Rollback extends Error {}
 
-/** Clock drift is never a reason to refuse an op (DESIGN.md); beyond a day it is worth a warning. */
-const CLOCK_AHEAD_WARNING_MS = 24 * 3_600_000;
+/**
+ * Clock drift is never a reason to refuse an op (DESIGN.md); beyond the skew bound it is worth
+ * a notice, and this laptop's clock does not follow it (shared/sync/hlc.ts).
+ */
+const CLOCK_AHEAD_WARNING_MS = MAX_CLOCK_SKEW_MS;
+
+function aheadWords(ms: number): string {
+  const days = ms / 86_400_000;
+  if (days >= 365 * 2) return `${Math.floor(days / 365)} years`;
+  if (days >= 2) return `${Math.round(days)} days`;
+  return `${Math.floor(ms / 3_600_000)} hours`;
+}
 
 export async function previewBundle(ctx: WriteContext, source: BundleSource, options: ImportOptions): Promise<ImportSummary> {
   return run(ctx, source, options, true);
@@ -130,6 +140,7 @@ function summaryBase(
     alreadyImported,
     unknownAuthors,
     isJoin,
+    notices: [] as BundleNoticeT[],
   };
 }
 
@@ -195,10 +206,28 @@ export async function mergeOpenedBundle(
         needsConfirmation: false,
       };
     }
-    const counts = applyStaged(ctx, token, manifest, bundleId, options, dryRun, progress);
+    const { clockAhead, ...counts } = applyStaged(ctx, token, manifest, bundleId, options, dryRun, progress);
+    const notices: BundleNoticeT[] = [];
+    for (const [author, aheadMs] of clockAhead) {
+      const name = memberName(ctx.db, manifest.inspection, author);
+      notices.push({
+        kind: 'clock-ahead',
+        message: `${name ?? `The laptop with fingerprint ${fingerprint(author)}`} has a clock ${aheadWords(aheadMs)} ahead of this laptop’s. Their changes were merged; this laptop’s clock was not moved forward to match.`,
+        author,
+        name,
+        aheadMs,
+      });
+      if (!dryRun)
+        options.warn?.('A bundle’s clock is ahead of this laptop’s; its changes were imported as usual.', {
+          aheadMs,
+          bundleId,
+          author,
+        });
+    }
     return {
       ...base,
       ...counts,
+      notices,
       status: dryRun ? 'preview' : 'imported',
       needsConfirmation: counts.deletions > DELETION_THRESHOLD,
     };
@@ -222,9 +251,9 @@ function applyStaged(
   options: ImportOptions,
   dryRun: boolean,
   progress: (done: number, total: number, stage: string) => void,
-): Counts {
+): Counts & { clockAhead: Map<string, number> } {
   let counts: Counts = { newOps: 0, updatedFields: 0, newConflicts: 0, deletions: 0 };
-  let aheadMs = 0;
+  const clockAhead = new Map<string, number>();
   const transaction = ctx.db.transaction(() => {
     const conflictsBefore = conflictKeySet(ctx.db, manifest.inspection);
     // Which rows were live here before this bundle touched them: only those can be 'deleted' by it.
@@ -249,14 +278,16 @@ function applyStaged(
       newOps += applied.inserted;
       for (const key of applied.touched)
         if (key.field !== DELETED_FIELD) updated.add(`${key.table}\u0000${key.row}\u0000${key.field}`);
-      for (const op of ops) if (op.hlc > maxHlc) maxHlc = op.hlc;
+      for (const op of ops) {
+        if (op.hlc > maxHlc) maxHlc = op.hlc;
+        const ahead = parseHlc(op.hlc).wallMs - ctx.now();
+        if (ahead > CLOCK_AHEAD_WARNING_MS && ahead > (clockAhead.get(op.author) ?? 0)) clockAhead.set(op.author, ahead);
+      }
       done += 1;
       progress(done, manifest.changesets, 'Merging');
     }
-    if (maxHlc !== '') {
-      aheadMs = parseHlc(maxHlc).wallMs - ctx.now();
-      observeRemoteHlc(ctx, maxHlc);
-    }
+    // Bounded: a timestamp beyond now + MAX_CLOCK_SKEW_MS is not followed (hlc.ts).
+    if (maxHlc !== '') observeRemoteHlc(ctx, maxHlc);
     const conflictsAfter = conflictKeySet(ctx.db, manifest.inspection);
     let deletions = 0;
     for (const rowKey of deleteTouched) {
@@ -297,10 +328,6 @@ function applyStaged(
     transaction();
   } catch (error) {
     if (!(error instanceof Rollback)) throw error;
-    return counts;
   }
-  if (aheadMs > CLOCK_AHEAD_WARNING_MS) {
-    options.warn?.('A bundle’s clock is ahead of this laptop’s; its changes were imported as usual.', { aheadMs, bundleId });
-  }
-  return counts;
+  return { ...counts, clockAhead };
 }

@@ -4,7 +4,7 @@
  * transaction. A write that would not change a field's single head is skipped, so autosave
  * does not fill the log with repeats.
  */
-import { formatHlc, parseHlc, tick, receive, type Hlc } from '../../shared/sync/hlc.js';
+import { formatHlc, isHlc, parseHlc, tick, receive, type Hlc } from '../../shared/sync/hlc.js';
 import { canonicalJson, type Op, type OpValue } from '../../shared/sync/op.js';
 import { DELETED_FIELD, fieldKind, type SyncedTableName } from '../../shared/sync/tables.js';
 import type { Db } from '../store/connection.js';
@@ -34,9 +34,10 @@ export function hlcNode(author: string): string {
   return author.slice(0, 12);
 }
 
+/** This device's last timestamp. An unreadable one (written before the clock was bounded) is not followed. */
 function lastHlc(db: Db): Hlc | null {
   const text = readMeta(db, HLC_KEY);
-  return text === null ? null : parseHlc(text);
+  return text === null || !isHlc(text) ? null : parseHlc(text);
 }
 
 /** Advance this device's clock past timestamps seen in imported ops. */

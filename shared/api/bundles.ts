@@ -66,6 +66,27 @@ export const BundleAuthor = z.object({
   name: z.string().nullable(),
 });
 
+/**
+ * Something the user should know about a bundle that was (or would be) imported, in words.
+ * The import never refuses for these; the UI and the CLI show `message` as it is.
+ * - 'clock-ahead': an author's clock runs ahead of this laptop's (`aheadMs`); beyond
+ *   MAX_CLOCK_SKEW_MS this laptop's clock does not follow it (shared/sync/hlc.ts).
+ * - 'restored-laptop': an author's laptop was restored from a backup (or rebuilt after damage)
+ *   and wrote on from there: its chain has a new epoch; both histories are kept (docs/sync-chains.md).
+ * - 'missing-earlier': some of an author's earlier changesets have not reached this laptop
+ *   (`missingSeq` is the first); the later ones were merged anyway and the earlier ones will be when they come.
+ */
+export const BundleNotice = z.object({
+  kind: z.enum(['clock-ahead', 'restored-laptop', 'missing-earlier']),
+  message: z.string(),
+  /** The member the notice is about (signing key and roster name), when it is about one. */
+  author: z.string().nullable(),
+  name: z.string().nullable(),
+  aheadMs: z.number().optional(),
+  missingSeq: z.number().int().optional(),
+});
+export type BundleNoticeT = z.output<typeof BundleNotice>;
+
 export const BundlePreview = z.object({
   bundleId: z.string(),
   inspection: z.object({ id: z.string(), localAuthority: z.string().nullable() }),
@@ -89,6 +110,8 @@ export const BundlePreview = z.object({
   unknownAuthors: z.array(z.object({ author: z.string(), fingerprint: z.string() })),
   /** The store does not know this inspection yet: importing joins it (needs trustLead). */
   isJoin: z.boolean(),
+  /** What the user should be told (never a refusal): see BundleNotice. */
+  notices: z.array(BundleNotice),
 });
 
 export const BundleImportResult = z.object({
@@ -99,6 +122,7 @@ export const BundleImportResult = z.object({
   updatedFields: z.number().int(),
   newConflicts: z.number().int(),
   deletions: z.number().int(),
+  notices: z.array(BundleNotice),
 });
 
 export const ImportedBundle = z.object({

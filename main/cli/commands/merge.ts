@@ -33,7 +33,8 @@ function line(result: FileResult): string {
   if (result.status === 'refused') return `refused           ${result.file}: ${result.error.message}`;
   const s = result.summary;
   if (result.status === 'already_imported') return `already imported  ${result.file}: 0 changes`;
-  return `imported          ${result.file}: ${s.newOps} new ops, ${s.updatedFields} fields updated, ${s.newConflicts} new conflicts, ${s.deletions} deletions`;
+  const notes = s.notices.map((notice) => `\n  note: ${notice.message}`).join('');
+  return `imported          ${result.file}: ${s.newOps} new ops, ${s.updatedFields} fields updated, ${s.newConflicts} new conflicts, ${s.deletions} deletions${notes}`;
 }
 
 export const mergeCommand: CliCommand = {

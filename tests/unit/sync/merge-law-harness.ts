@@ -11,7 +11,9 @@ import { DELETED_FIELD, SYNCED_TABLES, type SyncedTableName } from '../../../sha
 import { iterateChangesets, listConflictKeys } from '../../../main/store/op-log-repo.js';
 import { LATEST_SCHEMA_VERSION } from '../../../main/store/migrations/index.js';
 import { fingerprint, type DeviceIdentity } from '../../../main/sync/device-identity.js';
-import { writeEdits, type FieldEdit } from '../../../main/sync/local-write.js';
+import { hlcNode, writeEdits, type FieldEdit } from '../../../main/sync/local-write.js';
+import { writeMeta } from '../../../main/store/meta-repo.js';
+import { MAX_COUNTER, MAX_WALL_MS, clockBound, formatHlc, parseHlc } from '../../../shared/sync/hlc.js';
 import { importBundle, mergeOpenedBundle } from '../../../main/sync/import-bundle.js';
 import { fileSource, type RawRecord } from '../../../main/sync/bundle-reader.js';
 import { exportBundleToFile } from '../../../main/sync/export-bundle.js';
@@ -26,7 +28,7 @@ import { testCount } from '../../support/test-counts.js';
 export const LAW_RUNS = testCount('FAST_CHECK_RUNS', 300, 1000);
 
 const INSPECTION = '0190a9d2-0000-7000-8000-00000000c0de';
-const NOTES = [
+export const NOTES = [
   '0190a9d2-0000-7000-8000-0000000000a1',
   '0190a9d2-0000-7000-8000-0000000000a2',
   '0190a9d2-0000-7000-8000-0000000000a3',
@@ -94,7 +96,16 @@ export type Action =
   | { kind: 'delete' | 'restore'; laptop: number; note: number; advance: number }
   | { kind: 'escalate'; laptop: number; escalation: number; concern: string; advance: number }
   | { kind: 'resolve'; laptop: number; advance: number }
+  | { kind: 'clock'; laptop: number; note: number; mode: ClockMode }
   | { kind: 'send'; from: number; to: number };
+
+/**
+ * Extreme clocks, each followed by an edit on that laptop: an op whose counter is the format's
+ * maximum, a laptop set to 31 Dec 9999 or to the format's largest wall time (then corrected),
+ * and a stored clock value left unreadable by a version before the clock was bounded.
+ */
+export type ClockMode = 'counter-max' | 'year-9999' | 'format-max' | 'unreadable';
+export const CLOCK_MODES: readonly ClockMode[] = ['counter-max', 'year-9999', 'format-max', 'unreadable'];
 
 const VALUES = {
   text: fc.constantFrom('Child seen alone', 'Plan is vague', 'Strategy meeting held', ''),
@@ -137,6 +148,15 @@ export const actions: fc.Arbitrary<Action[]> = fc.array(
       }),
     },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('resolve' as const), laptop: fc.nat(3), advance }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('clock' as const),
+        laptop: fc.nat(3),
+        note: fc.nat(2),
+        mode: fc.constantFrom(...CLOCK_MODES),
+      }),
+    },
     { weight: 4, arbitrary: fc.record({ kind: fc.constant('send' as const), from: fc.nat(3), to: fc.nat(3) }) },
   ),
   { minLength: 1, maxLength: 22 },
@@ -145,6 +165,9 @@ export const actions: fc.Arbitrary<Action[]> = fc.array(
 export interface World {
   readonly replicas: MemoryReplica[];
   readonly seen: Map<string, Set<string>>;
+  /** The physical clock reading when each local op was written. */
+  readonly writtenAt: Map<string, number>;
+  readonly clockCases: ClockMode[];
   readonly bundles: LawBundle[];
   readonly importedBy: LawBundle[][];
   readonly escalationsRaised: string[];
@@ -207,6 +230,8 @@ export async function runHistory(
   const world: World = {
     replicas,
     seen: new Map(),
+    writtenAt: new Map(),
+    clockCases: [],
     bundles: [],
     importedBy: replicas.map(() => []),
     escalationsRaised: [],
@@ -240,6 +265,10 @@ export async function runHistory(
         ? (order.find((k) => listConflictKeys((replicas[k] as MemoryReplica).db, INSPECTION).length > 0) ?? step.laptop % laptops)
         : step.laptop % laptops;
     const replica = replicas[index] as MemoryReplica;
+    if (step.kind === 'clock') {
+      extremeClock(world, replica, step);
+      continue;
+    }
     replica.clock.ms += step.advance;
     const edits = editsFor(replica, step);
     if (edits.length === 0) continue;
@@ -255,7 +284,29 @@ export async function runHistory(
   return world;
 }
 
-function editsFor(replica: MemoryReplica, step: Exclude<Action, { kind: 'send' }>): FieldEdit[] {
+function extremeClock(world: World, replica: MemoryReplica, step: Extract<Action, { kind: 'clock' }>): void {
+  const node = hlcNode(replica.device.author);
+  const real = replica.clock.ms;
+  const edit: FieldEdit[] = [
+    { table: 'evidence_note', row: NOTES[step.note] as string, field: 'text', value: `Written at a ${step.mode} clock ${real}` },
+  ];
+  if (step.mode === 'counter-max') {
+    // The next op this laptop signs carries the counter 999999 (the attack in issue 12).
+    writeMeta(replica.db, 'hlc', formatHlc({ wallMs: real + 1000, counter: MAX_COUNTER - 1, node }));
+  } else if (step.mode === 'unreadable') {
+    writeMeta(replica.db, 'hlc', `${String(real).padStart(15, '0')}.1000000.${node}`);
+  } else {
+    replica.clock.ms = step.mode === 'year-9999' ? Date.UTC(9999, 11, 31, 23, 59) : MAX_WALL_MS;
+  }
+  try {
+    write(world, replica, edit);
+  } finally {
+    replica.clock.ms = real;
+  }
+  world.clockCases.push(step.mode);
+}
+
+function editsFor(replica: MemoryReplica, step: Exclude<Action, { kind: 'send' | 'clock' }>): FieldEdit[] {
   switch (step.kind) {
     case 'edit':
       return [{ table: 'evidence_note', row: NOTES[step.note] as string, field: step.field, value: step.value as never }];
@@ -299,6 +350,7 @@ function write(world: World, replica: MemoryReplica, edits: readonly FieldEdit[]
     }
     for (const op of writeEdits(replica, INSPECTION, edits)) {
       world.seen.set(op.id, held.get(`${op.table}/${op.row}`) ?? new Set());
+      world.writtenAt.set(op.id, replica.clock.ms);
     }
   })();
 }
@@ -357,8 +409,16 @@ export function checkAgainstReference(replica: MemoryReplica, seen: Map<string, 
   expect(heads).toEqual(reference.heads);
 }
 
-/** A write made after seeing another write of the same field sorts after it and replaces it, whatever the clocks said. */
-export function checkLaterEditsWin(replica: MemoryReplica, seen: Map<string, Set<string>>): void {
+/**
+ * A write made after seeing another write of the same field replaces it, whatever the clocks
+ * said; it also sorts after it unless that one was beyond the skew bound when it was seen
+ * (the bounded clock does not follow a far-future value, shared/sync/hlc.ts).
+ */
+export function checkLaterEditsWin(
+  replica: MemoryReplica,
+  seen: Map<string, Set<string>>,
+  writtenAt: ReadonlyMap<string, number> = new Map(),
+): void {
   const ops = allOps(replica);
   const byId = new Map(ops.map((op) => [op.id, op]));
   const heads = new Set((replica.db.prepare('SELECT op_id FROM field_head').all() as { op_id: string }[]).map((h) => h.op_id));
@@ -366,7 +426,10 @@ export function checkLaterEditsWin(replica: MemoryReplica, seen: Map<string, Set
     for (const earlierId of seen.get(later.id) ?? []) {
       const earlier = byId.get(earlierId);
       if (!earlier || earlier.field !== later.field) continue;
-      expect(later.hlc > earlier.hlc, `${later.hlc} after ${earlier.hlc}`).toBe(true);
+      const at = writtenAt.get(later.id);
+      if (at === undefined || parseHlc(earlier.hlc).wallMs <= clockBound(at)) {
+        expect(later.hlc > earlier.hlc, `${later.hlc} after ${earlier.hlc}`).toBe(true);
+      }
       expect(heads.has(earlier.id)).toBe(false);
     }
   }
