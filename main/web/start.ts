@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { openRuntime, resolveDataDir } from '../services/runtime.js';
+import { openRuntime, resolveDataDir, WEB_HOLDER } from '../services/runtime.js';
 import { startWebServer } from './server.js';
 
 function openBrowser(url: string): void {
@@ -22,7 +22,7 @@ function openBrowser(url: string): void {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const dataDir = resolveDataDir(argv, process.env, join(process.cwd(), '.fieldwork-data'));
-  const runtime = await openRuntime({ dataDir, recovery: true });
+  const runtime = await openRuntime({ dataDir, recovery: true, holder: WEB_HOLDER });
   const here = typeof __dirname === 'string' ? __dirname : process.cwd();
   const rendererDir = [join(here, '..', 'renderer'), join(process.cwd(), 'dist', 'renderer')].find((d) =>
     existsSync(join(d, 'index.html')),
