@@ -25,6 +25,7 @@ import { backupsDir, countOutboxBundles, listOutboxBundles, toBackupInfo, writeR
 import { importBundleFile } from './bundles.js';
 import type { Logger, ServiceContext } from './context.js';
 import { dispatch, type DispatchOptions } from './dispatch.js';
+import { queueWrite } from './write-queue.js';
 
 type Progress = (done: number, total: number, stage: string) => void;
 
@@ -268,7 +269,10 @@ export function createRecoverySession(options: RecoverySessionOptions): Recovery
     async dispatch(name, rawInput, dispatchOptions = {}) {
       if (!isCommandName(name)) return { ok: false, error: { code: 'not_found', message: 'There is no such command.' } };
       try {
-        return { ok: true, value: await run(name, rawInput, dispatchOptions.onProgress ?? (() => undefined)) };
+        const work = () => run(name, rawInput, dispatchOptions.onProgress ?? (() => undefined));
+        // A restore (or any other recovery write) takes its turn in the store's one write queue.
+        const value = commands[name].writes ? await queueWrite(options.dataDir, work) : await work();
+        return { ok: true, value };
       } catch (error) {
         if (!(error instanceof AppError)) options.log.error(`Recovery command ${name} failed`, { reason: String(error) });
         return { ok: false, error: toErrorPayload(error) };

@@ -13,10 +13,16 @@ import { recordDevice } from '../store/meta-repo.js';
 import { fileKeyVault, loadOrCreateIdentity, type DeviceIdentity, type KeyVault } from '../sync/device-identity.js';
 import { startBackupScheduler, type BackupPolicy, type BackupScheduler } from './backups.js';
 import { consoleLogger, type Logger, type ServiceContext } from './context.js';
+import { acquireDataLock, type DataLock } from './data-lock.js';
 import { createRecoverySession, type RecoverySession } from './recovery.js';
 
 export const STORE_FILE = 'fieldwork.db';
 export const KEY_FILE = 'device-keys.json';
+
+/** How each kind of process names itself in the data folder's lock (see data-lock.ts). */
+export const DESKTOP_HOLDER = 'the Fieldwork desktop app';
+export const WEB_HOLDER = 'a Fieldwork browser-mode server';
+export const CLI_HOLDER = 'the fieldwork command line';
 
 export interface RuntimeOptions {
   readonly dataDir: string;
@@ -32,6 +38,8 @@ export interface RuntimeOptions {
   readonly storeFile?: string;
   /** Encrypt the store at rest with the device's store key (default). Tests of physical erasure turn it off. */
   readonly encryptStore?: boolean;
+  /** Who holds the data folder's lock, in words, for the sentence a second process is refused with. */
+  readonly holder?: string;
 }
 
 /**
@@ -99,18 +107,40 @@ function openReady(options: RuntimeOptions, device: DeviceIdentity, log: Logger,
   };
 }
 
+function closeThenRelease(close: () => void, lock: DataLock | null): void {
+  try {
+    close();
+  } finally {
+    lock?.release();
+  }
+}
+
 export function openRuntime(options: RuntimeOptions & { readonly recovery: true }): Promise<Runtime | RecoveryRuntime>;
 export function openRuntime(options: RuntimeOptions): Promise<Runtime>;
 export async function openRuntime(requested: RuntimeOptions): Promise<Runtime | RecoveryRuntime> {
-  let options = requested;
+  const options = requested;
   ensureFolder(options.dataDir);
+  // One writer per data folder: a second process is refused before anything is read or written
+  // (no key file is created for a command that is then refused). Read-only opens take no lock.
+  const lock = options.store?.readonly ? null : acquireDataLock(options.dataDir, options.holder ?? 'another Fieldwork');
+  try {
+    return await openLocked(options, lock);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+async function openLocked(requested: RuntimeOptions, lock: DataLock | null): Promise<Runtime | RecoveryRuntime> {
+  let options = requested;
   const log = options.log ?? consoleLogger;
   const vault = options.vault ?? fileKeyVault(join(options.dataDir, KEY_FILE), (m) => log.warn(m));
   const device = await loadOrCreateIdentity(vault);
   const key = options.encryptStore === false ? undefined : (device.storeKey ?? undefined);
   options = { ...options, store: { ...options.store, ...(key ? { key } : {}) } };
   try {
-    return openReady(options, device, log, vault.description);
+    const ready = openReady(options, device, log, vault.description);
+    return { ...ready, close: () => closeThenRelease(ready.close, lock) };
   } catch (error) {
     if (!options.recovery || !(error instanceof AppError) || error.code !== 'store_corrupt') throw error;
     const storePath = storePathOf(options);
@@ -132,7 +162,7 @@ export async function openRuntime(requested: RuntimeOptions): Promise<Runtime | 
       dataDir: options.dataDir,
       problem: error.message,
       recovery,
-      close: () => recovery.close(),
+      close: () => closeThenRelease(() => recovery.close(), lock),
     };
   }
 }

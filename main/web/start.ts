@@ -12,7 +12,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeFileDurably } from '../store/durable-file.js';
-import { openRuntime, resolveDataDir } from '../services/runtime.js';
+import { openRuntime, resolveDataDir, WEB_HOLDER } from '../services/runtime.js';
 import { LAUNCH_PAGE, LAUNCH_PAGE_LIFETIME_MS, launchPageHtml } from './launch-page.js';
 import { startWebServer } from './server.js';
 
@@ -35,7 +35,7 @@ function devToken(): string | undefined {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const dataDir = resolveDataDir(argv, process.env, join(process.cwd(), '.fieldwork-data'));
-  const runtime = await openRuntime({ dataDir, recovery: true });
+  const runtime = await openRuntime({ dataDir, recovery: true, holder: WEB_HOLDER });
   const here = typeof __dirname === 'string' ? __dirname : process.cwd();
   const rendererDir = [join(here, '..', 'renderer'), join(process.cwd(), 'dist', 'renderer')].find((d) =>
     existsSync(join(d, 'index.html')),

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/errors.js';
-import { dataLocation, openRuntime, STORE_FILE, type Runtime } from '../../services/runtime.js';
+import { dataLocation, openRuntime, CLI_HOLDER, STORE_FILE, type Runtime } from '../../services/runtime.js';
 import { isRejection } from '../../sync/bundle-format.js';
 import { CliUsageError, EXIT, exitCodeFor, printProgress, stderrLogger } from '../cli-support.js';
 
@@ -15,7 +15,12 @@ export async function openExistingData(data: string | undefined, options: { back
   const location = dataLocation(data);
   const storeFile = location.storeFile ?? join(location.dataDir, STORE_FILE);
   if (!existsSync(storeFile)) throw new AppError('not_found', `There is no Fieldwork data file at ${storeFile}.`);
-  return openRuntime({ ...location, log: stderrLogger, ...(options.backups === false ? { backups: false } : {}) });
+  return openRuntime({
+    ...location,
+    log: stderrLogger,
+    holder: CLI_HOLDER,
+    ...(options.backups === false ? { backups: false } : {}),
+  });
 }
 
 export function readPassphrase(file: string | undefined): string | undefined {

@@ -1,6 +1,6 @@
 /** `fieldwork info --data DIR`: this device's keys and the inspections in a data folder. */
 import { invoke } from '../../services/dispatch.js';
-import { openRuntime, resolveDataDir } from '../../services/runtime.js';
+import { openRuntime, CLI_HOLDER, resolveDataDir } from '../../services/runtime.js';
 import { parseCliArgs, stderrLogger, type CliCommand } from '../cli-support.js';
 
 export const infoCommand: CliCommand = {
@@ -11,7 +11,7 @@ export const infoCommand: CliCommand = {
   async run(args) {
     const { values } = parseCliArgs(args, { data: { type: 'string' }, json: { type: 'boolean' } }, false);
     const dataDir = resolveDataDir(values.data ? ['--data', values.data] : [], process.env);
-    const runtime = await openRuntime({ dataDir, log: stderrLogger });
+    const runtime = await openRuntime({ dataDir, log: stderrLogger, holder: CLI_HOLDER });
     try {
       const device = await invoke(runtime.ctx, 'device.info', {});
       const inspections = await invoke(runtime.ctx, 'inspections.list', {});

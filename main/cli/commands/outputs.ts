@@ -1,7 +1,7 @@
 /** `fieldwork letter|evidence-log|case-sample --data DB --inspection ID --to FILE`: the lead's outputs from the command line. */
 import { invoke } from '../../services/dispatch.js';
 import { writeExportedFile } from '../../services/outputs.js';
-import { openRuntime, resolveDataDir } from '../../services/runtime.js';
+import { openRuntime, CLI_HOLDER, resolveDataDir } from '../../services/runtime.js';
 import { CliUsageError, parseCliArgs, printProgress, stderrLogger, type CliCommand } from '../cli-support.js';
 
 type OutputCommand = 'outputs.letter' | 'outputs.evidenceLog' | 'outputs.sampleSummary';
@@ -20,7 +20,7 @@ function outputCommand(name: string, command: OutputCommand, what: string): CliC
       );
       if (!values.inspection || !values.to) throw new CliUsageError(`${name} needs --inspection ID and --to FILE`);
       const dataDir = resolveDataDir(values.data ? ['--data', values.data] : [], process.env);
-      const runtime = await openRuntime({ dataDir, log: stderrLogger });
+      const runtime = await openRuntime({ dataDir, log: stderrLogger, holder: CLI_HOLDER });
       try {
         const file = await invoke(runtime.ctx, command, { inspectionId: values.inspection }, { onProgress: printProgress });
         writeExportedFile(file, values.to);
