@@ -59,7 +59,7 @@ describe('cases in the browser', () => {
 
     // Import: BOM, semicolons, CRLF, a quoted newline, a bad row and a duplicate.
     const messy = messyCaseList();
-    await page.getByLabel('Case list file (CSV)').setInputFiles({
+    await page.getByLabel('Case list file (CSV or Excel)').setInputFiles({
       name: 'northshire-children.csv',
       mimeType: 'text/csv',
       buffer: messy.bytes,
@@ -195,7 +195,7 @@ describe('cases in the browser', () => {
     await page.getByRole('button', { name: 'Cases', exact: true }).click();
 
     // A workbook picked by mistake: a sentence saying what to do, nothing stored.
-    const fileInput = page.getByLabel('Case list file (CSV)');
+    const fileInput = page.getByLabel('Case list file (CSV or Excel)');
     await fileInput.setInputFiles({
       name: 'list.xlsx',
       mimeType: 'application/octet-stream',
