@@ -65,6 +65,7 @@ export function InspectionsScreen() {
               <th scope="col">Fieldwork</th>
               <th scope="col">Status</th>
               <th scope="col">Your role</th>
+              <th scope="col">Escalations</th>
             </tr>
           </thead>
           <tbody>
@@ -80,6 +81,15 @@ export function InspectionsScreen() {
                 <td>{formatDateRange(inspection.fieldworkStart, inspection.fieldworkEnd)}</td>
                 <td>{INSPECTION_STATUSES[inspection.status]}</td>
                 <td>{inspection.myRole === 'lead' ? 'Lead' : inspection.myRole ? 'Team inspector' : '—'}</td>
+                <td>
+                  {inspection.openEscalations > 0 ? (
+                    <span className="badge badge-danger">
+                      {inspection.openEscalations} open {inspection.openEscalations === 1 ? 'escalation' : 'escalations'}
+                    </span>
+                  ) : (
+                    <span className="muted">None open</span>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
