@@ -1,5 +1,7 @@
 /** The window: header with the open inspection and badges, navigation, the current screen. */
+import { useEffect } from 'react';
 import { useApi } from './api/hooks.js';
+import { focusMainHeading } from './state/route.js';
 import { Notices } from './components/Notices.js';
 import { SyncStatusIndicator } from './components/SyncStatusIndicator.js';
 import { BundleDrop } from './components/BundleDrop.js';
@@ -67,6 +69,9 @@ function CurrentScreen({ inspectionId, screen }: { inspectionId: string; screen:
 export function App() {
   const inspectionId = useUi((s) => s.inspectionId);
   const screen = useUi((s) => s.screen);
+  const caseId = useUi((s) => s.caseId);
+  // Every navigation (a click, Back, Forward, a reload) starts at the new screen's heading.
+  useEffect(() => focusMainHeading(), [inspectionId, screen, caseId]);
   const screenChosen = useUi((s) => s.screenChosen);
   // A damaged data file (checked when it opened) shows the recovery screen instead of the app.
   const recovery = useApi('recovery.status', {});
@@ -86,22 +91,31 @@ export function App() {
     return (
       <div className="app">
         {readOnly}
+        <Notices />
         <main className="app-main app-main-wide" id="main">
           <InspectionsScreen />
         </main>
-        <Notices />
         <BundleDrop />
       </div>
     );
   }
   return (
     <div className="app">
-      <a className="skip-link" href="#main">
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(event) => {
+          // Not a hash change: the hash holds the route.
+          event.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         Skip to content
       </a>
       {readOnly}
       <Header inspectionId={inspectionId} />
       <EscalationBanner inspectionId={inspectionId} />
+      <Notices />
       <NoteComposerHost inspectionId={inspectionId} />
       <div className="app-body">
         <nav className="app-nav" aria-label="Inspection">
@@ -124,7 +138,6 @@ export function App() {
           <CurrentScreen inspectionId={inspectionId} screen={screen} />
         </main>
       </div>
-      <Notices />
       <BundleDrop />
     </div>
   );

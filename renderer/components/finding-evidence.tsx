@@ -88,7 +88,7 @@ function EvidencePicker({ finding }: { finding: FindingDetail }) {
   );
 }
 
-export function FindingEvidence({ finding }: { finding: FindingDetail }) {
+export function FindingEvidence({ finding, canUnlink = true }: { finding: FindingDetail; canUnlink?: boolean }) {
   const unlink = useCommand('findings.unlink');
   return (
     <div className="finding-evidence">
@@ -96,19 +96,24 @@ export function FindingEvidence({ finding }: { finding: FindingDetail }) {
       <section aria-labelledby="linked-title">
         <h3 id="linked-title">Supporting evidence ({finding.notes.length})</h3>
         {finding.notes.length === 0 && <p className="muted small">No evidence linked yet.</p>}
+        {!canUnlink && finding.notes.length > 0 && (
+          <p className="muted small">The finding is agreed: only the lead inspector can take evidence away from it.</p>
+        )}
         <ul className="linked-notes" aria-label="Linked notes">
           {finding.notes.map((note) => (
             <li key={note.id}>
               <NoteCard
                 note={note}
                 actions={
-                  <button
-                    type="button"
-                    className="link-button"
-                    onClick={() => unlink.mutate({ findingId: finding.id, noteId: note.id })}
-                  >
-                    Unlink<span className="visually-hidden"> note</span>
-                  </button>
+                  canUnlink && (
+                    <button
+                      type="button"
+                      className="link-button"
+                      onClick={() => unlink.mutate({ findingId: finding.id, noteId: note.id })}
+                    >
+                      Unlink<span className="visually-hidden"> note</span>
+                    </button>
+                  )
                 }
               />
             </li>

@@ -233,7 +233,7 @@ describe('script injection in every text field', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: V.typedRef, exact: true }).waitFor();
     // A hostile case list, previewed on screen.
-    await page.getByLabel('Case list file (CSV)').setInputFiles({
+    await page.getByLabel('Case list file (CSV or Excel)').setInputFiles({
       name: 'hostile.csv',
       mimeType: 'text/csv',
       buffer: csvBytes([
