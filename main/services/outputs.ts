@@ -3,7 +3,10 @@
  * returned as bytes (the UI downloads them; no file paths cross from the renderer) or written
  * by the CLI to a temp file, fsynced and renamed.
  */
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { AppError } from '../../shared/errors.js';
+import { syncFolder } from '../store/durable-file.js';
 import {
   AGENCIES,
   AGREEMENT,
@@ -145,17 +148,34 @@ export function buildSampleSummary(ctx: ServiceContext, inspectionId: string): E
   return asFile(`${fileBase(ctx, inspectionId)}-case-sample.csv`, 'text/csv', Buffer.from(csv, 'utf8'), rows.length);
 }
 
-/** For the CLI: write to a temporary name, fsync, then rename, so a crash never leaves half a file. */
-export function writeExportedFile(file: ExportedFile, path: string): void {
+/**
+ * For the CLI: write to a temporary name, fsync, then move into place, so a crash never leaves
+ * half a file. An existing file is never replaced unless `overwrite` (a hard link, which fails
+ * if the name is taken, rather than a rename, which would replace it).
+ */
+export function writeExportedFile(file: ExportedFile, path: string, options: { overwrite?: boolean } = {}): void {
   const temp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(temp, 'w', 0o600);
+  const fd = openSync(temp, 'wx', 0o600);
   try {
     writeSync(fd, Buffer.from(file.bytesBase64, 'base64'));
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
-  renameSync(temp, path);
+  if (options.overwrite) {
+    renameSync(temp, path);
+  } else {
+    try {
+      linkSync(temp, path);
+    } catch (error) {
+      rmSync(temp, { force: true });
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new AppError('conflict', `${path} already exists; it was left as it was (add --force to replace it).`);
+      throw error;
+    }
+    rmSync(temp, { force: true });
+  }
+  syncFolder(dirname(path));
 }
 
 export const outputHandlers = {
