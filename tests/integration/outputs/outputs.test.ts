@@ -105,13 +105,15 @@ describe('the lead’s outputs', () => {
     expect(text).toContain(
       'Joint targeted area inspection of the multi-agency response to children living with domestic abuse in Northshire County Council',
     );
-    expect(text).toContain('2 November 2026 to 13 November 2026');
-    expect(text).toContain('Ofsted, Care Quality Commission, HMICFRS');
+    expect(text).toContain('Between 2 November 2026 and 13 November 2026');
+    expect(text).toContain('Ofsted, the Care Quality Commission (CQC) and His Majesty’s Inspectorate of Constabulary');
     expect(text).toContain('1 May 2026 to 31 October 2026');
     expect(text).toContain('Leaders across the partnership know their services well.');
     expect(text).toContain('What needs to improve?');
     expect(text).toContain('Plans for children lack specific, measurable actions.');
-    expect(text).toContain('The partnership (several agencies)');
+    // A finding naming two agencies appears under each of them, not under "the partnership".
+    expect(text).not.toContain('The partnership');
+    expect(text.match(/Plans for children lack specific, measurable actions\./g)).toHaveLength(2);
     expect(text).toContain('Strengths');
     expect(text).toContain('Police');
     expect(text).toContain('Strategy discussions are timely and well attended by police and health.');
