@@ -174,4 +174,23 @@ describe('the lead’s outputs', () => {
     const { rows } = parseCsv((await rt.call('outputs.evidenceLog', { inspectionId })).bytesBase64);
     expect(rows.some((r) => r[7] === `'=HYPERLINK("http://example.invalid","click")`)).toBe(true);
   });
+
+  it('the evidence log lists only live findings: a duplicate merged (withdrawn) into another is not shown', async () => {
+    const [noteId] = (
+      rt.ctx.db.prepare('SELECT id FROM evidence_note WHERE agency = ? LIMIT 1').all('police') as { id: string }[]
+    ).map((r) => r.id);
+    const duplicate = await rt.call('findings.create', {
+      inspectionId,
+      fields: { kind: 'strength', statement: 'Police attend strategy meetings (duplicate).', agencies: ['police'], theme: null },
+    });
+    await rt.call('findings.link', { findingId: duplicate.id, noteId: noteId as string });
+    const kept = (
+      rt.ctx.db.prepare("SELECT id FROM finding WHERE statement LIKE 'Strategy discussions are timely%'").get() as { id: string }
+    ).id;
+    await rt.call('moderation.merge', { targetId: kept, sourceIds: [duplicate.id], reason: 'Same finding' });
+    const { rows } = parseCsv((await rt.call('outputs.evidenceLog', { inspectionId })).bytesBase64);
+    const row = rows.find((r) => r[7] === 'Strategy discussion held promptly; police and health attended.') as string[];
+    expect(row[8]).toBe('Strategy discussions are timely and well attended by police and health.');
+    expect(row[8]).not.toContain('duplicate');
+  });
 });
