@@ -45,7 +45,10 @@ export function parseCliArgs<T extends NonNullable<ParseArgsConfig['options']>>(
   try {
     return parseArgs({ args: [...args], options, allowPositionals, strict: true });
   } catch (error) {
-    throw new CliUsageError(error instanceof Error ? error.message : String(error));
+    // Node's messages run to several sentences ("… To specify a positional argument …"): keep the first.
+    const message = error instanceof Error ? error.message : String(error);
+    const first = (message.split(/(?<=\.)\s+(?=[A-Z])/)[0] ?? message).replace(/\.$/, '');
+    throw new CliUsageError(`${first} (see --help).`);
   }
 }
 

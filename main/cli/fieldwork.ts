@@ -5,10 +5,12 @@
  * Exit codes: 0 ok · 1 failed (the message says why) · 2 usage error · 3 invalid or
  * untrusted input (bad bundle, bad file) · 4 store problem (newer, corrupt, locked) ·
  * 5 confirmation needed (a merge would delete more records than the threshold; rerun with --yes).
+ * A missing data folder or an existing `--to` is exit 1, checked before any work (cli-files.ts).
  */
 import { AppError } from '../../shared/errors.js';
 import { cliCommands } from './commands/index.js';
 import { CliUsageError, exitCodeFor, type CliCommand } from './cli-support.js';
+import { describeSystemError } from './cli-files.js';
 
 function usage(commands: readonly CliCommand[]): string {
   const lines = commands.map((c) => `  ${c.usage.padEnd(52)} ${c.summary}`);
@@ -57,7 +59,8 @@ main(process.argv.slice(2))
     const message =
       error instanceof AppError
         ? error.message
-        : 'unexpected failure: ' + (error instanceof Error ? error.message : String(error));
+        : (describeSystemError(error) ??
+          'unexpected failure: ' + (error instanceof Error ? error.message : String(error)).split('\n')[0]);
     process.stderr.write(`fieldwork: ${message}\n`);
     process.exitCode = exitCodeFor(error);
   });

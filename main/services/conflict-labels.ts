@@ -30,6 +30,7 @@ export const RECORD_KINDS: Readonly<Record<SyncedTableName, string>> = {
   finding: 'Finding',
   finding_evidence: 'Evidence linked to a finding',
   escalation: 'Escalation',
+  accuracy_comment: 'Factual-accuracy comment',
 };
 
 const FIELD_LABELS: Readonly<Record<string, string>> = {

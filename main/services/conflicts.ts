@@ -64,6 +64,8 @@ function placeRecord(ctx: ServiceContext, table: SyncedTableName, row: string): 
       return { group: OTHER, label: columns?.name ?? '(unnamed member)' };
     case 'sample_run':
       return { group: OTHER, label: `Sample drawn ${columns?.drawn_at ?? ''}`.trim() };
+    case 'accuracy_comment':
+      return { group: OTHER, label: `Accuracy comment on “${excerpt(columns?.passage, 60)}”` };
     default:
       return assertNever(table);
   }

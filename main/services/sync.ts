@@ -121,6 +121,7 @@ const NOT_CONFIGURED: SyncRunResultT = {
   newOps: 0,
   failedPulls: 0,
   exported: false,
+  superseded: 0,
   error: {
     kind: 'not_configured',
     message: 'No sync location is set for this inspection yet. Choose a shared folder or a WebDAV address first.',

@@ -96,6 +96,7 @@ const LABEL_COLUMNS: Readonly<Record<SyncedTableName, string>> = {
   finding: 'statement',
   finding_evidence: 'finding_id, note_id',
   escalation: 'concern, case_id',
+  accuracy_comment: 'passage',
 };
 
 export type RecordColumns = Readonly<Record<string, string | null>> & { readonly deleted: number };

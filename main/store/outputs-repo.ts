@@ -20,7 +20,9 @@ export function evidenceLogRows(db: Db, inspectionId: string): EvidenceLogRow[] 
     .prepare(
       `SELECT n.id, n.created_at, c.case_ref, n.source, n.agency, n.themes, n.polarity, n.author, n.text,
               (SELECT m.name FROM team_member m WHERE m.inspection_id = n.inspection_id AND m.signing_key = n.author AND m.deleted = 0 LIMIT 1) AS author_name,
-              (SELECT json_group_array(f.statement) FROM finding_evidence fe JOIN finding f ON f.id = fe.finding_id AND f.deleted = 0
+              (SELECT json_group_array(f.statement) FROM finding_evidence fe
+                 JOIN finding f ON f.id = fe.finding_id AND f.deleted = 0
+                   AND COALESCE(f.status, '') <> 'withdrawn' AND f.merged_into IS NULL
                 WHERE fe.note_id = n.id AND fe.deleted = 0) AS finding_statements
        FROM evidence_note n
        LEFT JOIN sampled_case c ON c.id = n.case_id
@@ -80,4 +82,93 @@ export function agreedFindings(db: Db, inspectionId: string): LetterFindingRow[]
        ORDER BY created_at, id`,
     )
     .all(inspectionId) as LetterFindingRow[];
+}
+
+export interface LetterEvidenceRow {
+  finding_id: string;
+  case_ref: string | null;
+  source: string | null;
+  text: string;
+}
+
+/** The live notes behind each agreed finding (the evidence appendix). */
+export function letterEvidence(db: Db, inspectionId: string): LetterEvidenceRow[] {
+  return db
+    .prepare(
+      `SELECT fe.finding_id, c.case_ref, n.source, n.text
+       FROM finding_evidence fe
+       JOIN evidence_note n ON n.id = fe.note_id AND n.deleted = 0 AND n.text IS NOT NULL
+       LEFT JOIN sampled_case c ON c.id = n.case_id AND c.deleted = 0
+       WHERE fe.inspection_id = ? AND fe.deleted = 0
+       ORDER BY n.created_at, n.id`,
+    )
+    .all(inspectionId) as LetterEvidenceRow[];
+}
+
+/** What the sample says was looked at: children's experiences examined and area audits evaluated. */
+export function sampleFacts(db: Db, inspectionId: string): { children: number; audited: number } {
+  const row = db
+    .prepare(
+      `SELECT count(*) AS children, count(la_audit_grade) AS audited FROM sampled_case
+       WHERE inspection_id = ? AND deleted = 0 AND case_ref IS NOT NULL AND COALESCE(removed, 0) = 0`,
+    )
+    .get(inspectionId) as { children: number; audited: number };
+  return row;
+}
+
+export interface LetterDetailsRow {
+  letter_addressees: string | null;
+  letter_action_deadline: string | null;
+  lead_name: string | null;
+  team_names: string | null;
+}
+
+export function letterDetails(db: Db, inspectionId: string): LetterDetailsRow {
+  return (db
+    .prepare(
+      `SELECT i.letter_addressees, i.letter_action_deadline,
+              (SELECT m.name FROM team_member m WHERE m.inspection_id = i.id AND m.deleted = 0 AND m.role = 'lead' LIMIT 1) AS lead_name,
+              (SELECT json_group_array(m.name) FROM team_member m
+                WHERE m.inspection_id = i.id AND m.deleted = 0 AND m.role IN ('lead', 'inspector') AND m.name IS NOT NULL) AS team_names
+       FROM inspection i WHERE i.id = ?`,
+    )
+    .get(inspectionId) ?? {
+    letter_addressees: null,
+    letter_action_deadline: null,
+    lead_name: null,
+    team_names: null,
+  }) as LetterDetailsRow;
+}
+
+export interface AccuracyCommentRow {
+  id: string;
+  passage: string | null;
+  comment: string | null;
+  raised_by: string | null;
+  response: string | null;
+  decision: string | null;
+  letter_version: string | null;
+  created_at: string | null;
+  responded_at: string | null;
+}
+
+export function accuracyComments(db: Db, inspectionId: string): AccuracyCommentRow[] {
+  return db
+    .prepare(
+      `SELECT id, passage, comment, raised_by, response, decision, letter_version, created_at, responded_at
+       FROM accuracy_comment WHERE inspection_id = ? AND deleted = 0 AND comment IS NOT NULL
+       ORDER BY created_at, id`,
+    )
+    .all(inspectionId) as AccuracyCommentRow[];
+}
+
+export function accuracyComment(db: Db, id: string): (AccuracyCommentRow & { inspection_id: string }) | null {
+  return (
+    (db
+      .prepare(
+        `SELECT id, inspection_id, passage, comment, raised_by, response, decision, letter_version, created_at, responded_at
+         FROM accuracy_comment WHERE id = ? AND deleted = 0`,
+      )
+      .get(id) as (AccuracyCommentRow & { inspection_id: string }) | undefined) ?? null
+  );
 }

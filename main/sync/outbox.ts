@@ -11,7 +11,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db } from '../store/connection.js';
 import { ensureFolder, renameDurably } from '../store/durable-file.js';
-import { addToOutbox, type OutboxKind, type OutboxRecord } from '../store/sync-repo.js';
+import { addToOutbox, dropOutboxItem, listOutbox, type OutboxKind, type OutboxRecord } from '../store/sync-repo.js';
 import { bundleName } from './sync-target.js';
 
 export const BACKOFF_BASE_MS = 15_000;
@@ -84,6 +84,26 @@ export async function enqueueBundle(request: EnqueueRequest): Promise<OutboxReco
   } finally {
     await rm(temp, { force: true });
   }
+}
+
+/**
+ * Drops the outbox's older unsent bundles of the same kind that `newer` replaces. Both are
+ * deltas "since what the recipients acknowledged", exported from this store, so the newer one
+ * holds every changeset an older one held (or the recipients already hold it). An older bundle
+ * is kept if it claims more of this device's own changes than the newer one (it might then be
+ * the only copy of them), and a bundle already verified on the target has left the outbox.
+ * The row goes first, then the file: a crash in between leaves a stray file, which is kept.
+ */
+export async function supersedeOlder(db: Db, dataDir: string, newer: OutboxRecord): Promise<number> {
+  const older = listOutbox(db, newer.inspectionId).filter(
+    (item) => item.sha256 !== newer.sha256 && item.kind === newer.kind && item.throughSeq <= newer.throughSeq,
+  );
+  if (older.length === 0) return 0;
+  db.transaction(() => {
+    for (const item of older) dropOutboxItem(db, item.inspectionId, item.sha256);
+  })();
+  for (const item of older) await removeOutboxFile(dataDir, item);
+  return older.length;
 }
 
 export async function removeOutboxFile(dataDir: string, item: Pick<OutboxRecord, 'inspectionId' | 'sha256'>): Promise<void> {

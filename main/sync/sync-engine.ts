@@ -22,7 +22,7 @@ import {
   recordSyncSuccess,
   type OutboxKind,
 } from '../store/sync-repo.js';
-import { backoffDelay, enqueueBundle, sweepOutbox } from './outbox.js';
+import { backoffDelay, enqueueBundle, supersedeOlder, sweepOutbox } from './outbox.js';
 import { classifyFailure, meansOffline, type SyncFailureKind } from './sync-errors.js';
 import { pullBundles } from './sync-pull.js';
 import { pushOutbox } from './sync-push.js';
@@ -86,6 +86,8 @@ export interface SyncReport {
   readonly newOps: number;
   readonly failedPulls: number;
   readonly exported: boolean;
+  /** Older unsent bundles the new export replaced. */
+  readonly superseded: number;
   readonly error: { readonly kind: SyncFailureKind; readonly message: string } | null;
 }
 
@@ -100,10 +102,15 @@ export function myRole(db: Db, inspectionId: string, author: string): 'lead' | '
   return me.role === 'lead' ? 'lead' : 'inspector';
 }
 
-async function exportIfNeeded(env: SyncEnv, inspectionId: string, options: SyncRunOptions): Promise<boolean> {
+async function exportIfNeeded(
+  env: SyncEnv,
+  inspectionId: string,
+  options: SyncRunOptions,
+): Promise<{ exported: boolean; superseded: number }> {
+  const none = { exported: false, superseded: 0 };
   const state = getSyncState(env.db, inspectionId);
   const now = env.now();
-  if (options.reason === 'timer' && now - state.lastExportAt < AUTO_EXPORT_INTERVAL_MS) return false;
+  if (options.reason === 'timer' && now - state.lastExportAt < AUTO_EXPORT_INTERVAL_MS) return none;
   const lead = myRole(env.db, inspectionId, env.author) === 'lead';
   // Read the marks first: anything written from here on is caught by the next export.
   const throughSeq = maxOwnSeq(env.db, inspectionId, env.author);
@@ -111,7 +118,7 @@ async function exportIfNeeded(env: SyncEnv, inspectionId: string, options: SyncR
   const needed = lead
     ? changesets > state.publishedChangesets || throughSeq > state.queuedThroughSeq
     : throughSeq > state.queuedThroughSeq;
-  if (!needed) return false;
+  if (!needed) return none;
   const kind: OutboxKind = lead ? 'published' : 'delta';
   const item = await enqueueBundle({
     db: env.db,
@@ -126,11 +133,15 @@ async function exportIfNeeded(env: SyncEnv, inspectionId: string, options: SyncR
     if (item === null) markNothingToSend(env.db, inspectionId, throughSeq, now);
     if (lead) recordPublished(env.db, inspectionId, changesets);
   })();
-  return item !== null;
+  if (item === null) return none;
+  // A delta holds everything its recipients have not acknowledged, so the new one holds all an
+  // older unsent one did: the older is dropped, and an outage costs one bundle, not one per run.
+  const superseded = await supersedeOlder(env.db, env.dataDir, item);
+  return { exported: true, superseded };
 }
 
 async function runOnce(env: SyncEnv, target: SyncTarget, inspectionId: string, options: SyncRunOptions): Promise<SyncReport> {
-  const empty = { pushed: 0, alreadyThere: 0, pulled: 0, newOps: 0, failedPulls: 0, exported: false };
+  const empty = { pushed: 0, alreadyThere: 0, pulled: 0, newOps: 0, failedPulls: 0, exported: false, superseded: 0 };
   const state = getSyncState(env.db, inspectionId);
   if (!options.force && state.nextAttemptAt > env.now()) return { outcome: 'waiting', ...empty, error: null };
   await sweepOutbox(env.dataDir, inspectionId);
@@ -147,8 +158,10 @@ async function runOnce(env: SyncEnv, target: SyncTarget, inspectionId: string, o
     const push = async () => {
       if (direction === 'pull') return;
       const exported = await exportIfNeeded(env, inspectionId, options);
+      // Reported before the push, so a run whose upload fails still says what it exported.
+      report = { ...report, ...exported };
       const pushed = await pushOutbox(env, target, inspectionId);
-      report = { ...report, exported, pushed: pushed.pushed, alreadyThere: pushed.alreadyThere };
+      report = { ...report, pushed: pushed.pushed, alreadyThere: pushed.alreadyThere };
     };
     // An inspector's own work goes first (it is what a lost laptop would lose); the lead
     // pulls first so the bundle it publishes already holds what it just merged.

@@ -9,6 +9,7 @@ export const SYNC_FAILURE_KINDS = [
   'auth',
   'not_found',
   'full',
+  'too_large',
   'server',
   'unreachable',
   'integrity',
@@ -49,7 +50,16 @@ export function failureFromHttpStatus(status: number, where: string): SyncFailur
   if (status === 404 || status === 409 || status === 410) {
     return new SyncFailure('not_found', `The sync location ${where} was not found on the server. Check the address.`, status);
   }
-  if (status === 507 || status === 413) {
+  if (status === 413) {
+    // Not a full share: the web server refuses request bodies above its upload limit, and no
+    // amount of freeing space changes that.
+    return new SyncFailure(
+      'too_large',
+      `The sync server at ${where} refuses files this large, so the bundle could not be sent: ask whoever runs it to raise its upload limit (for nginx, client_max_body_size).`,
+      status,
+    );
+  }
+  if (status === 507) {
     return new SyncFailure(
       'full',
       `The shared location ${where} is full, so the bundle could not be saved there. Ask whoever runs it to free some space.`,

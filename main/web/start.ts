@@ -32,8 +32,31 @@ function devToken(): string | undefined {
   return token && /^[A-Za-z0-9_-]{32,}$/.test(token) ? token : undefined;
 }
 
+const HELP = [
+  'Usage: node dist/web/server.cjs [--data DIR] [--port N] [--no-open]',
+  '',
+  'Fieldwork in browser mode: serves the app and its API on 127.0.0.1 and opens it in the browser.',
+  '  --data DIR   the data folder (default: FIELDWORK_DATA, or ./.fieldwork-data)',
+  '  --port N     the port to listen on (default: any free port)',
+  '  --no-open    print the address instead of opening a browser',
+  '  --help       show this help',
+].join('\n');
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(HELP);
+    return;
+  }
+  const known = new Set(['--data', '--port', '--no-open']);
+  const unknown = argv.find(
+    (a, i) => a.startsWith('-') && !known.has(a.split('=')[0] as string) && !['--data', '--port'].includes(argv[i - 1] ?? ''),
+  );
+  if (unknown !== undefined) {
+    console.error(`Unknown option ${unknown} (see --help).`);
+    process.exitCode = 2;
+    return;
+  }
   const dataDir = resolveDataDir(argv, process.env, join(process.cwd(), '.fieldwork-data'));
   const runtime = await openRuntime({ dataDir, recovery: true, holder: WEB_HOLDER });
   const here = typeof __dirname === 'string' ? __dirname : process.cwd();

@@ -16,6 +16,7 @@ const PROBLEM: Readonly<Record<NonNullable<SyncStatusT['lastError']>['kind'], st
   auth: 'wrong password',
   not_found: 'location not found',
   full: 'share full',
+  too_large: 'file too large for the server',
   server: 'server error',
   unreachable: 'cannot reach the location',
   integrity: 'upload damaged, resending',

@@ -1,14 +1,33 @@
-/** The lead's outputs: the draft letter (preview, summary, .docx) and the evidence log and case sample CSVs. */
+/**
+ * The lead's outputs: the draft letter (its details, the headline findings, a preview that
+ * shows every part of the document in its order, the .docx and the internal evidence
+ * appendix), the factual-accuracy round, and the evidence log and case sample CSVs.
+ */
 import { useState } from 'react';
-import type { CommandName } from '../../shared/api/index.js';
+import type { CommandName, CommandOutput } from '../../shared/api/index.js';
+import { ACCURACY_DECISIONS } from '../../shared/api/outputs.js';
+import { HEADLINE_HEADING, NEXT_STEPS_HEADING, NO_FINDINGS } from '../../shared/outputs/letter-model.js';
 import { useApi, useCommand, useLongCommand } from '../api/hooks.js';
 import { downloadBase64 } from '../components/download.js';
 import { Field } from '../components/form.js';
 import { useUi } from '../state/ui-store.js';
 
-type ExportCommand = Extract<CommandName, 'outputs.letter' | 'outputs.evidenceLog' | 'outputs.sampleSummary'>;
+type ExportCommand = Extract<
+  CommandName,
+  'outputs.letter' | 'outputs.evidenceLog' | 'outputs.sampleSummary' | 'outputs.accuracyLog'
+>;
 
-function ExportButton({ inspectionId, command, label }: { inspectionId: string; command: ExportCommand; label: string }) {
+function ExportButton({
+  inspectionId,
+  command,
+  label,
+  appendix,
+}: {
+  inspectionId: string;
+  command: ExportCommand;
+  label: string;
+  appendix?: boolean;
+}) {
   const run = useLongCommand(command);
   const notice = useUi((s) => s.noticeShown);
   return (
@@ -16,15 +35,12 @@ function ExportButton({ inspectionId, command, label }: { inspectionId: string; 
       <button
         type="button"
         onClick={() =>
-          run.mutate(
-            { inspectionId },
-            {
-              onSuccess: (file) => {
-                downloadBase64(file.fileName, file.mimeType, file.bytesBase64);
-                notice('info', `${file.fileName} is ready (${Math.ceil(file.size / 1024)} KB).`);
-              },
+          run.mutate((appendix ? { inspectionId, variant: 'evidence-appendix' } : { inspectionId }) as never, {
+            onSuccess: (file) => {
+              downloadBase64(file.fileName, file.mimeType, file.bytesBase64);
+              notice('info', `${file.fileName} is ready (${Math.ceil(file.size / 1024)} KB).`);
             },
-          )
+          })
         }
         disabled={run.isPending}
       >
@@ -56,24 +72,227 @@ function SummaryEditor({ inspectionId, initial }: { inspectionId: string; initia
       className="form-grid"
       onSubmit={(event) => {
         event.preventDefault();
-        save.mutate({ inspectionId, summary }, { onSuccess: () => notice('info', 'Summary saved.') });
+        save.mutate({ inspectionId, summary }, { onSuccess: () => notice('info', 'Headline findings saved.') });
       }}
     >
-      <Field label="Summary (written by the lead inspector)" hint="Separate paragraphs with a blank line">
+      <Field label="Headline findings (written by the lead inspector)" hint="Separate paragraphs with a blank line">
         {(p) => <textarea {...p} value={summary} onChange={(e) => setSummary(e.target.value)} />}
       </Field>
       {save.error && <p role="alert">{save.error.message}</p>}
       <div className="form-actions">
         <button type="submit" className="button-primary" disabled={save.isPending}>
-          Save summary
+          Save headline findings
         </button>
       </div>
     </form>
   );
 }
 
+type Preview = CommandOutput<'outputs.letterPreview'>;
+
+function LetterDetails({ inspectionId, letter }: { inspectionId: string; letter: Preview }) {
+  const [names, setNames] = useState<Record<string, string>>(() => Object.fromEntries(letter.roles.map((r) => [r.role, r.name])));
+  const [deadline, setDeadline] = useState(letter.actionDeadline ?? '');
+  const save = useCommand('outputs.setLetterDetails');
+  const notice = useUi((s) => s.noticeShown);
+  return (
+    <form
+      className="form-grid"
+      aria-label="Letter details"
+      onSubmit={(event) => {
+        event.preventDefault();
+        save.mutate(
+          {
+            inspectionId,
+            addressees: letter.roles.map((r) => ({ role: r.role, name: names[r.role] ?? '' })),
+            actionDeadline: deadline === '' ? null : deadline,
+          },
+          { onSuccess: () => notice('info', 'Letter details saved.') },
+        );
+      }}
+    >
+      {letter.roles.map((r) => (
+        <Field key={r.role} label={`Addressed to: ${r.label}`}>
+          {(p) => <input {...p} value={names[r.role] ?? ''} onChange={(e) => setNames({ ...names, [r.role]: e.target.value })} />}
+        </Field>
+      ))}
+      <Field label="Statement of action due" hint="Leave empty to show about 70 working days, to confirm">
+        {(p) => <input {...p} type="date" value={deadline} onChange={(e) => setDeadline(e.target.value)} />}
+      </Field>
+      {save.error && <p role="alert">{save.error.message}</p>}
+      <div className="form-actions">
+        <button type="submit" disabled={save.isPending}>
+          Save letter details
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The document as it will be written, part by part, in its order. */
+function LetterDocument({ letter }: { letter: Preview }) {
+  return (
+    <article className="letter-preview" aria-label="Letter as it will be written">
+      <p className="small muted">{letter.marking}</p>
+      <address>
+        {letter.addressees.map((line) => (
+          <div key={line}>{line}</div>
+        ))}
+      </address>
+      <p>{letter.date}</p>
+      {letter.salutation && <p>{letter.salutation}</p>}
+      <h3>{letter.title}</h3>
+      {letter.introduction.map((text) => (
+        <p key={text}>{text}</p>
+      ))}
+      <h4>{HEADLINE_HEADING}</h4>
+      {letter.summary.split(/\n{2,}/).map((text, index) => (
+        <p key={index}>{text}</p>
+      ))}
+      {letter.sections.map((section) => (
+        <section key={section.heading} aria-label={section.heading}>
+          <h4>{section.heading}</h4>
+          {section.groups.length === 0 && <p className="muted">{NO_FINDINGS}</p>}
+          {section.groups.map((group) => (
+            <div key={group.heading}>
+              <h5>{group.heading}</h5>
+              <ul>
+                {group.statements.map((statement, index) => (
+                  <li key={index}>
+                    {statement.text}
+                    {statement.evidence && (
+                      <ul>
+                        {statement.evidence.map((note, n) => (
+                          <li key={n} className="small">
+                            {note}
+                          </li>
+                        ))}
+                      </ul>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ))}
+        </section>
+      ))}
+      <h4>{NEXT_STEPS_HEADING}</h4>
+      {letter.nextSteps.map((text) => (
+        <p key={text}>{text}</p>
+      ))}
+      <p>
+        {letter.signOff.map((line, index) => (
+          <span key={index}>
+            {line}
+            <br />
+          </span>
+        ))}
+      </p>
+      <p className="small muted">Letter version {letter.version}</p>
+    </article>
+  );
+}
+
+function AccuracyRound({ inspectionId }: { inspectionId: string }) {
+  const list = useApi('outputs.accuracyList', { inspectionId });
+  const add = useCommand('outputs.accuracyAdd');
+  const notice = useUi((s) => s.noticeShown);
+  const [passage, setPassage] = useState('');
+  const [comment, setComment] = useState('');
+  const [raisedBy, setRaisedBy] = useState('');
+  return (
+    <section className="panel" aria-labelledby="accuracy-title">
+      <h2 id="accuracy-title">Factual-accuracy round</h2>
+      <p className="small muted">
+        Record each comment the area sends on the draft, against the passage it is about, and your response. The record is
+        exported with the letter version ({list.data?.letterVersion ?? '…'}) it was made on.
+      </p>
+      <form
+        className="form-grid"
+        aria-label="Record an accuracy comment"
+        onSubmit={(event) => {
+          event.preventDefault();
+          add.mutate(
+            { inspectionId, passage, comment, raisedBy },
+            {
+              onSuccess: () => {
+                setPassage('');
+                setComment('');
+                notice('info', 'Accuracy comment recorded.');
+              },
+            },
+          );
+        }}
+      >
+        <Field label="Passage in the letter" hint="Quote the words the comment is about">
+          {(p) => <textarea {...p} value={passage} onChange={(e) => setPassage(e.target.value)} />}
+        </Field>
+        <Field label="The area’s comment">
+          {(p) => <textarea {...p} value={comment} onChange={(e) => setComment(e.target.value)} />}
+        </Field>
+        <Field label="Raised by">{(p) => <input {...p} value={raisedBy} onChange={(e) => setRaisedBy(e.target.value)} />}</Field>
+        {add.error && <p role="alert">{add.error.message}</p>}
+        <div className="form-actions">
+          <button type="submit" disabled={add.isPending}>
+            Record comment
+          </button>
+        </div>
+      </form>
+      {list.data && list.data.comments.length === 0 && <p className="muted">No accuracy comments recorded yet.</p>}
+      {list.data?.comments.map((c) => (
+        <AccuracyItem key={c.id} item={c} />
+      ))}
+      <ExportButton inspectionId={inspectionId} command="outputs.accuracyLog" label="Accuracy round (.csv)" />
+    </section>
+  );
+}
+
+function AccuracyItem({ item }: { item: CommandOutput<'outputs.accuracyList'>['comments'][number] }) {
+  const respond = useCommand('outputs.accuracyRespond');
+  const notice = useUi((s) => s.noticeShown);
+  const [decision, setDecision] = useState<keyof typeof ACCURACY_DECISIONS>(item.decision ?? 'accepted');
+  const [response, setResponse] = useState(item.response ?? '');
+  return (
+    <article className="accuracy-item" aria-label={`Comment from ${item.raisedBy}`}>
+      <blockquote>{item.passage}</blockquote>
+      <p>
+        <strong>{item.raisedBy}:</strong> {item.comment}
+      </p>
+      <p className="small muted">On letter version {item.letterVersion}</p>
+      <form
+        className="form-grid"
+        onSubmit={(event) => {
+          event.preventDefault();
+          respond.mutate({ id: item.id, decision, response }, { onSuccess: () => notice('info', 'Response saved.') });
+        }}
+      >
+        <Field label="Decision">
+          {(p) => (
+            <select {...p} value={decision} onChange={(e) => setDecision(e.target.value as keyof typeof ACCURACY_DECISIONS)}>
+              {Object.entries(ACCURACY_DECISIONS).map(([key, text]) => (
+                <option key={key} value={key}>
+                  {text}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Response">
+          {(p) => <textarea {...p} value={response} onChange={(e) => setResponse(e.target.value)} />}
+        </Field>
+        {respond.error && <p role="alert">{respond.error.message}</p>}
+        <div className="form-actions">
+          <button type="submit" disabled={respond.isPending}>
+            Save response
+          </button>
+        </div>
+      </form>
+    </article>
+  );
+}
+
 export function OutputsScreen({ inspectionId }: { inspectionId: string }) {
-  const preview = useApi('outputs.letterPreview', { inspectionId });
+  const preview = useApi('outputs.letterPreview', { inspectionId, variant: 'letter' });
   const letter = preview.data;
   return (
     <section className="screen" aria-labelledby="outputs-title">
@@ -81,9 +300,13 @@ export function OutputsScreen({ inspectionId }: { inspectionId: string }) {
       <section className="panel" aria-labelledby="downloads-title">
         <h2 id="downloads-title">Download</h2>
         <ExportButton inspectionId={inspectionId} command="outputs.letter" label="Draft letter (.docx)" />
+        <ExportButton inspectionId={inspectionId} command="outputs.letter" appendix label="Evidence appendix, internal (.docx)" />
         <ExportButton inspectionId={inspectionId} command="outputs.evidenceLog" label="Evidence log (.csv)" />
         <ExportButton inspectionId={inspectionId} command="outputs.sampleSummary" label="Case sample summary (.csv)" />
-        <p className="small muted">Files are marked OFFICIAL-SENSITIVE. Keep them within the team’s approved storage.</p>
+        <p className="small muted">
+          Files are marked OFFICIAL-SENSITIVE. Keep them within the team’s approved storage. The evidence appendix lists the notes
+          behind each finding and is for the team only: never send it to the area.
+        </p>
       </section>
       {preview.error && <p role="alert">{preview.error.message}</p>}
       {letter && (
@@ -92,40 +315,16 @@ export function OutputsScreen({ inspectionId }: { inspectionId: string }) {
           <p className="small muted">
             Built from {letter.findingCount} agreed findings. Only agreed findings appear in the letter.
           </p>
-          <article className="letter-preview">
-            <h3>{letter.title}</h3>
-            <dl className="details">
-              {letter.facts.map((fact) => (
-                <div key={fact.label} className="details-row">
-                  <dt>{fact.label}</dt>
-                  <dd>{fact.value}</dd>
-                </div>
-              ))}
-            </dl>
-            <SummaryEditor
-              key={letter.summary}
-              inspectionId={inspectionId}
-              initial={letter.summaryIsPlaceholder ? '' : letter.summary}
-            />
-            {letter.sections.map((section) => (
-              <section key={section.heading} aria-label={section.heading}>
-                <h4>{section.heading}</h4>
-                {section.groups.length === 0 && <p className="muted">No agreed findings in this section yet.</p>}
-                {section.groups.map((group) => (
-                  <div key={group.heading}>
-                    <h5>{group.heading}</h5>
-                    <ul>
-                      {group.statements.map((statement, index) => (
-                        <li key={index}>{statement}</li>
-                      ))}
-                    </ul>
-                  </div>
-                ))}
-              </section>
-            ))}
-          </article>
+          <LetterDetails key={`${letter.version}-details`} inspectionId={inspectionId} letter={letter} />
+          <SummaryEditor
+            key={letter.summary}
+            inspectionId={inspectionId}
+            initial={letter.summaryIsPlaceholder ? '' : letter.summary}
+          />
+          <LetterDocument letter={letter} />
         </section>
       )}
+      <AccuracyRound inspectionId={inspectionId} />
     </section>
   );
 }

@@ -14,6 +14,7 @@ export const SYNC_ERROR_KINDS = [
   'auth',
   'not_found',
   'full',
+  'too_large',
   'server',
   'unreachable',
   'integrity',
@@ -75,7 +76,10 @@ export const SyncRunResult = z.object({
   pulled: z.number().int(),
   newOps: z.number().int(),
   failedPulls: z.number().int(),
+  /** A bundle was exported into the outbox in this run (whether or not it could be sent). */
   exported: z.boolean(),
+  /** Older unsent bundles this run's export replaced (it holds everything they held). */
+  superseded: z.number().int().default(0),
   error: SyncError.nullable(),
 });
 

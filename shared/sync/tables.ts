@@ -29,6 +29,21 @@ export const SYNCED_TABLES = {
       inspectorates: 'json',
       status: 'text',
       letter_summary: 'text',
+      letter_addressees: 'json',
+      letter_action_deadline: 'text',
+    },
+  },
+  accuracy_comment: {
+    deletable: true,
+    fields: {
+      passage: 'text',
+      comment: 'text',
+      raised_by: 'text',
+      response: 'text',
+      decision: 'text',
+      letter_version: 'text',
+      created_at: 'text',
+      responded_at: 'text',
     },
   },
   team_member: {

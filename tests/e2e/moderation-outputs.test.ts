@@ -99,9 +99,9 @@ describe('moderation and outputs in the browser', () => {
 
     await page.getByRole('button', { name: 'Letter and exports' }).click();
     await page.getByRole('heading', { name: 'Draft letter preview' }).waitFor();
-    await page.getByLabel('Summary (written by the lead inspector)').fill('Leaders know their services well.');
-    await page.getByRole('button', { name: 'Save summary' }).click();
-    await page.getByText('Summary saved.').waitFor();
+    await page.getByLabel('Headline findings (written by the lead inspector)').fill('Leaders know their services well.');
+    await page.getByRole('button', { name: 'Save headline findings' }).click();
+    await page.getByText('Headline findings saved.').waitFor();
     expect(await a.axeViolations()).toEqual([]);
     await a.screenshot('outputs');
 

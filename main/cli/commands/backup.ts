@@ -1,16 +1,15 @@
 /** `fieldwork backup --data DB --to FILE`: a consistent, checked copy of a store. */
 import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { AppError } from '../../../shared/errors.js';
-import { STORE_FILE, resolveDataDir } from '../../services/runtime.js';
+import { checkTarget, locateData } from '../cli-files.js';
 import { backupStoreFile } from '../../store/backup.js';
 import { CliUsageError, parseCliArgs, storeKeyFor, type CliCommand } from '../cli-support.js';
 
-/** `--data` names the store file; a data folder is accepted too (its fieldwork.db is used). */
+/** `--data` names the store file or its data folder; a path that is not there is refused. */
 export function storeFileFromArg(data: string | undefined): string {
-  const given = data === undefined ? resolveDataDir([], process.env) : resolve(data);
-  const isFolder = existsSync(given) ? statSync(given).isDirectory() : !given.endsWith('.db');
-  return isFolder ? join(given, STORE_FILE) : given;
+  const paths = locateData(data);
+  if (!existsSync(paths.storeFile)) throw new AppError('not_found', `There is no data file at ${paths.storeFile}.`);
+  return paths.storeFile;
 }
 
 export const backupCommand: CliCommand = {
@@ -32,11 +31,7 @@ export const backupCommand: CliCommand = {
     );
     if (!values.to) throw new CliUsageError('backup needs --to FILE');
     const storePath = storeFileFromArg(values.data);
-    const target = resolve(values.to);
-    if (!existsSync(storePath)) throw new AppError('not_found', `There is no data file at ${storePath}.`);
-    if (existsSync(target) && !values.force) {
-      throw new AppError('conflict', `${target} already exists. Choose another name, or add --force to replace it.`);
-    }
+    const target = checkTarget(values.to, values.force === true);
     await backupStoreFile(storePath, target, { key: storeKeyFor(storePath) });
     const kb = Math.max(1, Math.round(statSync(target).size / 1024));
     process.stdout.write(`Backed up ${storePath} to ${target} (${kb} KB, integrity check ok).\n`);

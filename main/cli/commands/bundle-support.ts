@@ -1,22 +1,28 @@
 /** Shared by the bundle commands: opening a data store named by --data, passphrases, output. */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { AppError } from '../../../shared/errors.js';
-import { dataLocation, openRuntime, CLI_HOLDER, STORE_FILE, type Runtime } from '../../services/runtime.js';
+import { CLI_HOLDER, openRuntime, type Runtime } from '../../services/runtime.js';
+import { locateData, requireKeys, requireRegularFile } from '../cli-files.js';
 import { isRejection } from '../../sync/bundle-format.js';
 import { CliUsageError, EXIT, exitCodeFor, printProgress, stderrLogger } from '../cli-support.js';
 
 /** Exit code when an import would delete more than the threshold and --yes was not given. */
 export const EXIT_NEEDS_CONFIRMATION = 5;
 
-/** Opens an existing store; never creates one for a mistyped path. */
-export async function openExistingData(data: string | undefined, options: { backups?: boolean } = {}): Promise<Runtime> {
-  if (!data) throw new CliUsageError('--data is required: the data folder or its .db file.');
-  const location = dataLocation(data);
-  const storeFile = location.storeFile ?? join(location.dataDir, STORE_FILE);
-  if (!existsSync(storeFile)) throw new AppError('not_found', `There is no Fieldwork data file at ${storeFile}.`);
+/**
+ * Opens an existing store (folder or its .db file); never creates one for a mistyped path and
+ * never writes a device key for a folder that has none (`create` makes a new one on purpose).
+ */
+export async function openExistingData(
+  data: string | undefined,
+  options: { backups?: boolean; create?: boolean; required?: boolean } = {},
+): Promise<Runtime> {
+  if (!data && options.required !== false) throw new CliUsageError('--data is required: the data folder or its .db file.');
+  const paths = locateData(data, { create: options.create === true });
+  requireKeys(paths);
   return openRuntime({
-    ...location,
+    dataDir: paths.dataDir,
+    storeFile: paths.storeFile,
     log: stderrLogger,
     holder: CLI_HOLDER,
     ...(options.backups === false ? { backups: false } : {}),
@@ -25,16 +31,16 @@ export async function openExistingData(data: string | undefined, options: { back
 
 export function readPassphrase(file: string | undefined): string | undefined {
   if (file === undefined) return undefined;
-  if (!existsSync(file)) throw new AppError('not_found', `The passphrase file ${file} does not exist.`);
+  requireRegularFile(file, 'passphrase file');
   const text = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
   if (text.length === 0) throw new AppError('invalid_input', `The passphrase file ${file} is empty.`);
   return text;
 }
 
+/** A bundle or other input: a regular file, checked by type before it is opened (a FIFO would block for ever). */
 export function requireFile(path: string | undefined, what = 'bundle file'): string {
   if (!path) throw new CliUsageError(`Name the ${what}.`);
-  if (!existsSync(path)) throw new AppError('not_found', `The ${what} ${path} does not exist.`);
-  return path;
+  return requireRegularFile(path, what);
 }
 
 /** One error as the CLI reports it: code, reason (for bundles) and the sentence. */

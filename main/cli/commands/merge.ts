@@ -22,6 +22,7 @@ const OPTIONS = {
   'passphrase-file': { type: 'string' },
   'trust-lead': { type: 'string' },
   yes: { type: 'boolean' },
+  create: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
@@ -39,7 +40,7 @@ function line(result: FileResult): string {
 
 export const mergeCommand: CliCommand = {
   name: 'merge',
-  usage: 'merge --data DB FILE... [--yes] [--json]',
+  usage: 'merge --data DB FILE... [--yes] [--create] [--json]',
   summary: 'import (merge) bundles into a data store; progress on stderr, summary on stdout',
   help: [
     'Imports each bundle completely or not at all, after checking everything in it.',
@@ -47,6 +48,7 @@ export const mergeCommand: CliCommand = {
     '  --data DB              the data folder or .db file to merge into',
     `  --yes                  confirm deletions above the threshold (otherwise exit ${EXIT_NEEDS_CONFIRMATION})`,
     '  --trust-lead FP        the lead’s fingerprint, to join an inspection from its setup bundle',
+    '  --create               make the data folder if it does not exist (a new laptop joining)',
     '  --passphrase-file F    a file holding the passphrase of USB hand-off bundles',
     '  --json                 machine-readable summary',
     `Exit codes: 0 all merged · 1 failed · 2 usage · 3 a bundle was refused (the others are merged) ·`,
@@ -57,7 +59,7 @@ export const mergeCommand: CliCommand = {
     if (positionals.length === 0) throw new CliUsageError('Name at least one bundle file to merge.');
     const files = positionals.map((f) => requireFile(f));
     const passphrase = readPassphrase(values['passphrase-file']);
-    const runtime = await openExistingData(values.data);
+    const runtime = await openExistingData(values.data, { create: values.create === true });
     const results = new Map<string, FileResult>();
     try {
       const attempt = async (file: string): Promise<FileResult> => {

@@ -6,11 +6,11 @@ import { CLI_HOLDER } from '../../services/runtime.js';
 import { acquireDataLock } from '../../services/data-lock.js';
 import { restoreStoreFile } from '../../store/backup.js';
 import { CliUsageError, parseCliArgs, storeKeyFor, type CliCommand } from '../cli-support.js';
-import { storeFileFromArg } from './backup.js';
+import { locateData, requireRegularFile } from '../cli-files.js';
 
 export const restoreCommand: CliCommand = {
   name: 'restore',
-  usage: 'restore --data DB --from FILE [--force]',
+  usage: 'restore --data DB --from FILE [--force] [--create]',
   summary: 'restore a data file from a backup (the old file is kept aside)',
   help: [
     'Checks FILE with PRAGMA integrity_check, then puts a copy of it in place of DB. An existing',
@@ -19,17 +19,17 @@ export const restoreCommand: CliCommand = {
     '  --data DB     the data file to restore (or a data folder)',
     '  --from FILE   the backup to restore from (e.g. one in the data folder’s backups/)',
     '  --force       replace an existing data file (it is kept in set-aside/)',
+    '  --create      restore into a data folder that does not exist yet',
   ].join('\n'),
   async run(args) {
     const { values } = parseCliArgs(
       args,
-      { data: { type: 'string' }, from: { type: 'string' }, force: { type: 'boolean' } },
+      { data: { type: 'string' }, from: { type: 'string' }, force: { type: 'boolean' }, create: { type: 'boolean' } },
       false,
     );
     if (!values.from) throw new CliUsageError('restore needs --from FILE');
-    const storePath = storeFileFromArg(values.data);
-    const source = resolve(values.from);
-    if (!existsSync(source)) throw new AppError('not_found', `There is no backup file at ${source}.`);
+    const source = resolve(requireRegularFile(values.from, 'backup file'));
+    const storePath = locateData(values.data, { create: values.create === true }).storeFile;
     if (existsSync(storePath) && !values.force) {
       throw new AppError(
         'conflict',

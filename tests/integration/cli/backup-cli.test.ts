@@ -79,7 +79,11 @@ describe('fieldwork backup / restore / check', () => {
     expect(backup.stdout).toMatch(/^Backed up .* \(\d+ KB, integrity check ok\)\.\n$/);
 
     const target = join(work, 'restored', 'fieldwork.db');
-    const restore = fieldwork('restore', '--data', target, '--from', copy);
+    // A data folder that does not exist yet is made only on purpose (--create).
+    const refusedNew = fieldwork('restore', '--data', target, '--from', copy);
+    expect(refusedNew.code).toBe(1);
+    expect(existsSync(join(work, 'restored'))).toBe(false);
+    const restore = fieldwork('restore', '--data', target, '--from', copy, '--create');
     expect(restore.code).toBe(0);
     expect(existsSync(target)).toBe(true);
     const original = canonical(storePath);

@@ -105,13 +105,15 @@ describe('the lead’s outputs', () => {
     expect(text).toContain(
       'Joint targeted area inspection of the multi-agency response to children living with domestic abuse in Northshire County Council',
     );
-    expect(text).toContain('2 November 2026 to 13 November 2026');
-    expect(text).toContain('Ofsted, Care Quality Commission, HMICFRS');
+    expect(text).toContain('Between 2 November 2026 and 13 November 2026');
+    expect(text).toContain('Ofsted, the Care Quality Commission (CQC) and His Majesty’s Inspectorate of Constabulary');
     expect(text).toContain('1 May 2026 to 31 October 2026');
     expect(text).toContain('Leaders across the partnership know their services well.');
     expect(text).toContain('What needs to improve?');
     expect(text).toContain('Plans for children lack specific, measurable actions.');
-    expect(text).toContain('The partnership (several agencies)');
+    // A finding naming two agencies appears under each of them, not under "the partnership".
+    expect(text).not.toContain('The partnership');
+    expect(text.match(/Plans for children lack specific, measurable actions\./g)).toHaveLength(2);
     expect(text).toContain('Strengths');
     expect(text).toContain('Police');
     expect(text).toContain('Strategy discussions are timely and well attended by police and health.');
@@ -171,5 +173,24 @@ describe('the lead’s outputs', () => {
     });
     const { rows } = parseCsv((await rt.call('outputs.evidenceLog', { inspectionId })).bytesBase64);
     expect(rows.some((r) => r[7] === `'=HYPERLINK("http://example.invalid","click")`)).toBe(true);
+  });
+
+  it('the evidence log lists only live findings: a duplicate merged (withdrawn) into another is not shown', async () => {
+    const [noteId] = (
+      rt.ctx.db.prepare('SELECT id FROM evidence_note WHERE agency = ? LIMIT 1').all('police') as { id: string }[]
+    ).map((r) => r.id);
+    const duplicate = await rt.call('findings.create', {
+      inspectionId,
+      fields: { kind: 'strength', statement: 'Police attend strategy meetings (duplicate).', agencies: ['police'], theme: null },
+    });
+    await rt.call('findings.link', { findingId: duplicate.id, noteId: noteId as string });
+    const kept = (
+      rt.ctx.db.prepare("SELECT id FROM finding WHERE statement LIKE 'Strategy discussions are timely%'").get() as { id: string }
+    ).id;
+    await rt.call('moderation.merge', { targetId: kept, sourceIds: [duplicate.id], reason: 'Same finding' });
+    const { rows } = parseCsv((await rt.call('outputs.evidenceLog', { inspectionId })).bytesBase64);
+    const row = rows.find((r) => r[7] === 'Strategy discussion held promptly; police and health attended.') as string[];
+    expect(row[8]).toBe('Strategy discussions are timely and well attended by police and health.');
+    expect(row[8]).not.toContain('duplicate');
   });
 });
