@@ -60,6 +60,9 @@ function toImportResult(summary: ImportSummary): BundleImportResultT {
     updatedFields: summary.updatedFields,
     newConflicts: summary.newConflicts,
     deletions: summary.deletions,
+    refused: summary.refused,
+    held: summary.held,
+    needsKeyConfirmation: summary.needsKeyConfirmation,
   };
 }
 

@@ -7,7 +7,7 @@
  * byte-for-byte unchanged. A preview runs the same transaction and rolls it back.
  */
 import { randomUUID } from 'node:crypto';
-import { DELETION_THRESHOLD, type BundlePreviewT } from '../../shared/api/bundles.js';
+import { DELETION_THRESHOLD, type AuthorityNoticeT, type BundlePreviewT } from '../../shared/api/bundles.js';
 import { AppError } from '../../shared/errors.js';
 import { DELETED_FIELD, type SyncedTableName } from '../../shared/sync/tables.js';
 import { parseHlc } from '../../shared/sync/hlc.js';
@@ -29,7 +29,10 @@ import {
 import { isRowDeleted } from '../store/materialize-repo.js';
 import { insertChangeset } from '../store/op-log-repo.js';
 import { sha256Hex } from './op-id.js';
-import { applyOps } from './apply-ops.js';
+import { insertOps, linkOps } from './apply-ops.js';
+import { rebuildField, settleAuthority, type ChangesetOps } from './authority.js';
+import { maxOpHlc } from '../store/authority-repo.js';
+import type { VerdictRow } from '../store/authority-repo.js';
 import { DEFAULT_LIMITS, rejectBundle, type BundleLimits, type BundleManifest } from './bundle-format.js';
 import { openBundle, type BundleSource, type OpenedBundle } from './bundle-reader.js';
 import { opsOfBody, verifyChangeset } from './bundle-verify.js';
@@ -130,7 +133,29 @@ function summaryBase(
     alreadyImported,
     unknownAuthors,
     isJoin,
+    refused: [] as AuthorityNoticeT[],
+    held: [] as AuthorityNoticeT[],
+    needsKeyConfirmation: false,
   };
+}
+
+/** Verdicts grouped by member and sentence, for the import summary. */
+function notices(ctx: WriteContext, inspectionId: string, rows: readonly VerdictRow[]): AuthorityNoticeT[] {
+  const grouped = new Map<string, AuthorityNoticeT>();
+  for (const row of rows) {
+    const key = `${row.member}\u0000${row.message}`;
+    const seen = grouped.get(key);
+    if (seen) grouped.set(key, { ...seen, count: seen.count + 1 });
+    else
+      grouped.set(key, {
+        member: { author: row.member, fingerprint: fingerprint(row.member), name: memberName(ctx.db, inspectionId, row.member) },
+        change: row.change,
+        message: row.message,
+        rule: row.rule,
+        count: 1,
+      });
+  }
+  return [...grouped.values()];
 }
 
 /**
@@ -195,10 +220,13 @@ export async function mergeOpenedBundle(
         needsConfirmation: false,
       };
     }
-    const counts = applyStaged(ctx, token, manifest, bundleId, options, dryRun, progress);
+    const { refused, held, ...counts } = applyStaged(ctx, token, manifest, bundleId, options, dryRun, progress);
     return {
       ...base,
       ...counts,
+      refused: notices(ctx, manifest.inspection, refused),
+      held: notices(ctx, manifest.inspection, held),
+      needsKeyConfirmation: held.length > 0,
       status: dryRun ? 'preview' : 'imported',
       needsConfirmation: counts.deletions > DELETION_THRESHOLD,
     };
@@ -212,6 +240,8 @@ interface Counts {
   readonly updatedFields: number;
   readonly newConflicts: number;
   readonly deletions: number;
+  readonly refused: readonly VerdictRow[];
+  readonly held: readonly VerdictRow[];
 }
 
 function applyStaged(
@@ -223,7 +253,9 @@ function applyStaged(
   dryRun: boolean,
   progress: (done: number, total: number, stage: string) => void,
 ): Counts {
-  let counts: Counts = { newOps: 0, updatedFields: 0, newConflicts: 0, deletions: 0 };
+  let counts: Counts = { newOps: 0, updatedFields: 0, newConflicts: 0, deletions: 0, refused: [], held: [] };
+  let refused: VerdictRow[] = [];
+  let held: VerdictRow[] = [];
   let aheadMs = 0;
   const transaction = ctx.db.transaction(() => {
     const conflictsBefore = conflictKeySet(ctx.db, manifest.inspection);
@@ -234,6 +266,8 @@ function applyStaged(
     let newOps = 0;
     let maxHlc = '';
     let done = 0;
+    const maxBefore = maxOpHlc(ctx.db, manifest.inspection);
+    const batches: ChangesetOps[] = [];
     for (const record of iterateStagedNew(ctx.db, token, manifest.inspection)) {
       const ops = opsOfBody(record.body);
       for (const op of ops) {
@@ -245,14 +279,31 @@ function applyStaged(
         if (op.field === DELETED_FIELD) deleteTouched.add(rowKey);
       }
       insertChangeset(ctx.db, record, new Date(ctx.now()).toISOString());
-      const applied = applyOps(ctx.db, ops, record.id);
-      newOps += applied.inserted;
-      for (const key of applied.touched)
-        if (key.field !== DELETED_FIELD) updated.add(`${key.table}\u0000${key.row}\u0000${key.field}`);
+      batches.push({ changesetId: record.id, ops: insertOps(ctx.db, ops, record.id) });
       for (const op of ops) if (op.hlc > maxHlc) maxHlc = op.hlc;
       done += 1;
       progress(done, manifest.changesets, 'Merging');
     }
+    // THE AUTHORITY MODEL (main/sync/authority.ts): each new op is judged before it takes effect.
+    const settled = settleAuthority(ctx.db, manifest.inspection, batches, maxBefore, {
+      device: ctx.device.author,
+      now: new Date(ctx.now()).toISOString(),
+    });
+    for (const batch of batches) {
+      newOps += batch.ops.length;
+      const applied = linkOps(
+        ctx.db,
+        batch.ops.filter((op) => settled.accepted.has(op.id)),
+      );
+      for (const key of applied.touched)
+        if (key.field !== DELETED_FIELD) updated.add(`${key.table}\u0000${key.row}\u0000${key.field}`);
+    }
+    for (const key of settled.changedFields) {
+      rebuildField(ctx.db, key, manifest.inspection);
+      if (key.field !== DELETED_FIELD) updated.add(`${key.table}\u0000${key.row}\u0000${key.field}`);
+    }
+    refused = settled.refused;
+    held = settled.held;
     if (maxHlc !== '') {
       aheadMs = parseHlc(maxHlc).wallMs - ctx.now();
       observeRemoteHlc(ctx, maxHlc);
@@ -268,6 +319,8 @@ function applyStaged(
       updatedFields: updated.size,
       newConflicts: [...conflictsAfter].filter((k) => !conflictsBefore.has(k)).length,
       deletions,
+      refused,
+      held,
     };
     if (dryRun) throw new Rollback();
     if (deletions > DELETION_THRESHOLD && options.confirmDeletions !== true) {

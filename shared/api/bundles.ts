@@ -66,6 +66,23 @@ export const BundleAuthor = z.object({
   name: z.string().nullable(),
 });
 
+/**
+ * A change in a bundle that does not take effect (docs/authority.md): refused because the
+ * member had no authority for it, or held until the lead confirms a key it would add.
+ * Grouped by member and sentence; `count` is how many ops carried it.
+ */
+export const AuthorityNotice = z.object({
+  member: BundleAuthor,
+  /** What was tried, in words ("add “Eve” to the team"). */
+  change: z.string(),
+  /** One sentence naming the member and the change. */
+  message: z.string(),
+  /** Which law of the model (shared/sync/authority.ts AuthorityRule). */
+  rule: z.string(),
+  count: z.number().int(),
+});
+export type AuthorityNoticeT = z.output<typeof AuthorityNotice>;
+
 export const BundlePreview = z.object({
   bundleId: z.string(),
   inspection: z.object({ id: z.string(), localAuthority: z.string().nullable() }),
@@ -89,6 +106,11 @@ export const BundlePreview = z.object({
   unknownAuthors: z.array(z.object({ author: z.string(), fingerprint: z.string() })),
   /** The store does not know this inspection yet: importing joins it (needs trustLead). */
   isJoin: z.boolean(),
+  /** Changes kept in the log that do not take effect: the member had no authority for them. */
+  refused: z.array(AuthorityNotice).default([]),
+  /** Keys this bundle would add, waiting for the lead (team.confirmKeys); the rest was imported. */
+  held: z.array(AuthorityNotice).default([]),
+  needsKeyConfirmation: z.boolean().default(false),
 });
 
 export const BundleImportResult = z.object({
@@ -99,6 +121,10 @@ export const BundleImportResult = z.object({
   updatedFields: z.number().int(),
   newConflicts: z.number().int(),
   deletions: z.number().int(),
+  refused: z.array(AuthorityNotice).default([]),
+  held: z.array(AuthorityNotice).default([]),
+  /** The lead must confirm the held keys (team.heldKeys / team.confirmKeys) before they count. */
+  needsKeyConfirmation: z.boolean().default(false),
 });
 
 export const ImportedBundle = z.object({
