@@ -28,6 +28,7 @@ import {
   clearVerdict,
   creatorOf,
   effectiveFieldOps,
+  listVerdicts,
   opsFrom,
   readRoot,
   readVerdicts,
@@ -236,4 +237,20 @@ export function localSentence(refusal: Refusal): string {
     default:
       return refusal.message;
   }
+}
+
+/** The lead confirms held ops (all, or those listed): they take effect from now on. */
+export function confirmHeld(db: Db, inspectionId: string, opIds?: readonly string[]): number {
+  const wanted = opIds === undefined ? null : new Set(opIds);
+  const changed = new Map<string, FieldKey>();
+  let count = 0;
+  for (const row of listVerdicts(db, inspectionId, 'held')) {
+    if (wanted !== null && !wanted.has(row.opId)) continue;
+    writeVerdict(db, inspectionId, { ...row, kind: 'confirmed' });
+    const key = { table: 'team_member' as const, row: row.row, field: row.field };
+    changed.set(fieldText(key), key);
+    count += 1;
+  }
+  for (const key of changed.values()) rebuildField(db, key, inspectionId);
+  return count;
 }
