@@ -61,6 +61,9 @@ function toImportResult(summary: ImportSummary): BundleImportResultT {
     newConflicts: summary.newConflicts,
     deletions: summary.deletions,
     notices: summary.notices,
+    refused: summary.refused,
+    held: summary.held,
+    needsKeyConfirmation: summary.needsKeyConfirmation,
   };
 }
 

@@ -11,6 +11,7 @@ import type { Db } from '../store/connection.js';
 import { readMeta, writeMeta } from '../store/meta-repo.js';
 import { insertChangeset, lastChangeset, readHeads, readRowHeadIds } from '../store/op-log-repo.js';
 import { applyOps } from './apply-ops.js';
+import { checkLocalOps } from './authority.js';
 import { CHANGESET_FORMAT, encodeChangeset } from './changeset.js';
 import { signBytes, type DeviceIdentity } from './device-identity.js';
 import { computeOpId } from './op-id.js';
@@ -94,6 +95,8 @@ export function writeEdits(ctx: WriteContext, inspectionId: string, edits: reado
     ops.push({ id: computeOpId(partial), ...partial });
   }
   if (ops.length === 0) return ops;
+  // The authority model (docs/authority.md): a member's own command is judged like an import.
+  checkLocalOps(ctx.db, inspectionId, ctx.device.author, ops, new Date(ctx.now()).toISOString());
   const last = lastChangeset(ctx.db, inspectionId, ctx.device.author);
   const seq = (last?.seq ?? 0) + 1;
   const { bytes, id } = encodeChangeset({

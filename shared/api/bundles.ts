@@ -87,6 +87,23 @@ export const BundleNotice = z.object({
 });
 export type BundleNoticeT = z.output<typeof BundleNotice>;
 
+/**
+ * A change in a bundle that does not take effect (docs/authority.md): refused because the
+ * member had no authority for it, or held until the lead confirms a key it would add.
+ * Grouped by member and sentence; `count` is how many ops carried it.
+ */
+export const AuthorityNotice = z.object({
+  member: BundleAuthor,
+  /** What was tried, in words ("add “Eve” to the team"). */
+  change: z.string(),
+  /** One sentence naming the member and the change. */
+  message: z.string(),
+  /** Which law of the model (shared/sync/authority.ts AuthorityRule). */
+  rule: z.string(),
+  count: z.number().int(),
+});
+export type AuthorityNoticeT = z.output<typeof AuthorityNotice>;
+
 export const BundlePreview = z.object({
   bundleId: z.string(),
   inspection: z.object({ id: z.string(), localAuthority: z.string().nullable() }),
@@ -112,6 +129,11 @@ export const BundlePreview = z.object({
   isJoin: z.boolean(),
   /** What the user should be told (never a refusal): see BundleNotice. */
   notices: z.array(BundleNotice),
+  /** Changes kept in the log that do not take effect: the member had no authority for them. */
+  refused: z.array(AuthorityNotice).default([]),
+  /** Keys this bundle would add, waiting for the lead (team.confirmKeys); the rest was imported. */
+  held: z.array(AuthorityNotice).default([]),
+  needsKeyConfirmation: z.boolean().default(false),
 });
 
 export const BundleImportResult = z.object({
@@ -123,6 +145,10 @@ export const BundleImportResult = z.object({
   newConflicts: z.number().int(),
   deletions: z.number().int(),
   notices: z.array(BundleNotice),
+  refused: z.array(AuthorityNotice).default([]),
+  held: z.array(AuthorityNotice).default([]),
+  /** The lead must confirm the held keys (team.heldKeys / team.confirmKeys) before they count. */
+  needsKeyConfirmation: z.boolean().default(false),
 });
 
 export const ImportedBundle = z.object({

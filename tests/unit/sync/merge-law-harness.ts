@@ -33,7 +33,9 @@ export const NOTES = [
   '0190a9d2-0000-7000-8000-0000000000a2',
   '0190a9d2-0000-7000-8000-0000000000a3',
 ];
-export const ESCALATIONS = ['0190a9d2-0000-7000-8000-0000000000e1', '0190a9d2-0000-7000-8000-0000000000e2'];
+/** Escalation ids are fresh per raise (as newId makes them): one per (escalation, laptop). */
+const escalationRow = (escalation: number, laptop: number) => `0190a9d2-0000-7000-8000-000000000e${escalation}${laptop}`;
+export const ESCALATIONS = [0, 1].flatMap((e) => [0, 1, 2, 3].map((l) => escalationRow(e, l)));
 const START = Date.UTC(2026, 10, 2, 9);
 
 export interface LawBundle {
@@ -270,7 +272,7 @@ export async function runHistory(
       continue;
     }
     replica.clock.ms += step.advance;
-    const edits = editsFor(replica, step);
+    const edits = editsFor(replica, step, index);
     if (edits.length === 0) continue;
     write(world, replica, edits);
     if (step.kind === 'escalate') world.escalationsRaised.push(edits[0]?.row as string);
@@ -306,7 +308,7 @@ function extremeClock(world: World, replica: MemoryReplica, step: Extract<Action
   world.clockCases.push(step.mode);
 }
 
-function editsFor(replica: MemoryReplica, step: Exclude<Action, { kind: 'send' | 'clock' }>): FieldEdit[] {
+function editsFor(replica: MemoryReplica, step: Exclude<Action, { kind: 'send' | 'clock' }>, laptop: number): FieldEdit[] {
   switch (step.kind) {
     case 'edit':
       return [{ table: 'evidence_note', row: NOTES[step.note] as string, field: step.field, value: step.value as never }];
@@ -314,10 +316,12 @@ function editsFor(replica: MemoryReplica, step: Exclude<Action, { kind: 'send' |
     case 'restore':
       return [{ table: 'evidence_note', row: NOTES[step.note] as string, field: DELETED_FIELD, value: step.kind === 'delete' }];
     case 'escalate': {
-      const row = ESCALATIONS[step.escalation] as string;
+      // A concern is written once, by its raiser (docs/authority.md): raising again is a no-op.
+      const row = escalationRow(step.escalation, laptop);
+      if (replica.db.prepare('SELECT 1 FROM escalation WHERE id = ?').get(row) !== undefined) return [];
       return [
         { table: 'escalation', row, field: 'concern', value: step.concern },
-        { table: 'escalation', row, field: 'identified_by', value: replica.device.author.slice(0, 8) },
+        { table: 'escalation', row, field: 'identified_by', value: replica.device.author },
       ];
     }
     case 'resolve': {
