@@ -1,5 +1,5 @@
 /** The window: header with the open inspection and badges, navigation, the current screen. */
-import { useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { useApi } from './api/hooks.js';
 import { focusMainHeading } from './state/route.js';
 import { Notices } from './components/Notices.js';
@@ -24,6 +24,8 @@ const NAV: readonly { screen: ScreenName; label: string }[] = [
   { screen: 'outputs', label: 'Letter and exports' },
   { screen: 'search', label: 'Search' },
   { screen: 'coverage', label: 'Coverage' },
+  { screen: 'progress', label: 'Team progress' },
+  { screen: 'agreement', label: 'Audit agreement' },
   { screen: 'bundles', label: 'Bundles and sync' },
   { screen: 'conflicts', label: 'Conflicts' },
 ];
@@ -63,7 +65,11 @@ function CurrentScreen({ inspectionId, screen }: { inspectionId: string; screen:
       </section>
     );
   }
-  return <Screen inspectionId={inspectionId} />;
+  return (
+    <Suspense fallback={<p className="muted">Loading…</p>}>
+      <Screen inspectionId={inspectionId} />
+    </Suspense>
+  );
 }
 
 export function App() {
