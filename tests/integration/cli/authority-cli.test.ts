@@ -15,7 +15,7 @@ import { newId } from '../../../shared/domain/ids.js';
 import { edit, exportTo, joinAll, noteEdits, makeTeam, type Team } from '../../fixtures/bundles.js';
 import { decryptPlain } from '../../fixtures/bundle-craft.js';
 import { hostileWrite } from '../../fixtures/hostile-client.js';
-import { tempDir, testRuntime, type TestRuntime } from '../../support/runtime.js';
+import { stepAsideFromLock, tempDir, testRuntime, type TestRuntime } from '../../support/runtime.js';
 
 const CLI = 'dist/cli/fieldwork.cjs';
 let team: Team;
@@ -23,11 +23,15 @@ let outsider: TestRuntime;
 let folder: string;
 
 function fieldwork(...args: string[]) {
-  const run = spawnSync(process.execPath, [CLI, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, FIELDWORK_DATA: '' },
-    timeout: 60_000,
-  });
+  // This test keeps the team's stores open in-process while the CLI works on them.
+  const dirs = team ? [team.lead.dir, ...team.inspectors.map((i) => i.dir)] : [];
+  const run = stepAsideFromLock(dirs, () =>
+    spawnSync(process.execPath, [CLI, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, FIELDWORK_DATA: '' },
+      timeout: 60_000,
+    }),
+  );
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
