@@ -1,6 +1,7 @@
 /** The window: header with the open inspection and badges, navigation, the current screen. */
 import { useApi } from './api/hooks.js';
 import { Notices } from './components/Notices.js';
+import { ScreenBoundary } from './components/ScreenBoundary.js';
 import { SyncStatusIndicator } from './components/SyncStatusIndicator.js';
 import { BundleDrop } from './components/BundleDrop.js';
 import { EscalationBanner } from './components/EscalationBanner.js';
@@ -68,6 +69,7 @@ export function App() {
   const inspectionId = useUi((s) => s.inspectionId);
   const screen = useUi((s) => s.screen);
   const screenChosen = useUi((s) => s.screenChosen);
+  const inspectionClosed = useUi((s) => s.inspectionClosed);
   // A damaged data file (checked when it opened) shows the recovery screen instead of the app.
   const recovery = useApi('recovery.status', {});
   const recoveryShown = useRecoveryUi((s) => s.summary !== null || s.choicesOpen);
@@ -77,7 +79,9 @@ export function App() {
     return (
       <div className="app">
         <main className="app-main app-main-wide" id="main">
-          <RecoveryScreen />
+          <ScreenBoundary screen="the recovery screen" onBack={() => window.location.reload()} backLabel="Reload Fieldwork">
+            <RecoveryScreen />
+          </ScreenBoundary>
         </main>
       </div>
     );
@@ -87,7 +91,9 @@ export function App() {
       <div className="app">
         {readOnly}
         <main className="app-main app-main-wide" id="main">
-          <InspectionsScreen />
+          <ScreenBoundary screen="the inspection list" onBack={() => window.location.reload()} backLabel="Reload Fieldwork">
+            <InspectionsScreen />
+          </ScreenBoundary>
         </main>
         <Notices />
         <BundleDrop />
@@ -121,7 +127,15 @@ export function App() {
           </ul>
         </nav>
         <main className="app-main" id="main" tabIndex={-1}>
-          <CurrentScreen inspectionId={inspectionId} screen={screen} />
+          {/* A new screen is a new boundary (key), so choosing another screen always renders afresh. */}
+          <ScreenBoundary
+            key={screen}
+            screen={`“${NAV.find((n) => n.screen === screen)?.label ?? screen}”`}
+            onBack={inspectionClosed}
+            backLabel="Back to all inspections"
+          >
+            <CurrentScreen inspectionId={inspectionId} screen={screen} />
+          </ScreenBoundary>
         </main>
       </div>
       <Notices />
