@@ -28,6 +28,11 @@ function openBrowser(url: string): void {
   }
 }
 
+function devToken(): string | undefined {
+  const token = process.env.FIELDWORK_WEB_TOKEN;
+  return token && /^[A-Za-z0-9_-]{32,}$/.test(token) ? token : undefined;
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const dataDir = resolveDataDir(argv, process.env, join(process.cwd(), '.fieldwork-data'));
@@ -47,6 +52,9 @@ async function main(): Promise<void> {
     rendererDir: rendererDir ?? null,
     port: portFlag >= 0 ? Number(argv[portFlag + 1]) : 0,
     onFirstAuthorised: removeLaunchPage,
+    // `npm run dev` restarts this server on every change and keeps the page's token across
+    // restarts through the environment (readable only by this account), never the command line.
+    ...(devToken() ? { token: devToken() } : {}),
   });
   console.log(`Fieldwork (browser mode) is running. Data folder: ${dataDir}`);
   console.log(`Open: ${server.pageUrl}`);
