@@ -11,6 +11,7 @@ import { DELETION_THRESHOLD, type BundleNoticeT, type BundlePreviewT } from '../
 import { AppError } from '../../shared/errors.js';
 import { DELETED_FIELD, type SyncedTableName } from '../../shared/sync/tables.js';
 import { MAX_CLOCK_SKEW_MS, parseHlc } from '../../shared/sync/hlc.js';
+import { chainKey } from '../../shared/sync/chain.js';
 import {
   clearStage,
   conflictKeySet,
@@ -183,16 +184,18 @@ export async function mergeOpenedBundle(
         edits.push(rosterEditsOf(verified.record.author, verified.ops));
       }
       const { author, seq, prev } = verified ? verified.record : (link as NonNullable<typeof link>);
-      const chain = chains.get(author) ?? [];
-      chain.push({ seq, id, prev, known });
-      chains.set(author, chain);
+      const epoch = verified ? (verified.record.epoch ?? '') : (link as NonNullable<typeof link>).epoch;
+      const key = chainKey(author, epoch);
+      const chain = chains.get(key) ?? [];
+      chain.push({ author, epoch, seq, id, prev, known });
+      chains.set(key, chain);
       ops += verified ? verified.ops.length : (link as NonNullable<typeof link>).opCount;
       done += 1;
       progress(done, manifest.changesets, 'Checking');
     }
     if (ops !== manifest.ops || !rangesMatch(manifest, chains)) throw rejectBundle('corrupt');
     const { isJoin, unknownAuthors } = checkTrust(ctx, manifest, edits, options, dryRun);
-    checkChains(ctx, manifest.inspection, chains);
+    const chainNotices = checkChains(ctx, manifest.inspection, chains);
     const alreadyImported = isBundleImported(ctx.db, bundleId);
     const base = summaryBase(ctx, manifest, bundleId, alreadyImported, unknownAuthors, isJoin);
     if (alreadyImported && !dryRun) {
@@ -207,7 +210,7 @@ export async function mergeOpenedBundle(
       };
     }
     const { clockAhead, ...counts } = applyStaged(ctx, token, manifest, bundleId, options, dryRun, progress);
-    const notices: BundleNoticeT[] = [];
+    const notices: BundleNoticeT[] = [...chainNotices];
     for (const [author, aheadMs] of clockAhead) {
       const name = memberName(ctx.db, manifest.inspection, author);
       notices.push({

@@ -29,8 +29,11 @@ export const BUNDLE_REJECT_REASONS = [
   'corrupt',
   'too-large',
   'wrong-key',
+  /** Never raised since chain epochs (docs/sync-chains.md): a hole is a notice, not a refusal. Kept for old records. */
   'chain-gap',
   'not-a-bundle',
+  /** One chain epoch written by two copies of a laptop's data made outside Fieldwork. */
+  'forked-chain',
 ] as const;
 export type BundleRejectReason = (typeof BUNDLE_REJECT_REASONS)[number];
 
