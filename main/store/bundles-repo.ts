@@ -128,11 +128,15 @@ export function rowInspection(db: Db, table: SyncedTableName, rowId: string): st
 
 // ---------- acknowledgements ----------
 
+/**
+ * What a peer holds, as its latest imported bundle says: REPLACED, not raised. A peer restored
+ * from a backup holds less of its old chain than it once said (docs/sync-chains.md), and
+ * claiming too little only resends changesets the peer already has, while claiming too much
+ * would never send it what it lost.
+ */
 export function recordHolds(db: Db, inspectionId: string, peer: string, holds: Readonly<Record<string, number>>): void {
-  const statement = db.prepare(
-    `INSERT INTO bundle_ack(inspection_id, peer, author, seq) VALUES (?, ?, ?, ?)
-     ON CONFLICT(inspection_id, peer, author) DO UPDATE SET seq = max(seq, excluded.seq)`,
-  );
+  db.prepare('DELETE FROM bundle_ack WHERE inspection_id = ? AND peer = ?').run(inspectionId, peer);
+  const statement = db.prepare('INSERT INTO bundle_ack(inspection_id, peer, author, seq) VALUES (?, ?, ?, ?)');
   for (const [author, seq] of Object.entries(holds)) statement.run(inspectionId, peer, author, seq);
 }
 
