@@ -259,3 +259,17 @@ export function conflictKeySet(db: Db, inspectionId: string): Set<string> {
   }[];
   return new Set(rows.map((r) => `${r.tbl}\u0000${r.row_id}\u0000${r.field}`));
 }
+
+// ---------- held changesets ----------
+
+export function isHeldChangeset(db: Db, id: string): boolean {
+  return db.prepare('SELECT 1 FROM held_changeset WHERE id = ?').get(id) !== undefined;
+}
+
+export function markHeldChangeset(db: Db, id: string): void {
+  db.prepare('INSERT INTO held_changeset(id) VALUES (?) ON CONFLICT DO NOTHING').run(id);
+}
+
+export function releaseHeldChangeset(db: Db, id: string): void {
+  db.prepare('DELETE FROM held_changeset WHERE id = ?').run(id);
+}

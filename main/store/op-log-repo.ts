@@ -275,7 +275,8 @@ export function chainSeqs(db: Db, inspectionId: string): Map<string, number> {
   const rows = cached(
     db,
     `SELECT c.author, c.epoch, c.seq, c.prev IS NULL OR EXISTS (SELECT 1 FROM changeset p WHERE p.id = c.prev) AS rooted
-     FROM changeset c WHERE c.inspection_id = ? ORDER BY c.author, c.epoch, c.seq`,
+     FROM changeset c WHERE c.inspection_id = ? AND c.id NOT IN (SELECT id FROM held_changeset)
+     ORDER BY c.author, c.epoch, c.seq`,
   ).all(inspectionId) as { author: string; epoch: string; seq: number; rooted: number }[];
   const held = new Map<string, number>();
   const broken = new Set<string>();

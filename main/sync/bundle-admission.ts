@@ -118,7 +118,7 @@ export function checkChains(ctx: WriteContext, inspectionId: string, chains: Rea
     for (const link of links) {
       if (link.known) continue;
       const stored = changesetIdAt(ctx.db, inspectionId, author, epoch, link.seq);
-      if (stored !== null) throw forkedChain(ctx, inspectionId, author, link.seq);
+      if (stored !== null && stored !== link.id) throw forkedChain(ctx, inspectionId, author, link.seq);
       if (epoch !== '' && !storedEpochs.includes(epoch)) newEpoch = true;
       if (link.prev === null) continue;
       const before = bySeq.get(link.seq - 1)?.id ?? changesetIdAt(ctx.db, inspectionId, author, epoch, link.seq - 1);

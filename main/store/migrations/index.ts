@@ -3,6 +3,7 @@ import { migration0010 } from './0010-initial.js';
 import { migration0060 } from './0060-purge-log.js';
 import { migration0070 } from './0070-moderation.js';
 import { migration0080 } from './0080-chain-epochs.js';
+import { migration0081 } from './0081-held-changesets.js';
 import { migration0040 } from './0040-bundles.js';
 import { migration0050 } from './0050-sync.js';
 
@@ -19,6 +20,7 @@ const LISTED: readonly Migration[] = [
   { version: 60, name: '0060-purge-log', sql: migration0060 },
   { version: 70, name: '0070-moderation', sql: migration0070 },
   { version: 80, name: '0080-chain-epochs', sql: migration0080 },
+  { version: 81, name: '0081-held-changesets', sql: migration0081 },
 ];
 
 /** Applied in version order whatever order they are listed in above. */
