@@ -303,11 +303,15 @@ export function countChangesets(db: Db, inspectionId: string): number {
   return (db.prepare('SELECT count(*) AS n FROM changeset WHERE inspection_id = ?').get(inspectionId) as { n: number }).n;
 }
 
-/** This author's changesets after a given seq: the changes that have not reached the target. */
+/**
+ * This laptop's own changesets after a given seq: the changes that have not reached the target.
+ * Only those it wrote itself (local): after a restore it may also hold, from the lead, its own
+ * old chain's changesets numbered past the restore point (docs/sync-chains.md).
+ */
 export function countOwnChangesetsAfter(db: Db, inspectionId: string, author: string, seq: number): number {
   return (
     db
-      .prepare('SELECT count(*) AS n FROM changeset WHERE inspection_id = ? AND author = ? AND seq > ?')
+      .prepare('SELECT count(*) AS n FROM changeset WHERE inspection_id = ? AND author = ? AND local = 1 AND seq > ?')
       .get(inspectionId, author, seq) as {
       n: number;
     }
@@ -316,7 +320,7 @@ export function countOwnChangesetsAfter(db: Db, inspectionId: string, author: st
 
 export function maxOwnSeq(db: Db, inspectionId: string, author: string): number {
   const row = db
-    .prepare('SELECT max(seq) AS seq FROM changeset WHERE inspection_id = ? AND author = ?')
+    .prepare('SELECT max(seq) AS seq FROM changeset WHERE inspection_id = ? AND author = ? AND local = 1')
     .get(inspectionId, author) as {
     seq: number | null;
   };

@@ -2,6 +2,8 @@
 import { migration0010 } from './0010-initial.js';
 import { migration0060 } from './0060-purge-log.js';
 import { migration0070 } from './0070-moderation.js';
+import { migration0080 } from './0080-chain-epochs.js';
+import { migration0081 } from './0081-held-changesets.js';
 import { migration0120 } from './0120-letter.js';
 import { migration0040 } from './0040-bundles.js';
 import { migration0050 } from './0050-sync.js';
@@ -19,6 +21,8 @@ const LISTED: readonly Migration[] = [
   { version: 50, name: '0050-sync', sql: migration0050 },
   { version: 60, name: '0060-purge-log', sql: migration0060 },
   { version: 70, name: '0070-moderation', sql: migration0070 },
+  { version: 80, name: '0080-chain-epochs', sql: migration0080 },
+  { version: 81, name: '0081-held-changesets', sql: migration0081 },
   { version: 90, name: '0090-authority', sql: migration0090 },
   { version: 120, name: '0120-letter', sql: migration0120 },
 ];
