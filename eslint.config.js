@@ -1,10 +1,12 @@
 // Lint rules, including the layer rules: only main/app imports electron; SQL drivers only in
 // main/store; shared/ imports nothing from node, the DOM side or main; the renderer reaches the
-// transport only through renderer/api.
+// transport only through renderer/api; inside main, imports go app | web | cli → services →
+// sync → store (eslint-rules/layers.js).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import layers from './eslint-rules/layers.js';
 
 const restrict = (patterns) => ['error', { patterns }];
 
@@ -66,6 +68,11 @@ export default tseslint.config(
         { group: ['**/main/**', 'electron', 'node:*'], message: 'The renderer only talks to main through renderer/api.' },
       ]),
     },
+  },
+  {
+    files: ['main/**/*.ts'],
+    plugins: { layers },
+    rules: { 'layers/direction': 'error' },
   },
   {
     files: ['tests/**', 'scripts/**'],

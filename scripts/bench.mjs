@@ -3,23 +3,14 @@
 // Measures speed only; it never fails on a missed target (see README "Benchmarks").
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
+import { common } from './build-config.mjs';
 
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: true,
-  // Native and WebAssembly packages load files next to themselves: required from node_modules.
-  external: ['better-sqlite3-multiple-ciphers', '@automerge/automerge', 'loro-crdt'],
-  logLevel: 'warning',
-  define: { 'import.meta.url': 'import_meta_url' },
-  banner: { js: "const import_meta_url = require('url').pathToFileURL(__filename).href;" },
-};
+// Native and WebAssembly packages load files next to themselves: required from node_modules.
+const bench = { ...common, external: ['better-sqlite3-multiple-ciphers', '@automerge/automerge', 'loro-crdt'] };
 
 const entries = ['run', 'merge-child', 'generate-child', 'peer-child'];
 await Promise.all(
-  entries.map((name) => build({ ...common, entryPoints: [`tests/bench/${name}.ts`], outfile: `dist/bench/${name}.cjs` })),
+  entries.map((name) => build({ ...bench, entryPoints: [`tests/bench/${name}.ts`], outfile: `dist/bench/${name}.cjs` })),
 );
 const run = spawnSync(process.execPath, ['--enable-source-maps', 'dist/bench/run.cjs', ...process.argv.slice(2)], {
   stdio: 'inherit',

@@ -3,18 +3,7 @@
 import { build } from 'esbuild';
 import { build as viteBuild } from 'vite';
 import { chmodSync } from 'node:fs';
-
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: true,
-  external: ['electron', 'better-sqlite3-multiple-ciphers'],
-  logLevel: 'warning',
-  define: { 'import.meta.url': 'import_meta_url' },
-  banner: { js: "const import_meta_url = require('url').pathToFileURL(__filename).href;" },
-};
+import { common } from './build-config.mjs';
 
 const only = process.argv.slice(2);
 const want = (name) => only.length === 0 || only.includes(name);

@@ -14,8 +14,11 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
+// fileURLToPath, not URL.pathname: the pathname is percent-encoded (a space is %20, ï is %C3%AF)
+// and on Windows starts with /C:/, so the repo root would not be found.
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
 const args = new Set(process.argv.slice(2));
 const nodedirArg = process.argv.slice(2).find((a) => a.startsWith('--nodedir='));
@@ -33,17 +36,20 @@ function electronBinary() {
 
 const electron = electronBinary();
 if (electron === null) {
-  const message =
-    'native:electron: Electron is not installed here (ELECTRON_SKIP_BINARY_DOWNLOAD?), so the Electron build of SQLite was skipped. Browser mode and tests do not need it.';
-  if (args.has('--require')) {
-    console.error(
-      message.replace('was skipped', 'cannot be made') +
-        ' Install Electron first: npm install (without ELECTRON_SKIP_BINARY_DOWNLOAD).',
+  // Skipping is only right when the user asked for no Electron binary; otherwise `npm start`
+  // would go on to an app that cannot open its store, so fail loudly here instead.
+  const skipAsked = Boolean(process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) && !args.has('--require');
+  const where = join(root, 'node_modules', 'electron');
+  if (skipAsked) {
+    console.log(
+      `native:electron: Electron's binary was not downloaded (ELECTRON_SKIP_BINARY_DOWNLOAD is set), so the Electron build of SQLite was skipped (looked in ${where}). Browser mode, the CLI and the tests do not need it.`,
     );
-    process.exit(1);
+    process.exit(0);
   }
-  console.log(message);
-  process.exit(0);
+  console.error(
+    `native:electron: Electron is not installed in ${where}, so the Electron build of SQLite cannot be made and the desktop app cannot start. Run npm install (without ELECTRON_SKIP_BINARY_DOWNLOAD), then try again.`,
+  );
+  process.exit(1);
 }
 
 const electronVersion = JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8')).version;

@@ -1,16 +1,20 @@
 // `npm test`: builds what the e2e tests serve, runs every Vitest project (unit, integration,
 // e2e) and closes with the line CI reads: "N passed, N failed[, N skipped]".
+// `npm run test:full` (`--full`) runs the same tests with the full counts of generated cases,
+// kills and power cuts (tests/support/test-counts.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 
-const extra = process.argv.slice(2);
+const full = process.argv.includes('--full');
+const extra = process.argv.slice(2).filter((a) => a !== '--full');
+if (full) process.env.FIELDWORK_TEST_FULL = '1';
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 if (build.status !== 0) {
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
 mkdirSync('.test-output', { recursive: true });
-const report = '.test-output/vitest.json';
+const report = full ? '.test-output/vitest-full.json' : '.test-output/vitest.json';
 const run = spawnSync(
   process.execPath,
   ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra],

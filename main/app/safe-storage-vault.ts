@@ -12,8 +12,9 @@
  *   desktop keyring would otherwise not run Fieldwork at all; the file is still 0600.
  */
 import { safeStorage } from 'electron';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { AppError } from '../../shared/errors.js';
+import { writeFileDurably } from '../store/durable-file.js';
 import type { DeviceSecrets, KeyVault } from '../sync/device-identity.js';
 
 export const SAFE_KEY_FILE = 'device-keys.safe';
@@ -43,28 +44,36 @@ function requireEncryption(storage: SafeStorageApi): void {
   }
 }
 
+/**
+ * Every secret a device holds, read back field by field. The store key is one of them: without
+ * it the store and every backup are unreadable, so a vault that drops it loses the user's work.
+ */
 function parseSecrets(text: string): DeviceSecrets {
   const value: unknown = JSON.parse(text);
   if (typeof value === 'object' && value !== null) {
     const v = value as Record<string, unknown>;
     if (typeof v.signingPrivatePem === 'string' && typeof v.ageIdentity === 'string') {
-      return { signingPrivatePem: v.signingPrivatePem, ageIdentity: v.ageIdentity };
+      if (v.storeKey !== undefined && typeof v.storeKey !== 'string') throw new Error('storeKey is not text');
+      return {
+        signingPrivatePem: v.signingPrivatePem,
+        ageIdentity: v.ageIdentity,
+        ...(typeof v.storeKey === 'string' ? { storeKey: v.storeKey } : {}),
+      };
     }
   }
   throw new Error('missing fields');
 }
 
-/** Temp file, fsync, rename: a crash leaves the old file or the new one, never half of one. */
-function writeDurably(path: string, bytes: Buffer): void {
-  const temp = `${path}.tmp`;
-  const fd = openSync(temp, 'w', 0o600);
-  try {
-    writeSync(fd, bytes);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, path);
+function serialiseSecrets(secrets: DeviceSecrets): string {
+  return JSON.stringify({
+    signingPrivatePem: secrets.signingPrivatePem,
+    ageIdentity: secrets.ageIdentity,
+    ...(secrets.storeKey !== undefined ? { storeKey: secrets.storeKey } : {}),
+  });
+}
+
+function sameSecrets(a: DeviceSecrets, b: DeviceSecrets): boolean {
+  return serialiseSecrets(a) === serialiseSecrets(b);
 }
 
 export function safeStorageVault(options: SafeStorageVaultOptions): KeyVault {
@@ -79,9 +88,10 @@ export function safeStorageVault(options: SafeStorageVaultOptions): KeyVault {
   }
   const save = (secrets: DeviceSecrets): void => {
     requireEncryption(storage);
-    const plain = JSON.stringify({ signingPrivatePem: secrets.signingPrivatePem, ageIdentity: secrets.ageIdentity });
-    writeDurably(options.path, storage.encryptString(plain));
+    // Temp file, fsync, rename, folder fsync: a crash leaves the old file or the new one.
+    writeFileDurably(options.path, storage.encryptString(serialiseSecrets(secrets)));
   };
+  const readBack = (): DeviceSecrets => parseSecrets(storage.decryptString(readFileSync(options.path)));
   return {
     description: weakBackend
       ? 'Electron safeStorage (basic_text: no keyring, file permissions only)'
@@ -90,7 +100,7 @@ export function safeStorageVault(options: SafeStorageVaultOptions): KeyVault {
       if (!existsSync(options.path)) return importLegacy();
       requireEncryption(storage);
       try {
-        return parseSecrets(storage.decryptString(readFileSync(options.path)));
+        return readBack();
       } catch {
         // Never make new keys here: that would silently give this device a new identity.
         throw new AppError(
@@ -108,7 +118,22 @@ export function safeStorageVault(options: SafeStorageVaultOptions): KeyVault {
     if (!legacy || !existsSync(legacy)) return null;
     const secrets = parseSecrets(readFileSync(legacy, 'utf8'));
     save(secrets);
-    // The keychain copy is durable now; the plaintext copy is exactly what we must not keep.
+    // The plain file may be the only copy of the store key: delete it only once the vault gives
+    // back exactly what it holds. Then the plaintext copy is exactly what we must not keep.
+    let stored: DeviceSecrets | null = null;
+    try {
+      stored = readBack();
+    } catch {
+      stored = null;
+    }
+    if (stored === null || !sameSecrets(stored, secrets)) {
+      rmSync(options.path, { force: true });
+      throw new AppError(
+        'io_failed',
+        `Fieldwork could not move this device’s keys into the operating system’s secure storage: what it read back did not match. The key file ${legacy} has been kept and nothing else has changed.`,
+        { path: legacy },
+      );
+    }
     rmSync(legacy, { force: true });
     warn(`Fieldwork: moved this device's keys from ${legacy} into the operating system's secure storage.`);
     return secrets;

@@ -6,7 +6,12 @@
  *  - every /api request carries the per-run random token (constant-time compare);
  *  - any Host header other than loopback:<port> is refused (blocks DNS rebinding);
  *  - a cross-origin Origin header is refused;
- *  - static files are GET-only and stay inside the renderer folder.
+ *  - static files are GET-only and stay inside the renderer folder;
+ *  - nothing from the request is decoded or parsed before the token check, a path that will not
+ *    decode is a 400, and no request can crash the process: every handler runs inside a guard
+ *    that logs and answers 500, and malformed HTTP is answered 400 by `clientError`;
+ *  - a request must arrive whole in time: headers within HEADERS_TIMEOUT_MS, the whole request
+ *    (body included) within REQUEST_TIMEOUT_MS, and a body that stalls for BODY_IDLE_MS is cut.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -17,6 +22,10 @@ import { dispatchToHost, type CommandHost, type RecoverySession } from '../servi
 import { serveStatic } from './static-files.js';
 
 export const MAX_REQUEST_BYTES = 96 * 1024 * 1024;
+export const HEADERS_TIMEOUT_MS = 15_000;
+/** Long enough for the largest bundle over loopback many times over; short enough to free a socket. */
+export const REQUEST_TIMEOUT_MS = 5 * 60_000;
+export const BODY_IDLE_MS = 30_000;
 
 export interface WebServerOptions {
   /** The healthy store to serve; or, when the store is damaged, `recovery` instead. */
@@ -26,6 +35,10 @@ export interface WebServerOptions {
   readonly rendererDir: string | null;
   readonly port?: number;
   readonly token?: string;
+  /** Tests shorten the timeouts; the defaults are above. */
+  readonly timeouts?: { readonly headersMs?: number; readonly requestMs?: number; readonly bodyIdleMs?: number };
+  /** Called once, on the first request that carries the token (start.ts then removes the launch page). */
+  readonly onFirstAuthorised?: () => void;
 }
 
 export interface WebServer {
@@ -63,17 +76,42 @@ function hostAllowed(host: string | undefined, port: number): boolean {
   return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host.toLowerCase());
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
+class StalledBody extends Error {}
+
+async function readBody(req: IncomingMessage, idleMs: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? '0');
   if (declared > MAX_REQUEST_BYTES) throw new RangeError('too large');
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) throw new RangeError('too large');
-    chunks.push(chunk as Buffer);
+  let stalled = false;
+  // A body that stops arriving is cut, so a client that declares a body and never sends it
+  // cannot hold a socket (and the request's memory) for ever.
+  req.setTimeout(idleMs, () => {
+    stalled = true;
+    req.destroy(new StalledBody('stalled'));
+  });
+  try {
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_REQUEST_BYTES) throw new RangeError('too large');
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    if (stalled) throw new StalledBody('stalled');
+    throw error;
+  } finally {
+    req.setTimeout(0);
   }
   return Buffer.concat(chunks);
+}
+
+/** The command name from `/api/<name>`, or null when it will not decode. Called after the token check. */
+function commandName(rawPath: string): string | null {
+  try {
+    return decodeURIComponent(rawPath.slice('/api/'.length));
+  } catch {
+    return null;
+  }
 }
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
@@ -89,7 +127,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const listeners = new Set<(event: ProgressEvent) => void>();
   let port = 0;
 
-  const handleApi = async (req: IncomingMessage, res: ServerResponse, name: string): Promise<void> => {
+  const idleMs = options.timeouts?.bodyIdleMs ?? BODY_IDLE_MS;
+  let authorisedOnce = false;
+  const handleApi = async (req: IncomingMessage, res: ServerResponse, rawPath: string): Promise<void> => {
     if (!tokenMatches(req.headers.authorization, token)) {
       refuse(
         res,
@@ -97,6 +137,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         'unauthorised',
         'This page is not authorised. Open Fieldwork from the address it printed when it started.',
       );
+      return;
+    }
+    if (!authorisedOnce) {
+      authorisedOnce = true;
+      options.onFirstAuthorised?.();
+    }
+    const name = commandName(rawPath);
+    if (name === null) {
+      refuse(res, 400, 'invalid_input', 'That address is not a Fieldwork command.');
       return;
     }
     if (name === 'events' && req.method === 'GET') {
@@ -113,9 +162,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     let input: unknown;
     try {
-      const body = await readBody(req);
+      const body = await readBody(req, idleMs);
       input = body.length === 0 ? {} : (JSON.parse(body.toString('utf8')) as unknown);
     } catch (error) {
+      if (error instanceof StalledBody) return; // the socket is gone; nobody to answer
       const tooLarge = error instanceof RangeError;
       refuse(
         res,
@@ -136,7 +186,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     sendJson(res, 200, result);
   };
 
-  const server: Server = createServer((req, res) => {
+  const guard = (res: ServerResponse, error: unknown): void => {
+    log.error('Web bridge failure', { error: String(error) });
+    if (!res.headersSent) refuse(res, 500, 'internal', 'Fieldwork could not answer that request.');
+    else res.destroy();
+  };
+  const route = (req: IncomingMessage, res: ServerResponse): void => {
     if (!hostAllowed(req.headers.host, port)) {
       refuse(res, 421, 'forbidden', 'Fieldwork only answers on this computer’s loopback address.');
       return;
@@ -148,15 +203,28 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path.startsWith('/api/')) {
-      handleApi(req, res, decodeURIComponent(path.slice('/api/'.length))).catch((error: unknown) => {
-        log.error('Web bridge failure', { error: String(error) });
-        if (!res.headersSent) refuse(res, 500, 'internal', 'Fieldwork could not answer that request.');
-      });
+      handleApi(req, res, path).catch((error: unknown) => guard(res, error));
       return;
     }
     serveStatic(req, res, options.rendererDir, path);
+  };
+  // Checks header and request deadlines every second (Node's default is every 30 s).
+  const server: Server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
+    // No request, however malformed, may take the process down: the inspector's browser tab,
+    // and any save in flight, depend on this one process.
+    try {
+      route(req, res);
+    } catch (error) {
+      guard(res, error);
+    }
   });
-  server.requestTimeout = 0;
+  server.headersTimeout = options.timeouts?.headersMs ?? HEADERS_TIMEOUT_MS;
+  server.requestTimeout = options.timeouts?.requestMs ?? REQUEST_TIMEOUT_MS;
+  server.on('clientError', (error, socket) => {
+    log.warn('Malformed request refused', { error: String(error) });
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);

@@ -1,11 +1,19 @@
 /**
  * `npm run start:web`: opens the data folder, serves the renderer and the API on 127.0.0.1,
- * prints the address with its one-time token and opens it in the default browser.
+ * prints the address with its per-run token and opens it in the default browser.
+ *
+ * The token never appears on a command line (other local accounts can read those in
+ * /proc/<pid>/cmdline): the browser is given the path of a launch page, a 0600 file in the
+ * 0700 data folder that forwards to the address with the token in its fragment. The page is
+ * removed once the browser has used the token, or after a minute, or when the server stops.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { writeFileDurably } from '../store/durable-file.js';
 import { openRuntime, resolveDataDir } from '../services/runtime.js';
+import { LAUNCH_PAGE, LAUNCH_PAGE_LIFETIME_MS, launchPageHtml } from './launch-page.js';
 import { startWebServer } from './server.js';
 
 function openBrowser(url: string): void {
@@ -29,6 +37,11 @@ const HELP = [
   '  --help       show this help',
 ].join('\n');
 
+function devToken(): string | undefined {
+  const token = process.env.FIELDWORK_WEB_TOKEN;
+  return token && /^[A-Za-z0-9_-]{32,}$/.test(token) ? token : undefined;
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -51,16 +64,27 @@ async function main(): Promise<void> {
     existsSync(join(d, 'index.html')),
   );
   const portFlag = argv.indexOf('--port');
+  const launchPage = join(dataDir, LAUNCH_PAGE);
+  const removeLaunchPage = () => rmSync(launchPage, { force: true });
   if (runtime.mode === 'recovery') console.error(`The data file is damaged: ${runtime.problem} Opening the recovery screen.`);
   const server = await startWebServer({
     ...(runtime.mode === 'recovery' ? { recovery: runtime.recovery } : { ctx: runtime.ctx }),
     rendererDir: rendererDir ?? null,
     port: portFlag >= 0 ? Number(argv[portFlag + 1]) : 0,
+    onFirstAuthorised: removeLaunchPage,
+    // `npm run dev` restarts this server on every change and keeps the page's token across
+    // restarts through the environment (readable only by this account), never the command line.
+    ...(devToken() ? { token: devToken() } : {}),
   });
   console.log(`Fieldwork (browser mode) is running. Data folder: ${dataDir}`);
   console.log(`Open: ${server.pageUrl}`);
-  if (!argv.includes('--no-open')) openBrowser(server.pageUrl);
+  if (!argv.includes('--no-open')) {
+    writeFileDurably(launchPage, launchPageHtml(server.pageUrl));
+    setTimeout(removeLaunchPage, LAUNCH_PAGE_LIFETIME_MS).unref();
+    openBrowser(pathToFileURL(launchPage).href);
+  }
   const stop = () => {
+    removeLaunchPage();
     void server.close().then(() => {
       runtime.close();
       process.exit(0);

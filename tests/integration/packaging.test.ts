@@ -5,7 +5,7 @@
 // for it, and the fuses are set as DESIGN.md requires.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -157,11 +157,20 @@ describe('packaging with electron-builder', () => {
 describe('npm run native:electron', () => {
   // ELECTRON_OVERRIDE_DIST_PATH is the electron package's own switch: pointing it at an empty
   // folder is exactly a machine installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1.
-  const noElectron = (): NodeJS.ProcessEnv => ({ ...process.env, ELECTRON_OVERRIDE_DIST_PATH: join(work, 'no-electron') });
-  const run = (args: string[]) =>
-    spawnSync(process.execPath, ['scripts/native-electron.mjs', ...args], { cwd: root, encoding: 'utf8', env: noElectron() });
+  const noElectron = (skipAsked = true): NodeJS.ProcessEnv => {
+    const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: join(work, 'no-electron') };
+    if (skipAsked) env.ELECTRON_SKIP_BINARY_DOWNLOAD = '1';
+    else delete env.ELECTRON_SKIP_BINARY_DOWNLOAD;
+    return env;
+  };
+  const run = (args: string[], skipAsked = true, cwd = root) =>
+    spawnSync(process.execPath, [join(cwd, 'scripts', 'native-electron.mjs'), ...args], {
+      cwd,
+      encoding: 'utf8',
+      env: noElectron(skipAsked),
+    });
 
-  it('skips with one line, successfully, where Electron is not installed', () => {
+  it('skips with one line, successfully, where Electron was not downloaded on purpose', () => {
     const before = existsSync(join(root, 'native-electron'));
     const result = run([]);
     expect(result.status).toBe(0);
@@ -174,5 +183,27 @@ describe('npm run native:electron', () => {
     const result = run(['--require']);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/Electron is not installed/);
+  });
+
+  it('fails loudly, not "skipped", when Electron is missing and nobody asked to skip it', () => {
+    const result = run([], false);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/cannot be made and the desktop app cannot start/);
+    expect(result.stdout).not.toMatch(/skipped/);
+  });
+
+  it('finds the repository from a folder whose path has a space and a non-ASCII letter', () => {
+    const odd = join(work, 'Fïeld work', 'repo');
+    mkdirSync(join(odd, 'scripts'), { recursive: true });
+    copyFileSync(join(root, 'scripts', 'native-electron.mjs'), join(odd, 'scripts', 'native-electron.mjs'));
+    copyFileSync(join(root, 'package.json'), join(odd, 'package.json'));
+    symlinkSync(join(root, 'node_modules'), join(odd, 'node_modules'), 'dir');
+    const skipped = run([], true, odd);
+    expect(skipped.status, skipped.stderr).toBe(0);
+    expect(skipped.stdout).toContain(join(odd, 'node_modules', 'electron'));
+    const loud = run([], false, odd);
+    expect(loud.status).toBe(1);
+    expect(loud.stderr).toContain(join(odd, 'node_modules', 'electron'));
+    expect(existsSync(join(odd, 'native-electron'))).toBe(false);
   });
 });

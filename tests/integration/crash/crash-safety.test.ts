@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleWorker, checkStore, runAndKill } from '../../support/crash-harness.js';
 import { sampleInspection, tempDir, testRuntime } from '../../support/runtime.js';
 import { rmSync } from 'node:fs';
+import { testCount } from '../../support/test-counts.js';
 
-const RUNS = Number(process.env.CRASH_RUNS ?? 200);
+const RUNS = testCount('CRASH_RUNS', 40, 200);
 let dataDir: string;
 let workerFile: string;
 let inspectionId: string;

@@ -15,8 +15,9 @@ import { tempDir } from '../../support/runtime.js';
 import { edit, exportTo, joinAll, makeTeam, newNoteId, noteEdits, type Team } from '../../fixtures/bundles.js';
 import { decryptPlain, parsePlain } from '../../fixtures/bundle-craft.js';
 import { sha256Hex } from '../../../main/sync/op-id.js';
+import { testCount } from '../../support/test-counts.js';
 
-const RUNS = Number(process.env.CRASH_MERGE_RUNS ?? 60);
+const RUNS = testCount('CRASH_MERGE_RUNS', 16, 60);
 let team: Team;
 let folder: string;
 let pristine: string;

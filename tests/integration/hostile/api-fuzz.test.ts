@@ -7,12 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../../shared/api/index.js';
 import { startWebServer, type WebServer } from '../../../main/web/server.js';
 import { sampleInspection, testRuntime, type TestRuntime } from '../../support/runtime.js';
+import { testCount } from '../../support/test-counts.js';
 
 let runtime: TestRuntime;
 let server: WebServer;
 let inspectionId: string;
 
-const RUNS_PER_COMMAND = Number(process.env.FUZZ_RUNS ?? 40);
+const RUNS_PER_COMMAND = testCount('FUZZ_RUNS_PER_COMMAND', 20, 100);
 
 function storeFingerprint(): string {
   const db = runtime.ctx.db;

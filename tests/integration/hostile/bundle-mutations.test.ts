@@ -43,8 +43,9 @@ import {
   type PlainBundle,
 } from '../../fixtures/bundle-craft.js';
 import { tempDir } from '../../support/runtime.js';
+import { testCount } from '../../support/test-counts.js';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
+const RUNS = testCount('FUZZ_RUNS', 300, 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 /** The full dump + file hash every Nth case (1 = every case); the cheap counts run on every case. */
 const FULL_EVERY = Number(process.env.FUZZ_FULL_EVERY ?? 1);

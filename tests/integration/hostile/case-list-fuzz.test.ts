@@ -16,8 +16,9 @@ import { decodeCaseList } from '../../../main/services/case-list-import.js';
 import { STANDARD_HEADERS, csvText, generatedCaseRows } from '../../support/case-lists.js';
 import { sampleInspection, testRuntime, type TestRuntime } from '../../support/runtime.js';
 import type { z } from 'zod';
+import { testCount } from '../../support/test-counts.js';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
+const RUNS = testCount('FUZZ_RUNS', 300, 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 
 type Preview = z.infer<typeof ImportPreview>;

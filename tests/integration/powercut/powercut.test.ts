@@ -16,8 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS, PowerCutHarness, type CutOutcome, type CutPlan } from '../../support/powercut-harness.js';
 import { powerCutUnavailable } from '../../support/powercut-fs.js';
 import type { PowerCutOperation } from '../../powercut/powercut-worker.js';
+import { testCount } from '../../support/test-counts.js';
 
-const RUNS = Number(process.env.POWERCUT_RUNS ?? 12);
+const RUNS = testCount('POWERCUT_RUNS', 12, 60);
 const SEED = Number(process.env.POWERCUT_SEED ?? 20261201);
 const unavailable = powerCutUnavailable();
 

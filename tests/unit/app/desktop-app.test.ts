@@ -161,6 +161,70 @@ describe('desktop app start-up', () => {
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   });
 
+  /** Issue 12.1: the store key lived only in memory, so the second start could not open the store. */
+  async function invoke(command: string, input: unknown): Promise<unknown> {
+    const window = recorded.windows.at(-1) as FakeBrowserWindow;
+    const handler = recorded.ipcHandlers.get('fieldwork:invoke');
+    const event = { sender: window.webContents, senderFrame: window.webContents.mainFrame };
+    return handler?.(event, command, input, `r${Math.random()}`);
+  }
+  const anInspection = {
+    fields: {
+      type: 'jtai_thematic',
+      localAuthority: 'Survives restarts',
+      fieldworkStart: '2026-11-02',
+      fieldworkEnd: '2026-11-13',
+      inspectorates: ['ofsted'],
+    },
+  };
+  async function restart(): Promise<void> {
+    app.emit('will-quit');
+    resetFakeElectron();
+    recorded.paths.set('userData', userData);
+    await start();
+  }
+
+  it('opens the same encrypted store on its second and third start, with the inspector’s work in it', async () => {
+    await start();
+    const created = (await invoke('inspections.create', anInspection)) as { ok: boolean };
+    expect(created).toMatchObject({ ok: true });
+    for (let round = 0; round < 2; round += 1) {
+      await restart();
+      expect(recorded.errorBoxes).toEqual([]);
+      expect(await invoke('recovery.status', {})).toMatchObject({ ok: true, value: { state: 'ok' } });
+      const listed = (await invoke('inspections.list', {})) as { ok: boolean; value: { localAuthority: string }[] };
+      expect(listed.ok).toBe(true);
+      expect(listed.value.map((i) => i.localAuthority)).toEqual(['Survives restarts']);
+    }
+    // The store on disk really is encrypted (not readable as plain SQLite).
+    expect(readFileSync(join(userData, 'fieldwork.db')).subarray(0, 15).toString('latin1')).not.toBe('SQLite format 3');
+  });
+
+  it('moves a browser-mode folder’s key file into the keychain, store key included, and opens its store', async () => {
+    const { openRuntime } = await import('../../../main/services/runtime.js');
+    const { dispatch } = await import('../../../main/services/dispatch.js');
+    const web = await openRuntime({
+      dataDir: userData,
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    });
+    if (web.mode !== 'ready') throw new Error('expected a ready runtime');
+    const made = await dispatch(web.ctx, 'inspections.create', anInspection);
+    expect(made).toMatchObject({ ok: true });
+    web.close();
+    const plainKey = JSON.parse(readFileSync(join(userData, 'device-keys.json'), 'utf8')) as { storeKey: string };
+    expect(plainKey.storeKey).toMatch(/^[0-9a-f]{64}$/);
+
+    await start();
+    expect(existsSync(join(userData, 'device-keys.json'))).toBe(false);
+    expect(existsSync(join(userData, 'device-keys.safe'))).toBe(true);
+    const listed = (await invoke('inspections.list', {})) as { ok: boolean; value: { localAuthority: string }[] };
+    expect(listed).toMatchObject({ ok: true });
+    expect(listed.value.map((i) => i.localAuthority)).toEqual(['Survives restarts']);
+    await restart();
+    const again = (await invoke('inspections.list', {})) as { ok: boolean; value: { localAuthority: string }[] };
+    expect(again.value.map((i) => i.localAuthority)).toEqual(['Survives restarts']);
+  });
+
   it('closes the store and stops answering on quit', async () => {
     await start();
     expect(existsSync(join(userData, 'fieldwork.db-wal'))).toBe(true);

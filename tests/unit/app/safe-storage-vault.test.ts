@@ -73,4 +73,54 @@ describe('safeStorage key vault', () => {
     await expect(loadOrCreateIdentity(vaultAt())).rejects.toMatchObject({ code: 'store_corrupt' });
     expect(readFileSync(file, 'utf8')).toBe('garbage that decrypts to nonsense');
   });
+
+  it('gives back every secret it was given, the store key included', async () => {
+    const first = await loadOrCreateIdentity(vaultAt());
+    expect(first.storeKey).toMatch(/^[0-9a-f]{64}$/);
+    const again = await loadOrCreateIdentity(vaultAt());
+    expect(again.storeKey).toBe(first.storeKey);
+    expect(again.ageIdentity).toBe(first.ageIdentity);
+    expect(again.author).toBe(first.author);
+  });
+
+  it('moves the store key from a plain key file, deleting the file only after reading the vault back', async () => {
+    const plain = join(dir, 'device-keys.json');
+    const original = await loadOrCreateIdentity({
+      description: 'test',
+      load: () => null,
+      save: (secrets) => writeFileSync(plain, JSON.stringify(secrets)),
+    });
+    const moved = await loadOrCreateIdentity(vaultAt({ legacyPlainPath: plain }));
+    expect(moved.storeKey).toBe(original.storeKey);
+    expect(existsSync(plain)).toBe(false);
+  });
+
+  it('keeps the plain key file when the keychain gives back something else', async () => {
+    const plain = join(dir, 'device-keys.json');
+    await loadOrCreateIdentity({
+      description: 'test',
+      load: () => null,
+      save: (secrets) => writeFileSync(plain, JSON.stringify(secrets)),
+    });
+    const before = readFileSync(plain, 'utf8');
+    // A keychain that silently drops a field on the way back (what the old vault did to storeKey).
+    const lossy = {
+      ...safeStorage,
+      getSelectedStorageBackend: () => 'gnome_libsecret' as const,
+      decryptString: (cipher: Buffer) => {
+        const value = JSON.parse(safeStorage.decryptString(cipher)) as Record<string, unknown>;
+        delete value.storeKey;
+        return JSON.stringify(value);
+      },
+    };
+    const vault = safeStorageVault({
+      path: join(dir, 'device-keys.safe'),
+      legacyPlainPath: plain,
+      storage: lossy,
+      warn: () => undefined,
+    });
+    await expect(loadOrCreateIdentity(vault)).rejects.toMatchObject({ code: 'io_failed' });
+    expect(readFileSync(plain, 'utf8')).toBe(before);
+    expect(existsSync(join(dir, 'device-keys.safe'))).toBe(false);
+  });
 });

@@ -20,9 +20,10 @@ import { basename, join } from 'node:path';
 import { sha256Hex } from '../../../main/sync/op-id.js';
 import { memoryReplica, type MemoryReplica } from '../../support/memory-context.js';
 import { referenceMerge } from './reference-merge.js';
+import { testCount } from '../../support/test-counts.js';
 
 /** CI runs each law this many times (FAST_CHECK_RUNS overrides for a quick local loop). */
-export const LAW_RUNS = Number(process.env.FAST_CHECK_RUNS ?? 1000);
+export const LAW_RUNS = testCount('FAST_CHECK_RUNS', 300, 1000);
 
 const INSPECTION = '0190a9d2-0000-7000-8000-00000000c0de';
 const NOTES = [

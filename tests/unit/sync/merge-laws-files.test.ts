@@ -19,8 +19,9 @@ import {
   shuffled,
   type Genesis,
 } from './merge-law-harness.js';
+import { testCount } from '../../support/test-counts.js';
 
-const FILE_RUNS = Number(process.env.FAST_CHECK_FILE_RUNS ?? 40);
+const FILE_RUNS = testCount('FAST_CHECK_FILE_RUNS', 20, 100);
 let devices: DeviceIdentity[] = [];
 let genesis: Genesis;
 const folder = tempDir('fieldwork-law-files-');

@@ -1,0 +1,102 @@
+// `npm run dev`: browser mode for development. Vite's dev server serves the renderer with hot
+// reload; esbuild rebuilds browser mode's server (main/, shared/) on every change and restarts
+// it; Vite forwards /api to it. Data lives in .fieldwork-dev (or --data DIR). The desktop shell
+// is not involved: `npm start` builds and opens the real app.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer as createNetServer } from 'node:net';
+import { join } from 'node:path';
+import { context } from 'esbuild';
+import { createServer } from 'vite';
+import { common } from './build-config.mjs';
+
+const args = process.argv.slice(2);
+const valueOf = (flag) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+const dataDir = valueOf('--data') ?? join(process.cwd(), '.fieldwork-dev');
+const token = randomBytes(32).toString('base64url');
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const apiPort = await freePort();
+let server = null;
+let stopping = false;
+
+function startServer() {
+  const child = spawn(
+    process.execPath,
+    ['--enable-source-maps', 'dist/dev/server.cjs', '--data', dataDir, '--port', String(apiPort), '--no-open'],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, FIELDWORK_WEB_TOKEN: token },
+    },
+  );
+  child.on('exit', (code, signal) => {
+    if (!stopping && server === child && signal === null)
+      console.error(`dev: browser mode's server stopped (exit ${code}); it restarts on the next change.`);
+  });
+  server = child;
+}
+
+function restartServer() {
+  const previous = server;
+  if (previous === null || previous.exitCode !== null) return startServer();
+  previous.once('exit', startServer);
+  previous.kill('SIGTERM');
+}
+
+const rebuild = {
+  name: 'restart-server',
+  setup(build) {
+    build.onEnd((result) => {
+      if (result.errors.length === 0) restartServer();
+      else console.error('dev: the server did not build; fix the error above and save again.');
+    });
+  },
+};
+const watcher = await context({
+  ...common,
+  entryPoints: ['main/web/start.ts'],
+  outfile: 'dist/dev/server.cjs',
+  plugins: [rebuild],
+});
+await watcher.watch();
+
+const vite = await createServer({
+  configFile: 'vite.config.ts',
+  server: {
+    host: '127.0.0.1',
+    port: Number(valueOf('--port') ?? 5173),
+    proxy: {
+      '/api': {
+        target: `http://127.0.0.1:${apiPort}`,
+        changeOrigin: true,
+        // The server refuses cross-origin requests; the page's origin here is Vite's, so the
+        // proxy (on this computer, for this developer only) presents the request as same-origin.
+        configure: (proxy) => proxy.on('proxyReq', (request) => request.removeHeader('origin')),
+      },
+    },
+  },
+});
+await vite.listen();
+const address = vite.resolvedUrls?.local[0] ?? `http://127.0.0.1:${vite.config.server.port}/`;
+console.log(`Fieldwork (development) is running. Data folder: ${dataDir}`);
+console.log(`Open: ${address}#token=${token}`);
+
+const stop = async () => {
+  stopping = true;
+  server?.kill('SIGTERM');
+  await watcher.dispose();
+  await vite.close();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
