@@ -15,7 +15,6 @@ import type { Op } from '../../shared/sync/op.js';
 import { listBackups, restoreStoreFile, setAside, type BackupEntry } from '../store/backup.js';
 import { openStore, type Db, type OpenStoreOptions } from '../store/connection.js';
 import { countSalvageable, salvageChangesets, type SalvagedChangeset } from '../store/integrity.js';
-import { startNewChainEpoch } from '../store/meta-repo.js';
 import { hasChangeset, insertChangeset } from '../store/op-log-repo.js';
 import { applyOps } from '../sync/apply-ops.js';
 import type { ChangesetBody } from '../sync/changeset.js';
@@ -77,7 +76,7 @@ export function reapplyChangesets(ctx: ServiceContext, salvaged: readonly Salvag
         alreadyPresent += 1;
         continue;
       }
-      if (!insertChangeset(ctx.db, { ...record, epoch: typeof body.epoch === 'string' ? body.epoch : '' }, record.receivedAt)) {
+      if (!insertChangeset(ctx.db, record, record.receivedAt)) {
         rejected += 1;
         continue;
       }
@@ -87,9 +86,6 @@ export function reapplyChangesets(ctx: ServiceContext, salvaged: readonly Salvag
     }
     // This device's next edit must sort after everything it re-gained.
     if (newestHlc !== null) observeRemoteHlc(ctx, newestHlc);
-    // CHAIN EPOCHS (docs/sync-chains.md): what was salvaged may lack changesets this laptop
-    // wrote and sent; its next changeset starts a new chain rather than reuse their numbers.
-    startNewChainEpoch(ctx.db);
   })();
   return { reapplied, alreadyPresent, rejected };
 }

@@ -16,7 +16,6 @@ import { AppError } from '../../shared/errors.js';
 import { openStore, restoringPathFor, type Db, type OpenStoreOptions } from './connection.js';
 import { PRIVATE_FILE_MODE, ensureFolder, makePrivate, renameDurably, syncFile, syncFolder } from './durable-file.js';
 import { checkStoreFile, openReadOnly } from './integrity.js';
-import { startNewChainEpoch } from './meta-repo.js';
 import { COMPANION_SUFFIXES, isEncryptedConnection, openSqliteFile, type FileAccess } from './sqlite-file.js';
 
 export const BACKUPS_DIR = 'backups';
@@ -276,14 +275,7 @@ export function restoreStoreFile(
   // the two leaves the verified copy under `.restoring`, which openStore finishes moving in.
   renameDurably(incoming, storePath);
   try {
-    const restored = openStore(storePath, options.store ?? {});
-    try {
-      // CHAIN EPOCHS (docs/sync-chains.md): the backup may predate changesets this laptop has
-      // already sent; its next changeset starts a new chain rather than reuse their numbers.
-      startNewChainEpoch(restored);
-    } finally {
-      restored.close();
-    }
+    openStore(storePath, options.store ?? {}).close();
   } catch (error) {
     setAside(storePath, 'failed-restore', at);
     if (setAsidePath) putBack(setAsidePath, storePath);

@@ -14,7 +14,7 @@ import type { Db } from './connection.js';
 
 export function ensureStage(db: Db): void {
   db.exec(`CREATE TEMP TABLE IF NOT EXISTS bundle_stage (
-    token TEXT NOT NULL, id TEXT NOT NULL, author TEXT NOT NULL, epoch TEXT NOT NULL, seq INTEGER NOT NULL,
+    token TEXT NOT NULL, id TEXT NOT NULL, author TEXT NOT NULL, seq INTEGER NOT NULL,
     prev TEXT, body BLOB NOT NULL, signature BLOB NOT NULL, known INTEGER NOT NULL,
     PRIMARY KEY (token, id)) STRICT`);
 }
@@ -22,27 +22,16 @@ export function ensureStage(db: Db): void {
 export function stageChangeset(db: Db, token: string, record: ChangesetRecord, known: boolean): boolean {
   const result = db
     .prepare(
-      `INSERT INTO temp.bundle_stage(token, id, author, epoch, seq, prev, body, signature, known)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      `INSERT INTO temp.bundle_stage(token, id, author, seq, prev, body, signature, known)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     )
-    .run(
-      token,
-      record.id,
-      record.author,
-      record.epoch ?? '',
-      record.seq,
-      record.prev,
-      record.body,
-      record.signature,
-      known ? 1 : 0,
-    );
+    .run(token, record.id, record.author, record.seq, record.prev, record.body, record.signature, known ? 1 : 0);
   return result.changes === 1;
 }
 
 interface StageRow {
   id: string;
   author: string;
-  epoch: string;
   seq: number;
   prev: string | null;
   body: Buffer;
@@ -53,7 +42,7 @@ interface StageRow {
 export function* iterateStagedNew(db: Db, token: string, inspectionId: string): Generator<ChangesetRecord> {
   const rows = db
     .prepare(
-      'SELECT id, author, epoch, seq, prev, body, signature FROM temp.bundle_stage WHERE token = ? AND known = 0 ORDER BY author, epoch, seq',
+      'SELECT id, author, seq, prev, body, signature FROM temp.bundle_stage WHERE token = ? AND known = 0 ORDER BY author, seq',
     )
     .all(token) as StageRow[];
   for (const row of rows) {
@@ -69,31 +58,21 @@ export function clearStage(db: Db, token: string): void {
 
 export interface KnownChangeset {
   readonly author: string;
-  readonly epoch: string;
   readonly seq: number;
   readonly prev: string | null;
   readonly signature: Buffer;
 }
 
 export function knownChangeset(db: Db, id: string): KnownChangeset | null {
-  const row = db.prepare('SELECT author, epoch, seq, prev, signature FROM changeset WHERE id = ?').get(id) as
-    KnownChangeset | undefined;
+  const row = db.prepare('SELECT author, seq, prev, signature FROM changeset WHERE id = ?').get(id) as KnownChangeset | undefined;
   return row ?? null;
 }
 
-export function changesetIdAt(db: Db, inspectionId: string, author: string, epoch: string, seq: number): string | null {
+export function changesetIdAt(db: Db, inspectionId: string, author: string, seq: number): string | null {
   const row = db
-    .prepare('SELECT id FROM changeset WHERE inspection_id = ? AND author = ? AND epoch = ? AND seq = ?')
-    .get(inspectionId, author, epoch, seq) as { id: string } | undefined;
+    .prepare('SELECT id FROM changeset WHERE inspection_id = ? AND author = ? AND seq = ?')
+    .get(inspectionId, author, seq) as { id: string } | undefined;
   return row?.id ?? null;
-}
-
-/** The epochs of an author's chains this store holds for the inspection. */
-export function authorEpochs(db: Db, inspectionId: string, author: string): string[] {
-  const rows = db
-    .prepare('SELECT DISTINCT epoch FROM changeset WHERE inspection_id = ? AND author = ? ORDER BY epoch')
-    .all(inspectionId, author) as { epoch: string }[];
-  return rows.map((r) => r.epoch);
 }
 
 export interface ChangesetPageRow {
@@ -102,12 +81,11 @@ export interface ChangesetPageRow {
   readonly signature: Buffer;
 }
 
-/** One page of one chain (author, epoch), seq in (after, upTo]; keyset paging keeps no cursor open across awaits. */
+/** One page of an author's chain, seq in (after, upTo]; keyset paging keeps no cursor open across awaits. */
 export function changesetPage(
   db: Db,
   inspectionId: string,
   author: string,
-  epoch: string,
   after: number,
   upTo: number,
   limit: number,
@@ -115,9 +93,9 @@ export function changesetPage(
   return db
     .prepare(
       `SELECT seq, body, signature FROM changeset
-       WHERE inspection_id = ? AND author = ? AND epoch = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
+       WHERE inspection_id = ? AND author = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
     )
-    .all(inspectionId, author, epoch, after, upTo, limit) as ChangesetPageRow[];
+    .all(inspectionId, author, after, upTo, limit) as ChangesetPageRow[];
 }
 
 /** The inspection a synced row already belongs to, if the row exists (table name from the registry only). */
@@ -128,15 +106,11 @@ export function rowInspection(db: Db, table: SyncedTableName, rowId: string): st
 
 // ---------- acknowledgements ----------
 
-/**
- * What a peer holds, as its latest imported bundle says: REPLACED, not raised. A peer restored
- * from a backup holds less of its old chain than it once said (docs/sync-chains.md), and
- * claiming too little only resends changesets the peer already has, while claiming too much
- * would never send it what it lost.
- */
 export function recordHolds(db: Db, inspectionId: string, peer: string, holds: Readonly<Record<string, number>>): void {
-  db.prepare('DELETE FROM bundle_ack WHERE inspection_id = ? AND peer = ?').run(inspectionId, peer);
-  const statement = db.prepare('INSERT INTO bundle_ack(inspection_id, peer, author, seq) VALUES (?, ?, ?, ?)');
+  const statement = db.prepare(
+    `INSERT INTO bundle_ack(inspection_id, peer, author, seq) VALUES (?, ?, ?, ?)
+     ON CONFLICT(inspection_id, peer, author) DO UPDATE SET seq = max(seq, excluded.seq)`,
+  );
   for (const [author, seq] of Object.entries(holds)) statement.run(inspectionId, peer, author, seq);
 }
 
@@ -258,18 +232,4 @@ export function conflictKeySet(db: Db, inspectionId: string): Set<string> {
     field: string;
   }[];
   return new Set(rows.map((r) => `${r.tbl}\u0000${r.row_id}\u0000${r.field}`));
-}
-
-// ---------- held changesets ----------
-
-export function isHeldChangeset(db: Db, id: string): boolean {
-  return db.prepare('SELECT 1 FROM held_changeset WHERE id = ?').get(id) !== undefined;
-}
-
-export function markHeldChangeset(db: Db, id: string): void {
-  db.prepare('INSERT INTO held_changeset(id) VALUES (?) ON CONFLICT DO NOTHING').run(id);
-}
-
-export function releaseHeldChangeset(db: Db, id: string): void {
-  db.prepare('DELETE FROM held_changeset WHERE id = ?').run(id);
 }

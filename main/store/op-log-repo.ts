@@ -4,7 +4,6 @@
  */
 import type { Op, OpValue } from '../../shared/sync/op.js';
 import type { SyncedTableName } from '../../shared/sync/tables.js';
-import { chainKey } from '../../shared/sync/chain.js';
 import type { Db } from './connection.js';
 import { cached } from './statement-cache.js';
 
@@ -170,8 +169,6 @@ export interface ChangesetRecord {
   readonly id: string;
   readonly inspection: string;
   readonly author: string;
-  /** The chain epoch ('' for a device's first; see shared/sync/chain.ts). Absent means ''. */
-  readonly epoch?: string;
   readonly seq: number;
   readonly prev: string | null;
   readonly body: Buffer;
@@ -183,13 +180,12 @@ export interface ChangesetRecord {
 export function insertChangeset(db: Db, record: ChangesetRecord, receivedAt: string): boolean {
   const result = cached(
     db,
-    `INSERT INTO changeset(id, inspection_id, author, epoch, seq, prev, body, signature, received_at, local)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    `INSERT INTO changeset(id, inspection_id, author, seq, prev, body, signature, received_at, local)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   ).run(
     record.id,
     record.inspection,
     record.author,
-    record.epoch ?? '',
     record.seq,
     record.prev,
     record.body,
@@ -204,21 +200,11 @@ export function hasChangeset(db: Db, id: string): boolean {
   return cached(db, 'SELECT 1 FROM changeset WHERE id = ?').get(id) !== undefined;
 }
 
-/** The last changeset of one chain (author, epoch). */
-export function lastChangeset(db: Db, inspectionId: string, author: string, epoch = ''): { id: string; seq: number } | null {
-  const row = cached(
-    db,
-    'SELECT id, seq FROM changeset WHERE inspection_id = ? AND author = ? AND epoch = ? ORDER BY seq DESC LIMIT 1',
-  ).get(inspectionId, author, epoch) as { id: string; seq: number } | undefined;
-  return row ?? null;
-}
-
-/** The last changeset this laptop itself wrote for the inspection (any epoch): where a new epoch forks from. */
-export function lastLocalChangeset(db: Db, inspectionId: string, author: string): { id: string; seq: number } | null {
-  const row = cached(
-    db,
-    'SELECT id, seq FROM changeset WHERE inspection_id = ? AND author = ? AND local = 1 ORDER BY seq DESC LIMIT 1',
-  ).get(inspectionId, author) as { id: string; seq: number } | undefined;
+export function lastChangeset(db: Db, inspectionId: string, author: string): { id: string; seq: number } | null {
+  const row = cached(db, 'SELECT id, seq FROM changeset WHERE inspection_id = ? AND author = ? ORDER BY seq DESC LIMIT 1').get(
+    inspectionId,
+    author,
+  ) as { id: string; seq: number } | undefined;
   return row ?? null;
 }
 
@@ -226,7 +212,6 @@ interface ChangesetRow {
   id: string;
   inspection_id: string;
   author: string;
-  epoch: string;
   seq: number;
   prev: string | null;
   body: Buffer;
@@ -239,7 +224,6 @@ function toChangeset(row: ChangesetRow): ChangesetRecord {
     id: row.id,
     inspection: row.inspection_id,
     author: row.author,
-    epoch: row.epoch,
     seq: row.seq,
     prev: row.prev,
     body: row.body,
@@ -248,7 +232,7 @@ function toChangeset(row: ChangesetRow): ChangesetRecord {
   };
 }
 
-/** Changesets of an inspection, optionally only those after a given seq per chain key, in chain order. */
+/** Changesets of an inspection, optionally only those after a given seq per author, in chain order. */
 export function* iterateChangesets(
   db: Db,
   inspectionId: string,
@@ -256,51 +240,17 @@ export function* iterateChangesets(
 ): Generator<ChangesetRecord> {
   const rows = db
     .prepare(
-      `SELECT id, inspection_id, author, epoch, seq, prev, body, signature, local FROM changeset
-       WHERE inspection_id = ? ORDER BY author, epoch, seq`,
+      'SELECT id, inspection_id, author, seq, prev, body, signature, local FROM changeset WHERE inspection_id = ? ORDER BY author, seq',
     )
     .iterate(inspectionId) as IterableIterator<ChangesetRow>;
   for (const row of rows) {
-    if (row.seq > (afterSeq.get(chainKey(row.author, row.epoch)) ?? 0)) yield toChangeset(row);
+    if (row.seq > (afterSeq.get(row.author) ?? 0)) yield toChangeset(row);
   }
 }
 
-/**
- * Per chain key, the highest seq up to which this store holds the chain without a hole: the
- * acknowledgement a bundle's `holds` carries (claiming less is safe, claiming more would stop
- * a peer from sending what is missing). A chain whose first held changeset follows one this
- * store lacks is claimed as 0.
- */
-export function chainSeqs(db: Db, inspectionId: string): Map<string, number> {
-  const rows = cached(
-    db,
-    `SELECT c.author, c.epoch, c.seq, c.prev IS NULL OR EXISTS (SELECT 1 FROM changeset p WHERE p.id = c.prev) AS rooted
-     FROM changeset c WHERE c.inspection_id = ? AND c.id NOT IN (SELECT id FROM held_changeset)
-     ORDER BY c.author, c.epoch, c.seq`,
-  ).all(inspectionId) as { author: string; epoch: string; seq: number; rooted: number }[];
-  const held = new Map<string, number>();
-  const broken = new Set<string>();
-  for (const row of rows) {
-    const key = chainKey(row.author, row.epoch);
-    if (broken.has(key)) continue;
-    const last = held.get(key);
-    if (last === undefined) {
-      if (row.rooted === 1) held.set(key, row.seq);
-      else {
-        held.set(key, 0);
-        broken.add(key);
-      }
-    } else if (row.seq === last + 1) held.set(key, row.seq);
-    else broken.add(key);
-  }
-  return held;
-}
-
-/** Per chain key, the highest seq this store holds (holes or not): what an export can send. */
-export function chainTops(db: Db, inspectionId: string): Map<string, number> {
-  const rows = cached(
-    db,
-    'SELECT author, epoch, max(seq) AS seq FROM changeset WHERE inspection_id = ? GROUP BY author, epoch',
-  ).all(inspectionId) as { author: string; epoch: string; seq: number }[];
-  return new Map(rows.map((r) => [chainKey(r.author, r.epoch), r.seq]));
+export function authorSeqs(db: Db, inspectionId: string): Map<string, number> {
+  const rows = cached(db, 'SELECT author, max(seq) AS seq FROM changeset WHERE inspection_id = ? GROUP BY author').all(
+    inspectionId,
+  ) as { author: string; seq: number }[];
+  return new Map(rows.map((r) => [r.author, r.seq]));
 }

@@ -309,15 +309,11 @@ export function countChangesets(db: Db, inspectionId: string): number {
   return (db.prepare('SELECT count(*) AS n FROM changeset WHERE inspection_id = ?').get(inspectionId) as { n: number }).n;
 }
 
-/**
- * This laptop's own changesets after a given seq: the changes that have not reached the target.
- * Only those it wrote itself (local): after a restore it may also hold, from the lead, its own
- * old chain's changesets numbered past the restore point (docs/sync-chains.md).
- */
+/** This author's changesets after a given seq: the changes that have not reached the target. */
 export function countOwnChangesetsAfter(db: Db, inspectionId: string, author: string, seq: number): number {
   return (
     db
-      .prepare('SELECT count(*) AS n FROM changeset WHERE inspection_id = ? AND author = ? AND local = 1 AND seq > ?')
+      .prepare('SELECT count(*) AS n FROM changeset WHERE inspection_id = ? AND author = ? AND seq > ?')
       .get(inspectionId, author, seq) as {
       n: number;
     }
@@ -326,7 +322,7 @@ export function countOwnChangesetsAfter(db: Db, inspectionId: string, author: st
 
 export function maxOwnSeq(db: Db, inspectionId: string, author: string): number {
   const row = db
-    .prepare('SELECT max(seq) AS seq FROM changeset WHERE inspection_id = ? AND author = ? AND local = 1')
+    .prepare('SELECT max(seq) AS seq FROM changeset WHERE inspection_id = ? AND author = ?')
     .get(inspectionId, author) as {
     seq: number | null;
   };

@@ -1,11 +1,10 @@
 /**
  * What may enter the store from a bundle, decided after every changeset is verified and
  * before the import transaction: the manifest's stated ranges match its changesets, every
- * new changeset's author is trusted (see roster-trust.ts), and every chain is consistent with
- * what this store holds (checkChains).
+ * new changeset's author is trusted (see roster-trust.ts), and every author's chain follows
+ * on from what this store holds or from the same bundle.
  */
-import type { BundleNoticeT } from '../../shared/api/bundles.js';
-import { authorEpochs, changesetIdAt, knownChangeset, knowsInspection, memberName, rosterKeys } from '../store/bundles-repo.js';
+import { changesetIdAt, knowsInspection, rosterKeys } from '../store/bundles-repo.js';
 import { rejectBundle, type BundleManifest } from './bundle-format.js';
 import { fingerprint } from './device-identity.js';
 import type { ImportOptions } from './import-bundle.js';
@@ -15,8 +14,6 @@ import { currentState } from './authority.js';
 import { namesItselfLead, sameFingerprint, trustedAuthors, type RosterEdits } from './roster-trust.js';
 
 export interface ChainLink {
-  readonly author: string;
-  readonly epoch: string;
   readonly seq: number;
   readonly id: string;
   readonly prev: string | null;
@@ -91,84 +88,25 @@ export function checkTrust(
   return { isJoin, unknownAuthors };
 }
 
-/**
- * CHAIN ADMISSION (DESIGN; docs/sync-chains.md). Per chain (author, epoch; shared/sync/chain.ts):
- * - Two different changesets with one number in one chain of one bundle: forged, 'corrupt'.
- * - A new changeset whose number this store holds for a different one of the same chain: one
- *   epoch forked outside Fieldwork (a data folder copied or put back by hand). Refused as
- *   'forked-chain' in words, never as damaged. A restore or salvage through Fieldwork starts a
- *   new epoch instead, so it never comes to this.
- * - `prev` must name the same author's changeset numbered one less: in the same chain, or — for
- *   the first changeset of a later epoch — in another chain (the fork point the restored store
- *   still held). Naming anything else is forged, 'corrupt'.
- * - A `prev` this store does not hold (yet) is NOT a refusal: the merge is a function of the set
- *   of ops, so merging later work before earlier work changes nothing in the end, and a hole
- *   left by a salvage that lost a changeset for good must not block that author for ever. The
- *   hole is reported ('missing-earlier'), and `holds` never claims past it (chainSeqs).
- * Returns the notices to show: new epochs ('restored-laptop') and holes ('missing-earlier').
- */
-export function checkChains(ctx: WriteContext, inspectionId: string, chains: ReadonlyMap<string, ChainLink[]>): BundleNoticeT[] {
-  const byId = new Map<string, ChainLink>();
-  for (const links of chains.values()) for (const link of links) byId.set(link.id, link);
-  const notices: BundleNoticeT[] = [];
-  for (const links of chains.values()) {
+/** Each new changeset must follow on from one this store has or one in the same bundle. */
+export function checkChains(ctx: WriteContext, inspectionId: string, chains: ReadonlyMap<string, ChainLink[]>): void {
+  for (const [author, links] of chains) {
     const bySeq = new Map<number, ChainLink>();
     for (const link of links) {
       const twin = bySeq.get(link.seq);
-      if (twin && twin.id !== link.id) throw rejectBundle('corrupt', { author: link.author });
+      if (twin && twin.id !== link.id) throw rejectBundle('corrupt', { author });
       bySeq.set(link.seq, link);
     }
-    let firstHole: number | null = null;
-    let newEpoch = false;
-    const first = links[0] as ChainLink;
-    const { author, epoch } = first;
-    const storedEpochs = authorEpochs(ctx.db, inspectionId, author);
     for (const link of links) {
       if (link.known) continue;
-      const stored = changesetIdAt(ctx.db, inspectionId, author, epoch, link.seq);
-      if (stored !== null && stored !== link.id) throw forkedChain(ctx, inspectionId, author, link.seq);
-      if (epoch !== '' && !storedEpochs.includes(epoch)) newEpoch = true;
+      const stored = changesetIdAt(ctx.db, inspectionId, author, link.seq);
+      if (stored !== null) throw rejectBundle('corrupt', { author, seq: link.seq });
       if (link.prev === null) continue;
-      const before = bySeq.get(link.seq - 1)?.id ?? changesetIdAt(ctx.db, inspectionId, author, epoch, link.seq - 1);
-      const named = byId.get(link.prev) ?? knownChangeset(ctx.db, link.prev);
-      if (named === null) {
-        if (before !== null && before !== undefined) throw forkedChain(ctx, inspectionId, author, link.seq - 1);
-        firstHole = Math.min(firstHole ?? Infinity, link.seq - 1);
-        continue;
+      const before = bySeq.get(link.seq - 1)?.id ?? changesetIdAt(ctx.db, inspectionId, author, link.seq - 1);
+      if (before === null || before === undefined) {
+        throw rejectBundle('chain-gap', { author, fingerprint: fingerprint(author), missingSeq: link.seq - 1 });
       }
-      if (named.author !== author || named.seq !== link.seq - 1) throw rejectBundle('corrupt', { author, seq: link.seq });
-      if (named.epoch === epoch) continue;
-      // A fork point: only the first changeset of a later epoch may follow another chain.
-      if (epoch === '' || (before !== null && before !== undefined)) throw rejectBundle('corrupt', { author, seq: link.seq });
-    }
-    const name = memberName(ctx.db, inspectionId, author);
-    const who = name ?? `The laptop with fingerprint ${fingerprint(author)}`;
-    if (newEpoch) {
-      notices.push({
-        kind: 'restored-laptop',
-        message: `${name ? `${name}’s laptop` : who} was restored from a backup or rebuilt after damage, and its work carried on from there. Both histories are kept.`,
-        author,
-        name,
-      });
-    }
-    if (firstHole !== null) {
-      notices.push({
-        kind: 'missing-earlier',
-        message: `Some of ${name ? `${name}’s` : 'this author’s'} earlier changes (from number ${firstHole}) have not reached this laptop. Everything in this bundle was merged; the missing changes will be merged when a bundle brings them.`,
-        author,
-        name,
-        missingSeq: firstHole,
-      });
+      if (before !== link.prev) throw rejectBundle('corrupt', { author, seq: link.seq });
     }
   }
-  return notices;
-}
-
-function forkedChain(ctx: WriteContext, inspectionId: string, author: string, seq: number) {
-  const name = memberName(ctx.db, inspectionId, author) ?? `the laptop with fingerprint ${fingerprint(author)}`;
-  return rejectBundle(
-    'forked-chain',
-    { author, fingerprint: fingerprint(author), seq },
-    `This bundle holds a different version of ${name}’s changes number ${seq} than this laptop has: that laptop’s data was copied or put back outside Fieldwork, so two copies wrote one history. Nothing from this bundle was imported; restoring through Fieldwork (fieldwork restore or the recovery screen) avoids this.`,
-  );
 }

@@ -33,7 +33,6 @@ export const DEFAULT_LIMITS: BundleLimits = {
 };
 
 export interface AuthorRange {
-  /** The chain key: the author's signing key, or `<author>.<epoch>` for a later epoch (shared/sync/chain.ts). */
   readonly author: string;
   readonly first: number;
   readonly last: number;
@@ -55,7 +54,7 @@ export interface BundleManifest {
   readonly ranges: readonly AuthorRange[];
   readonly changesets: number;
   readonly ops: number;
-  /** Per chain key, the highest seq the exporter's store holds without a hole: the acknowledgement. */
+  /** Per author, the highest seq the exporter's store holds contiguously: the acknowledgement. */
   readonly holds: Readonly<Record<string, number>>;
   readonly sha256: { readonly changesets: string };
 }
@@ -76,8 +75,6 @@ const REASON_MESSAGES: Record<BundleRejectReason, string> = {
   'chain-gap':
     'This bundle skips some of an inspector’s earlier changes that this laptop does not have yet. Import the earlier bundles first, or ask for a full export.',
   'not-a-bundle': 'This file is not a Fieldwork bundle.',
-  'forked-chain':
-    'This bundle holds a different version of changes this laptop already has from the same laptop: its data was copied or put back outside Fieldwork. Nothing from this bundle was imported.',
 };
 
 /** The one way a bundle is refused: a typed code, a closed reason and a plain sentence. */

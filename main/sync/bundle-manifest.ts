@@ -6,8 +6,6 @@ import { z } from 'zod';
 import { rejectBundle, type BundleManifest } from './bundle-format.js';
 
 const AuthorKey = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
-/** A chain: the author's key, or `<author>.<epoch>` for a later epoch (shared/sync/chain.ts). */
-const ChainKey = z.string().regex(/^[A-Za-z0-9_-]{43}(\.[0-9a-f]{16})?$/);
 const Seq = z
   .number()
   .int()
@@ -24,10 +22,10 @@ const ManifestSchema = z.strictObject({
   createdAt: z.string().max(40),
   mode: z.enum(['delta', 'full']),
   recipients: z.array(z.string().max(2000)).max(1000),
-  ranges: z.array(z.strictObject({ author: ChainKey, first: Seq, last: Seq, count: Seq })).max(10_000),
+  ranges: z.array(z.strictObject({ author: AuthorKey, first: Seq, last: Seq, count: Seq })).max(10_000),
   changesets: Seq,
   ops: Seq,
-  holds: z.record(ChainKey, Seq),
+  holds: z.record(AuthorKey, Seq),
   sha256: z.strictObject({ changesets: z.string().regex(/^[0-9a-f]{64}$/) }),
 });
 

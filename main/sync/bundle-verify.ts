@@ -10,8 +10,7 @@ import { DELETED_FIELD, fieldKind, isSyncedTable } from '../../shared/sync/table
 import type { ChangesetRecord } from '../store/op-log-repo.js';
 import { rejectBundle, type BundleManifest } from './bundle-format.js';
 import type { RawRecord } from './bundle-reader.js';
-import { CHANGESET_FORMAT, CHANGESET_FORMAT_WITHOUT_EPOCH } from './changeset.js';
-import { EPOCH_PATTERN } from '../../shared/sync/chain.js';
+import { CHANGESET_FORMAT } from './changeset.js';
 import { verifySignature } from './device-identity.js';
 import { computeOpId, sha256Hex } from './op-id.js';
 
@@ -23,7 +22,6 @@ export interface VerifiedChangeset {
 const HEX64 = /^[0-9a-f]{64}$/;
 const AUTHOR = /^[A-Za-z0-9_-]{43}$/;
 const CHANGESET_KEYS = ['author', 'inspection', 'ops', 'prev', 'seq', 'v'];
-const EPOCH_CHANGESET_KEYS = ['author', 'epoch', 'inspection', 'ops', 'prev', 'seq', 'v'];
 const OP_KEYS = ['author', 'deps', 'field', 'hlc', 'id', 'inspection', 'row', 'table', 'value'];
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -103,20 +101,13 @@ export function verifyChangeset(raw: RawRecord, manifest: BundleManifest): Verif
   } catch {
     throw rejectBundle('bad-signature');
   }
-  if (!isObject(parsed)) throw rejectBundle('corrupt');
-  const { v, inspection, author, seq, prev, ops, epoch } = parsed;
+  if (!isObject(parsed) || !hasExactKeys(parsed, CHANGESET_KEYS)) throw rejectBundle('corrupt');
+  const { v, inspection, author, seq, prev, ops } = parsed;
   if (typeof author !== 'string' || !AUTHOR.test(author)) throw rejectBundle('corrupt');
   // The signature first: until it holds, nothing else in the body means anything.
   if (!verifySignature(author, raw.body, raw.signature)) throw rejectBundle('bad-signature', { author });
   if (typeof v !== 'number' || v > CHANGESET_FORMAT) throw rejectBundle('newer-format');
-  const keys = v === CHANGESET_FORMAT_WITHOUT_EPOCH ? CHANGESET_KEYS : EPOCH_CHANGESET_KEYS;
-  if (!hasExactKeys(parsed, keys) || canonicalJson(parsed) !== text) throw rejectBundle('corrupt');
-  if (
-    v !== CHANGESET_FORMAT_WITHOUT_EPOCH &&
-    !(v === CHANGESET_FORMAT && typeof epoch === 'string' && EPOCH_PATTERN.test(epoch))
-  ) {
-    throw rejectBundle('corrupt');
-  }
+  if (v !== CHANGESET_FORMAT || canonicalJson(parsed) !== text) throw rejectBundle('corrupt');
   if (inspection !== manifest.inspection) throw rejectBundle('wrong-inspection');
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) throw rejectBundle('corrupt');
   if (!(prev === null || (typeof prev === 'string' && HEX64.test(prev)))) throw rejectBundle('corrupt');
@@ -129,7 +120,6 @@ export function verifyChangeset(raw: RawRecord, manifest: BundleManifest): Verif
       id: sha256Hex(raw.body),
       inspection: manifest.inspection,
       author,
-      epoch: typeof epoch === 'string' ? epoch : '',
       seq,
       prev,
       body: raw.body,
@@ -138,16 +128,6 @@ export function verifyChangeset(raw: RawRecord, manifest: BundleManifest): Verif
     },
     ops: verifiedOps,
   };
-}
-
-/** The epoch of a changeset body ('' for format 1, or anything unreadable). */
-export function epochOfBody(body: Buffer): string {
-  try {
-    const parsed = JSON.parse(body.toString('utf8')) as { epoch?: unknown };
-    return typeof parsed.epoch === 'string' ? parsed.epoch : '';
-  } catch {
-    return '';
-  }
 }
 
 /** Ops of a stored or staged changeset body (already verified once). */

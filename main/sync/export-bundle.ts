@@ -14,8 +14,7 @@ import { canonicalJson } from '../../shared/sync/op.js';
 import { changesetPage, localAuthorityOf, memberName, readHolds, rosterKeys } from '../store/bundles-repo.js';
 import { PRIVATE_FILE_MODE, makePrivate, renameDurably } from '../store/durable-file.js';
 import { LATEST_SCHEMA_VERSION } from '../store/migrations/index.js';
-import { chainSeqs, chainTops } from '../store/op-log-repo.js';
-import { parseChainKey } from '../../shared/sync/chain.js';
+import { authorSeqs } from '../store/op-log-repo.js';
 import {
   BUNDLE_FORMAT,
   OUTER_HEADER_BYTES,
@@ -47,11 +46,7 @@ export interface ExportResult {
 
 const PAGE = 64;
 
-/**
- * Per chain key, the seq the recipients already hold: the lead for an inspector, every inspector
- * for the lead. Keys are chains (author or author.epoch, shared/sync/chain.ts), so a restored
- * laptop's new chain is sent whole even where the lead holds a higher seq of its old one.
- */
+/** Per author, the seq the recipients already hold: the lead for an inspector, every inspector for the lead. */
 function acknowledgedFloor(ctx: WriteContext, inspectionId: string): Map<string, number> {
   const roster = rosterKeys(ctx.db, inspectionId);
   const me = ctx.device.author;
@@ -61,20 +56,19 @@ function acknowledgedFloor(ctx: WriteContext, inspectionId: string): Map<string,
     .map((m) => readHolds(ctx.db, inspectionId, m.signingKey));
   const floor = new Map<string, number>();
   if (peers.length === 0) return floor;
-  for (const chain of chainTops(ctx.db, inspectionId).keys()) {
-    floor.set(chain, Math.min(...peers.map((holds) => holds.get(chain) ?? 0)));
+  for (const author of authorSeqs(ctx.db, inspectionId).keys()) {
+    floor.set(author, Math.min(...peers.map((holds) => holds.get(author) ?? 0)));
   }
   return floor;
 }
 
 function* records(ctx: WriteContext, inspectionId: string, bounds: ReadonlyMap<string, { from: number; to: number }>) {
-  for (const [chain, { from, to }] of bounds) {
-    const { author, epoch } = parseChainKey(chain);
+  for (const [author, { from, to }] of bounds) {
     let after = from;
     for (;;) {
-      const page = changesetPage(ctx.db, inspectionId, author, epoch, after, to, PAGE);
+      const page = changesetPage(ctx.db, inspectionId, author, after, to, PAGE);
       if (page.length === 0) break;
-      yield { author: chain, page };
+      yield { author, page };
       after = (page[page.length - 1] as { seq: number }).seq;
     }
   }
@@ -96,7 +90,7 @@ function buildManifest(
   manifest: BundleManifest;
   bounds: Map<string, { from: number; to: number }>;
 } {
-  const upTo = chainTops(ctx.db, options.inspectionId);
+  const upTo = authorSeqs(ctx.db, options.inspectionId);
   if (upTo.size === 0) throw new AppError('not_found', 'There is nothing to export for this inspection on this laptop.');
   const floor = options.mode === 'full' ? new Map<string, number>() : acknowledgedFloor(ctx, options.inspectionId);
   const bounds = new Map<string, { from: number; to: number }>();
@@ -133,7 +127,7 @@ function buildManifest(
     ranges,
     changesets,
     ops,
-    holds: Object.fromEntries(chainSeqs(ctx.db, options.inspectionId)),
+    holds: Object.fromEntries(upTo),
     sha256: { changesets: hash.digest('hex') },
   };
   return { manifest, bounds };

@@ -11,17 +11,13 @@ import { DELETION_THRESHOLD, type AuthorityNoticeT, type BundleNoticeT, type Bun
 import { AppError } from '../../shared/errors.js';
 import { DELETED_FIELD, type SyncedTableName } from '../../shared/sync/tables.js';
 import { MAX_CLOCK_SKEW_MS, parseHlc } from '../../shared/sync/hlc.js';
-import { chainKey } from '../../shared/sync/chain.js';
 import {
   clearStage,
   conflictKeySet,
   ensureStage,
   isBundleImported,
   iterateStagedNew,
-  isHeldChangeset,
   knownChangeset,
-  markHeldChangeset,
-  releaseHeldChangeset,
   knowsInspection,
   memberName,
   recordHolds,
@@ -204,8 +200,7 @@ export async function mergeOpenedBundle(
       seen.add(id);
       // The same bytes and signature this store already holds were verified when they arrived.
       const stored = knownChangeset(ctx.db, id);
-      // A held changeset (its escalations applied, the rest awaiting confirmation) is not known yet.
-      const known = stored !== null && stored.signature.equals(raw.signature) && !isHeldChangeset(ctx.db, id);
+      const known = stored !== null && stored.signature.equals(raw.signature);
       const link = known ? { ...stored, opCount: opsOfBody(raw.body).length } : null;
       const verified = link === null ? verifyChangeset(raw, manifest) : null;
       if (verified) {
@@ -213,18 +208,16 @@ export async function mergeOpenedBundle(
         edits.push(rosterEditsOf(verified.record.author, verified.ops));
       }
       const { author, seq, prev } = verified ? verified.record : (link as NonNullable<typeof link>);
-      const epoch = verified ? (verified.record.epoch ?? '') : (link as NonNullable<typeof link>).epoch;
-      const key = chainKey(author, epoch);
-      const chain = chains.get(key) ?? [];
-      chain.push({ author, epoch, seq, id, prev, known });
-      chains.set(key, chain);
+      const chain = chains.get(author) ?? [];
+      chain.push({ seq, id, prev, known });
+      chains.set(author, chain);
       ops += verified ? verified.ops.length : (link as NonNullable<typeof link>).opCount;
       done += 1;
       progress(done, manifest.changesets, 'Checking');
     }
     if (ops !== manifest.ops || !rangesMatch(manifest, chains)) throw rejectBundle('corrupt');
     const { isJoin, unknownAuthors } = checkTrust(ctx, manifest, edits, options, dryRun);
-    const chainNotices = checkChains(ctx, manifest.inspection, chains);
+    checkChains(ctx, manifest.inspection, chains);
     const alreadyImported = isBundleImported(ctx.db, bundleId);
     const base = summaryBase(ctx, manifest, bundleId, alreadyImported, unknownAuthors, isJoin);
     if (alreadyImported && !dryRun) {
@@ -239,7 +232,7 @@ export async function mergeOpenedBundle(
       };
     }
     const { clockAhead, refused, held, ...counts } = applyStaged(ctx, token, manifest, bundleId, options, dryRun, progress);
-    const clockNotices: BundleNoticeT[] = [...chainNotices];
+    const clockNotices: BundleNoticeT[] = [];
     for (const [author, aheadMs] of clockAhead) {
       const name = memberName(ctx.db, manifest.inspection, author);
       clockNotices.push({
@@ -292,7 +285,6 @@ function applyStaged(
   let counts: Counts = { newOps: 0, updatedFields: 0, newConflicts: 0, deletions: 0, refused: [], held: [] };
   let refused: VerdictRow[] = [];
   let held: VerdictRow[] = [];
-  let deletionHold: { deletions: number; byTable: Record<string, number> } | null = null;
   const clockAhead = new Map<string, number>();
   const transaction = ctx.db.transaction(() => {
     const conflictsBefore = conflictKeySet(ctx.db, manifest.inspection);
@@ -316,7 +308,6 @@ function applyStaged(
         if (op.field === DELETED_FIELD) deleteTouched.add(rowKey);
       }
       insertChangeset(ctx.db, record, new Date(ctx.now()).toISOString());
-      releaseHeldChangeset(ctx.db, record.id);
       batches.push({ changesetId: record.id, ops: insertOps(ctx.db, ops, record.id) });
       for (const op of ops) {
         if (op.hlc > maxHlc) maxHlc = op.hlc;
@@ -364,13 +355,11 @@ function applyStaged(
     };
     if (dryRun) throw new Rollback();
     if (deletions > DELETION_THRESHOLD && options.confirmDeletions !== true) {
-      const byTable: Record<string, number> = {};
-      for (const rowKey of deleteTouched) {
-        const [table, row] = rowKey.split('\u0000') as [SyncedTableName, string];
-        if (liveBefore.get(rowKey) === true && isRowDeleted(ctx.db, table, row)) byTable[table] = (byTable[table] ?? 0) + 1;
-      }
-      deletionHold = { deletions, byTable };
-      throw new Rollback();
+      throw new AppError(
+        'conflict',
+        `This bundle would delete ${deletions} records. Check the summary and confirm the deletions to import it.`,
+        { reason: 'needs-confirmation', deletions },
+      );
     }
     recordHolds(ctx.db, manifest.inspection, manifest.exporter, manifest.holds);
     recordImportedBundle(ctx.db, {
@@ -389,121 +378,9 @@ function applyStaged(
     });
   });
   try {
-    // IMMEDIATE: the write lock is taken (waiting up to busy_timeout) before anything is read,
-    // so what is known is decided inside the transaction that writes, and a second import on
-    // the same store waits its turn instead of failing half-way.
-    transaction.immediate();
+    transaction();
   } catch (error) {
-    if (!(error instanceof Rollback)) throw storeBusy(error);
+    if (!(error instanceof Rollback)) throw error;
   }
-  if (deletionHold !== null) throw holdBundle(ctx, token, manifest, deletionHold, progress);
   return { ...counts, clockAhead };
-}
-
-/** Add-only safety records: applied at once even from a bundle held for confirmation. */
-const SAFETY_TABLES: ReadonlySet<string> = new Set(['escalation']);
-
-const TABLE_WORDS: Record<string, [string, string]> = {
-  evidence_note: ['evidence note', 'evidence notes'],
-  case_record: ['case', 'cases'],
-  finding: ['finding', 'findings'],
-  finding_evidence: ['finding link', 'finding links'],
-  team_member: ['team member', 'team members'],
-};
-
-function countWords(byTable: Record<string, number>): string {
-  return Object.entries(byTable)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([table, n]) => {
-      const [one, many] = TABLE_WORDS[table] ?? [table.replace(/_/g, ' '), `${table.replace(/_/g, ' ')} records`];
-      return `${n} ${n === 1 ? one : many}`;
-    })
-    .join(', ');
-}
-
-/**
- * ESCALATIONS ARE NEVER HELD (DESIGN). A bundle that would delete more than DELETION_THRESHOLD
- * records waits for the lead's confirmation, but its escalations (add-only: nothing in them can
- * delete or hide anything) are applied now, in their own transaction: each changeset carrying
- * one is stored and marked held, and only its escalation ops are applied. The held mark keeps
- * the changeset "unknown", so the confirmed import later applies the rest; `holds` does not
- * claim it meanwhile. The refusal names who, what and how many of which record.
- */
-function holdBundle(
-  ctx: WriteContext,
-  token: string,
-  manifest: BundleManifest,
-  held: { deletions: number; byTable: Record<string, number> },
-  progress: (done: number, total: number, stage: string) => void,
-): AppError {
-  const escalations = new Set<string>();
-  const apply = ctx.db.transaction(() => {
-    let maxHlc = '';
-    const maxBefore = maxOpHlc(ctx.db, manifest.inspection);
-    const batches: ChangesetOps[] = [];
-    for (const record of iterateStagedNew(ctx.db, token, manifest.inspection)) {
-      const safety = opsOfBody(record.body).filter((op) => SAFETY_TABLES.has(op.table));
-      if (safety.length === 0) continue;
-      // A row id of another inspection must not be rewritten through this one's bundle.
-      for (const op of safety) {
-        const owner = rowInspection(ctx.db, op.table, op.row);
-        if (owner !== null && owner !== manifest.inspection) throw rejectBundle('wrong-inspection', { row: op.row });
-      }
-      if (insertChangeset(ctx.db, record, new Date(ctx.now()).toISOString())) markHeldChangeset(ctx.db, record.id);
-      batches.push({ changesetId: record.id, ops: insertOps(ctx.db, safety, record.id) });
-      for (const op of safety) if (op.hlc > maxHlc) maxHlc = op.hlc;
-    }
-    // Escalations are applied at once, but never past THE AUTHORITY MODEL (main/sync/authority.ts):
-    // a held bundle is no way round it (a rewritten concern or a forged close stays refused).
-    const settled = settleAuthority(ctx.db, manifest.inspection, batches, maxBefore, {
-      device: ctx.device.author,
-      now: new Date(ctx.now()).toISOString(),
-    });
-    for (const batch of batches) {
-      const accepted = batch.ops.filter((op) => settled.accepted.has(op.id));
-      linkOps(ctx.db, accepted);
-      for (const op of accepted) escalations.add(op.row);
-    }
-    for (const key of settled.changedFields) rebuildField(ctx.db, key, manifest.inspection);
-    if (maxHlc !== '') observeRemoteHlc(ctx, maxHlc);
-  });
-  try {
-    apply.immediate();
-  } catch (error) {
-    throw storeBusy(error);
-  }
-  progress(manifest.changesets, manifest.changesets, 'Held');
-  const name = memberName(ctx.db, manifest.inspection, manifest.exporter) ?? manifest.exporterName;
-  const who = name ?? `the laptop with fingerprint ${fingerprint(manifest.exporter)}`;
-  const what = countWords(held.byTable);
-  const safetyWords =
-    escalations.size === 0
-      ? ''
-      : ` Its ${escalations.size === 1 ? 'new escalation has' : `${escalations.size} new escalations have`} been added already.`;
-  return new AppError(
-    'conflict',
-    `This bundle from ${who} would delete ${held.deletions} records (${what}). Check the summary and confirm the deletions to import the rest of it.${safetyWords}`,
-    {
-      reason: 'needs-confirmation',
-      deletions: held.deletions,
-      held: {
-        signer: { author: manifest.exporter, fingerprint: fingerprint(manifest.exporter), name },
-        deletionsByTable: held.byTable,
-        escalationsApplied: [...escalations].sort(),
-      },
-    },
-  );
-}
-
-/** SQLite still busy after busy_timeout: one sentence and the store-problem code, never a raw "database is locked". */
-function storeBusy(error: unknown): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) {
-    return new AppError(
-      'store_locked',
-      'Another Fieldwork process is writing to this data folder, so this bundle was not imported. Try again when it has finished.',
-      { sqlite: code },
-    );
-  }
-  return error;
 }

@@ -8,11 +8,11 @@ import { formatHlc, isHlc, parseHlc, tick, receive, type Hlc } from '../../share
 import { canonicalJson, type Op, type OpValue } from '../../shared/sync/op.js';
 import { DELETED_FIELD, fieldKind, type SyncedTableName } from '../../shared/sync/tables.js';
 import type { Db } from '../store/connection.js';
-import { currentChainEpoch, readMeta, writeMeta } from '../store/meta-repo.js';
-import { insertChangeset, lastChangeset, lastLocalChangeset, readHeads, readRowHeadIds } from '../store/op-log-repo.js';
+import { readMeta, writeMeta } from '../store/meta-repo.js';
+import { insertChangeset, lastChangeset, readHeads, readRowHeadIds } from '../store/op-log-repo.js';
 import { applyOps } from './apply-ops.js';
 import { checkLocalOps } from './authority.js';
-import { CHANGESET_FORMAT, CHANGESET_FORMAT_WITHOUT_EPOCH, encodeChangeset } from './changeset.js';
+import { CHANGESET_FORMAT, encodeChangeset } from './changeset.js';
 import { signBytes, type DeviceIdentity } from './device-identity.js';
 import { computeOpId } from './op-id.js';
 
@@ -97,18 +97,12 @@ export function writeEdits(ctx: WriteContext, inspectionId: string, edits: reado
   if (ops.length === 0) return ops;
   // The authority model (docs/authority.md): a member's own command is judged like an import.
   checkLocalOps(ctx.db, inspectionId, ctx.device.author, ops, new Date(ctx.now()).toISOString());
-  // CHAIN EPOCHS (shared/sync/chain.ts): a new epoch's first changeset forks from the last one
-  // this laptop itself still holds, so its numbers continue on this laptop but its chain is new.
-  const epoch = currentChainEpoch(ctx.db);
-  const last =
-    lastChangeset(ctx.db, inspectionId, ctx.device.author, epoch) ??
-    (epoch === '' ? null : lastLocalChangeset(ctx.db, inspectionId, ctx.device.author));
+  const last = lastChangeset(ctx.db, inspectionId, ctx.device.author);
   const seq = (last?.seq ?? 0) + 1;
   const { bytes, id } = encodeChangeset({
-    v: epoch === '' ? CHANGESET_FORMAT_WITHOUT_EPOCH : CHANGESET_FORMAT,
+    v: CHANGESET_FORMAT,
     inspection: inspectionId,
     author: ctx.device.author,
-    ...(epoch === '' ? {} : { epoch }),
     seq,
     prev: last?.id ?? null,
     ops,
@@ -119,7 +113,6 @@ export function writeEdits(ctx: WriteContext, inspectionId: string, edits: reado
       id,
       inspection: inspectionId,
       author: ctx.device.author,
-      epoch,
       seq,
       prev: last?.id ?? null,
       body: bytes,

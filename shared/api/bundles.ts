@@ -9,10 +9,6 @@
  *   (`details.fingerprint` is set for 'unknown-author' and 'not-a-member');
  * - code `conflict` with `details.reason = 'needs-confirmation'` and `details.deletions` when an
  *   import would delete more rows than DELETION_THRESHOLD and `confirmDeletions` was not set.
- *   Nothing but its escalations is imported then; they are applied at once (never held), and
- *   `details.held` says what waits: `{ signer: { author, fingerprint, name }, deletionsByTable:
- *   { evidence_note: 12, ... }, escalationsApplied: [escalation ids] }`; the message names them too.
- * - code `store_locked` when another process kept the store busy past SQLite's busy timeout.
  */
 import { z } from 'zod';
 import { Id } from '../domain/schemas.js';
@@ -33,11 +29,8 @@ export const BUNDLE_REJECT_REASONS = [
   'corrupt',
   'too-large',
   'wrong-key',
-  /** Never raised since chain epochs (docs/sync-chains.md): a hole is a notice, not a refusal. Kept for old records. */
   'chain-gap',
   'not-a-bundle',
-  /** One chain epoch written by two copies of a laptop's data made outside Fieldwork. */
-  'forked-chain',
 ] as const;
 export type BundleRejectReason = (typeof BUNDLE_REJECT_REASONS)[number];
 

@@ -2,8 +2,6 @@
 import { migration0010 } from './0010-initial.js';
 import { migration0060 } from './0060-purge-log.js';
 import { migration0070 } from './0070-moderation.js';
-import { migration0080 } from './0080-chain-epochs.js';
-import { migration0081 } from './0081-held-changesets.js';
 import { migration0120 } from './0120-letter.js';
 import { migration0121 } from './0121-held-bundles.js';
 import { migration0040 } from './0040-bundles.js';
@@ -22,8 +20,6 @@ const LISTED: readonly Migration[] = [
   { version: 50, name: '0050-sync', sql: migration0050 },
   { version: 60, name: '0060-purge-log', sql: migration0060 },
   { version: 70, name: '0070-moderation', sql: migration0070 },
-  { version: 80, name: '0080-chain-epochs', sql: migration0080 },
-  { version: 81, name: '0081-held-changesets', sql: migration0081 },
   { version: 90, name: '0090-authority', sql: migration0090 },
   { version: 120, name: '0120-letter', sql: migration0120 },
   { version: 121, name: '0121-held-bundles', sql: migration0121 },

@@ -12,11 +12,7 @@ import { iterateChangesets, listConflictKeys } from '../../../main/store/op-log-
 import { LATEST_SCHEMA_VERSION } from '../../../main/store/migrations/index.js';
 import { fingerprint, type DeviceIdentity } from '../../../main/sync/device-identity.js';
 import { hlcNode, writeEdits, type FieldEdit } from '../../../main/sync/local-write.js';
-import Database from 'better-sqlite3-multiple-ciphers';
-import { startNewChainEpoch, writeMeta } from '../../../main/store/meta-repo.js';
-import type { Db } from '../../../main/store/connection.js';
-import { reapplyChangesets } from '../../../main/services/recovery.js';
-import { chainKey } from '../../../shared/sync/chain.js';
+import { writeMeta } from '../../../main/store/meta-repo.js';
 import { MAX_COUNTER, MAX_WALL_MS, clockBound, formatHlc, parseHlc } from '../../../shared/sync/hlc.js';
 import { importBundle, mergeOpenedBundle } from '../../../main/sync/import-bundle.js';
 import { fileSource, type RawRecord } from '../../../main/sync/bundle-reader.js';
@@ -66,9 +62,8 @@ function bundleOf(replica: MemoryReplica): LawBundle {
   for (const changeset of iterateChangesets(replica.db, INSPECTION)) {
     records.push({ body: changeset.body, signature: changeset.signature });
     const last = ranges[ranges.length - 1];
-    const chain = chainKey(changeset.author, changeset.epoch ?? '');
-    if (last?.author === chain) ranges[ranges.length - 1] = { ...last, last: changeset.seq, count: last.count + 1 };
-    else ranges.push({ author: chain, first: changeset.seq, last: changeset.seq, count: 1 });
+    if (last?.author === changeset.author) ranges[ranges.length - 1] = { ...last, last: changeset.seq, count: last.count + 1 };
+    else ranges.push({ author: changeset.author, first: changeset.seq, last: changeset.seq, count: 1 });
     ops += (JSON.parse(changeset.body.toString('utf8')) as { ops: unknown[] }).ops.length;
   }
   const id = sha256Hex(`${replica.device.author}\n${records.map((r) => sha256Hex(r.body)).join('\n')}`);
@@ -104,9 +99,6 @@ export type Action =
   | { kind: 'escalate'; laptop: number; escalation: number; concern: string; advance: number }
   | { kind: 'resolve'; laptop: number; advance: number }
   | { kind: 'clock'; laptop: number; note: number; mode: ClockMode }
-  | { kind: 'backup'; laptop: number }
-  /** Back to the laptop's last backup (`fieldwork restore`), or a salvage: the backup plus every changeset read from the damaged file but one (a hole). */
-  | { kind: 'restore-backup'; laptop: number; salvage: boolean; lose: number }
   | { kind: 'send'; from: number; to: number };
 
 /**
@@ -167,16 +159,6 @@ export const actions: fc.Arbitrary<Action[]> = fc.array(
         mode: fc.constantFrom(...CLOCK_MODES),
       }),
     },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('backup' as const), laptop: fc.nat(3) }) },
-    {
-      weight: 1,
-      arbitrary: fc.record({
-        kind: fc.constant('restore-backup' as const),
-        laptop: fc.nat(3),
-        salvage: fc.boolean(),
-        lose: fc.nat(20),
-      }),
-    },
     { weight: 4, arbitrary: fc.record({ kind: fc.constant('send' as const), from: fc.nat(3), to: fc.nat(3) }) },
   ),
   { minLength: 1, maxLength: 22 },
@@ -188,8 +170,6 @@ export interface World {
   /** The physical clock reading when each local op was written. */
   readonly writtenAt: Map<string, number>;
   readonly clockCases: ClockMode[];
-  /** Restores and salvages that happened, and changesets salvage lost for good (the holes). */
-  readonly restores: { laptop: number; salvage: boolean; holes: number }[];
   readonly bundles: LawBundle[];
   readonly importedBy: LawBundle[][];
   readonly escalationsRaised: string[];
@@ -254,7 +234,6 @@ export async function runHistory(
     seen: new Map(),
     writtenAt: new Map(),
     clockCases: [],
-    restores: [],
     bundles: [],
     importedBy: replicas.map(() => []),
     escalationsRaised: [],
@@ -274,7 +253,6 @@ export async function runHistory(
     close: () => replicas.forEach((r) => r.db.close()),
   };
   for (const replica of replicas) await importInto(genesis, replica, genesis.bundle);
-  const backups = new Map<number, { bytes: Buffer; imported: number }>();
   for (const step of history) {
     if (step.kind === 'send') {
       const from = replicas[step.from % laptops] as MemoryReplica;
@@ -293,15 +271,6 @@ export async function runHistory(
       extremeClock(world, replica, step);
       continue;
     }
-    if (step.kind === 'backup') {
-      backups.set(index, { bytes: replica.db.serialize(), imported: world.importedBy[index]?.length ?? 0 });
-      continue;
-    }
-    if (step.kind === 'restore-backup') {
-      const backup = backups.get(index);
-      if (backup) restoreLaptop(world, index, backup, step);
-      continue;
-    }
     replica.clock.ms += step.advance;
     const edits = editsFor(replica, step, index);
     if (edits.length === 0) continue;
@@ -315,51 +284,6 @@ export async function runHistory(
     }
   }
   return world;
-}
-
-/**
- * A restore from the laptop's backup, or a salvage (the backup plus what could be read from the
- * damaged store, minus one changeset lost for good), through the code the app runs: the same
- * chain-epoch start as restoreStoreFile, and reapplyChangesets from recovery.
- */
-function restoreLaptop(
-  world: World,
-  index: number,
-  backup: { bytes: Buffer; imported: number },
-  step: Extract<Action, { kind: 'restore-backup' }>,
-): void {
-  const replica = world.replicas[index] as MemoryReplica;
-  const backupIds = new Set(
-    (new Database(backup.bytes).prepare('SELECT id FROM changeset').all() as { id: string }[]).map((r) => r.id),
-  );
-  const newer = iterateAll(replica).filter((c) => !backupIds.has(c.id));
-  replica.db.close();
-  const restored = new Database(backup.bytes);
-  restored.pragma('foreign_keys = ON');
-  (replica as { db: Db }).db = restored;
-  world.importedBy[index]?.splice(backup.imported);
-  let holes = 0;
-  if (step.salvage && newer.length > 0) {
-    const lost = step.lose % newer.length;
-    holes = 1;
-    reapplyChangesets(
-      replica,
-      newer.filter((_, i) => i !== lost).map((c) => ({ ...c, receivedAt: 'salvage' })),
-    );
-  } else {
-    startNewChainEpoch(replica.db);
-  }
-  world.restores.push({ laptop: index, salvage: step.salvage, holes });
-  // Escalations raised on this laptop after its backup and never sent anywhere are gone with it.
-  const present = (id: string) =>
-    world.replicas.some(
-      (r) => r.db.prepare('SELECT 1 FROM escalation WHERE id = ? AND concern IS NOT NULL').get(id) !== undefined,
-    );
-  world.escalationsRaised.splice(0, world.escalationsRaised.length, ...world.escalationsRaised.filter(present));
-}
-
-function iterateAll(replica: MemoryReplica) {
-  return [...iterateChangesets(replica.db, INSPECTION)];
 }
 
 function extremeClock(world: World, replica: MemoryReplica, step: Extract<Action, { kind: 'clock' }>): void {
@@ -384,11 +308,7 @@ function extremeClock(world: World, replica: MemoryReplica, step: Extract<Action
   world.clockCases.push(step.mode);
 }
 
-function editsFor(
-  replica: MemoryReplica,
-  step: Exclude<Action, { kind: 'send' | 'clock' | 'backup' | 'restore-backup' }>,
-  laptop: number,
-): FieldEdit[] {
+function editsFor(replica: MemoryReplica, step: Exclude<Action, { kind: 'send' | 'clock' }>, laptop: number): FieldEdit[] {
   switch (step.kind) {
     case 'edit':
       return [{ table: 'evidence_note', row: NOTES[step.note] as string, field: step.field, value: step.value as never }];
