@@ -316,8 +316,10 @@ export function OutputsScreen({ inspectionId }: { inspectionId: string }) {
             Built from {letter.findingCount} agreed findings. Only agreed findings appear in the letter.
           </p>
           <LetterDetails key={inspectionId} inspectionId={inspectionId} letter={letter} />
+          {/* Keyed by inspection, not by the saved text: re-keying on the refreshed preview
+              unmounted the editor before its "saved" notice could be shown. */}
           <SummaryEditor
-            key={letter.summary}
+            key={inspectionId}
             inspectionId={inspectionId}
             initial={letter.summaryIsPlaceholder ? '' : letter.summary}
           />
