@@ -10,7 +10,7 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { BundleImportResult } from '../../../shared/api/bundles.js';
+import type { BundleImportResultT as BundleImportResult } from '../../../shared/api/bundles.js';
 import type { DeviceIdentity } from '../../../main/sync/device-identity.js';
 import { writeEdits, type FieldEdit } from '../../../main/sync/local-write.js';
 import { rosterKeys } from '../../../main/store/bundles-repo.js';
