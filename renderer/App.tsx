@@ -1,8 +1,9 @@
 /** The window: header with the open inspection and badges, navigation, the current screen. */
-import { useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { useApi } from './api/hooks.js';
 import { focusMainHeading } from './state/route.js';
 import { Notices } from './components/Notices.js';
+import { ScreenBoundary } from './components/ScreenBoundary.js';
 import { SyncStatusIndicator } from './components/SyncStatusIndicator.js';
 import { BundleDrop } from './components/BundleDrop.js';
 import { EscalationBanner } from './components/EscalationBanner.js';
@@ -24,6 +25,8 @@ const NAV: readonly { screen: ScreenName; label: string }[] = [
   { screen: 'outputs', label: 'Letter and exports' },
   { screen: 'search', label: 'Search' },
   { screen: 'coverage', label: 'Coverage' },
+  { screen: 'progress', label: 'Team progress' },
+  { screen: 'agreement', label: 'Audit agreement' },
   { screen: 'bundles', label: 'Bundles and sync' },
   { screen: 'conflicts', label: 'Conflicts' },
 ];
@@ -63,7 +66,11 @@ function CurrentScreen({ inspectionId, screen }: { inspectionId: string; screen:
       </section>
     );
   }
-  return <Screen inspectionId={inspectionId} />;
+  return (
+    <Suspense fallback={<p className="muted">Loading…</p>}>
+      <Screen inspectionId={inspectionId} />
+    </Suspense>
+  );
 }
 
 export function App() {
@@ -73,6 +80,7 @@ export function App() {
   // Every navigation (a click, Back, Forward, a reload) starts at the new screen's heading.
   useEffect(() => focusMainHeading(), [inspectionId, screen, caseId]);
   const screenChosen = useUi((s) => s.screenChosen);
+  const inspectionClosed = useUi((s) => s.inspectionClosed);
   // A damaged data file (checked when it opened) shows the recovery screen instead of the app.
   const recovery = useApi('recovery.status', {});
   const recoveryShown = useRecoveryUi((s) => s.summary !== null || s.choicesOpen);
@@ -82,7 +90,9 @@ export function App() {
     return (
       <div className="app">
         <main className="app-main app-main-wide" id="main">
-          <RecoveryScreen />
+          <ScreenBoundary screen="the recovery screen" onBack={() => window.location.reload()} backLabel="Reload Fieldwork">
+            <RecoveryScreen />
+          </ScreenBoundary>
         </main>
       </div>
     );
@@ -93,7 +103,9 @@ export function App() {
         {readOnly}
         <Notices />
         <main className="app-main app-main-wide" id="main">
-          <InspectionsScreen />
+          <ScreenBoundary screen="the inspection list" onBack={() => window.location.reload()} backLabel="Reload Fieldwork">
+            <InspectionsScreen />
+          </ScreenBoundary>
         </main>
         <BundleDrop />
       </div>
@@ -135,7 +147,15 @@ export function App() {
           </ul>
         </nav>
         <main className="app-main" id="main" tabIndex={-1}>
-          <CurrentScreen inspectionId={inspectionId} screen={screen} />
+          {/* A new screen is a new boundary (key), so choosing another screen always renders afresh. */}
+          <ScreenBoundary
+            key={screen}
+            screen={`“${NAV.find((n) => n.screen === screen)?.label ?? screen}”`}
+            onBack={inspectionClosed}
+            backLabel="Back to all inspections"
+          >
+            <CurrentScreen inspectionId={inspectionId} screen={screen} />
+          </ScreenBoundary>
         </main>
       </div>
       <BundleDrop />

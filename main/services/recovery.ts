@@ -286,7 +286,11 @@ export function createRecoverySession(options: RecoverySessionOptions): Recovery
 }
 
 /** Who answers commands: a healthy context, or a recovery session (browser mode and the desktop app). */
-export type CommandHost = { readonly ctx: ServiceContext } | { readonly recovery: RecoverySession };
+export type CommandHost =
+  | { readonly ctx: ServiceContext }
+  | { readonly recovery: RecoverySession }
+  /** The core host's worker thread (main/host/core-host.ts), which routes the same way inside. */
+  | { readonly core: (name: string, rawInput: unknown, options: DispatchOptions) => Promise<Result<unknown>> };
 
 /** Routes one command: recovery commands to the session, the rest to the store being served. */
 export async function dispatchToHost(
@@ -296,6 +300,7 @@ export async function dispatchToHost(
   options: DispatchOptions = {},
 ): Promise<Result<unknown>> {
   if ('ctx' in host) return dispatch(host.ctx, name, rawInput, options);
+  if ('core' in host) return host.core(name, rawInput, options);
   const session = host.recovery;
   if (session.answers(name)) return session.dispatch(name, rawInput, options);
   const served = session.served();

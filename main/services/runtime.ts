@@ -14,6 +14,7 @@ import { fileKeyVault, loadOrCreateIdentity, type DeviceIdentity, type KeyVault 
 import { startBackupScheduler, type BackupPolicy, type BackupScheduler } from './backups.js';
 import { consoleLogger, type Logger, type ServiceContext } from './context.js';
 import { acquireDataLock, type DataLock } from './data-lock.js';
+import { queueWrite } from './write-queue.js';
 import { createRecoverySession, type RecoverySession } from './recovery.js';
 
 export const STORE_FILE = 'fieldwork.db';
@@ -86,11 +87,33 @@ function contextFor(db: Db, device: DeviceIdentity, options: RuntimeOptions, log
   return { db, device, now: options.now ?? Date.now, dataDir: options.dataDir, log, keyProtection };
 }
 
+const CHECKPOINT_EVERY_MS = 1_000;
+
+/**
+ * Typing never waits on a checkpoint: SQLite's automatic WAL checkpoint runs inside whichever
+ * commit crosses 1,000 pages, which made that one note save copy pages back into the database
+ * and fsync it (the p99 of note saves). Here the WAL is checkpointed on a timer instead, in its
+ * turn in the write queue (in the core's own thread, so the window never waits on it either).
+ * A WAL that is not checkpointed is still durable: it is the commit, not the checkpoint, that
+ * is fsynced.
+ */
+function checkpointOffTheSavePath(db: Db, dataDir: string, log: Logger): () => void {
+  db.pragma('wal_autocheckpoint = 0');
+  const timer = setInterval(() => {
+    void queueWrite(dataDir, () => {
+      if (db.open && !db.inTransaction) db.pragma('wal_checkpoint(PASSIVE)');
+    }).catch((error: unknown) => log.warn('A background checkpoint did not run.', { reason: String(error) }));
+  }, CHECKPOINT_EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 function openReady(options: RuntimeOptions, device: DeviceIdentity, log: Logger, keyProtection: string): Runtime {
   const storePath = storePathOf(options);
   const db: Db = openStore(storePath, options.store);
   recordDevice(db, device.author, device.ageRecipient, new Date().toISOString());
   const ctx = contextFor(db, device, options, log, keyProtection);
+  const stopCheckpoints = options.store?.readonly ? () => undefined : checkpointOffTheSavePath(db, options.dataDir, log);
   const backups =
     options.backups === false || options.store?.readonly
       ? null
@@ -101,6 +124,7 @@ function openReady(options: RuntimeOptions, device: DeviceIdentity, log: Logger,
     storePath,
     backups,
     close: () => {
+      stopCheckpoints();
       backups?.stop();
       db.close();
     },

@@ -19,6 +19,10 @@ import { myRole, runSync, type BundlePort, type SyncEnv, type SyncReason } from 
 import { classifyFailure } from '../sync/sync-errors.js';
 import { openSyncTarget, type TargetSettings } from '../sync/sync-open-target.js';
 import { checkTargetSettings, testTargetConnection } from '../sync/sync-settings.js';
+import { memberName } from '../store/bundles-repo.js';
+import { DEFAULT_LIMITS } from '../sync/bundle-format.js';
+import { fileSource, openBundle } from '../sync/bundle-reader.js';
+import { fingerprint } from '../sync/device-identity.js';
 import { exportBundleToFile, importBundleFile } from './bundles.js';
 import { inTransaction, type CallContext, type HandlerGroup, type ServiceContext } from './context.js';
 import { requireInspection } from './inspections.js';
@@ -101,16 +105,28 @@ export function bundlePortFor(ctx: CallContext | ServiceContext): BundlePort {
       } catch (error) {
         if (!(error instanceof AppError) || error.code === 'internal' || error.code === 'disk_full') throw error;
         const reason = error.details?.reason;
+        const needsConfirmation = reason === 'needs-confirmation';
         return {
           status: 'rejected',
           newOps: 0,
           retryLater: reason === 'chain-gap',
-          needsConfirmation: reason === 'needs-confirmation',
+          needsConfirmation,
           message: error.message,
+          ...(needsConfirmation ? { sender: await senderOf(ctx, path) } : {}),
         };
       }
     },
   };
+}
+
+/** Who signed a bundle, by the name the team knows (for a held bundle's prompt); null if it cannot be read. */
+async function senderOf(ctx: CallContext | ServiceContext, path: string): Promise<string | null> {
+  try {
+    const { manifest } = await openBundle(fileSource(path), { ageIdentity: ctx.device.ageIdentity }, DEFAULT_LIMITS);
+    return memberName(ctx.db, manifest.inspection, manifest.exporter) ?? manifest.exporterName ?? fingerprint(manifest.exporter);
+  } catch {
+    return null;
+  }
 }
 
 const NOT_CONFIGURED: SyncRunResultT = {
@@ -221,7 +237,9 @@ export function syncStatus(ctx: ServiceContext, inspectionId: string): SyncStatu
     pushedBundles: repo.countPushed(ctx.db, inspectionId),
     pulledBundles: pulled.imported,
     failedPulls: pulled.failed,
-    pullFailures: repo.listPullFailures(ctx.db, inspectionId).map((f) => ({ sha256: f.sha256, message: f.error, at: f.at })),
+    pullFailures: repo
+      .listPullFailures(ctx.db, inspectionId)
+      .map((f) => ({ sha256: f.sha256, message: f.error, at: f.at, held: f.held === 1, sender: f.sender })),
     role: myRole(ctx.db, inspectionId, ctx.device.author),
   };
 }

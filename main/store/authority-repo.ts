@@ -43,7 +43,7 @@ function toOp(row: OpRow): StoredOp {
 
 const COLUMNS = 'op.id, op.inspection_id, op.hlc, op.author, op.tbl, op.row_id, op.field, op.value, op.deps, op.changeset_id';
 const AUTHORITY_WHERE = `(op.tbl = 'team_member' OR (op.tbl = 'finding' AND op.field = 'status')
-  OR (op.tbl = 'escalation' AND op.field = 'identified_by') OR (op.tbl = 'finding_evidence' AND op.field = 'finding_id'))`;
+  OR (op.tbl = 'escalation' AND op.field IN ('identified_by', 'concern')) OR (op.tbl = 'finding_evidence' AND op.field = 'finding_id'))`;
 
 export function readRoot(db: Db, inspectionId: string): string | null {
   const row = cached(db, 'SELECT root_key FROM inspection_root WHERE inspection_id = ?').get(inspectionId) as

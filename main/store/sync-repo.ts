@@ -258,15 +258,19 @@ export function recordPulled(
     status: PullStatus;
     newOps: number;
     error: string | null;
+    /** Held back for the lead's decision (it deletes many records), and who sent it. */
+    held?: boolean;
+    sender?: string | null;
   },
   at: string,
 ): void {
   db.prepare(
-    `INSERT INTO sync_pulled(inspection_id, sha256, remote_path, size, status, new_ops, error, pulled_at)
-     VALUES (@inspectionId, @sha256, @remotePath, @size, @status, @newOps, @error, @at)
+    `INSERT INTO sync_pulled(inspection_id, sha256, remote_path, size, status, new_ops, error, pulled_at, held, sender)
+     VALUES (@inspectionId, @sha256, @remotePath, @size, @status, @newOps, @error, @at, @held, @sender)
      ON CONFLICT(inspection_id, sha256) DO UPDATE SET status = excluded.status, new_ops = excluded.new_ops,
-       error = excluded.error, pulled_at = excluded.pulled_at, attempts = sync_pulled.attempts + 1`,
-  ).run({ ...record, at });
+       error = excluded.error, pulled_at = excluded.pulled_at, attempts = sync_pulled.attempts + 1,
+       held = excluded.held, sender = coalesce(excluded.sender, sync_pulled.sender)`,
+  ).run({ ...record, held: record.held === true ? 1 : 0, sender: record.sender ?? null, at });
 }
 
 export interface PullFailureRecord {
@@ -275,13 +279,15 @@ export interface PullFailureRecord {
   readonly size: number;
   readonly error: string;
   readonly at: string;
+  readonly held: number;
+  readonly sender: string | null;
 }
 
 export function listPullFailures(db: Db, inspectionId: string, limit = 20): PullFailureRecord[] {
   return db
     .prepare(
-      `SELECT sha256, remote_path AS remotePath, size, coalesce(error, '') AS error, pulled_at AS at FROM sync_pulled
-       WHERE inspection_id = ? AND status = 'failed' ORDER BY pulled_at DESC, sha256 LIMIT ?`,
+      `SELECT sha256, remote_path AS remotePath, size, coalesce(error, '') AS error, pulled_at AS at, held, sender
+       FROM sync_pulled WHERE inspection_id = ? AND status = 'failed' ORDER BY held DESC, pulled_at DESC, sha256 LIMIT ?`,
     )
     .all(inspectionId, limit) as PullFailureRecord[];
 }

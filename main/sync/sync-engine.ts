@@ -37,6 +37,8 @@ export interface ImportOutcome {
   readonly message?: string;
   /** Rejected only because it deletes more than the threshold: the lead may confirm and retry. */
   readonly needsConfirmation?: boolean;
+  /** Who signed the bundle (a name when the team knows it), for a held bundle's prompt. */
+  readonly sender?: string | null;
 }
 
 /** The only things sync needs from bundles. */

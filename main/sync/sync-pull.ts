@@ -59,11 +59,27 @@ export async function pullBundles(env: SyncEnv, target: SyncTarget, inspectionId
   const total = candidates.length * 2;
   let step = 0;
   let failed = 0;
-  const record = (c: Candidate, status: 'imported' | 'already_imported' | 'failed', newOps: number, error: string | null) =>
+  const record = (
+    c: Candidate,
+    status: 'imported' | 'already_imported' | 'failed',
+    newOps: number,
+    error: string | null,
+    outcome?: ImportOutcome,
+  ) =>
     env.db.transaction(() =>
       recordPulled(
         env.db,
-        { inspectionId, sha256: c.sha256, remotePath: c.remotePath.join('/'), size: c.size, status, newOps, error },
+        {
+          inspectionId,
+          sha256: c.sha256,
+          remotePath: c.remotePath.join('/'),
+          size: c.size,
+          status,
+          newOps,
+          error,
+          held: outcome?.needsConfirmation === true,
+          sender: outcome?.sender ?? null,
+        },
         new Date(env.now()).toISOString(),
       ),
     )();
@@ -111,7 +127,7 @@ export async function pullBundles(env: SyncEnv, target: SyncTarget, inspectionId
           else {
             failed += 1;
             step += 1;
-            record(candidate, 'failed', 0, outcome.message ?? 'This bundle could not be imported.');
+            record(candidate, 'failed', 0, outcome.message ?? 'This bundle could not be imported.', outcome);
           }
           continue;
         }
@@ -176,7 +192,17 @@ export async function retryPull(
     env.db.transaction(() =>
       recordPulled(
         env.db,
-        { inspectionId, sha256, remotePath: failure.remotePath, size: failure.size, status, newOps: outcome.newOps, error },
+        {
+          inspectionId,
+          sha256,
+          remotePath: failure.remotePath,
+          size: failure.size,
+          status,
+          newOps: outcome.newOps,
+          error,
+          held: outcome.needsConfirmation === true,
+          sender: outcome.sender ?? failure.sender,
+        },
         at(),
       ),
     )();

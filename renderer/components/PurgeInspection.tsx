@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import { Dialog, Heading, Modal } from 'react-aria-components';
-import { useCommand } from '../api/hooks.js';
+import { useApi, useCommand } from '../api/hooks.js';
 import { useUi } from '../state/ui-store.js';
 import { Field } from './form.js';
 
@@ -14,7 +14,12 @@ export function PurgeInspection({ inspectionId, localAuthority }: { inspectionId
   const purge = useCommand('inspections.purge');
   const closeInspection = useUi((s) => s.inspectionClosed);
   const notice = useUi((s) => s.noticeShown);
-  const matches = typed.trim().toLowerCase() === localAuthority.trim().toLowerCase();
+  const [escalationsAcknowledged, setEscalationsAcknowledged] = useState(false);
+  const openEscalations = useApi('escalations.list', { inspectionId, openOnly: true });
+  const open_ = openEscalations.data ?? [];
+  // Open escalations are children at risk still being followed up: the purge lists them and asks.
+  const matches =
+    typed.trim().toLowerCase() === localAuthority.trim().toLowerCase() && (open_.length === 0 || escalationsAcknowledged);
   return (
     <section aria-labelledby="purge-title" className="panel panel-danger">
       <h2 id="purge-title">Purge this inspection</h2>
@@ -35,6 +40,32 @@ export function PurgeInspection({ inspectionId, localAuthority }: { inspectionId
             Everything about this inspection will be removed from this laptop. Make sure the team’s work has been merged and
             published first.
           </p>
+          {open_.length > 0 && (
+            <div className="error-box" role="group" aria-labelledby="purge-escalations-title">
+              <p id="purge-escalations-title">
+                <strong>
+                  {open_.length === 1 ? '1 escalation is still open' : `${open_.length} escalations are still open`}
+                </strong>{' '}
+                and would be removed with everything else:
+              </p>
+              <ul>
+                {open_.map((e) => (
+                  <li key={e.id}>
+                    {e.caseRef ? `${e.caseRef}: ` : ''}
+                    {e.concern}
+                  </li>
+                ))}
+              </ul>
+              <label>
+                <input
+                  type="checkbox"
+                  checked={escalationsAcknowledged}
+                  onChange={(event) => setEscalationsAcknowledged(event.target.checked)}
+                />{' '}
+                I have checked these escalations are closed or handed over elsewhere; remove them too
+              </label>
+            </div>
+          )}
           {purge.error && (
             <p role="alert" className="error-box">
               {purge.error.message}

@@ -39,15 +39,22 @@ function StatusList({ status }: { status: SyncStatusT }) {
       <dd>{status.lastSyncedAt ? formatDateTime(status.lastSyncedAt) : 'Never'}</dd>
       <dt>Changes waiting</dt>
       <dd>
-        {status.changesWaiting === 0
-          ? 'None: everything on this laptop has been sent'
-          : plural(status.changesWaiting, 'change', 'changes')}
-        {status.bundlesWaiting > 0 && ` (${plural(status.bundlesWaiting, 'bundle', 'bundles')} ready to send)`}
+        {status.changesWaiting === 0 && status.bundlesWaiting === 0 && 'None: everything on this laptop has been sent'}
+        {status.changesWaiting === 0 &&
+          status.bundlesWaiting > 0 &&
+          `${plural(status.bundlesWaiting, 'bundle', 'bundles')} exported and waiting to be sent`}
+        {status.changesWaiting > 0 &&
+          `${plural(status.changesWaiting, 'change', 'changes')}${
+            status.bundlesWaiting > 0 ? `, in ${plural(status.bundlesWaiting, 'bundle', 'bundles')} waiting to be sent` : ''
+          }`}
       </dd>
       <dt>Team bundles merged</dt>
       <dd>
         {status.pulledBundles}
-        {status.failedPulls > 0 && `, ${plural(status.failedPulls, 'bundle', 'bundles')} could not be merged`}
+        {status.pullFailures.some((f) => f.held) &&
+          `, ${plural(status.pullFailures.filter((f) => f.held).length, 'bundle', 'bundles')} held for your decision`}
+        {status.pullFailures.some((f) => !f.held) &&
+          `, ${plural(status.pullFailures.filter((f) => !f.held).length, 'bundle', 'bundles')} could not be merged`}
       </dd>
       <dt>Last problem</dt>
       <dd>

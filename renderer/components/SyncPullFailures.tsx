@@ -3,31 +3,31 @@
  * again. A bundle held back only because it deletes many records is merged when the lead
  * confirms those deletions (the same rule as importing by hand).
  */
-import { useState } from 'react';
 import type { SyncStatusT } from '../../shared/api/sync.js';
 import { useCommand } from '../api/hooks.js';
 import { formatDateTime } from './dates.js';
 
 function FailureRow({ inspectionId, failure }: { inspectionId: string; failure: SyncStatusT['pullFailures'][number] }) {
   const retry = useCommand('sync.retryPull');
-  const [confirmable, setConfirmable] = useState(false);
-  const run = (confirmDeletions: boolean) =>
-    retry.mutate(
-      { inspectionId, sha256: failure.sha256, confirmDeletions },
-      { onSuccess: (result) => setConfirmable(result.needsConfirmation) },
-    );
+  const run = (confirmDeletions: boolean) => retry.mutate({ inspectionId, sha256: failure.sha256, confirmDeletions });
+  const from = failure.sender ? `From ${failure.sender}` : 'From a team member';
   return (
-    <li>
+    <li aria-label={failure.held ? `Held: ${from}` : `Not merged: ${from}`}>
       <p>
-        {failure.message} <span className="muted small">({formatDateTime(failure.at)})</span>
+        {failure.held && <strong>Held for your decision. </strong>}
+        {from}: {failure.message} <span className="muted small">({formatDateTime(failure.at)})</span>
       </p>
       <div className="sync-actions">
-        <button type="button" onClick={() => run(false)} disabled={retry.isPending}>
-          Try again
-        </button>
-        {confirmable && (
-          <button type="button" className="button-primary" onClick={() => run(true)} disabled={retry.isPending}>
-            Merge it, including its deletions
+        {failure.held ? (
+          <>
+            <button type="button" className="button-primary" onClick={() => run(true)} disabled={retry.isPending}>
+              Merge it, including its deletions
+            </button>
+            <span className="small muted">Or leave it held: nothing from it is merged until you decide.</span>
+          </>
+        ) : (
+          <button type="button" onClick={() => run(false)} disabled={retry.isPending}>
+            Try again
           </button>
         )}
       </div>
@@ -38,14 +38,30 @@ function FailureRow({ inspectionId, failure }: { inspectionId: string; failure: 
 
 export function SyncPullFailures({ inspectionId, failures }: { inspectionId: string; failures: SyncStatusT['pullFailures'] }) {
   if (failures.length === 0) return null;
+  const held = failures.filter((f) => f.held);
+  const refused = failures.filter((f) => !f.held);
   return (
-    <section aria-labelledby="sync-pull-failures-title" className="sync-pull-failures">
-      <h3 id="sync-pull-failures-title">Team bundles not merged</h3>
-      <ul>
-        {failures.map((failure) => (
-          <FailureRow key={failure.sha256} inspectionId={inspectionId} failure={failure} />
-        ))}
-      </ul>
-    </section>
+    <>
+      {held.length > 0 && (
+        <section aria-labelledby="sync-held-title" className="sync-pull-failures">
+          <h3 id="sync-held-title">Team bundles held for your decision</h3>
+          <ul>
+            {held.map((failure) => (
+              <FailureRow key={failure.sha256} inspectionId={inspectionId} failure={failure} />
+            ))}
+          </ul>
+        </section>
+      )}
+      {refused.length > 0 && (
+        <section aria-labelledby="sync-pull-failures-title" className="sync-pull-failures">
+          <h3 id="sync-pull-failures-title">Team bundles not merged</h3>
+          <ul>
+            {refused.map((failure) => (
+              <FailureRow key={failure.sha256} inspectionId={inspectionId} failure={failure} />
+            ))}
+          </ul>
+        </section>
+      )}
+    </>
   );
 }

@@ -36,6 +36,10 @@ function shortTime(iso: string): string {
 export function indicatorText(status: SyncStatusT): { text: string; tone: 'ok' | 'offline' | 'problem' | 'idle' } {
   if (!status.configured) return { text: 'Sync not set up', tone: 'idle' };
   const waiting = status.changesWaiting > 0 ? ` · ${status.changesWaiting} waiting` : '';
+  const held = status.pullFailures.filter((f) => f.held).length;
+  // A bundle held for the lead's decision is never shown as "Synced": it is waiting for them.
+  if (held > 0)
+    return { text: `${held === 1 ? '1 bundle' : `${held} bundles`} held for your decision${waiting}`, tone: 'problem' };
   if (status.connection === 'offline') return { text: `Offline${waiting}`, tone: 'offline' };
   if (status.lastError) return { text: `Sync problem: ${PROBLEM[status.lastError.kind]}${waiting}`, tone: 'problem' };
   if (status.lastSyncedAt) return { text: `Synced ${shortTime(status.lastSyncedAt)}${waiting}`, tone: 'ok' };

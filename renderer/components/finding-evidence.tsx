@@ -90,6 +90,10 @@ function EvidencePicker({ finding }: { finding: FindingDetail }) {
 
 export function FindingEvidence({ finding, canUnlink = true }: { finding: FindingDetail; canUnlink?: boolean }) {
   const unlink = useCommand('findings.unlink');
+  // Taking evidence away from an agreed finding is the lead's, with a reason (docs/authority.md).
+  const agreed = finding.status === 'agreed';
+  const [reason, setReason] = useState('');
+  const reasonMissing = agreed && reason.trim() === '';
   return (
     <div className="finding-evidence">
       <TriangulationPanel finding={finding} />
@@ -98,6 +102,12 @@ export function FindingEvidence({ finding, canUnlink = true }: { finding: Findin
         {finding.notes.length === 0 && <p className="muted small">No evidence linked yet.</p>}
         {!canUnlink && finding.notes.length > 0 && (
           <p className="muted small">The finding is agreed: only the lead inspector can take evidence away from it.</p>
+        )}
+        {canUnlink && agreed && finding.notes.length > 0 && (
+          <label className="field">
+            <span>Reason for taking evidence away from this agreed finding</span>
+            <input type="text" value={reason} maxLength={2000} onChange={(e) => setReason(e.target.value)} />
+          </label>
         )}
         <ul className="linked-notes" aria-label="Linked notes">
           {finding.notes.map((note) => (
@@ -109,7 +119,11 @@ export function FindingEvidence({ finding, canUnlink = true }: { finding: Findin
                     <button
                       type="button"
                       className="link-button"
-                      onClick={() => unlink.mutate({ findingId: finding.id, noteId: note.id })}
+                      disabled={reasonMissing}
+                      title={reasonMissing ? 'Give a reason first: the finding is agreed.' : undefined}
+                      onClick={() =>
+                        unlink.mutate({ findingId: finding.id, noteId: note.id, ...(agreed ? { reason: reason.trim() } : {}) })
+                      }
                     >
                       Unlink<span className="visually-hidden"> note</span>
                     </button>

@@ -315,7 +315,7 @@ export function OutputsScreen({ inspectionId }: { inspectionId: string }) {
           <p className="small muted">
             Built from {letter.findingCount} agreed findings. Only agreed findings appear in the letter.
           </p>
-          <LetterDetails key={`${letter.version}-details`} inspectionId={inspectionId} letter={letter} />
+          <LetterDetails key={inspectionId} inspectionId={inspectionId} letter={letter} />
           <SummaryEditor
             key={letter.summary}
             inspectionId={inspectionId}

@@ -22,20 +22,14 @@ type MemberFields = CommandInput<'team.add'>['fields'];
 type Member = CommandOutput<'team.list'>[number];
 const emptyMember: MemberFields = { name: '', inspectorate: 'ofsted', role: 'inspector', specialism: 'social_care' };
 
-/** Who last changed a roster row, when the store says (older stores do not). */
-interface LastChange {
-  readonly at?: string;
-  readonly by?: string;
-  readonly byName?: string;
-}
+/** Who last changed a roster row (null for rows no change has reached since the store began keeping it). */
+type LastChange = NonNullable<Member['lastChange']>;
 function lastChangeOf(member: Member): LastChange | null {
-  const value = (member as Member & { lastChange?: unknown }).lastChange;
-  return value && typeof value === 'object' ? (value as LastChange) : null;
+  return member.lastChange ?? null;
 }
 function lastChangeText(change: LastChange | null): string {
   if (!change) return '—';
-  const who = change.byName ?? (change.by ? `${change.by.slice(0, 10)}…` : 'someone');
-  return change.at ? `${who}, ${formatDateTime(change.at)}` : who;
+  return `${change.by}, ${formatDateTime(change.at)}`;
 }
 
 /** Plain-word checks first; the store's own check answers only what these do not catch. */

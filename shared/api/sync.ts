@@ -65,7 +65,17 @@ export const SyncStatus = z.object({
   pulledBundles: z.number().int(),
   failedPulls: z.number().int(),
   /** Bundles on the target that could not be merged, newest first, with why. */
-  pullFailures: z.array(z.object({ sha256: z.string(), message: z.string(), at: z.string() })),
+  pullFailures: z.array(
+    z.object({
+      sha256: z.string(),
+      message: z.string(),
+      at: z.string(),
+      /** Held for the lead's decision (it deletes many records), not refused. */
+      held: z.boolean(),
+      /** Who sent it, when known. */
+      sender: z.string().nullable(),
+    }),
+  ),
   role: z.enum(['lead', 'inspector']).nullable(),
 });
 

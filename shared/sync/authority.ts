@@ -23,6 +23,7 @@
  * reaches the same verdicts; a later removal cannot reach back to work written before it.
  * ======================================================================================
  */
+import { CONCERN_PLACEHOLDER } from '../api/escalations.js';
 import type { Op } from './op.js';
 
 export type AuthorityRule =
@@ -72,7 +73,7 @@ export function isAuthorityOp(op: Pick<Op, 'table' | 'field'>): boolean {
   return (
     op.table === 'team_member' ||
     (op.table === 'finding' && op.field === 'status') ||
-    (op.table === 'escalation' && op.field === 'identified_by') ||
+    (op.table === 'escalation' && (op.field === 'identified_by' || op.field === 'concern')) ||
     (op.table === 'finding_evidence' && op.field === 'finding_id')
   );
 }
@@ -82,6 +83,8 @@ export class AuthorityState {
   leadRow: string | null = null;
   readonly findingStatus = new Map<string, string>();
   readonly raiser = new Map<string, string>();
+  /** Escalations whose concern has been described (not the placeholder written when flagging). */
+  readonly described = new Set<string>();
   readonly linkFinding = new Map<string, string>();
 
   constructor(readonly root: string) {}
@@ -129,6 +132,8 @@ export class AuthorityState {
       this.findingStatus.set(op.row, op.value);
     } else if (op.table === 'escalation' && op.field === 'identified_by' && typeof op.value === 'string') {
       if (!this.raiser.has(op.row)) this.raiser.set(op.row, op.value);
+    } else if (op.table === 'escalation' && op.field === 'concern' && op.value !== CONCERN_PLACEHOLDER) {
+      this.described.add(op.row);
     } else if (op.table === 'finding_evidence' && op.field === 'finding_id' && typeof op.value === 'string') {
       this.linkFinding.set(op.row, op.value);
     }
@@ -256,6 +261,9 @@ export function judge(state: AuthorityState, op: Op, siblings: readonly Op[]): R
           (s) => s.table === 'escalation' && s.row === op.row && s.field === 'identified_by' && s.value === op.author,
         );
         const earlier = state.raiser.get(op.row);
+        // Flagging is one action that writes a placeholder concern; the raiser then describes it,
+        // once. After that the concern stays as it was raised.
+        if (op.field === 'concern' && op.deps.length > 0 && earlier === op.author && !state.described.has(op.row)) return null;
         if (op.deps.length > 0 || !raisedHere || (earlier !== undefined && earlier !== op.author)) {
           return refuse(state, op, 'concern-immutable');
         }

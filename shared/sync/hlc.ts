@@ -64,9 +64,16 @@ export function clockBound(nowMs: number): number {
   return Math.min(Math.max(nowMs, 0) + MAX_CLOCK_SKEW_MS, MAX_WALL_MS - 1);
 }
 
-/** A last value the local clock may continue from: null if it is beyond the bound. */
+/**
+ * A last value the local clock may continue from. One beyond the bound (this laptop's clock was
+ * once set far ahead, or a stored value is bad) is not followed, but the clock does not fall
+ * back to the physical time either: it continues from the bound, so what this laptop writes next
+ * still sorts after everything it wrote within the bound.
+ */
 function followable(last: Hlc | null, nowMs: number): Hlc | null {
-  return last !== null && last.wallMs <= clockBound(nowMs) ? last : null;
+  if (last === null) return null;
+  const bound = clockBound(nowMs);
+  return last.wallMs <= bound ? last : { wallMs: bound, counter: 0, node: last.node };
 }
 
 /** The next local timestamp after `last`, given the physical clock reading `nowMs`. */

@@ -76,6 +76,10 @@ describe('the team in the browser', () => {
     expect(memberRow(app, 'Ben Okafor')?.signing_key).toBe(signing);
     expect(await page.getByText(/starts with age1/).count()).toBe(0);
     await page.getByRole('cell', { name: `${signing.slice(0, 10)}…` }).waitFor();
+    // The lead sees who last changed the row (the lead, just now), from the store's roster changes.
+    await page.getByRole('columnheader', { name: 'Last changed by' }).waitFor();
+    const benRow = page.getByRole('row').filter({ hasText: 'Ben Okafor' });
+    await expect.poll(() => benRow.textContent()).toContain('Asha Patel, ');
     await expect
       .poll(() => page.getByRole('button', { name: 'Edit Ben Okafor' }).evaluate((el) => el === document.activeElement))
       .toBe(true);

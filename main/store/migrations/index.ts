@@ -3,6 +3,7 @@ import { migration0010 } from './0010-initial.js';
 import { migration0060 } from './0060-purge-log.js';
 import { migration0070 } from './0070-moderation.js';
 import { migration0120 } from './0120-letter.js';
+import { migration0121 } from './0121-held-bundles.js';
 import { migration0040 } from './0040-bundles.js';
 import { migration0050 } from './0050-sync.js';
 import { migration0090 } from './0090-authority.js';
@@ -21,6 +22,7 @@ const LISTED: readonly Migration[] = [
   { version: 70, name: '0070-moderation', sql: migration0070 },
   { version: 90, name: '0090-authority', sql: migration0090 },
   { version: 120, name: '0120-letter', sql: migration0120 },
+  { version: 121, name: '0121-held-bundles', sql: migration0121 },
 ];
 
 /** Applied in version order whatever order they are listed in above. */

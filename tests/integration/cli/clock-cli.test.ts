@@ -11,16 +11,20 @@ import { MAX_CLOCK_SKEW_MS, formatHlc, parseHlc } from '../../../shared/sync/hlc
 import { readMeta, writeMeta } from '../../../main/store/meta-repo.js';
 import { hlcNode } from '../../../main/sync/local-write.js';
 import { edit, joinAll, makeTeam, newNoteId, noteEdits, type Team } from '../../fixtures/bundles.js';
-import { tempDir } from '../../support/runtime.js';
+import { stepAsideFromLock, tempDir } from '../../support/runtime.js';
 
 const CLI = 'dist/cli/fieldwork.cjs';
 
 function fieldwork(...args: string[]) {
-  const run = spawnSync(process.execPath, [CLI, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, FIELDWORK_DATA: '' },
-    timeout: 60_000,
-  });
+  // This test keeps the team's stores open in-process while the CLI works on them.
+  const dirs = team ? [team.lead.dir, ...team.inspectors.map((i) => i.dir)] : [];
+  const run = stepAsideFromLock(dirs, () =>
+    spawnSync(process.execPath, [CLI, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, FIELDWORK_DATA: '' },
+      timeout: 60_000,
+    }),
+  );
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

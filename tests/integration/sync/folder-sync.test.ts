@@ -184,6 +184,8 @@ describe('sync with a shared folder', () => {
     const status = await lead.call('sync.status', { inspectionId });
     expect(status.pullFailures).toHaveLength(1);
     expect(status.pullFailures[0]!.message).toContain('would delete 12 records');
+    // Held for the lead's decision, not refused, and it says who sent it.
+    expect(status.pullFailures[0]).toMatchObject({ held: true, sender: 'Inspector 1' });
     const sha256 = status.pullFailures[0]!.sha256;
     const liveNotes = () =>
       (lead.ctx.db.prepare('SELECT count(*) AS n FROM evidence_note WHERE deleted = 0').get() as { n: number }).n;

@@ -12,7 +12,7 @@ import { iterateChangesets, listConflictKeys } from '../../../main/store/op-log-
 import { LATEST_SCHEMA_VERSION } from '../../../main/store/migrations/index.js';
 import { fingerprint, type DeviceIdentity } from '../../../main/sync/device-identity.js';
 import { hlcNode, writeEdits, type FieldEdit } from '../../../main/sync/local-write.js';
-import { writeMeta } from '../../../main/store/meta-repo.js';
+import { readMeta, writeMeta } from '../../../main/store/meta-repo.js';
 import { MAX_COUNTER, MAX_WALL_MS, clockBound, formatHlc, parseHlc } from '../../../shared/sync/hlc.js';
 import { importBundle, mergeOpenedBundle } from '../../../main/sync/import-bundle.js';
 import { fileSource, type RawRecord } from '../../../main/sync/bundle-reader.js';
@@ -293,8 +293,11 @@ function extremeClock(world: World, replica: MemoryReplica, step: Extract<Action
     { table: 'evidence_note', row: NOTES[step.note] as string, field: 'text', value: `Written at a ${step.mode} clock ${real}` },
   ];
   if (step.mode === 'counter-max') {
-    // The next op this laptop signs carries the counter 999999 (the attack in issue 12).
-    writeMeta(replica.db, 'hlc', formatHlc({ wallMs: real + 1000, counter: MAX_COUNTER - 1, node }));
+    // The next op this laptop signs carries the counter 999999 (the attack in issue 12). The
+    // clock is only ever moved forward: a laptop's own clock is never wound back under it.
+    const forced = formatHlc({ wallMs: real + 1000, counter: MAX_COUNTER - 1, node });
+    const stored = readMeta(replica.db, 'hlc');
+    if (stored === null || stored < forced) writeMeta(replica.db, 'hlc', forced);
   } else if (step.mode === 'unreadable') {
     writeMeta(replica.db, 'hlc', `${String(real).padStart(15, '0')}.1000000.${node}`);
   } else {
