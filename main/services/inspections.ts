@@ -92,14 +92,18 @@ function heldKeys(ctx: ServiceContext, inspectionId: string) {
       .filter((r) => r.signing_key)
       .map((r) => [r.signing_key as string, r.name ?? '']),
   );
-  return listVerdicts(ctx.db, inspectionId, 'held').map((v) => {
+  const held = listVerdicts(ctx.db, inspectionId, 'held');
+  // A proposed new member's name is held with its keys: the list names it, and lists the keys.
+  const heldNames = new Map(held.filter((v) => v.field === 'name').map((v) => [v.row, JSON.parse(v.value) as string]));
+  const state = currentState(ctx.db, inspectionId);
+  return held.filter((v) => ['signing_key', 'box_key', '_deleted'].includes(v.field)).map((v) => {
     const member = getTeamMember(ctx.db, v.row);
     const value = JSON.parse(v.value) as unknown;
     return {
       opId: v.opId,
       by: { key: v.member, name: names.get(v.member) || `Inspector ${v.member.slice(0, 6)}` },
       memberId: v.row,
-      memberName: member?.name ?? null,
+      memberName: member?.name ?? heldNames.get(v.row) ?? state.rows.get(v.row)?.name ?? null,
       kind: v.field === '_deleted' ? ('restore' as const) : (v.field as 'signing_key' | 'box_key'),
       key: typeof value === 'string' ? value : null,
       message: v.message,
@@ -228,7 +232,11 @@ export const inspectionHandlers = {
     if (currentState(ctx.db, input.inspectionId).lead() !== ctx.device.author) {
       throw new AppError('forbidden', 'Only the lead can confirm new keys for the team.');
     }
-    const confirmed = inTransaction(ctx, () => confirmHeld(ctx.db, input.inspectionId, input.opIds));
+    const confirmed = inTransaction(ctx, () => {
+      const done = confirmHeld(ctx.db, input.inspectionId, input.opIds);
+      if (done.adopt.length > 0) writeEdits(ctx, input.inspectionId, done.adopt as FieldEdit[]);
+      return done.confirmed;
+    });
     return { confirmed };
   },
   'team.add': (ctx, input) => {

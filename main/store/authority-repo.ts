@@ -117,13 +117,13 @@ export function listVerdicts(
   db: Db,
   inspectionId: string,
   kind: VerdictKind,
-): (VerdictRow & { row: string; field: string; value: string; hlc: string })[] {
+): (VerdictRow & { row: string; field: string; value: string; hlc: string; changesetId: string })[] {
   return cached(
     db,
     `SELECT v.op_id AS opId, v.kind, v.rule, v.member, v.change, v.message, v.decided_at AS decidedAt,
-            op.row_id AS row, op.field, op.value, op.hlc
+            op.row_id AS row, op.field, op.value, op.hlc, op.changeset_id AS changesetId
      FROM op_verdict v JOIN op ON op.id = v.op_id WHERE v.inspection_id = ? AND v.kind = ? ORDER BY op.hlc, op.id`,
-  ).all(inspectionId, kind) as (VerdictRow & { row: string; field: string; value: string; hlc: string })[];
+  ).all(inspectionId, kind) as (VerdictRow & { row: string; field: string; value: string; hlc: string; changesetId: string })[];
 }
 
 export function writeVerdict(db: Db, inspectionId: string, verdict: VerdictRow): void {

@@ -107,7 +107,9 @@ export function settleAuthority(
   const toJudge: Iterable<Op & { changesetId: string }> = full ? opsFrom(db, inspectionId, from) : [...newOps].sort(compareOps);
   const prior = readVerdicts(db, inspectionId);
   const state = new AuthorityState(root);
-  const holdWidening = isLeadDevice(db, inspectionId, root, options.device);
+  // Whether this laptop is the lead is decided by what took effect before this import: the new
+  // ops are already in the op log (unjudged), and a hostile "make me lead" among them must not count.
+  const holdWidening = isLeadDevice(db, inspectionId, root, options.device, newIds);
   const result: SettleResult = { refused: [], held: [], accepted: new Set(), changedFields: [] };
   const changed = new Map<string, FieldKey>();
   let i = 0;
@@ -122,16 +124,28 @@ export function settleAuthority(
     const refusal = judge(state, op, siblings);
     const isNew = newIds.has(op.id);
     let kind: VerdictRow['kind'] | null = null;
-    if (refusal !== null) kind = 'refused';
-    else if (before?.kind === 'held' || before?.kind === 'confirmed') kind = before.kind;
-    else if (isNew && holdWidening && op.author !== options.device && widensAudience(state, op)) kind = 'held';
-    if (kind === null || kind === 'confirmed') state.absorb(op);
+    let why: Refusal | null = refusal;
+    if (refusal !== null) {
+      // On the lead's laptop, a member's proposal to widen the audience (a new member with
+      // keys, a new key, a removed member back) waits for the lead instead of being refused:
+      // it still takes no effect; confirming it makes the lead sign the change in their own name.
+      const proposal = refusal.rule === 'roster-lead-only' && proposesWidening(state, op, siblings);
+      if (proposal && before?.kind === 'held') kind = 'held';
+      else if (proposal && isNew && holdWidening && op.author !== options.device) kind = 'held';
+      else kind = 'refused';
+      if (kind === 'held') why = heldReason(state, op, siblings);
+    } else if (before?.kind === 'held' || before?.kind === 'confirmed') kind = before.kind;
+    else if (isNew && holdWidening && op.author !== options.device && widensAudience(state, op)) {
+      kind = 'held';
+      why = heldReason(state, op, siblings);
+    }
+    if (kind === null || (kind === 'confirmed' && refusal === null)) state.absorb(op);
     const effectiveBefore = before === undefined || before.kind === 'confirmed';
-    const effectiveNow = kind === null || kind === 'confirmed';
+    const effectiveNow = kind === null || (kind === 'confirmed' && refusal === null);
     if (kind === null) {
       if (before !== undefined) clearVerdict(db, op.id);
-    } else if (kind !== before?.kind || refusal !== null) {
-      const row = verdictRow(op, kind, refusal ?? heldReason(state, op), options.now);
+    } else if (kind !== before?.kind || (refusal !== null && kind === 'refused')) {
+      const row = verdictRow(op, kind, why ?? heldReason(state, op, siblings), options.now);
       writeVerdict(db, inspectionId, row);
       if (kind === 'refused' && (isNew || before?.kind !== 'refused')) result.refused.push(row);
       if (kind === 'held' && isNew) result.held.push(row);
@@ -146,18 +160,30 @@ export function settleAuthority(
   return result;
 }
 
-function heldReason(state: AuthorityState, op: Op): Refusal {
+/** Whether a roster op is part of a change (same changeset, same row) that would widen the audience. */
+function proposesWidening(state: AuthorityState, op: Op, siblings: readonly Op[]): boolean {
+  if (op.table !== 'team_member') return false;
+  return [op, ...siblings].some((s) => s.table === 'team_member' && s.row === op.row && widensAudience(state, s));
+}
+
+/** One sentence for every op of a held change, so the lead sees it once ("add “Eve” to the team"). */
+function heldReason(state: AuthorityState, op: Op, siblings: readonly Op[]): Refusal {
   const memberName = state.nameOf(op.author);
-  const change =
-    op.field === '_deleted'
-      ? `bring “${state.rowName(op.row)}” back to the team`
-      : `give ${state.rows.has(op.row) ? `“${state.rowName(op.row)}”` : 'a new member'} a new ${op.field === 'box_key' ? 'encryption' : 'device'} key`;
+  const sameRow = [op, ...siblings].filter((s) => s.table === 'team_member' && s.row === op.row);
+  const named = sameRow.find((s) => s.field === 'name' && typeof s.value === 'string');
+  const restore = sameRow.some((s) => s.field === '_deleted' && s.value === false);
+  const keyField = sameRow.some((s) => s.field === 'signing_key') ? 'device' : 'encryption';
+  const change = restore
+    ? `bring “${state.rowName(op.row)}” back to the team`
+    : !state.rows.has(op.row) && named !== undefined
+      ? `add “${String(named.value)}” to the team`
+      : `give ${state.rows.has(op.row) ? `“${state.rowName(op.row)}”` : 'a new member'} a new ${keyField} key`;
   return {
     rule: 'roster-lead-only',
     member: op.author,
     memberName,
     change,
-    message: `${memberName} wants to ${change}. Bundles will be encrypted to it only once you confirm it.`,
+    message: `${memberName} wants to ${change}. It takes effect, and bundles are encrypted to it, only once you confirm it.`,
   };
 }
 
@@ -166,8 +192,10 @@ function verdictRow(op: Op, kind: VerdictRow['kind'], why: Refusal, now: string)
 }
 
 /** Whether this laptop is the inspection's lead now (by the ops that took effect). */
-function isLeadDevice(db: Db, inspectionId: string, root: string, device: string): boolean {
-  return currentState(db, inspectionId, root).lead() === device;
+function isLeadDevice(db: Db, inspectionId: string, root: string, device: string, exclude: ReadonlySet<string>): boolean {
+  const state = new AuthorityState(root);
+  for (const op of authorityOpsBefore(db, inspectionId, null)) if (!exclude.has(op.id)) state.absorb(op);
+  return state.lead() === device;
 }
 
 export function currentState(db: Db, inspectionId: string, root?: string): AuthorityState {
@@ -239,18 +267,49 @@ export function localSentence(refusal: Refusal): string {
   }
 }
 
-/** The lead confirms held ops (all, or those listed): they take effect from now on. */
-export function confirmHeld(db: Db, inspectionId: string, opIds?: readonly string[]): number {
+export interface ConfirmedHolds {
+  readonly confirmed: number;
+  /**
+   * Roster changes a member proposed that the rules refuse (only the lead may make them): the
+   * lead confirms them by signing the same change in their own name (the caller writes these
+   * with writeEdits), so every laptop applies them, not just this one.
+   */
+  readonly adopt: { table: 'team_member'; row: string; field: string; value: unknown }[];
+}
+
+/**
+ * The lead confirms held ops (all, or those listed, with the rest of the same change): ops that
+ * passed the rules take effect from now on; a member's proposal is adopted as the lead's own.
+ */
+export function confirmHeld(db: Db, inspectionId: string, opIds?: readonly string[]): ConfirmedHolds {
+  const held = listVerdicts(db, inspectionId, 'held');
   const wanted = opIds === undefined ? null : new Set(opIds);
+  const groups = new Set(held.filter((r) => wanted === null || wanted.has(r.opId)).map((r) => `${r.changesetId}\u0000${r.row}`));
+  const root = readRoot(db, inspectionId) ?? creatorOf(db, inspectionId) ?? '';
   const changed = new Map<string, FieldKey>();
+  const adopt: ConfirmedHolds['adopt'] = [];
   let count = 0;
-  for (const row of listVerdicts(db, inspectionId, 'held')) {
-    if (wanted !== null && !wanted.has(row.opId)) continue;
-    writeVerdict(db, inspectionId, { ...row, kind: 'confirmed' });
-    const key = { table: 'team_member' as const, row: row.row, field: row.field };
-    changed.set(fieldText(key), key);
+  for (const row of held) {
+    if (!groups.has(`${row.changesetId}\u0000${row.row}`)) continue;
+    const siblings = changesetOps(db, row.changesetId);
+    const op = siblings.find((s) => s.id === row.opId);
+    if (op === undefined) continue;
+    const state = new AuthorityState(root);
+    for (const before of authorityOpsBefore(db, inspectionId, op.hlc)) state.absorb(before);
+    if (judge(state, op, siblings) === null) {
+      writeVerdict(db, inspectionId, { ...row, kind: 'confirmed' });
+      const key = { table: 'team_member' as const, row: row.row, field: row.field };
+      changed.set(fieldText(key), key);
+    } else {
+      writeVerdict(db, inspectionId, {
+        ...row,
+        kind: 'refused',
+        message: `${row.message.split('.')[0]}; the lead confirmed it and made the change in their own name.`,
+      });
+      adopt.push({ table: 'team_member', row: row.row, field: row.field, value: JSON.parse(row.value) as unknown });
+    }
     count += 1;
   }
   for (const key of changed.values()) rebuildField(db, key, inspectionId);
-  return count;
+  return { confirmed: count, adopt };
 }

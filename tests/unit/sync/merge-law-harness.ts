@@ -55,7 +55,7 @@ export interface Genesis {
   readonly devices: readonly DeviceIdentity[];
 }
 
-function bundleOf(replica: MemoryReplica): LawBundle {
+export function bundleOf(replica: MemoryReplica): LawBundle {
   const records: RawRecord[] = [];
   const ranges: AuthorRange[] = [];
   let ops = 0;
@@ -180,7 +180,7 @@ export interface World {
   close(): void;
 }
 
-function importInto(genesis: Genesis, replica: MemoryReplica, bundle: LawBundle): Promise<unknown> {
+export function importInto(genesis: Genesis, replica: MemoryReplica, bundle: LawBundle): Promise<unknown> {
   const trustLead = fingerprint(genesis.lead.author);
   if (bundle.path) return importBundle(replica, fileSource(bundle.path), { fileName: basename(bundle.path), trustLead });
   const records = bundle.records;
