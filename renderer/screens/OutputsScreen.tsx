@@ -317,7 +317,7 @@ export function OutputsScreen({ inspectionId }: { inspectionId: string }) {
           </p>
           <LetterDetails key={inspectionId} inspectionId={inspectionId} letter={letter} />
           <SummaryEditor
-            key={letter.summary}
+            key={inspectionId}
             inspectionId={inspectionId}
             initial={letter.summaryIsPlaceholder ? '' : letter.summary}
           />
