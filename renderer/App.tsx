@@ -1,6 +1,9 @@
 /** The window: header with the open inspection and badges, navigation, the current screen. */
+import { Suspense, useEffect } from 'react';
 import { useApi } from './api/hooks.js';
+import { focusMainHeading } from './state/route.js';
 import { Notices } from './components/Notices.js';
+import { ScreenBoundary } from './components/ScreenBoundary.js';
 import { SyncStatusIndicator } from './components/SyncStatusIndicator.js';
 import { BundleDrop } from './components/BundleDrop.js';
 import { EscalationBanner } from './components/EscalationBanner.js';
@@ -22,6 +25,8 @@ const NAV: readonly { screen: ScreenName; label: string }[] = [
   { screen: 'outputs', label: 'Letter and exports' },
   { screen: 'search', label: 'Search' },
   { screen: 'coverage', label: 'Coverage' },
+  { screen: 'progress', label: 'Team progress' },
+  { screen: 'agreement', label: 'Audit agreement' },
   { screen: 'bundles', label: 'Bundles and sync' },
   { screen: 'conflicts', label: 'Conflicts' },
 ];
@@ -61,13 +66,21 @@ function CurrentScreen({ inspectionId, screen }: { inspectionId: string; screen:
       </section>
     );
   }
-  return <Screen inspectionId={inspectionId} />;
+  return (
+    <Suspense fallback={<p className="muted">Loading…</p>}>
+      <Screen inspectionId={inspectionId} />
+    </Suspense>
+  );
 }
 
 export function App() {
   const inspectionId = useUi((s) => s.inspectionId);
   const screen = useUi((s) => s.screen);
+  const caseId = useUi((s) => s.caseId);
+  // Every navigation (a click, Back, Forward, a reload) starts at the new screen's heading.
+  useEffect(() => focusMainHeading(), [inspectionId, screen, caseId]);
   const screenChosen = useUi((s) => s.screenChosen);
+  const inspectionClosed = useUi((s) => s.inspectionClosed);
   // A damaged data file (checked when it opened) shows the recovery screen instead of the app.
   const recovery = useApi('recovery.status', {});
   const recoveryShown = useRecoveryUi((s) => s.summary !== null || s.choicesOpen);
@@ -77,7 +90,9 @@ export function App() {
     return (
       <div className="app">
         <main className="app-main app-main-wide" id="main">
-          <RecoveryScreen />
+          <ScreenBoundary screen="the recovery screen" onBack={() => window.location.reload()} backLabel="Reload Fieldwork">
+            <RecoveryScreen />
+          </ScreenBoundary>
         </main>
       </div>
     );
@@ -86,22 +101,33 @@ export function App() {
     return (
       <div className="app">
         {readOnly}
-        <main className="app-main app-main-wide" id="main">
-          <InspectionsScreen />
-        </main>
         <Notices />
+        <main className="app-main app-main-wide" id="main">
+          <ScreenBoundary screen="the inspection list" onBack={() => window.location.reload()} backLabel="Reload Fieldwork">
+            <InspectionsScreen />
+          </ScreenBoundary>
+        </main>
         <BundleDrop />
       </div>
     );
   }
   return (
     <div className="app">
-      <a className="skip-link" href="#main">
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(event) => {
+          // Not a hash change: the hash holds the route.
+          event.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         Skip to content
       </a>
       {readOnly}
       <Header inspectionId={inspectionId} />
       <EscalationBanner inspectionId={inspectionId} />
+      <Notices />
       <NoteComposerHost inspectionId={inspectionId} />
       <div className="app-body">
         <nav className="app-nav" aria-label="Inspection">
@@ -121,10 +147,17 @@ export function App() {
           </ul>
         </nav>
         <main className="app-main" id="main" tabIndex={-1}>
-          <CurrentScreen inspectionId={inspectionId} screen={screen} />
+          {/* A new screen is a new boundary (key), so choosing another screen always renders afresh. */}
+          <ScreenBoundary
+            key={screen}
+            screen={`“${NAV.find((n) => n.screen === screen)?.label ?? screen}”`}
+            onBack={inspectionClosed}
+            backLabel="Back to all inspections"
+          >
+            <CurrentScreen inspectionId={inspectionId} screen={screen} />
+          </ScreenBoundary>
         </main>
       </div>
-      <Notices />
       <BundleDrop />
     </div>
   );

@@ -11,6 +11,8 @@ const want = (name) => only.length === 0 || only.includes(name);
 const jobs = [];
 if (want('main')) {
   jobs.push(build({ ...common, entryPoints: ['main/app/main.ts'], outfile: 'dist/main/main.cjs' }));
+  // The core (store, services, merges, backups) runs in this worker thread, off the window's thread.
+  jobs.push(build({ ...common, entryPoints: ['main/host/core-worker.ts'], outfile: 'dist/main/core-worker.cjs' }));
   // The sandboxed preload gets no __filename and may only require 'electron': no banner.
   jobs.push(
     build({
@@ -23,7 +25,10 @@ if (want('main')) {
     }),
   );
 }
-if (want('web')) jobs.push(build({ ...common, entryPoints: ['main/web/start.ts'], outfile: 'dist/web/server.cjs' }));
+if (want('web')) {
+  jobs.push(build({ ...common, entryPoints: ['main/web/start.ts'], outfile: 'dist/web/server.cjs' }));
+  jobs.push(build({ ...common, entryPoints: ['main/host/core-worker.ts'], outfile: 'dist/web/core-worker.cjs' }));
+}
 if (want('cli')) {
   jobs.push(
     build({

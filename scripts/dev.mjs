@@ -62,6 +62,11 @@ const rebuild = {
     });
   },
 };
+// The server runs the core in a worker thread (main/host): build both into dist/dev, the worker
+// first, and restart the server once both are written.
+const worker = await context({ ...common, entryPoints: ['main/host/core-worker.ts'], outfile: 'dist/dev/core-worker.cjs' });
+await worker.rebuild();
+await worker.watch();
 const watcher = await context({
   ...common,
   entryPoints: ['main/web/start.ts'],
@@ -95,6 +100,7 @@ const stop = async () => {
   stopping = true;
   server?.kill('SIGTERM');
   await watcher.dispose();
+  await worker.dispose();
   await vite.close();
   process.exit(0);
 };

@@ -4,20 +4,17 @@
  * (The renderer also reports the page's online/offline events; either is enough.)
  */
 import { net } from 'electron';
-import { notifyOnline } from '../services/sync.js';
-import type { ServiceContext } from '../services/context.js';
 
 const POLL_MS = 60_000;
 
-export function watchConnectivity(ctx: ServiceContext): () => void {
+/** Calls `onChange` (the core host's notifyOnline, which runs the sync in the core) on each change. */
+export function watchConnectivity(onChange: (online: boolean) => void): () => void {
   let last: boolean | null = null;
   const check = () => {
     const online = net.isOnline();
     if (online === last) return;
     last = online;
-    notifyOnline(ctx, online).catch((error: unknown) =>
-      ctx.log.warn('Sync after a connectivity change failed', { error: String(error) }),
-    );
+    onChange(online);
   };
   const timer = setInterval(check, POLL_MS);
   timer.unref();

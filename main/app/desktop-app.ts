@@ -1,22 +1,23 @@
 /**
- * The desktop app's lifecycle: one instance per user, the data folder, the store opened with
- * the Electron-ABI native module and safeStorage-protected keys, the app:// protocol, the
- * permission and navigation lock-down, the menu, the IPC transport, and a clean shutdown.
- * main.ts calls startDesktopApp(); tests call it with a mocked `electron` module.
+ * The desktop app's lifecycle: one instance per user, the data folder, the core (store,
+ * services, merges, backups) started in its own worker thread with the Electron-ABI native
+ * module, the safeStorage-protected keys kept here and handed to the core when it asks, the
+ * app:// protocol, the permission and navigation lock-down, the menu, the IPC relay, and a
+ * clean shutdown. This thread never runs a command itself, so windows, menus and IPC answer
+ * while a merge runs. main.ts calls startDesktopApp(); tests call it with a mocked `electron`.
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import { consoleLogger } from '../services/context.js';
-import { dispatchToHost, type CommandHost } from '../services/recovery.js';
-import { installCredentialVault } from '../sync/sync-credentials.js';
-import { KEY_FILE, openRuntime, resolveDataDir, type RecoveryRuntime, type Runtime } from '../services/runtime.js';
+import { DESKTOP_HOLDER, KEY_FILE, resolveDataDir } from '../services/runtime.js';
+import { startCoreHost, type CoreHost } from '../host/core-host.js';
 import { registerAppScheme, serveRenderer } from './app-protocol.js';
 import { registerIpc } from './ipc.js';
 import { watchConnectivity } from './connectivity.js';
 import { buildMenuTemplate } from './menu.js';
 import { SAFE_KEY_FILE, safeStorageVault } from './safe-storage-vault.js';
-import { safeStorageCredentialFactory } from './sync-credentials.js';
+import { SAFE_CREDENTIALS_FILE, safeStorageCredentialVault } from './sync-credentials.js';
 import { createMainWindow, denyAllPermissions, lockDownWebContents } from './window.js';
 
 export interface DesktopAppOptions {
@@ -24,6 +25,8 @@ export interface DesktopAppOptions {
   readonly distDir: string;
   /** Path of the Electron-ABI SQLite module; undefined means the default lookup (tests only). */
   readonly nativeBinding: () => string | undefined;
+  /** The core's worker script; default `<distDir>/main/core-worker.cjs`. */
+  readonly coreWorker?: string;
 }
 
 export interface DesktopApp {
@@ -54,7 +57,7 @@ export function startDesktopApp(options: DesktopAppOptions): DesktopApp {
     return { ready: Promise.resolve() };
   }
 
-  let runtime: Runtime | RecoveryRuntime | null = null;
+  let core: CoreHost | null = null;
   let mainWindow: BrowserWindow | null = null;
   let stopIpc: (() => void) | null = null;
 
@@ -79,25 +82,30 @@ export function startDesktopApp(options: DesktopAppOptions): DesktopApp {
   };
 
   let stopConnectivity: (() => void) | null = null;
-  const shutDown = (): void => {
+  /** Stops answering at once; resolves once the core has finished its queued writes and closed the store. */
+  const shutDown = (): Promise<void> => {
     stopIpc?.();
     stopIpc = null;
     stopConnectivity?.();
     stopConnectivity = null;
-    if (runtime !== null) {
-      // Closing checkpoints the WAL; nothing is lost if this never runs (synchronous=FULL).
-      runtime.close();
-      runtime = null;
-    }
+    const closing = core?.close() ?? Promise.resolve();
+    core = null;
+    // Closing checkpoints the WAL; nothing is lost if this never runs (synchronous=FULL).
+    return closing;
   };
 
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
   app.on('activate', () => {
-    if (runtime !== null && BrowserWindow.getAllWindows().length === 0) openWindow();
+    if (core !== null && BrowserWindow.getAllWindows().length === 0) openWindow();
   });
-  app.on('will-quit', shutDown);
+  app.on('will-quit', (event?: { preventDefault(): void }) => {
+    if (core === null) return;
+    // Quit waits for the core: queued writes finish, the on-quit backup is taken, the store closes.
+    event?.preventDefault();
+    void shutDown().finally(() => app.quit());
+  });
 
   const ready = app.whenReady().then(async () => {
     try {
@@ -110,19 +118,20 @@ export function startDesktopApp(options: DesktopAppOptions): DesktopApp {
         path: join(dataDir, SAFE_KEY_FILE),
         legacyPlainPath: join(dataDir, KEY_FILE),
       });
-      // Sync passwords and tokens go to the OS keychain too, before any command can run.
-      installCredentialVault(safeStorageCredentialFactory());
+      // Sync passwords and tokens go to the OS keychain too; the core asks for them through us.
+      const credentials = safeStorageCredentialVault(join(dataDir, SAFE_CREDENTIALS_FILE));
       const nativeBinding = options.nativeBinding();
       // A damaged store opens in recovery mode (the recovery screen's commands), as in browser mode.
-      runtime = await openRuntime({
+      core = await startCoreHost({
+        workerScript: options.coreWorker ?? join(options.distDir, 'main', 'core-worker.cjs'),
         dataDir,
-        vault,
-        recovery: true,
-        store: nativeBinding === undefined ? {} : { nativeBinding },
+        holder: DESKTOP_HOLDER,
+        secrets: { keys: vault, credentials },
+        ...(nativeBinding === undefined ? {} : { nativeBinding }),
       });
-      const host: CommandHost = runtime.mode === 'recovery' ? { recovery: runtime.recovery } : { ctx: runtime.ctx };
-      const log = runtime.mode === 'recovery' ? runtime.recovery.log : runtime.ctx.log;
-      if (runtime.mode === 'recovery') log.error(`The data file is damaged: ${runtime.problem} Opening the recovery screen.`);
+      const host = core;
+      const log = consoleLogger;
+      if (host.mode === 'recovery') log.error(`The data file is damaged: ${host.problem} Opening the recovery screen.`);
       Menu.setApplicationMenu(
         Menu.buildFromTemplate(
           buildMenuTemplate({
@@ -137,14 +146,14 @@ export function startDesktopApp(options: DesktopAppOptions): DesktopApp {
         ipcMain,
         log,
         window: () => mainWindow,
-        dispatch: (name, input, callOptions) => dispatchToHost(host, name, input, callOptions),
+        dispatch: (name, input, callOptions) => host.dispatch(name, input, callOptions),
       });
-      if (runtime.mode === 'ready') stopConnectivity = watchConnectivity(runtime.ctx);
+      if (host.mode === 'ready') stopConnectivity = watchConnectivity((online) => host.notifyOnline(online));
       openWindow();
     } catch (error) {
       consoleLogger.error('Fieldwork could not start', { stack: error instanceof Error ? error.stack : String(error) });
       dialog.showErrorBox('Fieldwork cannot start', startupMessage(error));
-      shutDown();
+      await shutDown();
       app.exit(1);
     }
   });

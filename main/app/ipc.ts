@@ -12,6 +12,11 @@ import { isAppUrl } from './app-protocol.js';
 
 export const INVOKE_CHANNEL = 'fieldwork:invoke';
 export const PROGRESS_CHANNEL = 'fieldwork:progress';
+/**
+ * Answered here, by the shell, never by the core: proof that the window's IPC answers while
+ * the core is busy (a merge, a backup), since commands run in the core's own thread.
+ */
+export const PING_COMMAND = 'app.ping';
 
 /** Runs one untrusted command (dispatch() or, in recovery mode, dispatchToHost()); never throws. */
 export type Dispatcher = (name: string, input: unknown, options: DispatchOptions) => Promise<Result<unknown>>;
@@ -66,6 +71,7 @@ export function registerIpc(wiring: IpcWiring): () => void {
     if (typeof name !== 'string') {
       return { ok: false, error: { code: 'invalid_input', message: 'A command name is required.' } } satisfies Result<unknown>;
     }
+    if (name === PING_COMMAND) return { ok: true, value: 'pong' } satisfies Result<unknown>;
     const id = cleanRequestId(requestId);
     const sender = event.sender;
     return wiring.dispatch(name, input, {

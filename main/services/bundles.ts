@@ -60,6 +60,10 @@ function toImportResult(summary: ImportSummary): BundleImportResultT {
     updatedFields: summary.updatedFields,
     newConflicts: summary.newConflicts,
     deletions: summary.deletions,
+    notices: summary.notices,
+    refused: summary.refused,
+    held: summary.held,
+    needsKeyConfirmation: summary.needsKeyConfirmation,
   };
 }
 

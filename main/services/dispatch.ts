@@ -6,6 +6,7 @@ import { commands, isCommandName, type CommandName, type CommandOutput } from '.
 import { AppError, toErrorPayload, type Result } from '../../shared/errors.js';
 import type { ServiceContext, Handler, CallContext } from './context.js';
 import { handlers } from './index.js';
+import { queueWrite } from './write-queue.js';
 
 export interface DispatchOptions {
   readonly requestId?: string;
@@ -35,8 +36,9 @@ export async function invoke<K extends CommandName>(
   }
   const call: CallContext = { ...ctx, progress: options.onProgress ?? (() => undefined) };
   const handler = handlers[name] as unknown as Handler<K>;
-  const output = await handler(call, parsed.data as never);
-  return output;
+  // Every write waits its turn in the store's one queue; reads run at once (WAL snapshot).
+  if (spec.writes) return queueWrite(ctx.dataDir, () => handler(call, parsed.data as never));
+  return handler(call, parsed.data as never);
 }
 
 /** Runs a command by untrusted name and input; never throws. Unknown failures are logged. */

@@ -73,6 +73,24 @@ function fieldEdits(id: string, fields: FindingFields): FieldEdit[] {
   ];
 }
 
+/**
+ * An agreed finding's evidence changes only with a reason (docs/authority.md), recorded as the
+ * finding's edit reason in the same changeset; the lead-only rule is the authority model's.
+ */
+function agreedReason(finding: FindingRow, reason: string | undefined): FieldEdit[] {
+  if (finding.status !== 'agreed') return [];
+  if (!reason?.trim()) {
+    throw new AppError(
+      'invalid_input',
+      'This finding is agreed: give a reason for changing its evidence. It is recorded with the change.',
+      {
+        issues: [{ path: ['reason'], message: 'Give a reason: it is recorded with the change' }],
+      },
+    );
+  }
+  return [{ table: 'finding', row: finding.id, field: 'edit_reason', value: reason.trim() }];
+}
+
 export const findingHandlers = {
   'findings.list': (ctx, input) => {
     requireInspection(ctx, input.inspectionId);
@@ -119,10 +137,15 @@ export const findingHandlers = {
         `A finding that is ${FINDING_STATUSES[from].toLowerCase()} cannot be made ${FINDING_STATUSES[input.status].toLowerCase()}.`,
       );
     }
-    if (from !== input.status && (from === 'agreed' || input.status === 'agreed') && !input.reason?.trim()) {
-      throw new AppError('invalid_input', 'Give a reason for agreeing or reopening a finding: it is recorded with the change.', {
-        issues: [{ path: ['reason'], message: 'Give a reason: it is recorded with the change' }],
-      });
+    const settles = from === 'agreed' || input.status === 'agreed' || input.status === 'withdrawn';
+    if (from !== input.status && settles && !input.reason?.trim()) {
+      throw new AppError(
+        'invalid_input',
+        'Give a reason for agreeing, reopening or withdrawing a finding: it is recorded with the change.',
+        {
+          issues: [{ path: ['reason'], message: 'Give a reason: it is recorded with the change' }],
+        },
+      );
     }
     inTransaction(ctx, () =>
       writeEdits(ctx, row.inspection_id, [
@@ -140,14 +163,19 @@ export const findingHandlers = {
     }
     const linkId = findingEvidenceId(input.findingId, input.noteId);
     const existing = linkExists(ctx.db, linkId);
+    const reason = agreedReason(finding, input.reason);
     inTransaction(ctx, () => {
       if (!existing) {
         writeEdits(ctx, finding.inspection_id, [
           { table: 'finding_evidence', row: linkId, field: 'finding_id', value: input.findingId },
           { table: 'finding_evidence', row: linkId, field: 'note_id', value: input.noteId },
+          ...reason,
         ]);
       } else if (existing.deleted === 1) {
-        writeEdits(ctx, finding.inspection_id, [{ table: 'finding_evidence', row: linkId, field: '_deleted', value: false }]);
+        writeEdits(ctx, finding.inspection_id, [
+          { table: 'finding_evidence', row: linkId, field: '_deleted', value: false },
+          ...reason,
+        ]);
       }
     });
     return readDetail(ctx, input.findingId);
@@ -157,8 +185,12 @@ export const findingHandlers = {
     const linkId = findingEvidenceId(input.findingId, input.noteId);
     const existing = linkExists(ctx.db, linkId);
     if (existing && existing.deleted === 0) {
+      const reason = agreedReason(finding, input.reason);
       inTransaction(ctx, () =>
-        writeEdits(ctx, finding.inspection_id, [{ table: 'finding_evidence', row: linkId, field: '_deleted', value: true }]),
+        writeEdits(ctx, finding.inspection_id, [
+          { table: 'finding_evidence', row: linkId, field: '_deleted', value: true },
+          ...reason,
+        ]),
       );
     }
     return readDetail(ctx, input.findingId);

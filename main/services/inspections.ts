@@ -15,6 +15,9 @@ import {
 } from '../store/inspections-repo.js';
 import { fingerprint } from '../sync/device-identity.js';
 import { writeEdits, type FieldEdit } from '../sync/local-write.js';
+import { confirmHeld, currentState } from '../sync/authority.js';
+import { listVerdicts, rosterLastChanges } from '../store/authority-repo.js';
+import { parseHlc } from '../../shared/sync/hlc.js';
 import { inTransaction, notFound, type HandlerGroup, type ServiceContext } from './context.js';
 
 const DISPLAY_NAME_KEY = 'device.displayName';
@@ -48,8 +51,9 @@ function toInspection(row: InspectionRow): Inspection {
   };
 }
 
-function toMember(row: TeamMemberRow, me: string): TeamMember {
+function toMember(row: TeamMemberRow, me: string, last?: { by: string; byKey: string; at: string } | null): TeamMember {
   return {
+    lastChange: last ?? null,
     id: row.id,
     inspectionId: row.inspection_id,
     name: row.name ?? '',
@@ -60,6 +64,47 @@ function toMember(row: TeamMemberRow, me: string): TeamMember {
     boxKey: row.box_key,
     isMe: row.signing_key !== null && row.signing_key === me,
   };
+}
+
+function listTeamWithChanges(ctx: ServiceContext, inspectionId: string): TeamMember[] {
+  const rows = listTeam(ctx.db, inspectionId);
+  const last = rosterLastChanges(ctx.db, inspectionId);
+  const names = new Map(rows.filter((r) => r.signing_key).map((r) => [r.signing_key as string, r.name ?? '']));
+  return rows.map((row) => {
+    const change = last.get(row.id);
+    return toMember(
+      row,
+      ctx.device.author,
+      change
+        ? {
+            by: names.get(change.author) || `Inspector ${change.author.slice(0, 6)}`,
+            byKey: change.author,
+            at: new Date(parseHlc(change.hlc).wallMs).toISOString(),
+          }
+        : null,
+    );
+  });
+}
+
+function heldKeys(ctx: ServiceContext, inspectionId: string) {
+  const names = new Map(
+    listTeam(ctx.db, inspectionId)
+      .filter((r) => r.signing_key)
+      .map((r) => [r.signing_key as string, r.name ?? '']),
+  );
+  return listVerdicts(ctx.db, inspectionId, 'held').map((v) => {
+    const member = getTeamMember(ctx.db, v.row);
+    const value = JSON.parse(v.value) as unknown;
+    return {
+      opId: v.opId,
+      by: { key: v.member, name: names.get(v.member) || `Inspector ${v.member.slice(0, 6)}` },
+      memberId: v.row,
+      memberName: member?.name ?? null,
+      kind: v.field === '_deleted' ? ('restore' as const) : (v.field as 'signing_key' | 'box_key'),
+      key: typeof value === 'string' ? value : null,
+      message: v.message,
+    };
+  });
 }
 
 export function requireInspection(ctx: ServiceContext, id: string): Inspection {
@@ -149,7 +194,42 @@ export const inspectionHandlers = {
   },
   'team.list': (ctx, input) => {
     requireInspection(ctx, input.inspectionId);
-    return listTeam(ctx.db, input.inspectionId).map((row) => toMember(row, ctx.device.author));
+    return listTeamWithChanges(ctx, input.inspectionId);
+  },
+  'team.handOverLead': (ctx, input) => {
+    requireInspection(ctx, input.inspectionId);
+    const target = getTeamMember(ctx.db, input.memberId);
+    if (!target || !listTeam(ctx.db, input.inspectionId).some((m) => m.id === target.id)) {
+      throw notFound('The team member', input.memberId);
+    }
+    if (!target.signing_key) {
+      throw new AppError(
+        'invalid_input',
+        `Add ${target.name ?? 'the member'}’s device key before handing the lead over to them.`,
+      );
+    }
+    const mine = listTeam(ctx.db, input.inspectionId).find((m) => m.signing_key === ctx.device.author && m.role === 'lead');
+    if (!mine) throw new AppError('forbidden', 'Only the lead can hand the lead over.');
+    if (mine.id === target.id) return listTeamWithChanges(ctx, input.inspectionId);
+    inTransaction(ctx, () =>
+      writeEdits(ctx, input.inspectionId, [
+        { table: 'team_member', row: target.id, field: 'role', value: 'lead' },
+        { table: 'team_member', row: mine.id, field: 'role', value: 'inspector' },
+      ]),
+    );
+    return listTeamWithChanges(ctx, input.inspectionId);
+  },
+  'team.heldKeys': (ctx, input) => {
+    requireInspection(ctx, input.inspectionId);
+    return heldKeys(ctx, input.inspectionId);
+  },
+  'team.confirmKeys': (ctx, input) => {
+    requireInspection(ctx, input.inspectionId);
+    if (currentState(ctx.db, input.inspectionId).lead() !== ctx.device.author) {
+      throw new AppError('forbidden', 'Only the lead can confirm new keys for the team.');
+    }
+    const confirmed = inTransaction(ctx, () => confirmHeld(ctx.db, input.inspectionId, input.opIds));
+    return { confirmed };
   },
   'team.add': (ctx, input) => {
     requireInspection(ctx, input.inspectionId);
@@ -193,4 +273,7 @@ export const inspectionHandlers = {
   | 'team.add'
   | 'team.update'
   | 'team.remove'
+  | 'team.handOverLead'
+  | 'team.heldKeys'
+  | 'team.confirmKeys'
 >;

@@ -64,10 +64,9 @@ export const moderationHandlers = {
       .map((noteId) => findingEvidenceId(target.id, noteId))
       .filter((linkId) => linkExists(ctx.db, linkId)?.deleted === 1)
       .map((linkId): FieldEdit => ({ table: 'finding_evidence', row: linkId, field: '_deleted', value: false }));
-    inTransaction(ctx, () => {
-      writeEdits(ctx, target.inspection_id, edits);
-      if (restores.length > 0) writeEdits(ctx, target.inspection_id, restores);
-    });
+    // One changeset: the authority model looks for the reason beside every change it covers.
+    if (target.status === 'agreed') edits.push({ table: 'finding', row: target.id, field: 'edit_reason', value: input.reason });
+    inTransaction(ctx, () => writeEdits(ctx, target.inspection_id, [...edits, ...restores]));
     return { targetId: target.id, linksAdded: notesToAdd.length, withdrawn: sources.length };
   },
 } satisfies HandlerGroup<'moderation.editAgreed' | 'moderation.merge'>;

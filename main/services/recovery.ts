@@ -25,6 +25,7 @@ import { backupsDir, countOutboxBundles, listOutboxBundles, toBackupInfo, writeR
 import { importBundleFile } from './bundles.js';
 import type { Logger, ServiceContext } from './context.js';
 import { dispatch, type DispatchOptions } from './dispatch.js';
+import { queueWrite } from './write-queue.js';
 
 type Progress = (done: number, total: number, stage: string) => void;
 
@@ -268,7 +269,10 @@ export function createRecoverySession(options: RecoverySessionOptions): Recovery
     async dispatch(name, rawInput, dispatchOptions = {}) {
       if (!isCommandName(name)) return { ok: false, error: { code: 'not_found', message: 'There is no such command.' } };
       try {
-        return { ok: true, value: await run(name, rawInput, dispatchOptions.onProgress ?? (() => undefined)) };
+        const work = () => run(name, rawInput, dispatchOptions.onProgress ?? (() => undefined));
+        // A restore (or any other recovery write) takes its turn in the store's one write queue.
+        const value = commands[name].writes ? await queueWrite(options.dataDir, work) : await work();
+        return { ok: true, value };
       } catch (error) {
         if (!(error instanceof AppError)) options.log.error(`Recovery command ${name} failed`, { reason: String(error) });
         return { ok: false, error: toErrorPayload(error) };
@@ -282,7 +286,11 @@ export function createRecoverySession(options: RecoverySessionOptions): Recovery
 }
 
 /** Who answers commands: a healthy context, or a recovery session (browser mode and the desktop app). */
-export type CommandHost = { readonly ctx: ServiceContext } | { readonly recovery: RecoverySession };
+export type CommandHost =
+  | { readonly ctx: ServiceContext }
+  | { readonly recovery: RecoverySession }
+  /** The core host's worker thread (main/host/core-host.ts), which routes the same way inside. */
+  | { readonly core: (name: string, rawInput: unknown, options: DispatchOptions) => Promise<Result<unknown>> };
 
 /** Routes one command: recovery commands to the session, the rest to the store being served. */
 export async function dispatchToHost(
@@ -292,6 +300,7 @@ export async function dispatchToHost(
   options: DispatchOptions = {},
 ): Promise<Result<unknown>> {
   if ('ctx' in host) return dispatch(host.ctx, name, rawInput, options);
+  if ('core' in host) return host.core(name, rawInput, options);
   const session = host.recovery;
   if (session.answers(name)) return session.dispatch(name, rawInput, options);
   const served = session.served();

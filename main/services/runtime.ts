@@ -13,10 +13,17 @@ import { recordDevice } from '../store/meta-repo.js';
 import { fileKeyVault, loadOrCreateIdentity, type DeviceIdentity, type KeyVault } from '../sync/device-identity.js';
 import { startBackupScheduler, type BackupPolicy, type BackupScheduler } from './backups.js';
 import { consoleLogger, type Logger, type ServiceContext } from './context.js';
+import { acquireDataLock, type DataLock } from './data-lock.js';
+import { queueWrite } from './write-queue.js';
 import { createRecoverySession, type RecoverySession } from './recovery.js';
 
 export const STORE_FILE = 'fieldwork.db';
 export const KEY_FILE = 'device-keys.json';
+
+/** How each kind of process names itself in the data folder's lock (see data-lock.ts). */
+export const DESKTOP_HOLDER = 'the Fieldwork desktop app';
+export const WEB_HOLDER = 'a Fieldwork browser-mode server';
+export const CLI_HOLDER = 'the fieldwork command line';
 
 export interface RuntimeOptions {
   readonly dataDir: string;
@@ -32,6 +39,8 @@ export interface RuntimeOptions {
   readonly storeFile?: string;
   /** Encrypt the store at rest with the device's store key (default). Tests of physical erasure turn it off. */
   readonly encryptStore?: boolean;
+  /** Who holds the data folder's lock, in words, for the sentence a second process is refused with. */
+  readonly holder?: string;
 }
 
 /**
@@ -78,11 +87,33 @@ function contextFor(db: Db, device: DeviceIdentity, options: RuntimeOptions, log
   return { db, device, now: options.now ?? Date.now, dataDir: options.dataDir, log, keyProtection };
 }
 
+const CHECKPOINT_EVERY_MS = 1_000;
+
+/**
+ * Typing never waits on a checkpoint: SQLite's automatic WAL checkpoint runs inside whichever
+ * commit crosses 1,000 pages, which made that one note save copy pages back into the database
+ * and fsync it (the p99 of note saves). Here the WAL is checkpointed on a timer instead, in its
+ * turn in the write queue (in the core's own thread, so the window never waits on it either).
+ * A WAL that is not checkpointed is still durable: it is the commit, not the checkpoint, that
+ * is fsynced.
+ */
+function checkpointOffTheSavePath(db: Db, dataDir: string, log: Logger): () => void {
+  db.pragma('wal_autocheckpoint = 0');
+  const timer = setInterval(() => {
+    void queueWrite(dataDir, () => {
+      if (db.open && !db.inTransaction) db.pragma('wal_checkpoint(PASSIVE)');
+    }).catch((error: unknown) => log.warn('A background checkpoint did not run.', { reason: String(error) }));
+  }, CHECKPOINT_EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 function openReady(options: RuntimeOptions, device: DeviceIdentity, log: Logger, keyProtection: string): Runtime {
   const storePath = storePathOf(options);
   const db: Db = openStore(storePath, options.store);
   recordDevice(db, device.author, device.ageRecipient, new Date().toISOString());
   const ctx = contextFor(db, device, options, log, keyProtection);
+  const stopCheckpoints = options.store?.readonly ? () => undefined : checkpointOffTheSavePath(db, options.dataDir, log);
   const backups =
     options.backups === false || options.store?.readonly
       ? null
@@ -93,24 +124,47 @@ function openReady(options: RuntimeOptions, device: DeviceIdentity, log: Logger,
     storePath,
     backups,
     close: () => {
+      stopCheckpoints();
       backups?.stop();
       db.close();
     },
   };
 }
 
+function closeThenRelease(close: () => void, lock: DataLock | null): void {
+  try {
+    close();
+  } finally {
+    lock?.release();
+  }
+}
+
 export function openRuntime(options: RuntimeOptions & { readonly recovery: true }): Promise<Runtime | RecoveryRuntime>;
 export function openRuntime(options: RuntimeOptions): Promise<Runtime>;
 export async function openRuntime(requested: RuntimeOptions): Promise<Runtime | RecoveryRuntime> {
-  let options = requested;
+  const options = requested;
   ensureFolder(options.dataDir);
+  // One writer per data folder: a second process is refused before anything is read or written
+  // (no key file is created for a command that is then refused). Read-only opens take no lock.
+  const lock = options.store?.readonly ? null : acquireDataLock(options.dataDir, options.holder ?? 'another Fieldwork');
+  try {
+    return await openLocked(options, lock);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+async function openLocked(requested: RuntimeOptions, lock: DataLock | null): Promise<Runtime | RecoveryRuntime> {
+  let options = requested;
   const log = options.log ?? consoleLogger;
   const vault = options.vault ?? fileKeyVault(join(options.dataDir, KEY_FILE), (m) => log.warn(m));
   const device = await loadOrCreateIdentity(vault);
   const key = options.encryptStore === false ? undefined : (device.storeKey ?? undefined);
   options = { ...options, store: { ...options.store, ...(key ? { key } : {}) } };
   try {
-    return openReady(options, device, log, vault.description);
+    const ready = openReady(options, device, log, vault.description);
+    return { ...ready, close: () => closeThenRelease(ready.close, lock) };
   } catch (error) {
     if (!options.recovery || !(error instanceof AppError) || error.code !== 'store_corrupt') throw error;
     const storePath = storePathOf(options);
@@ -132,7 +186,7 @@ export async function openRuntime(requested: RuntimeOptions): Promise<Runtime | 
       dataDir: options.dataDir,
       problem: error.message,
       recovery,
-      close: () => recovery.close(),
+      close: () => closeThenRelease(() => recovery.close(), lock),
     };
   }
 }

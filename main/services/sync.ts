@@ -26,6 +26,7 @@ import { fingerprint } from '../sync/device-identity.js';
 import { exportBundleToFile, importBundleFile } from './bundles.js';
 import { inTransaction, type CallContext, type HandlerGroup, type ServiceContext } from './context.js';
 import { requireInspection } from './inspections.js';
+import { queueWrite } from './write-queue.js';
 
 type SyncCommand = keyof typeof syncCommands;
 
@@ -176,6 +177,16 @@ export async function notifyOnline(
   ctx: CallContext | ServiceContext,
   online: boolean,
   reason: 'online' | 'timer' = 'online',
+  bundles?: BundlePort,
+): Promise<{ ran: number; synced: number; failed: number }> {
+  // A sync pull started by the connectivity watch or a timer is a write like any other.
+  return queueWrite(ctx.dataDir, () => syncWhenOnline(ctx, online, reason, bundles));
+}
+
+async function syncWhenOnline(
+  ctx: CallContext | ServiceContext,
+  online: boolean,
+  reason: 'online' | 'timer',
   bundles?: BundlePort,
 ): Promise<{ ran: number; synced: number; failed: number }> {
   const wasOnline = networkOnline.get(ctx.dataDir);

@@ -1,5 +1,6 @@
 /** Reads of evidence notes, the themes and cases notes can point at, and author names. */
 import type { Db } from './connection.js';
+import { cached } from './statement-cache.js';
 
 export interface NoteRow {
   id: string;
@@ -69,7 +70,7 @@ export function listNotes(db: Db, inspectionId: string, filters: NoteFilterParam
 }
 
 export function getNote(db: Db, id: string): NoteRow | null {
-  return (db.prepare(`${NOTE_SELECT} WHERE n.id = ?`).get(id) as NoteRow | undefined) ?? null;
+  return (cached(db, `${NOTE_SELECT} WHERE n.id = ?`).get(id) as NoteRow | undefined) ?? null;
 }
 
 export function getNotesByIds(db: Db, ids: readonly string[]): NoteRow[] {
@@ -105,7 +106,7 @@ export function listCaseOptions(db: Db, inspectionId: string): { id: string; cas
 
 export function getCaseRef(db: Db, caseId: string): { inspection_id: string; case_ref: string | null } | null {
   return (
-    (db.prepare('SELECT inspection_id, case_ref FROM sampled_case WHERE id = ?').get(caseId) as
+    (cached(db, 'SELECT inspection_id, case_ref FROM sampled_case WHERE id = ?').get(caseId) as
       { inspection_id: string; case_ref: string | null } | undefined) ?? null
   );
 }

@@ -1,5 +1,6 @@
 /** Reads of inspections and their team rosters. Writes go through the op log (main/sync). */
 import type { Db } from './connection.js';
+import { cached } from './statement-cache.js';
 
 export interface InspectionRow {
   id: string;
@@ -33,7 +34,7 @@ export function listInspections(db: Db, me: string): InspectionRow[] {
 }
 
 export function getInspection(db: Db, id: string, me: string): InspectionRow | null {
-  const row = db.prepare(`${INSPECTION_SELECT} WHERE i.id = @id AND i.deleted = 0`).get({ id, me }) as InspectionRow | undefined;
+  const row = cached(db, `${INSPECTION_SELECT} WHERE i.id = @id AND i.deleted = 0`).get({ id, me }) as InspectionRow | undefined;
   return row ?? null;
 }
 
@@ -59,7 +60,7 @@ export function listTeam(db: Db, inspectionId: string): TeamMemberRow[] {
 }
 
 export function getTeamMember(db: Db, id: string): TeamMemberRow | null {
-  const row = db.prepare(`SELECT ${MEMBER_COLUMNS} FROM team_member WHERE id = ? AND deleted = 0`).get(id) as
+  const row = cached(db, `SELECT ${MEMBER_COLUMNS} FROM team_member WHERE id = ? AND deleted = 0`).get(id) as
     TeamMemberRow | undefined;
   return row ?? null;
 }
@@ -73,7 +74,7 @@ export function findMemberByKey(db: Db, inspectionId: string, signingKey: string
 }
 
 export function readInspectionSummary(db: Db, inspectionId: string): string | null {
-  const row = db.prepare('SELECT letter_summary FROM inspection WHERE id = ?').get(inspectionId) as
+  const row = cached(db, 'SELECT letter_summary FROM inspection WHERE id = ?').get(inspectionId) as
     { letter_summary: string | null } | undefined;
   return row?.letter_summary ?? null;
 }

@@ -31,10 +31,22 @@ const keyText = (key: FieldKey): string => `${key.table}\u0000${key.row}\u0000${
 
 /** Inserts unknown ops and re-materialises every field they touch. Call inside a transaction. */
 export function applyOps(db: Db, ops: readonly Op[], changesetId: string): ApplyResult {
+  return linkOps(db, insertOps(db, ops, changesetId));
+}
+
+/** Inserts unknown ops into the log without letting them take effect; returns those that were new. */
+export function insertOps(db: Db, ops: readonly Op[], changesetId: string): Op[] {
+  return ops.filter((op) => insertOp(db, op, canonicalJson(op.value), changesetId));
+}
+
+/**
+ * Lets ops already in the log take effect: heads, superseded sets, materialised values. Only
+ * ops that passed the authority model (main/sync/authority.ts) are given to it.
+ */
+export function linkOps(db: Db, ops: readonly Op[]): ApplyResult {
   const touched = new Map<string, FieldKey>();
   let inserted = 0;
   for (const op of ops) {
-    if (!insertOp(db, op, canonicalJson(op.value), changesetId)) continue;
     inserted += 1;
     const key: FieldKey = { table: op.table, row: op.row, field: op.field };
     for (const dep of op.deps) markSuperseded(db, key, dep);

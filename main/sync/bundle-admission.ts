@@ -9,6 +9,8 @@ import { rejectBundle, type BundleManifest } from './bundle-format.js';
 import { fingerprint } from './device-identity.js';
 import type { ImportOptions } from './import-bundle.js';
 import type { WriteContext } from './local-write.js';
+import { everMemberKeys } from '../store/authority-repo.js';
+import { currentState } from './authority.js';
 import { namesItselfLead, sameFingerprint, trustedAuthors, type RosterEdits } from './roster-trust.js';
 
 export interface ChainLink {
@@ -44,6 +46,7 @@ export function checkTrust(
   const isJoin = !knowsInspection(ctx.db, manifest.inspection);
   const exporterPrint = fingerprint(manifest.exporter);
   let initial: Set<string>;
+  let leads: Set<string> | undefined;
   if (isJoin) {
     const confirmed = options.trustLead !== undefined && sameFingerprint(options.trustLead, exporterPrint);
     if (!confirmed && !dryRun) {
@@ -62,12 +65,17 @@ export function checkTrust(
     }
     initial = new Set([manifest.exporter]);
   } else {
-    initial = new Set(rosterKeys(ctx.db, manifest.inspection).map((m) => m.signingKey));
-    if (!initial.has(manifest.exporter)) {
+    const roster = rosterKeys(ctx.db, manifest.inspection);
+    if (!roster.some((m) => m.signingKey === manifest.exporter)) {
       throw rejectBundle('unknown-author', { fingerprint: exporterPrint, author: manifest.exporter });
     }
+    // Anyone who was ever a member (by the lead's changes) may have their changesets carried:
+    // what each op of theirs may do is judged per op (main/sync/authority.ts), so a removed
+    // member's work merged by an honest member does not make the honest member's bundles refused.
+    initial = new Set([...roster.map((m) => m.signingKey), ...everMemberKeys(ctx.db, manifest.inspection)]);
+    leads = new Set([currentState(ctx.db, manifest.inspection).lead()]);
   }
-  const trusted = trustedAuthors(initial, edits);
+  const trusted = trustedAuthors(initial, edits, leads ?? initial);
   const unknown = [...new Set(edits.map((e) => e.author).filter((a) => !trusted.has(a)))].sort();
   const unknownAuthors = unknown.map((author) => ({ author, fingerprint: fingerprint(author) }));
   if (unknownAuthors.length > 0 && !dryRun) {

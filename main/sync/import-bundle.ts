@@ -7,10 +7,10 @@
  * byte-for-byte unchanged. A preview runs the same transaction and rolls it back.
  */
 import { randomUUID } from 'node:crypto';
-import { DELETION_THRESHOLD, type BundlePreviewT } from '../../shared/api/bundles.js';
+import { DELETION_THRESHOLD, type AuthorityNoticeT, type BundleNoticeT, type BundlePreviewT } from '../../shared/api/bundles.js';
 import { AppError } from '../../shared/errors.js';
 import { DELETED_FIELD, type SyncedTableName } from '../../shared/sync/tables.js';
-import { parseHlc } from '../../shared/sync/hlc.js';
+import { MAX_CLOCK_SKEW_MS, parseHlc } from '../../shared/sync/hlc.js';
 import {
   clearStage,
   conflictKeySet,
@@ -29,7 +29,10 @@ import {
 import { isRowDeleted } from '../store/materialize-repo.js';
 import { insertChangeset } from '../store/op-log-repo.js';
 import { sha256Hex } from './op-id.js';
-import { applyOps } from './apply-ops.js';
+import { insertOps, linkOps } from './apply-ops.js';
+import { rebuildField, settleAuthority, type ChangesetOps } from './authority.js';
+import { maxOpHlc } from '../store/authority-repo.js';
+import type { VerdictRow } from '../store/authority-repo.js';
 import { DEFAULT_LIMITS, rejectBundle, type BundleLimits, type BundleManifest } from './bundle-format.js';
 import { openBundle, type BundleSource, type OpenedBundle } from './bundle-reader.js';
 import { opsOfBody, verifyChangeset } from './bundle-verify.js';
@@ -54,8 +57,18 @@ export type ImportSummary = BundlePreviewT & { readonly status: 'imported' | 'al
 
 class Rollback extends Error {}
 
-/** Clock drift is never a reason to refuse an op (DESIGN.md); beyond a day it is worth a warning. */
-const CLOCK_AHEAD_WARNING_MS = 24 * 3_600_000;
+/**
+ * Clock drift is never a reason to refuse an op (DESIGN.md); beyond the skew bound it is worth
+ * a notice, and this laptop's clock does not follow it (shared/sync/hlc.ts).
+ */
+const CLOCK_AHEAD_WARNING_MS = MAX_CLOCK_SKEW_MS;
+
+function aheadWords(ms: number): string {
+  const days = ms / 86_400_000;
+  if (days >= 365 * 2) return `${Math.floor(days / 365)} years`;
+  if (days >= 2) return `${Math.round(days)} days`;
+  return `${Math.floor(ms / 3_600_000)} hours`;
+}
 
 export async function previewBundle(ctx: WriteContext, source: BundleSource, options: ImportOptions): Promise<ImportSummary> {
   return run(ctx, source, options, true);
@@ -130,7 +143,30 @@ function summaryBase(
     alreadyImported,
     unknownAuthors,
     isJoin,
+    notices: [] as BundleNoticeT[],
+    refused: [] as AuthorityNoticeT[],
+    held: [] as AuthorityNoticeT[],
+    needsKeyConfirmation: false,
   };
+}
+
+/** Verdicts grouped by member and sentence, for the import summary. */
+function notices(ctx: WriteContext, inspectionId: string, rows: readonly VerdictRow[]): AuthorityNoticeT[] {
+  const grouped = new Map<string, AuthorityNoticeT>();
+  for (const row of rows) {
+    const key = `${row.member}\u0000${row.message}`;
+    const seen = grouped.get(key);
+    if (seen) grouped.set(key, { ...seen, count: seen.count + 1 });
+    else
+      grouped.set(key, {
+        member: { author: row.member, fingerprint: fingerprint(row.member), name: memberName(ctx.db, inspectionId, row.member) },
+        change: row.change,
+        message: row.message,
+        rule: row.rule,
+        count: 1,
+      });
+  }
+  return [...grouped.values()];
 }
 
 /**
@@ -195,10 +231,31 @@ export async function mergeOpenedBundle(
         needsConfirmation: false,
       };
     }
-    const counts = applyStaged(ctx, token, manifest, bundleId, options, dryRun, progress);
+    const { clockAhead, refused, held, ...counts } = applyStaged(ctx, token, manifest, bundleId, options, dryRun, progress);
+    const clockNotices: BundleNoticeT[] = [];
+    for (const [author, aheadMs] of clockAhead) {
+      const name = memberName(ctx.db, manifest.inspection, author);
+      clockNotices.push({
+        kind: 'clock-ahead',
+        message: `${name ?? `The laptop with fingerprint ${fingerprint(author)}`} has a clock ${aheadWords(aheadMs)} ahead of this laptop’s. Their changes were merged; this laptop’s clock was not moved forward to match.`,
+        author,
+        name,
+        aheadMs,
+      });
+      if (!dryRun)
+        options.warn?.('A bundle’s clock is ahead of this laptop’s; its changes were imported as usual.', {
+          aheadMs,
+          bundleId,
+          author,
+        });
+    }
     return {
       ...base,
       ...counts,
+      notices: clockNotices,
+      refused: notices(ctx, manifest.inspection, refused),
+      held: notices(ctx, manifest.inspection, held),
+      needsKeyConfirmation: held.length > 0,
       status: dryRun ? 'preview' : 'imported',
       needsConfirmation: counts.deletions > DELETION_THRESHOLD,
     };
@@ -212,6 +269,8 @@ interface Counts {
   readonly updatedFields: number;
   readonly newConflicts: number;
   readonly deletions: number;
+  readonly refused: readonly VerdictRow[];
+  readonly held: readonly VerdictRow[];
 }
 
 function applyStaged(
@@ -222,9 +281,11 @@ function applyStaged(
   options: ImportOptions,
   dryRun: boolean,
   progress: (done: number, total: number, stage: string) => void,
-): Counts {
-  let counts: Counts = { newOps: 0, updatedFields: 0, newConflicts: 0, deletions: 0 };
-  let aheadMs = 0;
+): Counts & { clockAhead: Map<string, number> } {
+  let counts: Counts = { newOps: 0, updatedFields: 0, newConflicts: 0, deletions: 0, refused: [], held: [] };
+  let refused: VerdictRow[] = [];
+  let held: VerdictRow[] = [];
+  const clockAhead = new Map<string, number>();
   const transaction = ctx.db.transaction(() => {
     const conflictsBefore = conflictKeySet(ctx.db, manifest.inspection);
     // Which rows were live here before this bundle touched them: only those can be 'deleted' by it.
@@ -234,6 +295,8 @@ function applyStaged(
     let newOps = 0;
     let maxHlc = '';
     let done = 0;
+    const maxBefore = maxOpHlc(ctx.db, manifest.inspection);
+    const batches: ChangesetOps[] = [];
     for (const record of iterateStagedNew(ctx.db, token, manifest.inspection)) {
       const ops = opsOfBody(record.body);
       for (const op of ops) {
@@ -245,18 +308,37 @@ function applyStaged(
         if (op.field === DELETED_FIELD) deleteTouched.add(rowKey);
       }
       insertChangeset(ctx.db, record, new Date(ctx.now()).toISOString());
-      const applied = applyOps(ctx.db, ops, record.id);
-      newOps += applied.inserted;
-      for (const key of applied.touched)
-        if (key.field !== DELETED_FIELD) updated.add(`${key.table}\u0000${key.row}\u0000${key.field}`);
-      for (const op of ops) if (op.hlc > maxHlc) maxHlc = op.hlc;
+      batches.push({ changesetId: record.id, ops: insertOps(ctx.db, ops, record.id) });
+      for (const op of ops) {
+        if (op.hlc > maxHlc) maxHlc = op.hlc;
+        const ahead = parseHlc(op.hlc).wallMs - ctx.now();
+        if (ahead > CLOCK_AHEAD_WARNING_MS && ahead > (clockAhead.get(op.author) ?? 0)) clockAhead.set(op.author, ahead);
+      }
       done += 1;
       progress(done, manifest.changesets, 'Merging');
     }
-    if (maxHlc !== '') {
-      aheadMs = parseHlc(maxHlc).wallMs - ctx.now();
-      observeRemoteHlc(ctx, maxHlc);
+    // THE AUTHORITY MODEL (main/sync/authority.ts): each new op is judged before it takes effect.
+    const settled = settleAuthority(ctx.db, manifest.inspection, batches, maxBefore, {
+      device: ctx.device.author,
+      now: new Date(ctx.now()).toISOString(),
+    });
+    for (const batch of batches) {
+      newOps += batch.ops.length;
+      const applied = linkOps(
+        ctx.db,
+        batch.ops.filter((op) => settled.accepted.has(op.id)),
+      );
+      for (const key of applied.touched)
+        if (key.field !== DELETED_FIELD) updated.add(`${key.table}\u0000${key.row}\u0000${key.field}`);
     }
+    for (const key of settled.changedFields) {
+      rebuildField(ctx.db, key, manifest.inspection);
+      if (key.field !== DELETED_FIELD) updated.add(`${key.table}\u0000${key.row}\u0000${key.field}`);
+    }
+    refused = settled.refused;
+    held = settled.held;
+    // Bounded: a timestamp beyond now + MAX_CLOCK_SKEW_MS is not followed (hlc.ts).
+    if (maxHlc !== '') observeRemoteHlc(ctx, maxHlc);
     const conflictsAfter = conflictKeySet(ctx.db, manifest.inspection);
     let deletions = 0;
     for (const rowKey of deleteTouched) {
@@ -268,6 +350,8 @@ function applyStaged(
       updatedFields: updated.size,
       newConflicts: [...conflictsAfter].filter((k) => !conflictsBefore.has(k)).length,
       deletions,
+      refused,
+      held,
     };
     if (dryRun) throw new Rollback();
     if (deletions > DELETION_THRESHOLD && options.confirmDeletions !== true) {
@@ -297,10 +381,6 @@ function applyStaged(
     transaction();
   } catch (error) {
     if (!(error instanceof Rollback)) throw error;
-    return counts;
   }
-  if (aheadMs > CLOCK_AHEAD_WARNING_MS) {
-    options.warn?.('A bundle’s clock is ahead of this laptop’s; its changes were imported as usual.', { aheadMs, bundleId });
-  }
-  return counts;
+  return { ...counts, clockAhead };
 }

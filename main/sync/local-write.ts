@@ -4,13 +4,14 @@
  * transaction. A write that would not change a field's single head is skipped, so autosave
  * does not fill the log with repeats.
  */
-import { formatHlc, parseHlc, tick, receive, type Hlc } from '../../shared/sync/hlc.js';
+import { formatHlc, isHlc, parseHlc, tick, receive, type Hlc } from '../../shared/sync/hlc.js';
 import { canonicalJson, type Op, type OpValue } from '../../shared/sync/op.js';
 import { DELETED_FIELD, fieldKind, type SyncedTableName } from '../../shared/sync/tables.js';
 import type { Db } from '../store/connection.js';
 import { readMeta, writeMeta } from '../store/meta-repo.js';
 import { insertChangeset, lastChangeset, readHeads, readRowHeadIds } from '../store/op-log-repo.js';
 import { applyOps } from './apply-ops.js';
+import { checkLocalOps } from './authority.js';
 import { CHANGESET_FORMAT, encodeChangeset } from './changeset.js';
 import { signBytes, type DeviceIdentity } from './device-identity.js';
 import { computeOpId } from './op-id.js';
@@ -34,9 +35,10 @@ export function hlcNode(author: string): string {
   return author.slice(0, 12);
 }
 
+/** This device's last timestamp. An unreadable one (written before the clock was bounded) is not followed. */
 function lastHlc(db: Db): Hlc | null {
   const text = readMeta(db, HLC_KEY);
-  return text === null ? null : parseHlc(text);
+  return text === null || !isHlc(text) ? null : parseHlc(text);
 }
 
 /** Advance this device's clock past timestamps seen in imported ops. */
@@ -93,6 +95,8 @@ export function writeEdits(ctx: WriteContext, inspectionId: string, edits: reado
     ops.push({ id: computeOpId(partial), ...partial });
   }
   if (ops.length === 0) return ops;
+  // The authority model (docs/authority.md): a member's own command is judged like an import.
+  checkLocalOps(ctx.db, inspectionId, ctx.device.author, ops, new Date(ctx.now()).toISOString());
   const last = lastChangeset(ctx.db, inspectionId, ctx.device.author);
   const seq = (last?.seq ?? 0) + 1;
   const { bytes, id } = encodeChangeset({

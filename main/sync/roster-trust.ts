@@ -25,14 +25,35 @@ export function rosterEditsOf(author: string, ops: readonly Op[]): RosterEdits {
   return { author, keys, roles };
 }
 
-/** The trusted set grown to a fixpoint: keys added by trusted authors become trusted. */
-export function trustedAuthors(initial: ReadonlySet<string>, edits: readonly RosterEdits[]): Set<string> {
+/**
+ * The trusted set grown to a fixpoint: keys added by a lead become trusted, and a key a lead
+ * gives the lead role becomes a lead. Only the lead may change the roster (docs/authority.md),
+ * so keys a member adds are not trusted here; the per-op judgement (main/sync/authority.ts)
+ * then decides, op by op, what each trusted author's changes may do.
+ */
+export function trustedAuthors(
+  initial: ReadonlySet<string>,
+  edits: readonly RosterEdits[],
+  initialLeads: ReadonlySet<string> = initial,
+): Set<string> {
   const trusted = new Set(initial);
+  const leads = new Set(initialLeads);
+  const keyOfRow = new Map<string, string>();
+  for (const edit of edits)
+    for (const { row, signingKey } of edit.keys) if (leads.has(edit.author)) keyOfRow.set(row, signingKey);
   let grew = true;
   while (grew) {
     grew = false;
     for (const edit of edits) {
-      if (!trusted.has(edit.author)) continue;
+      if (!leads.has(edit.author)) continue;
+      for (const { row, signingKey } of edit.keys) keyOfRow.set(row, signingKey);
+      for (const { row, role } of edit.roles) {
+        const key = keyOfRow.get(row);
+        if (role === 'lead' && key !== undefined && !leads.has(key)) {
+          leads.add(key);
+          grew = true;
+        }
+      }
       for (const { signingKey } of edit.keys) {
         if (!trusted.has(signingKey)) {
           trusted.add(signingKey);

@@ -17,7 +17,9 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ProgressEvent } from '../../shared/api/index.js';
+import type { Result } from '../../shared/errors.js';
 import type { ServiceContext } from '../services/context.js';
+import type { DispatchOptions } from '../services/dispatch.js';
 import { dispatchToHost, type CommandHost, type RecoverySession } from '../services/recovery.js';
 import { serveStatic } from './static-files.js';
 
@@ -32,6 +34,8 @@ export interface WebServerOptions {
   readonly ctx?: ServiceContext;
   /** Recovery mode: only the recovery commands answer until the store is restored. */
   readonly recovery?: RecoverySession;
+  /** Or the core host's worker thread (browser mode's own start-up, main/web/start.ts). */
+  readonly core?: (name: string, input: unknown, options: DispatchOptions) => Promise<Result<unknown>>;
   readonly rendererDir: string | null;
   readonly port?: number;
   readonly token?: string;
@@ -116,13 +120,15 @@ function commandName(rawPath: string): string | null {
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const token = options.token ?? randomBytes(32).toString('base64url');
-  const host: CommandHost = options.recovery
-    ? { recovery: options.recovery }
-    : options.ctx
-      ? { ctx: options.ctx }
-      : (() => {
-          throw new Error('startWebServer needs a store context or a recovery session.');
-        })();
+  const host: CommandHost = options.core
+    ? { core: options.core }
+    : options.recovery
+      ? { recovery: options.recovery }
+      : options.ctx
+        ? { ctx: options.ctx }
+        : (() => {
+            throw new Error('startWebServer needs a store context or a recovery session.');
+          })();
   const log = options.ctx?.log ?? options.recovery?.log ?? console;
   const listeners = new Set<(event: ProgressEvent) => void>();
   let port = 0;

@@ -12,7 +12,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeFileDurably } from '../store/durable-file.js';
-import { openRuntime, resolveDataDir } from '../services/runtime.js';
+import { startCoreHost } from '../host/core-host.js';
+import { resolveDataDir, WEB_HOLDER } from '../services/runtime.js';
 import { LAUNCH_PAGE, LAUNCH_PAGE_LIFETIME_MS, launchPageHtml } from './launch-page.js';
 import { startWebServer } from './server.js';
 
@@ -27,6 +28,11 @@ function openBrowser(url: string): void {
   }
 }
 
+function devToken(): string | undefined {
+  const token = process.env.FIELDWORK_WEB_TOKEN;
+  return token && /^[A-Za-z0-9_-]{32,}$/.test(token) ? token : undefined;
+}
+
 const HELP = [
   'Usage: node dist/web/server.cjs [--data DIR] [--port N] [--no-open]',
   '',
@@ -36,11 +42,6 @@ const HELP = [
   '  --no-open    print the address instead of opening a browser',
   '  --help       show this help',
 ].join('\n');
-
-function devToken(): string | undefined {
-  const token = process.env.FIELDWORK_WEB_TOKEN;
-  return token && /^[A-Za-z0-9_-]{32,}$/.test(token) ? token : undefined;
-}
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -58,17 +59,19 @@ async function main(): Promise<void> {
     return;
   }
   const dataDir = resolveDataDir(argv, process.env, join(process.cwd(), '.fieldwork-data'));
-  const runtime = await openRuntime({ dataDir, recovery: true });
   const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  // The same core host as the desktop app: the store, merges and backups run in a worker
+  // thread, so the HTTP server keeps answering while a merge runs.
+  const core = await startCoreHost({ workerScript: join(here, 'core-worker.cjs'), dataDir, holder: WEB_HOLDER });
   const rendererDir = [join(here, '..', 'renderer'), join(process.cwd(), 'dist', 'renderer')].find((d) =>
     existsSync(join(d, 'index.html')),
   );
   const portFlag = argv.indexOf('--port');
   const launchPage = join(dataDir, LAUNCH_PAGE);
   const removeLaunchPage = () => rmSync(launchPage, { force: true });
-  if (runtime.mode === 'recovery') console.error(`The data file is damaged: ${runtime.problem} Opening the recovery screen.`);
+  if (core.mode === 'recovery') console.error(`The data file is damaged: ${core.problem} Opening the recovery screen.`);
   const server = await startWebServer({
-    ...(runtime.mode === 'recovery' ? { recovery: runtime.recovery } : { ctx: runtime.ctx }),
+    core: (name, input, options) => core.dispatch(name, input, options),
     rendererDir: rendererDir ?? null,
     port: portFlag >= 0 ? Number(argv[portFlag + 1]) : 0,
     onFirstAuthorised: removeLaunchPage,
@@ -85,10 +88,10 @@ async function main(): Promise<void> {
   }
   const stop = () => {
     removeLaunchPage();
-    void server.close().then(() => {
-      runtime.close();
-      process.exit(0);
-    });
+    void server
+      .close()
+      .then(() => core.close())
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

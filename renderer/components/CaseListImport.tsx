@@ -1,6 +1,6 @@
 /**
- * Importing the area's case list: pick a CSV (its bytes travel, never a path), check the
- * mapping and the preview, then confirm. Nothing is stored until "Import"; the import runs
+ * Importing the area's case list: pick a CSV or an Excel workbook (its bytes travel, never a
+ * path), check the sheet, the header row, the mapping and the preview, then confirm. Nothing is stored until "Import"; the import runs
  * as one transaction with a progress bar.
  */
 import { useId, useState, type ChangeEvent } from 'react';
@@ -8,7 +8,13 @@ import type { z } from 'zod';
 import { MAX_CASE_LIST_BYTES, type ColumnMapping } from '../../shared/api/cases.js';
 import { useCommand, useLongCommand } from '../api/hooks.js';
 import { useUi } from '../state/ui-store.js';
-import { CaseListMapping, CaseListPreviewRows, CaseListProblems } from './CaseListImportPreview.js';
+import {
+  CaseListHeaderChoice,
+  CaseListMapping,
+  CaseListPreviewRows,
+  CaseListProblems,
+  CaseListUnmappedWarning,
+} from './CaseListImportPreview.js';
 
 type Mapping = z.infer<typeof ColumnMapping>;
 
@@ -35,6 +41,9 @@ export function CaseListImport({ inspectionId, onDone }: { inspectionId: string;
   const notice = useUi((s) => s.noticeShown);
   const [file, setFile] = useState<ChosenFile | null>(null);
   const [mapping, setMapping] = useState<Mapping | null>(null);
+  // Chosen by the user; undefined means "as detected" (first sheet, detected header row).
+  const [sheet, setSheet] = useState<string | undefined>(undefined);
+  const [headerLine, setHeaderLine] = useState<number | undefined>(undefined);
   const [fileError, setFileError] = useState<string | null>(null);
 
   const choose = async (event: ChangeEvent<HTMLInputElement>) => {
@@ -53,6 +62,8 @@ export function CaseListImport({ inspectionId, onDone }: { inspectionId: string;
       const next = { name: chosen.name, bytesBase64: toBase64(await chosen.arrayBuffer()) };
       setFile(next);
       setMapping(null);
+      setSheet(undefined);
+      setHeaderLine(undefined);
       preview.mutate(
         { inspectionId, fileName: next.name, bytesBase64: next.bytesBase64 },
         { onSuccess: (result) => setMapping(result.mapping) },
@@ -62,10 +73,32 @@ export function CaseListImport({ inspectionId, onDone }: { inspectionId: string;
     }
   };
 
+  const where = (nextSheet: string | undefined, nextHeader: number | undefined) => ({
+    ...(nextSheet === undefined ? {} : { sheet: nextSheet }),
+    ...(nextHeader === undefined ? {} : { headerLine: nextHeader }),
+  });
+
   const remap = (next: Mapping) => {
     if (!file) return;
     setMapping(next);
-    preview.mutate({ inspectionId, fileName: file.name, bytesBase64: file.bytesBase64, mapping: next });
+    preview.mutate({
+      inspectionId,
+      fileName: file.name,
+      bytesBase64: file.bytesBase64,
+      mapping: next,
+      ...where(sheet, headerLine),
+    });
+  };
+
+  /** Another sheet or header row means other column names: the mapping is guessed afresh. */
+  const reread = (nextSheet: string | undefined, nextHeader: number | undefined) => {
+    if (!file) return;
+    setSheet(nextSheet);
+    setHeaderLine(nextHeader);
+    preview.mutate(
+      { inspectionId, fileName: file.name, bytesBase64: file.bytesBase64, ...where(nextSheet, nextHeader) },
+      { onSuccess: (result) => setMapping(result.mapping) },
+    );
   };
 
   const cancel = () => {
@@ -78,7 +111,7 @@ export function CaseListImport({ inspectionId, onDone }: { inspectionId: string;
   const confirm = () => {
     if (!file || !mapping) return;
     commit.mutate(
-      { inspectionId, fileName: file.name, bytesBase64: file.bytesBase64, mapping },
+      { inspectionId, fileName: file.name, bytesBase64: file.bytesBase64, mapping, ...where(sheet, headerLine) },
       {
         onSuccess: (result) => {
           notice('info', `${result.imported} cases imported from ${file.name}.`);
@@ -96,15 +129,15 @@ export function CaseListImport({ inspectionId, onDone }: { inspectionId: string;
   return (
     <div className="case-import">
       <div className="field">
-        <label htmlFor={inputId}>Case list file (CSV)</label>
+        <label htmlFor={inputId}>Case list file (CSV or Excel)</label>
         <span className="field-hint" id={`${inputId}-hint`}>
-          Save the spreadsheet as CSV (comma or semicolon). Up to {MAX_CASE_LIST_BYTES / 1024 / 1024} MB. Nothing is imported
-          until you confirm.
+          An Excel workbook (.xlsx) or a CSV file (comma or semicolon). Up to {MAX_CASE_LIST_BYTES / 1024 / 1024} MB. Nothing is
+          imported until you confirm.
         </span>
         <input
           id={inputId}
           type="file"
-          accept=".csv,.txt,text/csv"
+          accept=".csv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
           aria-describedby={`${inputId}-hint`}
           onChange={(e) => void choose(e)}
         />
@@ -125,14 +158,25 @@ export function CaseListImport({ inspectionId, onDone }: { inspectionId: string;
           <h3 id="import-preview-title">Check before importing: {data.fileName}</h3>
           <p className="case-import-summary" role="status">
             {data.total} {data.total === 1 ? 'row' : 'rows'} read · <strong>{data.valid} ready to import</strong> ·{' '}
-            {data.problems.length} skipped · {data.duplicates.length} repeated{' '}
-            {data.duplicates.length === 1 ? 'reference' : 'references'}
+            {data.problems.length} skipped
+            {data.repeats > 0 && ` · ${data.repeats} ${data.repeats === 1 ? 'repeats' : 'repeat'} an earlier case reference`}
+            {data.notChecked > 0 && ` · ${data.notChecked} not checked until you choose the case reference column`}
             <span className="muted small">
               {' '}
-              ({data.encoding}, separated by {DELIMITER_NAMES[data.delimiter] ?? data.delimiter}; SHA-256{' '}
-              <span className="mono">{data.sha256.slice(0, 12)}…</span>)
+              (
+              {data.format === 'xlsx'
+                ? `Excel workbook, sheet "${data.sheet ?? ''}"`
+                : `${data.encoding}, separated by ${DELIMITER_NAMES[data.delimiter] ?? data.delimiter}`}
+              ; SHA-256 <span className="mono">{data.sha256.slice(0, 12)}…</span>)
             </span>
           </p>
+          <CaseListUnmappedWarning preview={data} />
+          <CaseListHeaderChoice
+            preview={data}
+            disabled={preview.isPending}
+            onSheet={(name) => reread(name, undefined)}
+            onHeaderLine={(line) => reread(sheet, line)}
+          />
           <CaseListMapping preview={data} mapping={mapping} onChange={remap} />
           {data.blocker && (
             <p className="error-box" role="alert">

@@ -1,5 +1,8 @@
-/** What an import would do: the column mapping, the first rows, every problem row by line, duplicates. */
-import { useRef } from 'react';
+/**
+ * What an import would do: the sheet and header row, the column mapping (and what it would
+ * leave out), the first rows, every problem row by line, duplicates.
+ */
+import { useId, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { z } from 'zod';
 import type { ColumnMapping, ImportPreview } from '../../shared/api/cases.js';
@@ -12,6 +15,89 @@ type Mapping = z.infer<typeof ColumnMapping>;
 
 const NOT_IN_FILE = '';
 
+/** "Line" for a CSV file (as a text editor numbers it), "Row" for a sheet (as Excel numbers it). */
+export const unitWord = (preview: Preview) => (preview.format === 'xlsx' ? 'Row' : 'Line');
+
+const fieldLabel = (field: string) => (CASE_LIST_FIELDS as Record<string, string>)[field]?.toLowerCase() ?? field;
+
+function joinWords(words: readonly string[]): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
+/** The trap: rows stored without strata that the file has. Said loudly, above the mapping. */
+export function CaseListUnmappedWarning({ preview }: { preview: Preview }) {
+  if (preview.unmappedFields.length === 0 || preview.mapping.caseRef === null) return null;
+  const fields = preview.unmappedFields.map((u) => fieldLabel(u.field));
+  const columns = preview.unmappedFields.map((u) => `"${u.header}"`);
+  return (
+    <div className="warning-box" role="alert">
+      <strong>
+        Rows would be stored without {joinWords(fields)}, although the file has {columns.length === 1 ? 'a column' : 'columns'}{' '}
+        {joinWords(columns)}.
+      </strong>{' '}
+      The sample could then not be drawn by {fields.length === 1 ? 'that' : 'those'}. Choose the{' '}
+      {columns.length === 1 ? 'column' : 'columns'} below, or import without {fields.length === 1 ? 'it' : 'them'} if that is what
+      you mean.
+    </div>
+  );
+}
+
+/** Which sheet (a workbook with several) and which row holds the column names. */
+export function CaseListHeaderChoice({
+  preview,
+  disabled,
+  onSheet,
+  onHeaderLine,
+}: {
+  preview: Preview;
+  disabled: boolean;
+  onSheet: (sheet: string) => void;
+  onHeaderLine: (line: number) => void;
+}) {
+  const id = useId();
+  const unit = unitWord(preview);
+  return (
+    <div className="case-import-where">
+      {preview.sheets.length > 1 && (
+        <div className="field">
+          <label htmlFor={`${id}-sheet`}>Sheet</label>
+          <select id={`${id}-sheet`} value={preview.sheet ?? ''} disabled={disabled} onChange={(e) => onSheet(e.target.value)}>
+            {preview.sheets.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {preview.headerCandidates.length > 0 && (
+        <div className="field">
+          <label htmlFor={`${id}-header`}>Column names are on</label>
+          <select
+            id={`${id}-header`}
+            value={preview.headerLine}
+            disabled={disabled}
+            aria-describedby={`${id}-header-hint`}
+            onChange={(e) => onHeaderLine(Number(e.target.value))}
+          >
+            {preview.headerCandidates.map((candidate) => (
+              <option key={candidate.line} value={candidate.line}>
+                {unit} {candidate.line}: {candidate.text || '(empty)'}
+              </option>
+            ))}
+          </select>
+          <span className="field-hint" id={`${id}-header-hint`}>
+            {preview.headerCandidates[0] && preview.headerLine > preview.headerCandidates[0].line
+              ? `${unit === 'Row' ? 'Rows' : 'Lines'} above ${preview.headerLine} (a title, for example) are not read as cases.`
+              : 'Found by the column names; choose another if this is not the header.'}
+          </span>
+        </div>
+      )}
+    </div>
+  );
+}
+
 export function CaseListMapping({
   preview,
   mapping,
@@ -21,18 +107,26 @@ export function CaseListMapping({
   mapping: Mapping;
   onChange: (mapping: Mapping) => void;
 }) {
-  const remembered = preview.rememberedMapping !== null;
+  const guessed = new Set(preview.guessedFields);
+  const source =
+    preview.mappingSource === 'remembered'
+      ? 'Your mapping from the last import of a file with exactly these columns is filled in.'
+      : preview.mappingSource === 'chosen'
+        ? 'Your choices are shown; fields marked "guessed" were matched by their column names.'
+        : 'Guessed from the column names: check each field marked "guessed".';
   return (
     <fieldset className="case-import-mapping">
       <legend>Which column holds what</legend>
       <p className="muted small">
-        {remembered ? 'Your mapping from the last import is filled in.' : 'Guessed from the column names.'} Age bands are worked
-        out on {preview.referenceDate}; a date of birth is used before an age when both are mapped.
+        {source} Age bands are worked out on {preview.referenceDate}; a date of birth is used before an age when both are mapped.
       </p>
       <div className="case-import-mapping-grid">
         {CASE_LIST_FIELD_KEYS.map((field: CaseListField) => (
           <label key={field} className="field">
-            <span>{CASE_LIST_FIELDS[field]}</span>
+            <span>
+              {CASE_LIST_FIELDS[field]}
+              {guessed.has(field) && <span className="tag tag-guessed">guessed</span>}
+            </span>
             <select
               value={mapping[field] ?? NOT_IN_FILE}
               onChange={(e) => onChange({ ...mapping, [field]: e.target.value === NOT_IN_FILE ? null : e.target.value })}
@@ -56,12 +150,12 @@ const agencyLabel = (value: string) => (AGENCIES as Record<string, string>)[valu
 export function CaseListPreviewRows({ preview }: { preview: Preview }) {
   if (preview.rows.length === 0) return null;
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" tabIndex={0} role="region" aria-label="Cases as they will be imported">
       <table className="table case-import-rows">
         <caption className="visually-hidden">First {preview.rows.length} cases as they will be imported</caption>
         <thead>
           <tr>
-            <th scope="col">Line</th>
+            <th scope="col">{unitWord(preview)}</th>
             <th scope="col">Case reference</th>
             <th scope="col">Age band</th>
             <th scope="col">Stage</th>
@@ -118,7 +212,10 @@ export function CaseListProblems({ preview }: { preview: Preview }) {
                     className="problem-row"
                     style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${item.start}px)` }}
                   >
-                    <span className="problem-line">Line {problem.line}</span> {problem.reason}
+                    <span className="problem-line">
+                      {unitWord(preview)} {problem.line}
+                    </span>{' '}
+                    {problem.reason}
                   </li>
                 );
               })}
@@ -132,7 +229,8 @@ export function CaseListProblems({ preview }: { preview: Preview }) {
           <ul className="duplicate-list">
             {preview.duplicates.map((d) => (
               <li key={d.caseRef}>
-                <span className="mono">{d.caseRef}</span> on lines {d.lines.join(', ')}: line {d.lines[0]} kept
+                <span className="mono">{d.caseRef}</span> on {unitWord(preview).toLowerCase()}s {d.lines.join(', ')}:{' '}
+                {unitWord(preview).toLowerCase()} {d.lines[0]} kept
               </li>
             ))}
           </ul>

@@ -7,6 +7,7 @@ import { useEffect, useRef } from 'react';
 import { format } from 'date-fns';
 import type { EvidenceNote } from '../../shared/api/evidence.js';
 import { useUi } from '../state/ui-store.js';
+import { focusMainHeading } from '../state/route.js';
 import { useNoteDraft, isDirty, type SaveState } from '../state/note-draft-store.js';
 import { flushNoteDraft, useNoteAutosave } from '../state/note-draft-autosave.js';
 import { installDraftLifecycle, noteToReopen } from '../state/note-draft-lifecycle.js';
@@ -53,7 +54,9 @@ function Composer({ inspectionId }: { inspectionId: string }) {
     if (!(await flushNoteDraft())) return;
     closeUi();
     useNoteDraft.getState().draftClosed();
-    if (returnFocus.current instanceof HTMLElement && returnFocus.current.isConnected) returnFocus.current.focus();
+    const back = returnFocus.current;
+    if (back instanceof HTMLElement && back.isConnected && back !== document.body) back.focus();
+    else focusMainHeading();
   };
   return (
     <section

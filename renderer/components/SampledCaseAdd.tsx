@@ -1,6 +1,6 @@
 /** Adding a case to the sample by hand, from the list or a new reference, always with a reason. */
 import { useId, useState, type FormEvent } from 'react';
-import { useCommand } from '../api/hooks.js';
+import { useApi, useCommand } from '../api/hooks.js';
 import { useUi } from '../state/ui-store.js';
 import { fieldErrors } from './form.js';
 
@@ -10,14 +10,19 @@ export function SampledCaseAdd({ inspectionId }: { inspectionId: string }) {
   const notice = useUi((s) => s.noticeShown);
   const [caseRef, setCaseRef] = useState('');
   const [reason, setReason] = useState('');
+  const [offList, setOffList] = useState<string | null>(null);
+  const list = useApi('cases.caseList', { inspectionId });
   const errors = fieldErrors(add.error?.details);
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    setOffList(null);
     add.mutate(
       { inspectionId, caseRef, reason },
       {
         onSuccess: (sampled) => {
           notice('info', `Case ${sampled.caseRef} added to the sample.`);
+          // A reference the area's list does not have: a typo, or a child the list left out.
+          if (list.data && sampled.stratum === 'Added by hand (not on the list)') setOffList(sampled.caseRef);
           setCaseRef('');
           setReason('');
         },
@@ -32,6 +37,12 @@ export function SampledCaseAdd({ inspectionId }: { inspectionId: string }) {
       {add.error && !add.error.details && (
         <p className="error-box" role="alert">
           {add.error.message}
+        </p>
+      )}
+      {offList && list.data && (
+        <p className="warning-box" role="alert">
+          Case <span className="mono">{offList}</span> is not on the area’s case list ({list.data.fileName}). It was added without
+          age, stage or agencies. Check the reference with the area: a typing slip, or a child the list left out.
         </p>
       )}
       <div className="sampled-case-add-row">

@@ -88,27 +88,46 @@ function EvidencePicker({ finding }: { finding: FindingDetail }) {
   );
 }
 
-export function FindingEvidence({ finding }: { finding: FindingDetail }) {
+export function FindingEvidence({ finding, canUnlink = true }: { finding: FindingDetail; canUnlink?: boolean }) {
   const unlink = useCommand('findings.unlink');
+  // Taking evidence away from an agreed finding is the lead's, with a reason (docs/authority.md).
+  const agreed = finding.status === 'agreed';
+  const [reason, setReason] = useState('');
+  const reasonMissing = agreed && reason.trim() === '';
   return (
     <div className="finding-evidence">
       <TriangulationPanel finding={finding} />
       <section aria-labelledby="linked-title">
         <h3 id="linked-title">Supporting evidence ({finding.notes.length})</h3>
         {finding.notes.length === 0 && <p className="muted small">No evidence linked yet.</p>}
+        {!canUnlink && finding.notes.length > 0 && (
+          <p className="muted small">The finding is agreed: only the lead inspector can take evidence away from it.</p>
+        )}
+        {canUnlink && agreed && finding.notes.length > 0 && (
+          <label className="field">
+            <span>Reason for taking evidence away from this agreed finding</span>
+            <input type="text" value={reason} maxLength={2000} onChange={(e) => setReason(e.target.value)} />
+          </label>
+        )}
         <ul className="linked-notes" aria-label="Linked notes">
           {finding.notes.map((note) => (
             <li key={note.id}>
               <NoteCard
                 note={note}
                 actions={
-                  <button
-                    type="button"
-                    className="link-button"
-                    onClick={() => unlink.mutate({ findingId: finding.id, noteId: note.id })}
-                  >
-                    Unlink<span className="visually-hidden"> note</span>
-                  </button>
+                  canUnlink && (
+                    <button
+                      type="button"
+                      className="link-button"
+                      disabled={reasonMissing}
+                      title={reasonMissing ? 'Give a reason first: the finding is agreed.' : undefined}
+                      onClick={() =>
+                        unlink.mutate({ findingId: finding.id, noteId: note.id, ...(agreed ? { reason: reason.trim() } : {}) })
+                      }
+                    >
+                      Unlink<span className="visually-hidden"> note</span>
+                    </button>
+                  )
                 }
               />
             </li>

@@ -59,7 +59,24 @@ export function fieldErrors(details: Readonly<Record<string, unknown>> | undefin
   const errors: Record<string, string> = {};
   for (const issue of issues) {
     const key = issue.path[issue.path.length - 1] ?? '';
-    errors[key] ??= issue.message;
+    errors[key] ??= plainMessage(issue.message);
   }
   return errors;
+}
+
+/** The schema library's own wording, where a field has no message of its own, in plain words. */
+const PLAIN_MESSAGES: readonly [RegExp, string][] = [
+  [/^Invalid ISO date$/i, 'Enter a date (day, month and year).'],
+  [/^Invalid ISO datetime$/i, 'Enter a date and time.'],
+  [/^Invalid (input|option)/i, 'Choose one of the options.'],
+  [/^Too small: expected string to have >=1 characters?$/i, 'This cannot be left empty.'],
+  [/^Too big: expected string to have <=(\d+) characters?$/i, 'This is too long: at most $1 characters.'],
+];
+
+export function plainMessage(message: string): string {
+  for (const [pattern, plain] of PLAIN_MESSAGES) {
+    const match = pattern.exec(message);
+    if (match) return plain.replace('$1', match[1] ?? '');
+  }
+  return message;
 }

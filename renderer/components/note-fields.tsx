@@ -77,6 +77,7 @@ export function NoteFieldsForm({ inspectionId, fields, onChange }: NoteFieldsPro
       <ThemeTags themes={fields.themes} suggestions={options.data?.themes ?? []} onChange={(t) => onChange('themes', t)} />
       <fieldset className="radio-group">
         <legend>Points to</legend>
+        <span className="field-hint">{fields.polarity === null ? 'Not chosen yet: choose one, or leave it for later.' : ''}</span>
         {(Object.entries(POLARITIES) as [Polarity, string][]).map(([key, label]) => (
           <label key={key} className="radio">
             <input

@@ -31,7 +31,9 @@ function CaseListPanel({ inspectionId }: { inspectionId: string }) {
           </span>
         </p>
       ) : (
-        list.isSuccess && <p className="muted">No case list yet. Import the list the area sent, as a CSV file.</p>
+        list.isSuccess && (
+          <p className="muted">No case list yet. Import the list the area sent: an Excel workbook or a CSV file.</p>
+        )
       )}
       {showImport && <CaseListImport inspectionId={inspectionId} onDone={() => setImporting(false)} />}
     </section>

@@ -20,7 +20,12 @@ import { useApi } from '../api/hooks.js';
 const STATUS_COLOURS: Record<CaseStatus, string> = { not_started: '#94a3b8', in_progress: '#d97706', done: '#15803d' };
 const KIND_COLOURS: Record<FindingKind, string> = { strength: '#15803d', improvement: '#d97706', priority_action: '#b42318' };
 
-/** A stacked bar chart: one bar per category, one stacked segment per series. */
+const TEXT = '#1b1f24';
+
+/**
+ * A stacked bar chart, one horizontal bar per category so every category's name fits beside
+ * its bar (upright bars dropped every other label), one stacked segment per series.
+ */
 function StackedBars<K extends string>(props: {
   data: readonly Record<string, string | number>[];
   categoryKey: string;
@@ -28,13 +33,14 @@ function StackedBars<K extends string>(props: {
   colours: Readonly<Record<K, string>>;
   stackId: string;
 }) {
+  const height = 70 + props.data.length * 34;
   return (
-    <BarChart width={460} height={230} data={[...props.data]} accessibilityLayer={false}>
-      <CartesianGrid strokeDasharray="3 3" vertical={false} />
-      <XAxis dataKey={props.categoryKey} tick={{ fontSize: 12 }} />
-      <YAxis allowDecimals={false} width={32} />
+    <BarChart layout="vertical" width={460} height={height} data={[...props.data]} accessibilityLayer={false}>
+      <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+      <XAxis type="number" allowDecimals={false} tick={{ fontSize: 12, fill: TEXT }} />
+      <YAxis type="category" dataKey={props.categoryKey} width={170} interval={0} tick={{ fontSize: 12, fill: TEXT }} />
       <Tooltip />
-      <Legend />
+      <Legend wrapperStyle={{ color: TEXT }} formatter={(value: string) => <span style={{ color: TEXT }}>{value}</span>} />
       {(Object.keys(props.series) as K[]).map((key) => (
         <Bar
           key={key}
@@ -127,7 +133,12 @@ function HeatMap({ data }: { data: Coverage['notesByThemeAgency'] }) {
       {data.length === 0 ? (
         <p className="muted">No evidence notes with themes yet.</p>
       ) : (
-        <div className="heatmap-scroll">
+        <div
+          className="heatmap-scroll"
+          tabIndex={0}
+          role="region"
+          aria-label="Evidence notes by theme and agency (scrolls sideways)"
+        >
           <table className="table heatmap">
             <caption className="visually-hidden">
               Number of evidence notes for each theme and agency; darker cells have more notes.

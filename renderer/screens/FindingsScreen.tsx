@@ -25,6 +25,15 @@ const STATUS_ACTIONS: Readonly<Record<FindingStatus, readonly { to: FindingStatu
   withdrawn: [{ to: 'draft', label: 'Reinstate as draft' }],
 };
 
+/**
+ * Settling a finding (agreeing, reopening, withdrawing) is the lead's: the authority model
+ * refuses it from anyone else when bundles are imported, so the controls are not offered.
+ */
+const LEAD_ONLY: ReadonlySet<FindingStatus> = new Set<FindingStatus>(['agreed', 'withdrawn']);
+function leadOnlyMove(from: FindingStatus, to: FindingStatus): boolean {
+  return LEAD_ONLY.has(to) || from === 'agreed' || from === 'withdrawn';
+}
+
 const blank: FindingFields = { kind: 'strength', statement: '', agencies: [], theme: null };
 
 function NewFinding({ inspectionId, onDone }: { inspectionId: string; onDone: (id: string | null) => void }) {
@@ -48,6 +57,7 @@ function NewFinding({ inspectionId, onDone }: { inspectionId: string; onDone: (i
 
 function FindingPanel({ id }: { id: string }) {
   const finding = useApi('findings.get', { id });
+  const inspection = useApi('inspections.get', { id: finding.data?.inspectionId ?? '' }, { enabled: Boolean(finding.data) });
   const update = useCommand('findings.update');
   const setStatus = useCommand('findings.setStatus');
   const notice = useUi((s) => s.noticeShown);
@@ -56,6 +66,9 @@ function FindingPanel({ id }: { id: string }) {
   const [moveReason, setMoveReason] = useState('');
   const f = finding.data;
   if (!f) return <p className="muted">{finding.error ? finding.error.message : 'Loading…'}</p>;
+  const isLead = inspection.data?.myRole === 'lead';
+  const actions = STATUS_ACTIONS[f.status].filter((action) => isLead || !leadOnlyMove(f.status, action.to));
+  const heldBack = STATUS_ACTIONS[f.status].length > actions.length;
   return (
     <section className="panel finding-panel" aria-labelledby="finding-title">
       <div className="screen-header">
@@ -63,7 +76,7 @@ function FindingPanel({ id }: { id: string }) {
           {FINDING_KINDS[f.kind]} <span className={`badge status-${f.status}`}>{FINDING_STATUSES[f.status]}</span>
         </h2>
         <div className="form-actions" role="group" aria-label="Status">
-          {STATUS_ACTIONS[f.status].map((action) => (
+          {actions.map((action) => (
             <button
               key={action.to}
               type="button"
@@ -84,6 +97,11 @@ function FindingPanel({ id }: { id: string }) {
           ))}
         </div>
       </div>
+      {heldBack && (
+        <p className="small muted">
+          Only the lead inspector can agree, reopen or withdraw a finding. Propose it, and the lead settles it.
+        </p>
+      )}
       {pendingMove && (
         <form
           className="form-row reason-row"
@@ -142,7 +160,7 @@ function FindingPanel({ id }: { id: string }) {
           )}
         </>
       )}
-      <FindingEvidence finding={f} />
+      <FindingEvidence finding={f} canUnlink={isLead || f.status !== 'agreed'} />
     </section>
   );
 }

@@ -7,6 +7,7 @@ import { fieldErrors } from '../components/form.js';
 import { emptyInspection, InspectionForm } from '../components/InspectionForm.js';
 import { formatDateRange } from '../components/dates.js';
 import { DeviceName } from '../components/DeviceName.js';
+import { DeviceKeys } from '../components/DeviceKeys.js';
 import { useUi } from '../state/ui-store.js';
 import { useBundleImports } from '../state/bundle-imports.js';
 
@@ -43,18 +44,14 @@ export function InspectionsScreen() {
         </div>
       </div>
       <DeviceName />
-      {device.data && (
-        <p className="muted small">
-          This device: <span className="mono">{device.data.fingerprint}</span>
-        </p>
-      )}
       {inspections.isPending && <p>Loading…</p>}
       {inspections.error && <p role="alert">{inspections.error.message}</p>}
       {inspections.data && inspections.data.length === 0 && (
         <div className="empty">
           <p>No inspections on this laptop yet.</p>
           <p className="muted" id="join-hint">
-            Create one if you are the lead, or join a team by choosing (or dropping here) the set-up bundle your lead sent you.
+            Create one if you are the lead, or join a team by choosing (or dropping here) the set-up bundle your lead sent you. To
+            be added to a team, send the lead the keys below.
           </p>
         </div>
       )}
@@ -68,6 +65,7 @@ export function InspectionsScreen() {
               <th scope="col">Fieldwork</th>
               <th scope="col">Status</th>
               <th scope="col">Your role</th>
+              <th scope="col">Escalations</th>
             </tr>
           </thead>
           <tbody>
@@ -83,11 +81,21 @@ export function InspectionsScreen() {
                 <td>{formatDateRange(inspection.fieldworkStart, inspection.fieldworkEnd)}</td>
                 <td>{INSPECTION_STATUSES[inspection.status]}</td>
                 <td>{inspection.myRole === 'lead' ? 'Lead' : inspection.myRole ? 'Team inspector' : '—'}</td>
+                <td>
+                  {inspection.openEscalations > 0 ? (
+                    <span className="badge badge-danger">
+                      {inspection.openEscalations} open {inspection.openEscalations === 1 ? 'escalation' : 'escalations'}
+                    </span>
+                  ) : (
+                    <span className="muted">None open</span>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
+      <DeviceKeys />
       <Modal isOpen={creating} onOpenChange={setCreating} isDismissable className="modal">
         <Dialog className="dialog" aria-labelledby="new-inspection-title">
           <Heading slot="title" id="new-inspection-title">

@@ -41,7 +41,7 @@ export const emptyFields = (caseId: string | null): NoteDraftFields => ({
   source: null,
   agency: null,
   themes: [],
-  polarity: 'neutral',
+  polarity: null, // Not chosen until the inspector chooses: an unclassified note is not neutral evidence.
   caseId,
 });
 

@@ -3,20 +3,9 @@
  * Store data is never mirrored here: it is fetched through renderer/api/hooks.ts.
  */
 import { create, type StateCreator } from 'zustand';
+import { formatRoute, HOME, parseRoute, type Route, type ScreenName } from './route.js';
 
-export type ScreenName =
-  | 'inspections'
-  | 'setup'
-  | 'cases'
-  | 'case'
-  | 'notes'
-  | 'findings'
-  | 'search'
-  | 'coverage'
-  | 'bundles'
-  | 'conflicts'
-  | 'moderation'
-  | 'outputs';
+export type { ScreenName } from './route.js';
 
 export interface NavigationSlice {
   inspectionId: string | null;
@@ -50,10 +39,11 @@ export interface NoteDraftSlice {
 
 export type UiState = NavigationSlice & NoticeSlice & NoteDraftSlice;
 
+const hasWindow = typeof window !== 'undefined' && typeof window.location !== 'undefined';
+const initialRoute: Route = hasWindow ? parseRoute(window.location.hash) : HOME;
+
 const navigationSlice: StateCreator<UiState, [], [], NavigationSlice> = (set) => ({
-  inspectionId: null,
-  screen: 'inspections',
-  caseId: null,
+  ...initialRoute,
   inspectionOpened: (inspectionId) => set({ inspectionId, screen: 'setup', caseId: null }),
   inspectionClosed: () => set({ inspectionId: null, screen: 'inspections', caseId: null }),
   screenChosen: (screen) => set({ screen }),
@@ -83,3 +73,23 @@ export const useUi = create<UiState>()((...args) => ({
   ...noticeSlice(...args),
   ...noteDraftSlice(...args),
 }));
+
+/**
+ * The store and the URL's hash kept in step: a navigation in the app adds a history entry
+ * (so Back returns), and Back, Forward or a typed URL moves the app.
+ */
+if (hasWindow) {
+  const current = (s: UiState): Route => ({ inspectionId: s.inspectionId, screen: s.screen, caseId: s.caseId });
+  useUi.subscribe((state, previous) => {
+    const next = formatRoute(current(state));
+    if (next !== formatRoute(current(previous)) && next !== formatRoute(parseRoute(window.location.hash))) {
+      window.location.hash = next;
+    }
+  });
+  window.addEventListener('hashchange', () => {
+    // Only routes: an in-page anchor (#main) is not a place.
+    if (window.location.hash !== '' && !window.location.hash.startsWith('#/')) return;
+    const route = parseRoute(window.location.hash);
+    if (formatRoute(route) !== formatRoute(current(useUi.getState()))) useUi.setState(route);
+  });
+}

@@ -66,6 +66,44 @@ export const BundleAuthor = z.object({
   name: z.string().nullable(),
 });
 
+/**
+ * Something the user should know about a bundle that was (or would be) imported, in words.
+ * The import never refuses for these; the UI and the CLI show `message` as it is.
+ * - 'clock-ahead': an author's clock runs ahead of this laptop's (`aheadMs`); beyond
+ *   MAX_CLOCK_SKEW_MS this laptop's clock does not follow it (shared/sync/hlc.ts).
+ * - 'restored-laptop': an author's laptop was restored from a backup (or rebuilt after damage)
+ *   and wrote on from there: its chain has a new epoch; both histories are kept (docs/sync-chains.md).
+ * - 'missing-earlier': some of an author's earlier changesets have not reached this laptop
+ *   (`missingSeq` is the first); the later ones were merged anyway and the earlier ones will be when they come.
+ */
+export const BundleNotice = z.object({
+  kind: z.enum(['clock-ahead', 'restored-laptop', 'missing-earlier']),
+  message: z.string(),
+  /** The member the notice is about (signing key and roster name), when it is about one. */
+  author: z.string().nullable(),
+  name: z.string().nullable(),
+  aheadMs: z.number().optional(),
+  missingSeq: z.number().int().optional(),
+});
+export type BundleNoticeT = z.output<typeof BundleNotice>;
+
+/**
+ * A change in a bundle that does not take effect (docs/authority.md): refused because the
+ * member had no authority for it, or held until the lead confirms a key it would add.
+ * Grouped by member and sentence; `count` is how many ops carried it.
+ */
+export const AuthorityNotice = z.object({
+  member: BundleAuthor,
+  /** What was tried, in words ("add “Eve” to the team"). */
+  change: z.string(),
+  /** One sentence naming the member and the change. */
+  message: z.string(),
+  /** Which law of the model (shared/sync/authority.ts AuthorityRule). */
+  rule: z.string(),
+  count: z.number().int(),
+});
+export type AuthorityNoticeT = z.output<typeof AuthorityNotice>;
+
 export const BundlePreview = z.object({
   bundleId: z.string(),
   inspection: z.object({ id: z.string(), localAuthority: z.string().nullable() }),
@@ -89,6 +127,13 @@ export const BundlePreview = z.object({
   unknownAuthors: z.array(z.object({ author: z.string(), fingerprint: z.string() })),
   /** The store does not know this inspection yet: importing joins it (needs trustLead). */
   isJoin: z.boolean(),
+  /** What the user should be told (never a refusal): see BundleNotice. */
+  notices: z.array(BundleNotice),
+  /** Changes kept in the log that do not take effect: the member had no authority for them. */
+  refused: z.array(AuthorityNotice).default([]),
+  /** Keys this bundle would add, waiting for the lead (team.confirmKeys); the rest was imported. */
+  held: z.array(AuthorityNotice).default([]),
+  needsKeyConfirmation: z.boolean().default(false),
 });
 
 export const BundleImportResult = z.object({
@@ -99,6 +144,11 @@ export const BundleImportResult = z.object({
   updatedFields: z.number().int(),
   newConflicts: z.number().int(),
   deletions: z.number().int(),
+  notices: z.array(BundleNotice),
+  refused: z.array(AuthorityNotice).default([]),
+  held: z.array(AuthorityNotice).default([]),
+  /** The lead must confirm the held keys (team.heldKeys / team.confirmKeys) before they count. */
+  needsKeyConfirmation: z.boolean().default(false),
 });
 
 export const ImportedBundle = z.object({

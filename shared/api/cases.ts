@@ -43,6 +43,10 @@ const ImportInput = z.object({
       `The file is larger than ${MAX_CASE_LIST_BYTES / 1024 / 1024} MB. Split the list or remove columns Fieldwork does not need.`,
     ),
   mapping: ColumnMapping.optional(),
+  /** A workbook's sheet to read (the first visible one when not given). */
+  sheet: z.string().max(200).optional(),
+  /** The line (CSV) or row (workbook) that holds the column names, when the user picked one. */
+  headerLine: z.number().int().min(1).max(10_000_000).optional(),
 });
 
 export const CaseListEntryView = z.object({
@@ -70,6 +74,23 @@ export const ImportPreview = z.object({
   duplicates: z.array(z.object({ caseRef: z.string(), lines: z.array(z.number().int()) })),
   total: z.number().int(),
   valid: z.number().int(),
+  /** 'csv' numbers by file line, 'xlsx' by the sheet's row number. */
+  format: z.enum(['csv', 'xlsx']),
+  sheets: z.array(z.string()),
+  sheet: z.string().nullable(),
+  /** The line or row read as the column names, and the first rows the user can pick instead. */
+  headerLine: z.number().int(),
+  headerCandidates: z.array(z.object({ line: z.number().int(), text: z.string() })),
+  /** Where the mapping came from: the user's choice, an earlier import of the same headers, or a guess. */
+  mappingSource: z.enum(['chosen', 'remembered', 'guessed']),
+  /** Fields whose column was guessed from the header names (shown as guessed in the preview). */
+  guessedFields: z.array(z.string()),
+  /** Fields the file seems to hold (a column's name says so) that the mapping leaves out. */
+  unmappedFields: z.array(z.object({ field: z.string(), header: z.string() })),
+  /** Rows not checked yet because no case reference column is chosen. */
+  notChecked: z.number().int(),
+  /** Rows that repeat an earlier row's case reference (not imported). */
+  repeats: z.number().int(),
   /** Set when nothing can be imported yet (e.g. no case reference column chosen). */
   blocker: z.string().nullable(),
 });

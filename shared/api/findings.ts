@@ -58,6 +58,13 @@ export const findingCommands = {
   'findings.create': mutation(z.object({ inspectionId: Id, fields: FindingFields }), FindingDetail),
   'findings.update': mutation(z.object({ id: Id, fields: FindingFields }), FindingDetail),
   'findings.setStatus': mutation(z.object({ id: Id, status: FindingStatus, reason: ShortText.optional() }), FindingDetail),
-  'findings.link': mutation(z.object({ findingId: Id, noteId: Id }), FindingDetail),
-  'findings.unlink': mutation(z.object({ findingId: Id, noteId: Id }), FindingDetail),
+  /** `reason` is required (lead only) when the finding is agreed: docs/authority.md. */
+  'findings.link': mutation(
+    z.object({ findingId: Id, noteId: Id, reason: z.string().trim().max(2000).optional() }),
+    FindingDetail,
+  ),
+  'findings.unlink': mutation(
+    z.object({ findingId: Id, noteId: Id, reason: z.string().trim().max(2000).optional() }),
+    FindingDetail,
+  ),
 } as const;

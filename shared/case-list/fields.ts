@@ -1,3 +1,5 @@
+import { HEADER_SYNONYMS } from './header-synonyms.js';
+
 /**
  * The fields a case list can be mapped to, and the guess of which column holds which field
  * from the header names areas actually use ("Case ref", "LCS ID", "DOB", ...). Pure.
@@ -28,35 +30,6 @@ export const EMPTY_MAPPING: ColumnMapping = {
   flags: null,
 };
 
-/** Header spellings seen in local authority exports, most specific first. */
-const HEADER_SYNONYMS: Readonly<Record<CaseListField, readonly string[]>> = {
-  caseRef: [
-    'case ref',
-    'case reference',
-    'case id',
-    'case number',
-    'case no',
-    'child ref',
-    'child reference',
-    'child id',
-    'lcs id',
-    'lcs ref',
-    'mosaic id',
-    'person id',
-    'client id',
-    'unique id',
-    'reference',
-    'ref',
-    'id',
-  ],
-  dateOfBirth: ['date of birth', 'dob', 'd o b', 'birth date', 'birthdate'],
-  age: ['age band', 'age group', 'age range', 'age years', 'age'],
-  stage: ['stage of journey', 'journey stage', 'stage of the childs journey', 'stage', 'service stage', 'cohort'],
-  legalStatus: ['legal status', 'legal basis', 'legal'],
-  agencies: ['agencies involved', 'involved agencies', 'agencies', 'agency', 'partners involved', 'partners'],
-  flags: ['flags', 'flag', 'risk flags', 'themes', 'theme flags', 'indicators', 'vulnerabilities'],
-};
-
 /** Lower case, punctuation and runs of spaces folded, so "Case Ref." matches "case ref". */
 export function normaliseHeader(header: string): string {
   return header
@@ -64,6 +37,18 @@ export function normaliseHeader(header: string): string {
     .replace(/['’`]/g, '')
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
+}
+
+const compact = (text: string) => text.replace(/ /g, '');
+
+/** Whether a normalised header is exactly one of a field's synonyms ("CaseRef" and "Case Ref" alike). */
+function exactMatch(header: string, synonym: string): boolean {
+  return header === synonym || compact(header) === compact(synonym);
+}
+
+/** Short synonyms ("id", "ref", "age") only as whole words, so "Agencies" is not "age". */
+function containsMatch(header: string, synonym: string): boolean {
+  return ` ${header} `.includes(` ${synonym} `);
 }
 
 /** Guesses a mapping: exact synonym matches first, then headers that contain a synonym. */
@@ -78,9 +63,7 @@ export function suggestMapping(headers: readonly string[]): ColumnMapping {
       for (const synonym of HEADER_SYNONYMS[field]) {
         const index = normalised.findIndex((h, i) => {
           if (used.has(i) || h === '') return false;
-          if (pass === 'exact') return h === synonym;
-          // Short synonyms ("id", "ref", "age") only as whole words, so "Agencies" is not "age".
-          return ` ${h} `.includes(` ${synonym} `);
+          return pass === 'exact' ? exactMatch(h, synonym) : containsMatch(h, synonym);
         });
         if (index >= 0) {
           used.add(index);
@@ -91,6 +74,44 @@ export function suggestMapping(headers: readonly string[]): ColumnMapping {
     }
   }
   return mapping;
+}
+
+/**
+ * How much a row looks like a header: one point per field some cell names exactly, half a
+ * point per field a cell only contains. A title row ("Children known to social care –
+ * extract 01/11/2026") and data rows score near nothing; the real header scores highest.
+ */
+export function headerScore(cells: readonly string[]): number {
+  const normalised = cells.map(normaliseHeader).filter((h) => h !== '');
+  let score = 0;
+  for (const field of CASE_LIST_FIELD_KEYS) {
+    const synonyms = HEADER_SYNONYMS[field];
+    if (normalised.some((h) => synonyms.some((s) => exactMatch(h, s)))) score += 1;
+    else if (normalised.some((h) => h.length <= 40 && synonyms.some((s) => containsMatch(h, s)))) score += 0.5;
+  }
+  return score;
+}
+
+/**
+ * Which of the first rows is the header: the one that scores highest (the first of equals),
+ * or the first row when none looks like a header at all. Rows are the file's non-blank rows.
+ */
+export function detectHeaderRow(rows: readonly (readonly string[])[], scan = 30): number {
+  let best = 0;
+  let bestScore = 0;
+  for (let i = 0; i < rows.length && i < scan; i++) {
+    const score = headerScore(rows[i] ?? []);
+    if (score > bestScore) {
+      best = i;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** Whether two header lists are the same columns in the same order, as written. */
+export function sameHeaders(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((header, i) => header === b[i]);
 }
 
 /** Keeps only mapped headers that exist in this file, so a remembered mapping never points nowhere. */

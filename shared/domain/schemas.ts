@@ -110,5 +110,7 @@ export const TeamMember = z.object({
   signingKey: z.string().nullable(),
   boxKey: z.string().nullable(),
   isMe: z.boolean(),
+  /** The latest roster change to this row that took effect: who signed it (name) and when. */
+  lastChange: z.object({ by: z.string(), byKey: z.string(), at: z.string() }).nullable().optional(),
 });
 export type TeamMember = z.infer<typeof TeamMember>;

@@ -319,7 +319,14 @@ async function sameFieldEdit(laptop: Laptop, edit: ConcurrentEdit, mine: boolean
   const { ctx } = laptop.runtime;
   if (edit.table === 'finding') {
     pause(laptop);
-    await invoke(ctx, 'findings.setStatus', { id: edit.id, status: mine ? 'proposed' : 'withdrawn' });
+    // The same finding's statement, reworded by both: settling a finding is the lead's alone
+    // (docs/authority.md), so concurrent status changes are not what colleagues do.
+    const current = await invoke(ctx, 'findings.get', { id: edit.id });
+    const statement = `${current.statement} ${mine ? '(reworded by its author)' : '(reworded by a colleague)'}`;
+    await invoke(ctx, 'findings.update', {
+      id: edit.id,
+      fields: { kind: current.kind, statement: statement.slice(0, 5_000), agencies: current.agencies, theme: current.theme },
+    });
   } else if (edit.field === 'polarity') {
     await editNoteOnce(laptop, edit.id, { polarity: edit.polarities![mine ? 0 : 1] });
   } else {

@@ -59,7 +59,7 @@ describe('cases in the browser', () => {
 
     // Import: BOM, semicolons, CRLF, a quoted newline, a bad row and a duplicate.
     const messy = messyCaseList();
-    await page.getByLabel('Case list file (CSV)').setInputFiles({
+    await page.getByLabel('Case list file (CSV or Excel)').setInputFiles({
       name: 'northshire-children.csv',
       mimeType: 'text/csv',
       buffer: messy.bytes,
@@ -183,7 +183,7 @@ describe('cases in the browser', () => {
     expect(new Set(ops.map((o) => o.author))).toEqual(new Set([runtime.ctx.device.author]));
   });
 
-  it('refuses a workbook clearly, adds a case by hand, removes it with a reason and restores it, by keyboard', async () => {
+  it('refuses a damaged workbook clearly, adds a case by hand, removes it with a reason and restores it, by keyboard', async () => {
     app = await launchApp();
     const { page, runtime } = app;
     await runtime.call('inspections.create', {
@@ -194,14 +194,14 @@ describe('cases in the browser', () => {
     await page.getByRole('button', { name: 'Northshire County Council' }).click();
     await page.getByRole('button', { name: 'Cases', exact: true }).click();
 
-    // A workbook picked by mistake: a sentence saying what to do, nothing stored.
-    const fileInput = page.getByLabel('Case list file (CSV)');
+    // A damaged workbook: a sentence saying what to do, nothing stored.
+    const fileInput = page.getByLabel('Case list file (CSV or Excel)');
     await fileInput.setInputFiles({
       name: 'list.xlsx',
       mimeType: 'application/octet-stream',
       buffer: Buffer.from([0x50, 0x4b, 0x03, 0x04, 9, 9]),
     });
-    await page.getByRole('alert').filter({ hasText: 'This is an Excel workbook, not a CSV file' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'This workbook could not be opened' }).waitFor();
 
     await fileInput.setInputFiles({ name: 'tidy.csv', mimeType: 'text/csv', buffer: csvBytes(generatedCaseRows(12)) });
     await page.getByRole('button', { name: 'Import 12 cases' }).click();

@@ -96,7 +96,9 @@ describe('findings in the browser', () => {
     expect(await app.axeViolations()).toEqual([]);
     await app.screenshot('findings-agreed');
 
-    // Unlink one: the link row is kept as deleted, and the finding is thin again.
+    // Unlink one from the agreed finding: the lead gives a reason first; the link row is kept as
+    // deleted, and the finding is thin again.
+    await panel.getByLabel('Reason for taking evidence away from this agreed finding').fill('Note was about another child');
     await panel
       .getByRole('list', { name: 'Linked notes' })
       .getByRole('listitem')

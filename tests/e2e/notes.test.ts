@@ -73,8 +73,11 @@ describe('evidence notes in the browser', () => {
     await page.keyboard.type('Housing');
     await page.keyboard.press('Enter');
     await composer.getByRole('button', { name: 'Remove Housing' }).waitFor();
-    await page.keyboard.press('Tab'); // polarity (Neutral is checked)
-    await page.keyboard.press('ArrowUp'); // Weakness
+    // Polarity starts unset: an unclassified note is not counted as neutral evidence.
+    expect(await composer.getByRole('radio', { checked: true }).count()).toBe(0);
+    await composer.getByText('Not chosen yet').waitFor();
+    await page.keyboard.press('Tab'); // polarity (none chosen: the first radio has the focus)
+    await page.keyboard.press('ArrowDown'); // Weakness
     await page.keyboard.press('Tab'); // case
     await page.keyboard.press('ArrowDown'); // NS-1001
     expect(await composer.getByLabel('Source').inputValue()).toBe('case_record');

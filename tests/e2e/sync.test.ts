@@ -135,8 +135,8 @@ describe('sync in the browser', () => {
     share = tempDir('fieldwork-e2e-share-');
     await app.runtime.call('sync.saveTarget', { inspectionId, kind: 'folder', location: share, auth: 'none' });
     edit(app.runtime.ctx, inspectionId, noteEdits(newNoteId(), 'Written on the train.'));
+    // A reload keeps the place (the inspection is in the URL) and opens it again.
     await page.reload();
-    await page.getByRole('button', { name: sampleInspection.localAuthority }).click();
     // Opening the inspection already syncs once; add a change afterwards and go offline.
     await page.getByRole('button', { name: /^Synced \d\d:\d\d$/ }).waitFor();
     edit(app.runtime.ctx, inspectionId, noteEdits(newNoteId(), 'Written in the tunnel.'));

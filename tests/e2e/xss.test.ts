@@ -233,7 +233,7 @@ describe('script injection in every text field', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: V.typedRef, exact: true }).waitFor();
     // A hostile case list, previewed on screen.
-    await page.getByLabel('Case list file (CSV)').setInputFiles({
+    await page.getByLabel('Case list file (CSV or Excel)').setInputFiles({
       name: 'hostile.csv',
       mimeType: 'text/csv',
       buffer: csvBytes([
@@ -242,7 +242,12 @@ describe('script injection in every text field', () => {
         [V.csvRef2, 'CP'],
       ]),
     });
-    await page.getByText(V.csvRef2, { exact: false }).first().waitFor();
+    // In the preview table (the header-row picker's options also show the rows, literally).
+    await page
+      .getByRole('region', { name: 'Cases as they will be imported' })
+      .getByText(V.csvRef2, { exact: false })
+      .first()
+      .waitFor();
     await check('cases', ['caseRef', 'reason', 'typedRef', 'typedReason', 'csvRef', 'csvRef2', 'member', 'concern']);
 
     await page.getByRole('button', { name: V.caseRef, exact: true }).click();

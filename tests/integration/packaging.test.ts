@@ -102,7 +102,13 @@ afterAll(() => {
 describe('packaging with electron-builder', () => {
   it('puts the built main process, preload and renderer in app.asar', () => {
     expect(files).toEqual(
-      expect.arrayContaining(['/package.json', '/dist/main/main.cjs', '/dist/main/preload.cjs', '/dist/renderer/index.html']),
+      expect.arrayContaining([
+        '/package.json',
+        '/dist/main/main.cjs',
+        '/dist/main/core-worker.cjs',
+        '/dist/main/preload.cjs',
+        '/dist/renderer/index.html',
+      ]),
     );
     expect(files.some((f) => /^\/dist\/renderer\/assets\/.+\.js$/.test(f))).toBe(true);
     const pkg = JSON.parse(asar.extractFile(join(appOutDir, 'resources', 'app.asar'), 'package.json').toString('utf8')) as {

@@ -96,3 +96,31 @@ export function messyCaseList(): { bytes: Buffer; badLine: number; duplicateLine
     total: 9,
   };
 }
+
+/** A title line and a blank line above the header, as exports from case management systems have. */
+export function titledCaseRows(n: number): string[][] {
+  return [['Children known to social care – extract 01/11/2026'], [], ...generatedCaseRows(n)];
+}
+
+export interface WorkbookSheet {
+  readonly name: string;
+  readonly rows: readonly (readonly (string | number | Date | null)[])[];
+  /** Ranges to merge, e.g. "A1:F1". */
+  readonly merges?: readonly string[];
+  /** A number format for whole columns (1-based), e.g. dates. */
+  readonly dateColumns?: readonly number[];
+}
+
+/** A real .xlsx workbook, written by exceljs as Excel would save it. */
+export async function workbookBytes(sheets: readonly WorkbookSheet[], options: { date1904?: boolean } = {}): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs');
+  const workbook = new ExcelJS.Workbook();
+  if (options.date1904) workbook.properties.date1904 = true;
+  for (const sheet of sheets) {
+    const worksheet = workbook.addWorksheet(sheet.name);
+    for (const row of sheet.rows) worksheet.addRow([...row]);
+    for (const range of sheet.merges ?? []) worksheet.mergeCells(range);
+    for (const column of sheet.dateColumns ?? []) worksheet.getColumn(column).numFmt = 'dd/mm/yyyy';
+  }
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

@@ -1,5 +1,6 @@
 /** Test factory: a real data folder in a temp dir with a real store and device keys. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { LOCK_FILE } from '../../main/services/data-lock.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KEY_FILE, openRuntime, type Runtime } from '../../main/services/runtime.js';
@@ -55,4 +56,24 @@ export const sampleInspection = {
 /** The store key a data folder's device key file holds (for tests that open an encrypted store directly). */
 export function storeKeyIn(dataDir: string): string | undefined {
   return fileKeyVault(join(dataDir, KEY_FILE), () => undefined).load()?.storeKey;
+}
+
+/**
+ * Tests that keep a store open in this process while a real CLI process works on the same data
+ * folder (which the app itself never allows: see main/services/data-lock.ts) step aside from
+ * the folder's lock for the length of that one call, and take it back afterwards.
+ */
+export function stepAsideFromLock<T>(dataDirs: readonly string[], run: () => T): T {
+  const held = dataDirs.flatMap((dir) => {
+    const path = join(dir, LOCK_FILE);
+    if (!existsSync(path)) return [];
+    const text = readFileSync(path, 'utf8');
+    rmSync(path, { force: true });
+    return [{ path, text }];
+  });
+  try {
+    return run();
+  } finally {
+    for (const { path, text } of held) writeFileSync(path, text, { mode: 0o600 });
+  }
 }

@@ -1,7 +1,7 @@
 /** Shared by the bundle commands: opening a data store named by --data, passphrases, output. */
 import { readFileSync } from 'node:fs';
 import { AppError } from '../../../shared/errors.js';
-import { openRuntime, type Runtime } from '../../services/runtime.js';
+import { CLI_HOLDER, openRuntime, type Runtime } from '../../services/runtime.js';
 import { locateData, requireKeys, requireRegularFile } from '../cli-files.js';
 import { isRejection } from '../../sync/bundle-format.js';
 import { CliUsageError, EXIT, exitCodeFor, printProgress, stderrLogger } from '../cli-support.js';
@@ -24,6 +24,7 @@ export async function openExistingData(
     dataDir: paths.dataDir,
     storeFile: paths.storeFile,
     log: stderrLogger,
+    holder: CLI_HOLDER,
     ...(options.backups === false ? { backups: false } : {}),
   });
 }

@@ -34,7 +34,12 @@ function line(result: FileResult): string {
   if (result.status === 'refused') return `refused           ${result.file}: ${result.error.message}`;
   const s = result.summary;
   if (result.status === 'already_imported') return `already imported  ${result.file}: 0 changes`;
-  return `imported          ${result.file}: ${s.newOps} new ops, ${s.updatedFields} fields updated, ${s.newConflicts} new conflicts, ${s.deletions} deletions`;
+  const head = `imported          ${result.file}: ${s.newOps} new ops, ${s.updatedFields} fields updated, ${s.newConflicts} new conflicts, ${s.deletions} deletions`;
+  const notes = s.notices.map((notice) => `  note: ${notice.message}`);
+  // Changes the authority model kept out (docs/authority.md), each named with its member.
+  const refused = s.refused.map((n) => `  not applied     ${n.message}`);
+  const held = s.held.map((n) => `  waiting for you ${n.message} Confirm it on the team screen.`);
+  return [head, ...notes, ...refused, ...held].join('\n');
 }
 
 export const mergeCommand: CliCommand = {

@@ -1,7 +1,9 @@
 /** `fieldwork restore --data DB --from FILE [--force]`: replace a store with a checked backup. */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { AppError } from '../../../shared/errors.js';
+import { CLI_HOLDER } from '../../services/runtime.js';
+import { acquireDataLock } from '../../services/data-lock.js';
 import { restoreStoreFile } from '../../store/backup.js';
 import { CliUsageError, parseCliArgs, storeKeyFor, type CliCommand } from '../cli-support.js';
 import { locateData, requireRegularFile } from '../cli-files.js';
@@ -35,7 +37,14 @@ export const restoreCommand: CliCommand = {
       );
     }
     const key = storeKeyFor(storePath) ?? storeKeyFor(source);
-    const { setAsidePath } = restoreStoreFile(storePath, source, { label: 'before-restore', ...(key ? { store: { key } } : {}) });
+    // Never swap the file under a running Fieldwork: the data folder's lock says who has it.
+    const lock = existsSync(dirname(storePath)) ? acquireDataLock(dirname(storePath), CLI_HOLDER) : null;
+    let setAsidePath: string | null | undefined;
+    try {
+      ({ setAsidePath } = restoreStoreFile(storePath, source, { label: 'before-restore', ...(key ? { store: { key } } : {}) }));
+    } finally {
+      lock?.release();
+    }
     process.stdout.write(
       `Restored ${storePath} from ${source}${setAsidePath ? `; the previous file is kept at ${setAsidePath}` : ''}.\n`,
     );

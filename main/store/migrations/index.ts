@@ -6,6 +6,7 @@ import { migration0120 } from './0120-letter.js';
 import { migration0121 } from './0121-held-bundles.js';
 import { migration0040 } from './0040-bundles.js';
 import { migration0050 } from './0050-sync.js';
+import { migration0090 } from './0090-authority.js';
 
 export interface Migration {
   readonly version: number;
@@ -19,6 +20,7 @@ const LISTED: readonly Migration[] = [
   { version: 50, name: '0050-sync', sql: migration0050 },
   { version: 60, name: '0060-purge-log', sql: migration0060 },
   { version: 70, name: '0070-moderation', sql: migration0070 },
+  { version: 90, name: '0090-authority', sql: migration0090 },
   { version: 120, name: '0120-letter', sql: migration0120 },
   { version: 121, name: '0121-held-bundles', sql: migration0121 },
 ];

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../../main/sync/device-identity.js';
 import { canonicalDump, edit, fileHash, joinAll, makeTeam, newNoteId, noteEdits, type Team } from '../../fixtures/bundles.js';
-import { tempDir, testRuntime } from '../../support/runtime.js';
+import { stepAsideFromLock, tempDir, testRuntime } from '../../support/runtime.js';
 
 const CLI = 'dist/cli/fieldwork.cjs';
 let team: Team;
@@ -17,12 +17,18 @@ let leadDb: string;
 let inspectorDb: string;
 const notes: string[] = [];
 
+const openHere: string[] = [];
+
 function fieldwork(...args: string[]) {
-  const run = spawnSync(process.execPath, [CLI, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, FIELDWORK_DATA: '' },
-    timeout: 60_000,
-  });
+  // This test keeps the team's stores open in-process while the CLI works on them.
+  const dirs = [...(team ? [team.lead.dir, ...team.inspectors.map((i) => i.dir)] : []), ...openHere];
+  const run = stepAsideFromLock(dirs, () =>
+    spawnSync(process.execPath, [CLI, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, FIELDWORK_DATA: '' },
+      timeout: 60_000,
+    }),
+  );
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -202,6 +208,7 @@ describe('fieldwork bundle commands', () => {
       const setup = join(folder, 'setup-2.fwbundle');
       expect(fieldwork('export', '--data', leadDb, '--inspection', team.inspectionId, '--to', setup, '--full').code).toBe(0);
       const leadPrint = fingerprint(team.lead.ctx.device.author);
+      openHere.push(newcomer.dir);
       const unconfirmed = fieldwork('merge', '--data', newcomer.storePath, setup);
       expect(unconfirmed.code).toBe(3);
       expect(unconfirmed.stderr).toContain(leadPrint);

@@ -108,9 +108,9 @@ describe('reading case lists as Excel writes them', () => {
     }
   });
 
-  it('refuses an empty file, an Excel workbook and an oversized file with a sentence', () => {
+  it('refuses an empty file, an old .xls workbook and an oversized file with a sentence', () => {
     expect(() => checkCaseListBytes(Buffer.alloc(0))).toThrow('The file is empty.');
-    expect(() => checkCaseListBytes(Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2]))).toThrow(/Excel workbook.*CSV UTF-8/);
+    expect(() => checkCaseListBytes(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 1, 2]))).toThrow(/old-style Excel file.*xlsx/);
     expect(() => checkCaseListBytes(Buffer.alloc(50 * 1024 * 1024 + 1))).toThrow(
       /50\.0 MB; Fieldwork takes case lists up to 50 MB/,
     );

@@ -50,7 +50,7 @@ describe('coverage', () => {
       inspectionId,
       fields: { kind: 'improvement', statement: 'w', agencies: ['police'], theme: 'Housing' },
     });
-    await rt.call('findings.setStatus', { id: withdrawn.id, status: 'withdrawn' });
+    await rt.call('findings.setStatus', { id: withdrawn.id, status: 'withdrawn', reason: 'Duplicate of another finding' });
 
     const c = await rt.call('coverage.summary', { inspectionId });
     expect(c.casesByStage).toEqual([

@@ -80,10 +80,15 @@ describe('escalations', () => {
     });
     const undone = await rt.call('escalations.step', { id: e.id, step: 'area_told', done: false });
     expect(undone.areaToldAt).toBeNull();
-    await rt.call('escalations.update', { id: e.id, concern: '', laResponse: 'Strategy meeting booked' });
+    await rt.call('escalations.update', { id: e.id, laResponse: 'Strategy meeting booked' });
+    // The concern stays as raised (docs/authority.md): a rewrite is refused in words.
+    await expect(rt.call('escalations.update', { id: e.id, concern: 'No concerns.' })).rejects.toMatchObject({
+      code: 'forbidden',
+      message: expect.stringMatching(/concern cannot be changed once raised/),
+    });
     const closed = await rt.call('escalations.close', { id: e.id });
     expect(closed.closedAt).toBe('2026-11-04T10:16:00.000Z');
-    expect(closed.concern).toBe(CONCERN_PLACEHOLDER);
+    expect(closed.concern).toBe('Bruising not followed up');
     expect(closed.laResponse).toBe('Strategy meeting booked');
     expect(await rt.call('escalations.list', { inspectionId, openOnly: true })).toEqual([]);
     expect(await rt.call('escalations.list', { inspectionId })).toHaveLength(1);

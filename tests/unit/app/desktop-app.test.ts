@@ -5,10 +5,12 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateKeyPairSync } from 'node:crypto';
+import { sampleInspection } from '../../support/runtime.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { credentialVaultFor } from '../../../main/sync/sync-credentials.js';
-import { app, FakeBrowserWindow, FakeWebContents, recorded, resetFakeElectron } from './fake-electron.js';
+import { fingerprint } from '../../../main/sync/device-identity.js';
+import { edit, exportTo, makeTeam, newNoteId, noteEdits } from '../../fixtures/bundles.js';
+import { coreWorkerScript } from '../../support/core-worker.js';
+import { app, FakeBrowserWindow, FakeEvent, FakeWebContents, recorded, resetFakeElectron } from './fake-electron.js';
 
 vi.mock('electron', () => import('./fake-electron.js'));
 
@@ -27,13 +29,25 @@ const REQUIRED = {
   experimentalFeatures: false,
 };
 
+const inspectionFields = { ...sampleInspection, inspectorates: [...sampleInspection.inspectorates] };
+
 let userData: string;
 const savedEnv = process.env.FIELDWORK_DATA;
 
+const coreWorker = await coreWorkerScript();
+
 async function start(): Promise<void> {
-  const desktop = startDesktopApp({ distDir: '/fake/app/dist', nativeBinding: () => undefined });
+  const desktop = startDesktopApp({ distDir: '/fake/app/dist', nativeBinding: () => undefined, coreWorker });
   app.becomeReady();
   await desktop.ready;
+}
+
+/** Quits as Electron does: will-quit waits (preventDefault) for the core to close, then quits again. */
+async function quit(): Promise<void> {
+  const event = new FakeEvent();
+  const before = recorded.quitCalls;
+  app.emit('will-quit', event);
+  if (event.defaultPrevented) await vi.waitFor(() => expect(recorded.quitCalls).toBeGreaterThan(before), { timeout: 30_000 });
 }
 
 function theWindow(): FakeBrowserWindow {
@@ -48,8 +62,8 @@ beforeEach(() => {
   delete process.env.FIELDWORK_DATA;
 });
 
-afterEach(() => {
-  app.emit('will-quit');
+afterEach(async () => {
+  await quit();
   resetFakeElectron();
   if (savedEnv === undefined) delete process.env.FIELDWORK_DATA;
   else process.env.FIELDWORK_DATA = savedEnv;
@@ -125,13 +139,38 @@ describe('desktop app start-up', () => {
     expect(existsSync(join(userData, 'device-keys.json'))).toBe(false);
     // Chromium's own files go elsewhere.
     expect(recorded.paths.get('sessionData')).toBe(join(userData, 'session'));
-    // Sync passwords use safeStorage as well.
-    const vault = credentialVaultFor({
-      dataDir: userData,
-      signingKey: generateKeyPairSync('ed25519').privateKey,
-      warn: () => undefined,
-    });
-    expect(vault.description).toMatch(/safeStorage/);
+    // Sync passwords use safeStorage as well: the core asks the shell for them.
+    const window = theWindow();
+    const handler = recorded.ipcHandlers.get('fieldwork:invoke');
+    const event = { sender: window.webContents, senderFrame: window.webContents.mainFrame };
+    const created = (await handler?.(
+      event,
+      'inspections.create',
+      { fields: inspectionFields, leadName: 'Asha Patel' },
+      'c1',
+    )) as {
+      ok: true;
+      value: { id: string };
+    };
+    expect(created.ok).toBe(true);
+    const saved = await handler?.(
+      event,
+      'sync.saveTarget',
+      {
+        inspectionId: created.value.id,
+        kind: 'webdav',
+        location: 'https://dav.example.org/team/',
+        auth: 'password',
+        username: 'asha',
+        secret: 'hunter2-secret',
+      },
+      's1',
+    );
+    expect(saved, JSON.stringify(saved)).toMatchObject({ ok: true });
+    const sealed = join(userData, 'sync-credentials.safe.json');
+    expect(existsSync(sealed)).toBe(true);
+    expect(readFileSync(sealed, 'utf8')).not.toContain('hunter2-secret');
+    expect(existsSync(join(userData, 'sync-credentials.enc.json'))).toBe(false);
   });
 
   it('uses FIELDWORK_DATA when set, and makes it the single-instance scope', async () => {
@@ -145,7 +184,7 @@ describe('desktop app start-up', () => {
       expect(recorded.paths.get('userData')).toBe(elsewhere);
       expect(recorded.paths.get('sessionData')).toBe(join(elsewhere, 'session'));
     } finally {
-      app.emit('will-quit');
+      await quit();
       rmSync(elsewhere, { recursive: true, force: true });
     }
   });
@@ -225,10 +264,76 @@ describe('desktop app start-up', () => {
     expect(again.value.map((i) => i.localAuthority)).toEqual(['Survives restarts']);
   });
 
+  it('answers a ping while a long merge runs in the core, and the merge’s progress reaches the window as it runs', async () => {
+    await start();
+    const window = theWindow();
+    const handler = recorded.ipcHandlers.get('fieldwork:invoke');
+    const event = { sender: window.webContents, senderFrame: window.webContents.mainFrame };
+    const me = (await handler?.(event, 'device.info', {}, 'd1')) as { ok: true; value: { author: string; ageRecipient: string } };
+    // A lead elsewhere (a real store in another folder) with a big inspection to send us.
+    const team = await makeTeam(0);
+    try {
+      await team.lead.call('team.add', {
+        inspectionId: team.inspectionId,
+        fields: {
+          name: 'Desktop Inspector',
+          inspectorate: 'ofsted',
+          role: 'inspector',
+          specialism: 'social_care',
+          signingKey: me.value.author,
+          boxKey: me.value.ageRecipient,
+        },
+      });
+      edit(
+        team.lead.ctx,
+        team.inspectionId,
+        Array.from({ length: 4000 }, (_, i) =>
+          noteEdits(newNoteId(), `Evidence note ${i} about a child’s plan and the agencies around it`),
+        ).flat(),
+      );
+      const bundle = join(team.lead.dir, 'lead.fwbundle');
+      await exportTo(team.lead.ctx, team.inspectionId, bundle, { mode: 'full' });
+      let settled = false;
+      const merge = Promise.resolve(
+        handler?.(
+          event,
+          'bundles.import',
+          {
+            fileName: 'lead.fwbundle',
+            bytesBase64: readFileSync(bundle).toString('base64'),
+            trustLead: fingerprint(team.lead.ctx.device.author),
+          },
+          'm1',
+        ),
+      ).finally(() => (settled = true));
+      // The merge is under way in the core once its first progress event has reached the window.
+      await vi.waitFor(() => expect(window.webContents.sent.some(([channel]) => channel === 'fieldwork:progress')).toBe(true), {
+        timeout: 30_000,
+        interval: 5,
+      });
+      const pong = await handler?.(event, 'app.ping', {}, 'p1');
+      expect(pong).toEqual({ ok: true, value: 'pong' });
+      expect(settled).toBe(false); // answered while the merge was still running
+      expect(await merge).toMatchObject({ ok: true, value: { status: 'imported' } });
+      const progress = window.webContents.sent
+        .filter(([channel]) => channel === 'fieldwork:progress')
+        .map(([, p]) => p as { requestId: string; stage: string });
+      expect(progress.every((p) => p.requestId === 'm1')).toBe(true);
+      expect(progress.map((p) => p.stage)).toContain('Merging');
+      const notes = (await handler?.(event, 'evidence.list', { inspectionId: team.inspectionId }, 'l1')) as {
+        ok: true;
+        value: unknown[];
+      };
+      expect(notes.value).toHaveLength(4000);
+    } finally {
+      team.dispose();
+    }
+  }, 120_000);
+
   it('closes the store and stops answering on quit', async () => {
     await start();
     expect(existsSync(join(userData, 'fieldwork.db-wal'))).toBe(true);
-    app.emit('will-quit');
+    await quit();
     expect(recorded.ipcHandlers.has('fieldwork:invoke')).toBe(false);
     // The last connection closing checkpoints and removes the WAL: the store was closed cleanly.
     expect(existsSync(join(userData, 'fieldwork.db-wal'))).toBe(false);

@@ -62,12 +62,18 @@ describe('roster trust', () => {
     deps: [],
   });
 
-  it('keys added by trusted authors become trusted; keys added by strangers do not', () => {
+  it('keys added by the lead become trusted; keys added by a member or a stranger do not', () => {
     const lead = rosterEditsOf('LEAD', [op('LEAD', 'r1', 'signing_key', 'ANNA'), op('LEAD', 'r0', 'signing_key', 'LEAD')]);
     const anna = rosterEditsOf('ANNA', [op('ANNA', 'r2', 'signing_key', 'BEN')]);
     const stranger = rosterEditsOf('EVE', [op('EVE', 'r3', 'signing_key', 'MALLORY')]);
     const trusted = trustedAuthors(new Set(['LEAD']), [anna, stranger, lead]);
-    expect([...trusted].sort()).toEqual(['ANNA', 'BEN', 'LEAD']);
+    expect([...trusted].sort()).toEqual(['ANNA', 'LEAD']);
+  });
+
+  it('a key the lead hands the lead role to may add members in the same bundle', () => {
+    const lead = rosterEditsOf('LEAD', [op('LEAD', 'r1', 'signing_key', 'ANNA'), op('LEAD', 'r1', 'role', 'lead')]);
+    const anna = rosterEditsOf('ANNA', [op('ANNA', 'r2', 'signing_key', 'BEN')]);
+    expect([...trustedAuthors(new Set(['LEAD']), [anna, lead])].sort()).toEqual(['ANNA', 'BEN', 'LEAD']);
   });
 
   it('a joining laptop trusts a setup bundle only if the lead names itself lead', () => {

@@ -18,6 +18,7 @@ import {
 } from '../../../main/store/op-log-repo.js';
 import type { DeviceIdentity } from '../../../main/sync/device-identity.js';
 import { makeDevices, memoryReplica, type MemoryReplica } from '../../support/memory-context.js';
+import { testCount } from '../../support/test-counts.js';
 
 const INSPECTION = '0190a9d2-0000-7000-8000-000000000001';
 const ROWS = ['0190a9d2-0000-7000-8000-0000000000a1', '0190a9d2-0000-7000-8000-0000000000a2'];
@@ -128,7 +129,7 @@ describe('the op log and the current-value tables', () => {
           for (const replica of replicas) replica.db.close();
         }
       }),
-      { numRuns: 600 },
+      { numRuns: testCount('MATERIALISE_RUNS', 150, 600) },
     );
   });
 });

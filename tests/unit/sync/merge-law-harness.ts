@@ -11,7 +11,9 @@ import { DELETED_FIELD, SYNCED_TABLES, type SyncedTableName } from '../../../sha
 import { iterateChangesets, listConflictKeys } from '../../../main/store/op-log-repo.js';
 import { LATEST_SCHEMA_VERSION } from '../../../main/store/migrations/index.js';
 import { fingerprint, type DeviceIdentity } from '../../../main/sync/device-identity.js';
-import { writeEdits, type FieldEdit } from '../../../main/sync/local-write.js';
+import { hlcNode, writeEdits, type FieldEdit } from '../../../main/sync/local-write.js';
+import { readMeta, writeMeta } from '../../../main/store/meta-repo.js';
+import { MAX_COUNTER, MAX_WALL_MS, clockBound, formatHlc, parseHlc } from '../../../shared/sync/hlc.js';
 import { importBundle, mergeOpenedBundle } from '../../../main/sync/import-bundle.js';
 import { fileSource, type RawRecord } from '../../../main/sync/bundle-reader.js';
 import { exportBundleToFile } from '../../../main/sync/export-bundle.js';
@@ -26,12 +28,14 @@ import { testCount } from '../../support/test-counts.js';
 export const LAW_RUNS = testCount('FAST_CHECK_RUNS', 300, 1000);
 
 const INSPECTION = '0190a9d2-0000-7000-8000-00000000c0de';
-const NOTES = [
+export const NOTES = [
   '0190a9d2-0000-7000-8000-0000000000a1',
   '0190a9d2-0000-7000-8000-0000000000a2',
   '0190a9d2-0000-7000-8000-0000000000a3',
 ];
-export const ESCALATIONS = ['0190a9d2-0000-7000-8000-0000000000e1', '0190a9d2-0000-7000-8000-0000000000e2'];
+/** Escalation ids are fresh per raise (as newId makes them): one per (escalation, laptop). */
+const escalationRow = (escalation: number, laptop: number) => `0190a9d2-0000-7000-8000-000000000e${escalation}${laptop}`;
+export const ESCALATIONS = [0, 1].flatMap((e) => [0, 1, 2, 3].map((l) => escalationRow(e, l)));
 const START = Date.UTC(2026, 10, 2, 9);
 
 export interface LawBundle {
@@ -94,7 +98,16 @@ export type Action =
   | { kind: 'delete' | 'restore'; laptop: number; note: number; advance: number }
   | { kind: 'escalate'; laptop: number; escalation: number; concern: string; advance: number }
   | { kind: 'resolve'; laptop: number; advance: number }
+  | { kind: 'clock'; laptop: number; note: number; mode: ClockMode }
   | { kind: 'send'; from: number; to: number };
+
+/**
+ * Extreme clocks, each followed by an edit on that laptop: an op whose counter is the format's
+ * maximum, a laptop set to 31 Dec 9999 or to the format's largest wall time (then corrected),
+ * and a stored clock value left unreadable by a version before the clock was bounded.
+ */
+export type ClockMode = 'counter-max' | 'year-9999' | 'format-max' | 'unreadable';
+export const CLOCK_MODES: readonly ClockMode[] = ['counter-max', 'year-9999', 'format-max', 'unreadable'];
 
 const VALUES = {
   text: fc.constantFrom('Child seen alone', 'Plan is vague', 'Strategy meeting held', ''),
@@ -137,6 +150,15 @@ export const actions: fc.Arbitrary<Action[]> = fc.array(
       }),
     },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('resolve' as const), laptop: fc.nat(3), advance }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('clock' as const),
+        laptop: fc.nat(3),
+        note: fc.nat(2),
+        mode: fc.constantFrom(...CLOCK_MODES),
+      }),
+    },
     { weight: 4, arbitrary: fc.record({ kind: fc.constant('send' as const), from: fc.nat(3), to: fc.nat(3) }) },
   ),
   { minLength: 1, maxLength: 22 },
@@ -145,6 +167,9 @@ export const actions: fc.Arbitrary<Action[]> = fc.array(
 export interface World {
   readonly replicas: MemoryReplica[];
   readonly seen: Map<string, Set<string>>;
+  /** The physical clock reading when each local op was written. */
+  readonly writtenAt: Map<string, number>;
+  readonly clockCases: ClockMode[];
   readonly bundles: LawBundle[];
   readonly importedBy: LawBundle[][];
   readonly escalationsRaised: string[];
@@ -207,6 +232,8 @@ export async function runHistory(
   const world: World = {
     replicas,
     seen: new Map(),
+    writtenAt: new Map(),
+    clockCases: [],
     bundles: [],
     importedBy: replicas.map(() => []),
     escalationsRaised: [],
@@ -240,8 +267,12 @@ export async function runHistory(
         ? (order.find((k) => listConflictKeys((replicas[k] as MemoryReplica).db, INSPECTION).length > 0) ?? step.laptop % laptops)
         : step.laptop % laptops;
     const replica = replicas[index] as MemoryReplica;
+    if (step.kind === 'clock') {
+      extremeClock(world, replica, step);
+      continue;
+    }
     replica.clock.ms += step.advance;
-    const edits = editsFor(replica, step);
+    const edits = editsFor(replica, step, index);
     if (edits.length === 0) continue;
     write(world, replica, edits);
     if (step.kind === 'escalate') world.escalationsRaised.push(edits[0]?.row as string);
@@ -255,7 +286,32 @@ export async function runHistory(
   return world;
 }
 
-function editsFor(replica: MemoryReplica, step: Exclude<Action, { kind: 'send' }>): FieldEdit[] {
+function extremeClock(world: World, replica: MemoryReplica, step: Extract<Action, { kind: 'clock' }>): void {
+  const node = hlcNode(replica.device.author);
+  const real = replica.clock.ms;
+  const edit: FieldEdit[] = [
+    { table: 'evidence_note', row: NOTES[step.note] as string, field: 'text', value: `Written at a ${step.mode} clock ${real}` },
+  ];
+  if (step.mode === 'counter-max') {
+    // The next op this laptop signs carries the counter 999999 (the attack in issue 12). The
+    // clock is only ever moved forward: a laptop's own clock is never wound back under it.
+    const forced = formatHlc({ wallMs: real + 1000, counter: MAX_COUNTER - 1, node });
+    const stored = readMeta(replica.db, 'hlc');
+    if (stored === null || stored < forced) writeMeta(replica.db, 'hlc', forced);
+  } else if (step.mode === 'unreadable') {
+    writeMeta(replica.db, 'hlc', `${String(real).padStart(15, '0')}.1000000.${node}`);
+  } else {
+    replica.clock.ms = step.mode === 'year-9999' ? Date.UTC(9999, 11, 31, 23, 59) : MAX_WALL_MS;
+  }
+  try {
+    write(world, replica, edit);
+  } finally {
+    replica.clock.ms = real;
+  }
+  world.clockCases.push(step.mode);
+}
+
+function editsFor(replica: MemoryReplica, step: Exclude<Action, { kind: 'send' | 'clock' }>, laptop: number): FieldEdit[] {
   switch (step.kind) {
     case 'edit':
       return [{ table: 'evidence_note', row: NOTES[step.note] as string, field: step.field, value: step.value as never }];
@@ -263,10 +319,12 @@ function editsFor(replica: MemoryReplica, step: Exclude<Action, { kind: 'send' }
     case 'restore':
       return [{ table: 'evidence_note', row: NOTES[step.note] as string, field: DELETED_FIELD, value: step.kind === 'delete' }];
     case 'escalate': {
-      const row = ESCALATIONS[step.escalation] as string;
+      // A concern is written once, by its raiser (docs/authority.md): raising again is a no-op.
+      const row = escalationRow(step.escalation, laptop);
+      if (replica.db.prepare('SELECT 1 FROM escalation WHERE id = ?').get(row) !== undefined) return [];
       return [
         { table: 'escalation', row, field: 'concern', value: step.concern },
-        { table: 'escalation', row, field: 'identified_by', value: replica.device.author.slice(0, 8) },
+        { table: 'escalation', row, field: 'identified_by', value: replica.device.author },
       ];
     }
     case 'resolve': {
@@ -299,6 +357,7 @@ function write(world: World, replica: MemoryReplica, edits: readonly FieldEdit[]
     }
     for (const op of writeEdits(replica, INSPECTION, edits)) {
       world.seen.set(op.id, held.get(`${op.table}/${op.row}`) ?? new Set());
+      world.writtenAt.set(op.id, replica.clock.ms);
     }
   })();
 }
@@ -357,8 +416,16 @@ export function checkAgainstReference(replica: MemoryReplica, seen: Map<string, 
   expect(heads).toEqual(reference.heads);
 }
 
-/** A write made after seeing another write of the same field sorts after it and replaces it, whatever the clocks said. */
-export function checkLaterEditsWin(replica: MemoryReplica, seen: Map<string, Set<string>>): void {
+/**
+ * A write made after seeing another write of the same field replaces it, whatever the clocks
+ * said; it also sorts after it unless that one was beyond the skew bound when it was seen
+ * (the bounded clock does not follow a far-future value, shared/sync/hlc.ts).
+ */
+export function checkLaterEditsWin(
+  replica: MemoryReplica,
+  seen: Map<string, Set<string>>,
+  writtenAt: ReadonlyMap<string, number> = new Map(),
+): void {
   const ops = allOps(replica);
   const byId = new Map(ops.map((op) => [op.id, op]));
   const heads = new Set((replica.db.prepare('SELECT op_id FROM field_head').all() as { op_id: string }[]).map((h) => h.op_id));
@@ -366,7 +433,10 @@ export function checkLaterEditsWin(replica: MemoryReplica, seen: Map<string, Set
     for (const earlierId of seen.get(later.id) ?? []) {
       const earlier = byId.get(earlierId);
       if (!earlier || earlier.field !== later.field) continue;
-      expect(later.hlc > earlier.hlc, `${later.hlc} after ${earlier.hlc}`).toBe(true);
+      const at = writtenAt.get(later.id);
+      if (at === undefined || parseHlc(earlier.hlc).wallMs <= clockBound(at)) {
+        expect(later.hlc > earlier.hlc, `${later.hlc} after ${earlier.hlc}`).toBe(true);
+      }
       expect(heads.has(earlier.id)).toBe(false);
     }
   }

@@ -46,7 +46,7 @@ describe('merge laws through real bundle files', () => {
             for (const replica of world.replicas.slice(1)) await world.send(hub, replica);
             const converged = canonicalDump(hub.db);
             for (const replica of world.replicas) expect(canonicalDump(replica.db)).toEqual(converged);
-            checkLaterEditsWin(hub, world.seen);
+            checkLaterEditsWin(hub, world.seen, world.writtenAt);
             const fresh = await world.freshReplica();
             for (const bundle of shuffled([...world.bundles, ...world.bundles.slice(0, 2)], seed))
               await world.importInto(fresh, bundle);

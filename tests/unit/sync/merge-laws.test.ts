@@ -11,8 +11,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { canonicalDump } from '../../fixtures/bundles.js';
 import { makeDevices } from '../../support/memory-context.js';
 import type { DeviceIdentity } from '../../../main/sync/device-identity.js';
+import { writeEdits } from '../../../main/sync/local-write.js';
+import { readMeta } from '../../../main/store/meta-repo.js';
+import { clockBound, parseHlc } from '../../../shared/sync/hlc.js';
 import {
+  CLOCK_MODES,
   ESCALATIONS,
+  NOTES,
   LAW_RUNS,
   actions,
   checkAgainstReference,
@@ -26,6 +31,7 @@ import {
 
 /** Generous: 1,000 histories take about a minute and a half of CPU; a busy CI machine is slower. */
 const PROPERTY_TIMEOUT_MS = 30 * 60_000;
+const NOTE = NOTES[0]!;
 let devices: DeviceIdentity[] = [];
 let genesis: Genesis;
 beforeAll(async () => {
@@ -34,7 +40,7 @@ beforeAll(async () => {
 });
 
 /** How often the interesting cases occurred, so a generator that stopped producing them fails. */
-const seenCases = { conflicts: 0, deleteFlags: 0, deletedRows: 0, resolutions: 0, escalations: 0 };
+const seenCases = { conflicts: 0, deleteFlags: 0, deletedRows: 0, resolutions: 0, escalations: 0, extremeClocks: 0 };
 
 describe('merge laws over generated histories', () => {
   it(
@@ -64,7 +70,7 @@ describe('merge laws over generated histories', () => {
             const converged = canonicalDump(hub.db);
             for (const replica of world.replicas) expect(canonicalDump(replica.db)).toEqual(converged);
             checkAgainstReference(hub, world.seen);
-            checkLaterEditsWin(hub, world.seen);
+            checkLaterEditsWin(hub, world.seen, world.writtenAt);
             const conflictRows = hub.db.prepare('SELECT field FROM conflict').all() as { field: string }[];
             seenCases.conflicts += conflictRows.filter((c) => c.field !== '_deleted').length;
             seenCases.deleteFlags += conflictRows.filter((c) => c.field === '_deleted').length;
@@ -73,6 +79,7 @@ describe('merge laws over generated histories', () => {
             ).n;
             seenCases.resolutions += world.resolutionChecks.length;
             seenCases.escalations += world.escalationsRaised.length;
+            seenCases.extremeClocks += world.clockCases.length;
 
             // A fresh laptop importing every bundle ever made, shuffled, some twice: the same store.
             const fresh = await world.freshReplica();
@@ -101,6 +108,63 @@ describe('merge laws over generated histories', () => {
       if (LAW_RUNS >= 200) {
         for (const [name, count] of Object.entries(seenCases)) expect(count, `generated cases with ${name}`).toBeGreaterThan(0);
       }
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  it(
+    'extreme clocks (counter 999999, 31 Dec 9999, the format’s largest wall time, an unreadable stored clock) never stop a merge or a later edit, and no laptop’s clock follows one past the skew bound',
+    async () => {
+      const clockHistory = fc
+        .tuple(
+          actions,
+          fc.array(fc.record({ laptop: fc.nat(3), note: fc.nat(2), mode: fc.constantFrom(...CLOCK_MODES) }), {
+            minLength: 1,
+            maxLength: 4,
+          }),
+          fc.integer(),
+        )
+        .map(([history, clocks, seed]) => shuffled([...history, ...clocks.map((c) => ({ ...c, kind: 'clock' as const }))], seed));
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 2, max: 4 }), clockHistory, async (laptops, history) => {
+          const world = await runHistory(devices, genesis, laptops, history);
+          try {
+            const hub = world.replicas[0]!;
+            for (const replica of world.replicas.slice(1)) await world.send(replica, hub);
+            for (const replica of world.replicas.slice(1)) await world.send(hub, replica);
+            const converged = canonicalDump(hub.db);
+            for (const replica of world.replicas) expect(canonicalDump(replica.db)).toEqual(converged);
+            checkAgainstReference(hub, world.seen);
+            // KNOWN LIMIT (closing note, issue 12): after an unreadable stored clock heals, or at the
+            // format's largest wall time, a laptop's next edit may not sort after its own earlier
+            // ones; convergence, the reference and the bound are still checked for those histories.
+            if (!world.clockCases.some((mode) => mode === 'unreadable' || mode === 'format-max'))
+              checkLaterEditsWin(hub, world.seen, world.writtenAt);
+            // Every laptop can still edit after all that, and its clock stays within the bound.
+            for (const replica of world.replicas) {
+              const [op] = replica.db.transaction(() =>
+                writeEdits(replica, genesis.inspectionId, [
+                  {
+                    table: 'evidence_note',
+                    row: NOTE,
+                    field: 'text',
+                    value: `After the clocks ${replica.device.author.slice(0, 6)}`,
+                  },
+                ]),
+              )();
+              expect(op).toBeDefined();
+              expect(parseHlc(op!.hlc).wallMs).toBeLessThanOrEqual(clockBound(replica.clock.ms));
+              expect(parseHlc(readMeta(replica.db, 'hlc')!).wallMs).toBeLessThanOrEqual(clockBound(replica.clock.ms));
+            }
+            for (const replica of world.replicas.slice(1)) await world.send(replica, hub);
+            const last = hub.db.prepare('SELECT text FROM evidence_note WHERE id = ?').get(NOTE) as { text: string };
+            expect(last.text).toMatch(/^After the clocks/);
+          } finally {
+            world.close();
+          }
+        }),
+        { numRuns: Math.max(20, Math.floor(LAW_RUNS / 5)) },
+      );
     },
     PROPERTY_TIMEOUT_MS,
   );

@@ -1,0 +1,199 @@
+/**
+ * SQL for the authority model: the root of trust, the ops that shape authority, verdicts,
+ * and rebuilding a field's heads from the ops that take effect. The rules are in
+ * shared/sync/authority.ts; main/sync/authority.ts drives them.
+ */
+import type { Op, OpValue } from '../../shared/sync/op.js';
+import type { SyncedTableName } from '../../shared/sync/tables.js';
+import type { Db } from './connection.js';
+import type { FieldKey } from './op-log-repo.js';
+import { cached } from './statement-cache.js';
+
+interface OpRow {
+  id: string;
+  inspection_id: string;
+  hlc: string;
+  author: string;
+  tbl: string;
+  row_id: string;
+  field: string;
+  value: string;
+  deps: string;
+  changeset_id: string;
+}
+
+export interface StoredOp extends Op {
+  readonly changesetId: string;
+}
+
+function toOp(row: OpRow): StoredOp {
+  return {
+    id: row.id,
+    inspection: row.inspection_id,
+    hlc: row.hlc,
+    author: row.author,
+    table: row.tbl as SyncedTableName,
+    row: row.row_id,
+    field: row.field,
+    value: JSON.parse(row.value) as OpValue,
+    deps: JSON.parse(row.deps) as string[],
+    changesetId: row.changeset_id,
+  };
+}
+
+const COLUMNS = 'op.id, op.inspection_id, op.hlc, op.author, op.tbl, op.row_id, op.field, op.value, op.deps, op.changeset_id';
+const AUTHORITY_WHERE = `(op.tbl = 'team_member' OR (op.tbl = 'finding' AND op.field = 'status')
+  OR (op.tbl = 'escalation' AND op.field IN ('identified_by', 'concern')) OR (op.tbl = 'finding_evidence' AND op.field = 'finding_id'))`;
+
+export function readRoot(db: Db, inspectionId: string): string | null {
+  const row = cached(db, 'SELECT root_key FROM inspection_root WHERE inspection_id = ?').get(inspectionId) as
+    { root_key: string } | undefined;
+  return row?.root_key ?? null;
+}
+
+export function writeRoot(db: Db, inspectionId: string, key: string): void {
+  cached(db, 'INSERT INTO inspection_root(inspection_id, root_key) VALUES (?, ?) ON CONFLICT DO NOTHING').run(inspectionId, key);
+}
+
+/** The author of the inspection's first op on its own row: whoever created it. */
+export function creatorOf(db: Db, inspectionId: string): string | null {
+  const row = cached(
+    db,
+    `SELECT author FROM op WHERE inspection_id = ? AND tbl = 'inspection' AND row_id = ? ORDER BY hlc, id LIMIT 1`,
+  ).get(inspectionId, inspectionId) as { author: string } | undefined;
+  return row?.author ?? null;
+}
+
+/** Ops that shape authority and take effect, with hlc below `beforeHlc` (all if null), in judgement order. */
+export function authorityOpsBefore(db: Db, inspectionId: string, beforeHlc: string | null): StoredOp[] {
+  const rows = cached(
+    db,
+    `SELECT ${COLUMNS} FROM op LEFT JOIN op_verdict v ON v.op_id = op.id
+     WHERE op.inspection_id = ? AND ${AUTHORITY_WHERE} AND (? IS NULL OR op.hlc < ?)
+       AND (v.kind IS NULL OR v.kind = 'confirmed')
+     ORDER BY op.hlc, op.id`,
+  ).all(inspectionId, beforeHlc, beforeHlc) as OpRow[];
+  return rows.map(toOp);
+}
+
+/** Every op of the inspection from `fromHlc` on, in judgement order. */
+export function* opsFrom(db: Db, inspectionId: string, fromHlc: string): Generator<StoredOp> {
+  const rows = db
+    .prepare(`SELECT ${COLUMNS} FROM op WHERE op.inspection_id = ? AND op.hlc >= ? ORDER BY op.hlc, op.id`)
+    .iterate(inspectionId, fromHlc) as IterableIterator<OpRow>;
+  for (const row of rows) yield toOp(row);
+}
+
+export function changesetOps(db: Db, changesetId: string): StoredOp[] {
+  return (cached(db, `SELECT ${COLUMNS} FROM op WHERE op.changeset_id = ?`).all(changesetId) as OpRow[]).map(toOp);
+}
+
+export function maxOpHlc(db: Db, inspectionId: string): string | null {
+  const row = cached(db, 'SELECT max(hlc) AS hlc FROM op WHERE inspection_id = ?').get(inspectionId) as { hlc: string | null };
+  return row.hlc;
+}
+
+export type VerdictKind = 'refused' | 'held' | 'confirmed';
+
+export interface VerdictRow {
+  readonly opId: string;
+  readonly kind: VerdictKind;
+  readonly rule: string;
+  readonly member: string;
+  readonly change: string;
+  readonly message: string;
+  readonly decidedAt: string;
+}
+
+export function readVerdicts(db: Db, inspectionId: string): Map<string, VerdictRow> {
+  const rows = cached(
+    db,
+    `SELECT op_id AS opId, kind, rule, member, change, message, decided_at AS decidedAt FROM op_verdict WHERE inspection_id = ?`,
+  ).all(inspectionId) as VerdictRow[];
+  return new Map(rows.map((r) => [r.opId, r]));
+}
+
+export function listVerdicts(
+  db: Db,
+  inspectionId: string,
+  kind: VerdictKind,
+): (VerdictRow & { row: string; field: string; value: string; hlc: string })[] {
+  return cached(
+    db,
+    `SELECT v.op_id AS opId, v.kind, v.rule, v.member, v.change, v.message, v.decided_at AS decidedAt,
+            op.row_id AS row, op.field, op.value, op.hlc
+     FROM op_verdict v JOIN op ON op.id = v.op_id WHERE v.inspection_id = ? AND v.kind = ? ORDER BY op.hlc, op.id`,
+  ).all(inspectionId, kind) as (VerdictRow & { row: string; field: string; value: string; hlc: string })[];
+}
+
+export function writeVerdict(db: Db, inspectionId: string, verdict: VerdictRow): void {
+  cached(
+    db,
+    `INSERT INTO op_verdict(op_id, inspection_id, kind, rule, member, change, message, decided_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT(op_id) DO UPDATE SET kind = excluded.kind, rule = excluded.rule, member = excluded.member,
+       change = excluded.change, message = excluded.message`,
+  ).run(
+    verdict.opId,
+    inspectionId,
+    verdict.kind,
+    verdict.rule,
+    verdict.member,
+    verdict.change,
+    verdict.message,
+    verdict.decidedAt,
+  );
+}
+
+export function clearVerdict(db: Db, opId: string): void {
+  cached(db, 'DELETE FROM op_verdict WHERE op_id = ?').run(opId);
+}
+
+/** The ops of a field that take effect (no verdict, or a confirmed hold). */
+export function effectiveFieldOps(db: Db, key: FieldKey): Op[] {
+  const rows = cached(
+    db,
+    `SELECT ${COLUMNS} FROM op LEFT JOIN op_verdict v ON v.op_id = op.id
+     WHERE op.tbl = ? AND op.row_id = ? AND op.field = ? AND (v.kind IS NULL OR v.kind = 'confirmed')`,
+  ).all(key.table, key.row, key.field) as OpRow[];
+  return rows.map(toOp);
+}
+
+/** Replaces a field's superseded set and heads (used when a verdict changes after the fact). */
+export function replaceFieldHeads(db: Db, key: FieldKey, superseded: readonly string[], heads: readonly string[]): void {
+  cached(db, 'DELETE FROM op_superseded WHERE tbl = ? AND row_id = ? AND field = ?').run(key.table, key.row, key.field);
+  cached(db, 'DELETE FROM field_head WHERE tbl = ? AND row_id = ? AND field = ?').run(key.table, key.row, key.field);
+  const addSuperseded = cached(
+    db,
+    'INSERT INTO op_superseded(tbl, row_id, field, op_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+  );
+  for (const id of superseded) addSuperseded.run(key.table, key.row, key.field, id);
+  const addHead = cached(db, 'INSERT INTO field_head(tbl, row_id, field, op_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+  for (const id of heads) addHead.run(key.table, key.row, key.field, id);
+}
+
+/** The latest change that took effect on each roster row: who signed it and its clock. */
+export function rosterLastChanges(db: Db, inspectionId: string): Map<string, { author: string; hlc: string }> {
+  const rows = cached(
+    db,
+    `SELECT op.row_id AS row, op.author, max(op.hlc) AS hlc FROM op LEFT JOIN op_verdict v ON v.op_id = op.id
+     WHERE op.inspection_id = ? AND op.tbl = 'team_member' AND (v.kind IS NULL OR v.kind = 'confirmed')
+     GROUP BY op.row_id`,
+  ).all(inspectionId) as { row: string; author: string; hlc: string }[];
+  return new Map(rows.map((r) => [r.row, { author: r.author, hlc: r.hlc }]));
+}
+
+/** Keys that were ever given to a member by a change that took effect. */
+export function everMemberKeys(db: Db, inspectionId: string): Set<string> {
+  const rows = cached(
+    db,
+    `SELECT DISTINCT op.value FROM op LEFT JOIN op_verdict v ON v.op_id = op.id
+     WHERE op.inspection_id = ? AND op.tbl = 'team_member' AND op.field = 'signing_key' AND (v.kind IS NULL OR v.kind = 'confirmed')`,
+  ).all(inspectionId) as { value: string }[];
+  const keys = new Set<string>();
+  for (const r of rows) {
+    const v = JSON.parse(r.value) as unknown;
+    if (typeof v === 'string') keys.add(v);
+  }
+  return keys;
+}
