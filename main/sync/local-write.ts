@@ -4,7 +4,7 @@
  * transaction. A write that would not change a field's single head is skipped, so autosave
  * does not fill the log with repeats.
  */
-import { formatHlc, isHlc, parseHlc, tick, receive, type Hlc } from '../../shared/sync/hlc.js';
+import { clockBound, formatHlc, isHlc, parseHlc, tick, receive, type Hlc } from '../../shared/sync/hlc.js';
 import { canonicalJson, type Op, type OpValue } from '../../shared/sync/op.js';
 import { DELETED_FIELD, fieldKind, type SyncedTableName } from '../../shared/sync/tables.js';
 import type { Db } from '../store/connection.js';
@@ -43,19 +43,45 @@ function lastHlc(db: Db): Hlc | null {
 
 /** Advance this device's clock past timestamps seen in imported ops. */
 export function observeRemoteHlc(ctx: WriteContext, remote: string): void {
-  const next = receive(lastHlc(ctx.db), parseHlc(remote), ctx.now(), hlcNode(ctx.device.author));
-  writeMeta(ctx.db, HLC_KEY, formatHlc(next));
+  const last = lastHlc(ctx.db);
+  remember(ctx, last, receive(last, parseHlc(remote), ctx.now(), hlcNode(ctx.device.author)));
+}
+
+/**
+ * The furthest timestamp this laptop issued, kept only while its clock runs behind it (the
+ * laptop's own clock was once set far ahead, beyond the bound it now follows): should the
+ * physical clock reach that far again, the next timestamp still sorts after it.
+ */
+const PEAK_KEY = 'hlc_peak';
+
+function peakHlc(db: Db): Hlc | null {
+  const text = readMeta(db, PEAK_KEY);
+  return text === null || !isHlc(text) ? null : parseHlc(text);
+}
+
+/** Stores `clock` as this device's last timestamp, never going back behind one it issued. */
+function remember(ctx: WriteContext, last: Hlc | null, clock: Hlc): string {
+  const peak = peakHlc(ctx.db);
+  let next = clock;
+  if (peak !== null && peak.wallMs <= clockBound(ctx.now()) && formatHlc(next) <= formatHlc(peak)) {
+    next = tick(peak, ctx.now(), next.node);
+  }
+  const text = formatHlc(next);
+  const furthest = [last, peak].map((h) => (h === null ? '' : formatHlc(h))).reduce((a, b) => (a > b ? a : b), '');
+  if (furthest > text) writeMeta(ctx.db, PEAK_KEY, furthest);
+  else if (peak !== null) writeMeta(ctx.db, PEAK_KEY, '');
+  writeMeta(ctx.db, HLC_KEY, text);
+  return text;
 }
 
 function nextHlc(ctx: WriteContext, after: readonly Op[]): string {
-  let clock = tick(lastHlc(ctx.db), ctx.now(), hlcNode(ctx.device.author));
+  const last = lastHlc(ctx.db);
+  let clock = tick(last, ctx.now(), hlcNode(ctx.device.author));
   // An edit must sort after what it replaces even if this laptop's clock is behind.
   for (const dep of after) {
     if (formatHlc(clock) <= dep.hlc) clock = receive(clock, parseHlc(dep.hlc), ctx.now(), clock.node);
   }
-  const text = formatHlc(clock);
-  writeMeta(ctx.db, HLC_KEY, text);
-  return text;
+  return remember(ctx, last, clock);
 }
 
 function depsFor(db: Db, edit: FieldEdit): { deps: string[]; heads: Op[] } {
