@@ -53,27 +53,38 @@ function restartServer() {
   previous.kill('SIGTERM');
 }
 
-const rebuild = {
-  name: 'restart-server',
+// Browser mode's server (main/web) runs the core (services, sync, store) in a worker thread
+// (main/host): two bundles in dist/dev. The server starts once both are built, and restarts
+// whenever either is rebuilt.
+const built = new Set();
+const restartWhenBuilt = (bundle) => ({
+  name: `restart-server-${bundle}`,
   setup(build) {
     build.onEnd((result) => {
-      if (result.errors.length === 0) restartServer();
-      else console.error('dev: the server did not build; fix the error above and save again.');
+      if (result.errors.length > 0) {
+        console.error('dev: the server did not build; fix the error above and save again.');
+        return;
+      }
+      built.add(bundle);
+      if (built.size === 2) restartServer();
     });
   },
-};
-// The server runs the core in a worker thread (main/host): build both into dist/dev, the worker
-// first, and restart the server once both are written.
-const worker = await context({ ...common, entryPoints: ['main/host/core-worker.ts'], outfile: 'dist/dev/core-worker.cjs' });
-await worker.rebuild();
-await worker.watch();
-const watcher = await context({
-  ...common,
-  entryPoints: ['main/web/start.ts'],
-  outfile: 'dist/dev/server.cjs',
-  plugins: [rebuild],
 });
-await watcher.watch();
+const watchers = await Promise.all([
+  context({
+    ...common,
+    entryPoints: ['main/host/core-worker.ts'],
+    outfile: 'dist/dev/core-worker.cjs',
+    plugins: [restartWhenBuilt('core')],
+  }),
+  context({
+    ...common,
+    entryPoints: ['main/web/start.ts'],
+    outfile: 'dist/dev/server.cjs',
+    plugins: [restartWhenBuilt('server')],
+  }),
+]);
+await Promise.all(watchers.map((w) => w.watch()));
 
 const vite = await createServer({
   configFile: 'vite.config.ts',
@@ -99,8 +110,7 @@ console.log(`Open: ${address}#token=${token}`);
 const stop = async () => {
   stopping = true;
   server?.kill('SIGTERM');
-  await watcher.dispose();
-  await worker.dispose();
+  await Promise.all(watchers.map((w) => w.dispose()));
   await vite.close();
   process.exit(0);
 };

@@ -3,22 +3,12 @@
  * and rebuilding a field's heads from the ops that take effect. The rules are in
  * shared/sync/authority.ts; main/sync/authority.ts drives them.
  */
-import type { Op, OpValue } from '../../shared/sync/op.js';
-import type { SyncedTableName } from '../../shared/sync/tables.js';
+import type { Op } from '../../shared/sync/op.js';
 import type { Db } from './connection.js';
-import type { FieldKey } from './op-log-repo.js';
+import { toOp, type FieldKey, type OpRow } from './op-log-repo.js';
 import { cached } from './statement-cache.js';
 
-interface OpRow {
-  id: string;
-  inspection_id: string;
-  hlc: string;
-  author: string;
-  tbl: string;
-  row_id: string;
-  field: string;
-  value: string;
-  deps: string;
+interface StoredOpRow extends OpRow {
   changeset_id: string;
 }
 
@@ -26,19 +16,8 @@ export interface StoredOp extends Op {
   readonly changesetId: string;
 }
 
-function toOp(row: OpRow): StoredOp {
-  return {
-    id: row.id,
-    inspection: row.inspection_id,
-    hlc: row.hlc,
-    author: row.author,
-    table: row.tbl as SyncedTableName,
-    row: row.row_id,
-    field: row.field,
-    value: JSON.parse(row.value) as OpValue,
-    deps: JSON.parse(row.deps) as string[],
-    changesetId: row.changeset_id,
-  };
+function toStoredOp(row: StoredOpRow): StoredOp {
+  return { ...toOp(row), changesetId: row.changeset_id };
 }
 
 const COLUMNS = 'op.id, op.inspection_id, op.hlc, op.author, op.tbl, op.row_id, op.field, op.value, op.deps, op.changeset_id';
@@ -72,20 +51,20 @@ export function authorityOpsBefore(db: Db, inspectionId: string, beforeHlc: stri
      WHERE op.inspection_id = ? AND ${AUTHORITY_WHERE} AND (? IS NULL OR op.hlc < ?)
        AND (v.kind IS NULL OR v.kind = 'confirmed')
      ORDER BY op.hlc, op.id`,
-  ).all(inspectionId, beforeHlc, beforeHlc) as OpRow[];
-  return rows.map(toOp);
+  ).all(inspectionId, beforeHlc, beforeHlc) as StoredOpRow[];
+  return rows.map(toStoredOp);
 }
 
 /** Every op of the inspection from `fromHlc` on, in judgement order. */
 export function* opsFrom(db: Db, inspectionId: string, fromHlc: string): Generator<StoredOp> {
   const rows = db
     .prepare(`SELECT ${COLUMNS} FROM op WHERE op.inspection_id = ? AND op.hlc >= ? ORDER BY op.hlc, op.id`)
-    .iterate(inspectionId, fromHlc) as IterableIterator<OpRow>;
-  for (const row of rows) yield toOp(row);
+    .iterate(inspectionId, fromHlc) as IterableIterator<StoredOpRow>;
+  for (const row of rows) yield toStoredOp(row);
 }
 
 export function changesetOps(db: Db, changesetId: string): StoredOp[] {
-  return (cached(db, `SELECT ${COLUMNS} FROM op WHERE op.changeset_id = ?`).all(changesetId) as OpRow[]).map(toOp);
+  return (cached(db, `SELECT ${COLUMNS} FROM op WHERE op.changeset_id = ?`).all(changesetId) as StoredOpRow[]).map(toStoredOp);
 }
 
 export function maxOpHlc(db: Db, inspectionId: string): string | null {
@@ -155,8 +134,8 @@ export function effectiveFieldOps(db: Db, key: FieldKey): Op[] {
     db,
     `SELECT ${COLUMNS} FROM op LEFT JOIN op_verdict v ON v.op_id = op.id
      WHERE op.tbl = ? AND op.row_id = ? AND op.field = ? AND (v.kind IS NULL OR v.kind = 'confirmed')`,
-  ).all(key.table, key.row, key.field) as OpRow[];
-  return rows.map(toOp);
+  ).all(key.table, key.row, key.field) as StoredOpRow[];
+  return rows.map(toStoredOp);
 }
 
 /** Replaces a field's superseded set and heads (used when a verdict changes after the fact). */

@@ -13,7 +13,8 @@ export interface FieldKey {
   readonly field: string;
 }
 
-interface OpRow {
+/** An `op` row as SQLite returns it (the changeset row mapper is shared with authority-repo.ts). */
+export interface OpRow {
   id: string;
   inspection_id: string;
   hlc: string;
@@ -25,7 +26,7 @@ interface OpRow {
   deps: string;
 }
 
-function toOp(row: OpRow): Op {
+export function toOp(row: OpRow): Op {
   return {
     id: row.id,
     inspection: row.inspection_id,
