@@ -55,6 +55,21 @@ export function authorityOpsBefore(db: Db, inspectionId: string, beforeHlc: stri
   return rows.map(toStoredOp);
 }
 
+/**
+ * The same, limited to the tables a local command's judgement needs (see
+ * main/sync/authority.ts `checkLocalOps`): a note save reads the roster, not every finding link.
+ */
+export function authorityOpsOfTables(db: Db, inspectionId: string, tables: readonly string[]): StoredOp[] {
+  const rows = cached(
+    db,
+    `SELECT ${COLUMNS} FROM op LEFT JOIN op_verdict v ON v.op_id = op.id
+     WHERE op.inspection_id = ? AND ${AUTHORITY_WHERE} AND op.tbl IN (SELECT value FROM json_each(?))
+       AND (v.kind IS NULL OR v.kind = 'confirmed')
+     ORDER BY op.hlc, op.id`,
+  ).all(inspectionId, JSON.stringify(tables)) as StoredOpRow[];
+  return rows.map(toStoredOp);
+}
+
 /** Every op of the inspection from `fromHlc` on, in judgement order. */
 export function* opsFrom(db: Db, inspectionId: string, fromHlc: string): Generator<StoredOp> {
   const rows = db

@@ -24,6 +24,7 @@ import { DELETED_FIELD } from '../../shared/sync/tables.js';
 import { AppError } from '../../shared/errors.js';
 import {
   authorityOpsBefore,
+  authorityOpsOfTables,
   changesetOps,
   clearVerdict,
   creatorOf,
@@ -229,7 +230,8 @@ export function checkLocalOps(db: Db, inspectionId: string, device: string, ops:
     const settled = settleAuthority(db, inspectionId, [], null, { device, now, rejudgeAll: true });
     for (const key of settled.changedFields) rebuildField(db, key, inspectionId);
   }
-  const state = currentState(db, inspectionId, root);
+  const state = new AuthorityState(root);
+  for (const op of authorityOpsOfTables(db, inspectionId, tablesToJudge(ops))) state.absorb(op);
   for (const op of [...ops].sort(compareOps)) {
     const refusal = judge(state, op, ops);
     if (refusal !== null) {
@@ -241,6 +243,22 @@ export function checkLocalOps(db: Db, inspectionId: string, device: string, ops:
     }
     state.absorb(op);
   }
+}
+
+/**
+ * The authority state a command's ops are judged against: the roster always (membership, the
+ * lead); finding statuses, links and escalations only when the command touches them. This keeps
+ * a note save from reading every finding link of the inspection.
+ */
+function tablesToJudge(ops: readonly Op[]): string[] {
+  const touched = new Set(ops.map((op) => op.table));
+  const tables = new Set<string>(['team_member']);
+  if (touched.has('finding') || touched.has('finding_evidence')) {
+    tables.add('finding');
+    tables.add('finding_evidence');
+  }
+  if (touched.has('escalation')) tables.add('escalation');
+  return [...tables];
 }
 
 /** What the member sees when their own command is refused. */
