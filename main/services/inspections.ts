@@ -96,19 +96,21 @@ function heldKeys(ctx: ServiceContext, inspectionId: string) {
   // A proposed new member's name is held with its keys: the list names it, and lists the keys.
   const heldNames = new Map(held.filter((v) => v.field === 'name').map((v) => [v.row, JSON.parse(v.value) as string]));
   const state = currentState(ctx.db, inspectionId);
-  return held.filter((v) => ['signing_key', 'box_key', '_deleted'].includes(v.field)).map((v) => {
-    const member = getTeamMember(ctx.db, v.row);
-    const value = JSON.parse(v.value) as unknown;
-    return {
-      opId: v.opId,
-      by: { key: v.member, name: names.get(v.member) || `Inspector ${v.member.slice(0, 6)}` },
-      memberId: v.row,
-      memberName: member?.name ?? heldNames.get(v.row) ?? state.rows.get(v.row)?.name ?? null,
-      kind: v.field === '_deleted' ? ('restore' as const) : (v.field as 'signing_key' | 'box_key'),
-      key: typeof value === 'string' ? value : null,
-      message: v.message,
-    };
-  });
+  return held
+    .filter((v) => ['signing_key', 'box_key', '_deleted'].includes(v.field))
+    .map((v) => {
+      const member = getTeamMember(ctx.db, v.row);
+      const value = JSON.parse(v.value) as unknown;
+      return {
+        opId: v.opId,
+        by: { key: v.member, name: names.get(v.member) || `Inspector ${v.member.slice(0, 6)}` },
+        memberId: v.row,
+        memberName: member?.name ?? heldNames.get(v.row) ?? state.rows.get(v.row)?.name ?? null,
+        kind: v.field === '_deleted' ? ('restore' as const) : (v.field as 'signing_key' | 'box_key'),
+        key: typeof value === 'string' ? value : null,
+        message: v.message,
+      };
+    });
 }
 
 export function requireInspection(ctx: ServiceContext, id: string): Inspection {

@@ -69,14 +69,18 @@ describe('what widens the audience waits for the lead', () => {
       expect.objectContaining({
         member: expect.objectContaining({ name: 'Inspector 1' }),
         change: 'add “Outsider” to the team',
-        message: expect.stringMatching(/^Inspector 1 wants to add “Outsider” to the team\. It takes effect.*only once you confirm it/),
+        message: expect.stringMatching(
+          /^Inspector 1 wants to add “Outsider” to the team\. It takes effect.*only once you confirm it/,
+        ),
       }),
     ]);
     expect(result.refused.map((r) => r.change)).toEqual(['make “Inspector 1” the lead']);
     // The escalation in the same bundle is in at once.
     expect((await lead.call('escalations.list', { inspectionId })).map((e) => e.id)).toContain(esc.id);
     // The roster is as it was; the held keys are listed for the lead.
-    expect((await lead.call('team.list', { inspectionId })).map((m) => m.id).sort()).toEqual(rosterBefore.map((m) => m.id).sort());
+    expect((await lead.call('team.list', { inspectionId })).map((m) => m.id).sort()).toEqual(
+      rosterBefore.map((m) => m.id).sort(),
+    );
     const held = await lead.call('team.heldKeys', { inspectionId });
     expect(held.map((k) => [k.kind, k.key, k.memberName, k.by.name]).sort()).toEqual(
       [
@@ -101,7 +105,11 @@ describe('what widens the audience waits for the lead', () => {
     expect(confirmed.confirmed).toBe(4);
     expect(await lead.call('team.heldKeys', { inspectionId })).toEqual([]);
     const added = (await lead.call('team.list', { inspectionId })).find((m) => m.name === 'Outsider');
-    expect(added).toMatchObject({ signingKey: outsider.ctx.device.author, boxKey: outsider.ctx.device.ageRecipient, role: 'inspector' });
+    expect(added).toMatchObject({
+      signingKey: outsider.ctx.device.author,
+      boxKey: outsider.ctx.device.ageRecipient,
+      role: 'inspector',
+    });
     expect(added?.lastChange?.byKey).toBe(lead.ctx.device.author);
     const open = await leadExport();
     await expect(decryptPlain(open, { identity: outsider.ctx.device.ageIdentity })).resolves.toBeInstanceOf(Buffer);
@@ -124,7 +132,9 @@ describe('what widens the audience waits for the lead', () => {
     const result = await send(h(), lead);
     expect(result.needsKeyConfirmation).toBe(true);
     expect(result.held.map((x) => x.change)).toEqual(['bring “Outsider” back to the team']);
-    expect((await lead.call('team.heldKeys', { inspectionId })).map((k) => [k.kind, k.memberName])).toEqual([['restore', 'Outsider']]);
+    expect((await lead.call('team.heldKeys', { inspectionId })).map((k) => [k.kind, k.memberName])).toEqual([
+      ['restore', 'Outsider'],
+    ]);
     expect((await lead.call('team.list', { inspectionId })).some((m) => m.id === row.id)).toBe(false);
     const closed = await leadExport();
     await expect(decryptPlain(closed, { identity: outsider.ctx.device.ageIdentity })).rejects.toThrow();

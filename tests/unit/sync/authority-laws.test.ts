@@ -77,14 +77,30 @@ type Step =
 
 const advance = fc.integer({ min: -60_000, max: 300_000 });
 const honestStep: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('note' as const), laptop: fc.nat(2), note: fc.nat(1), text: fc.constantFrom('Seen alone', 'Plan vague'), advance }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('note' as const),
+      laptop: fc.nat(2),
+      note: fc.nat(1),
+      text: fc.constantFrom('Seen alone', 'Plan vague'),
+      advance,
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('raise' as const), laptop: fc.nat(2), advance }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('close-own' as const), laptop: fc.nat(2), advance }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('lead-rename' as const), name: fc.constantFrom('Ben Ode', 'Cara Lee'), advance }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('lead-rename' as const), name: fc.constantFrom('Ben Ode', 'Cara Lee'), advance }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('lead-agree' as const), advance }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('send' as const), from: fc.nat(2), to: fc.nat(2) }) },
 );
-const attackStep: fc.Arbitrary<Step> = fc.record({ kind: fc.constant('attack' as const), attack: fc.constantFrom(...ATTACKS), advance });
+const attackStep: fc.Arbitrary<Step> = fc.record({
+  kind: fc.constant('attack' as const),
+  attack: fc.constantFrom(...ATTACKS),
+  advance,
+});
 const honestHistory = fc.array(honestStep, { minLength: 1, maxLength: 16 });
 const hostileHistory = fc.array(fc.oneof({ weight: 3, arbitrary: honestStep }, { weight: 2, arbitrary: attackStep }), {
   minLength: 1,
@@ -184,8 +200,7 @@ function attackEdits(world: World, attack: Attack): FieldEdit[] {
       world.checks.push(() => {
         for (const laptop of world.honestLaptops) {
           const esc = laptop.db.prepare('SELECT identified_by, concern FROM escalation WHERE id = ?').get(id) as
-            | { identified_by: string | null; concern: string | null }
-            | undefined;
+            { identified_by: string | null; concern: string | null } | undefined;
           expect(esc?.identified_by ?? null).not.toBe(other);
           expect(esc?.concern ?? null).toBeNull();
         }
@@ -316,9 +331,14 @@ async function run(history: readonly Step[], seed: number): Promise<World> {
 /** Law (a) at the lead: the roster and the export's recipients are what the lead made them. */
 function checkLead(world: World) {
   const lead = world.laptops[LEAD] as MemoryReplica;
-  const roster = lead.db
-    .prepare('SELECT id, name, role, signing_key, box_key, deleted FROM team_member ORDER BY id')
-    .all() as { id: string; name: string; role: string; signing_key: string; box_key: string; deleted: number }[];
+  const roster = lead.db.prepare('SELECT id, name, role, signing_key, box_key, deleted FROM team_member ORDER BY id').all() as {
+    id: string;
+    name: string;
+    role: string;
+    signing_key: string;
+    box_key: string;
+    deleted: number;
+  }[];
   expect(roster).toEqual(
     [0, 1, 2, 3].map((i) => ({
       id: row(i),
@@ -329,8 +349,15 @@ function checkLead(world: World) {
       deleted: 0,
     })),
   );
-  const recipients = rosterKeys(lead.db, genesis.inspectionId).map((m) => m.boxKey).sort();
-  expect(recipients).toEqual(devices.slice(0, 4).map((d) => d.ageRecipient).sort());
+  const recipients = rosterKeys(lead.db, genesis.inspectionId)
+    .map((m) => m.boxKey)
+    .sort();
+  expect(recipients).toEqual(
+    devices
+      .slice(0, 4)
+      .map((d) => d.ageRecipient)
+      .sort(),
+  );
   expect(recipients).not.toContain(outsider.ageRecipient);
 }
 
