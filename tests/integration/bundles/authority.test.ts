@@ -30,6 +30,36 @@ beforeAll(async () => {
 afterAll(() => team.dispose());
 
 describe('the authority model at import', () => {
+  it('a member’s own commands are judged by the same model: agreed evidence, a described concern', async () => {
+    const { lead, inspectionId } = team;
+    const note = newId();
+    edit(lead.ctx, inspectionId, noteEdits(note, 'Plan reviewed late'));
+    const f = await lead.call('findings.create', {
+      inspectionId,
+      fields: { kind: 'improvement', statement: 'Plans drift', agencies: ['social_care'], theme: 'Voice' },
+    });
+    await lead.call('findings.link', { findingId: f.id, noteId: note });
+    await lead.call('findings.setStatus', { id: f.id, status: 'proposed' });
+    await lead.call('findings.setStatus', { id: f.id, status: 'agreed', reason: 'Moderation meeting' });
+    await send(lead, h());
+    // Taking evidence from an agreed finding is the lead's, with a reason (finding_evidence ops).
+    await expect(h().call('findings.unlink', { findingId: f.id, noteId: note, reason: 'Wrong child' })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    await expect(lead.call('findings.unlink', { findingId: f.id, noteId: note })).rejects.toMatchObject({
+      message: expect.stringMatching(/reason/),
+    });
+    // A flagged escalation's placeholder is described once by its raiser; after that it stays.
+    const flagged = await h().call('escalations.raise', { inspectionId, concern: '' });
+    const described = await h().call('escalations.update', { id: flagged.id, concern: 'Child left alone overnight' });
+    expect(described.concern).toBe('Child left alone overnight');
+    await expect(h().call('escalations.update', { id: flagged.id, concern: 'No concerns.' })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    await lead.call('findings.unlink', { findingId: f.id, noteId: note, reason: 'The note was about another child' });
+    expect((await lead.call('findings.get', { id: f.id })).noteIds).toEqual([]);
+  });
+
   it('a member cannot settle, unsettle or strip an agreed finding, rewrite or close another’s escalation, or forge authorship', async () => {
     const { lead, inspectionId } = team;
     const note = newId();
