@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeFileDurably } from '../store/durable-file.js';
 import { startCoreHost } from '../host/core-host.js';
@@ -67,6 +67,7 @@ async function main(): Promise<void> {
     existsSync(join(d, 'index.html')),
   );
   const portFlag = argv.indexOf('--port');
+  const token = devToken();
   const launchPage = join(dataDir, LAUNCH_PAGE);
   const removeLaunchPage = () => rmSync(launchPage, { force: true });
   if (core.mode === 'recovery') console.error(`The data file is damaged: ${core.problem} Opening the recovery screen.`);
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
     onFirstAuthorised: removeLaunchPage,
     // `npm run dev` restarts this server on every change and keeps the page's token across
     // restarts through the environment (readable only by this account), never the command line.
-    ...(devToken() ? { token: devToken() } : {}),
+    ...(token ? { token } : {}),
   });
   console.log(`Fieldwork (browser mode) is running. Data folder: ${dataDir}`);
   console.log(`Open: ${server.pageUrl}`);
@@ -95,7 +96,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  void dirname;
 }
 
 main().catch((error: unknown) => {
