@@ -129,6 +129,8 @@ describe('the lead’s outputs', () => {
     expect(rows[0]).toEqual([
       'Recorded at (UTC)',
       'Case reference',
+      'Case stage',
+      'Case on the list',
       'Source',
       'Agency',
       'Themes',
@@ -139,8 +141,17 @@ describe('the lead’s outputs', () => {
     ]);
     expect(rows).toHaveLength(2);
     const [, row] = rows as [string[], string[]];
-    expect(row.slice(1, 7)).toEqual([caseA, 'Case record', 'Police', 'Strategy discussions', 'Strength', 'Asha Patel']);
-    expect(row[8]).toBe('Strategy discussions are timely and well attended by police and health.');
+    expect(row.slice(1, 9)).toEqual([
+      caseA,
+      'Child protection',
+      'Yes',
+      'Case record',
+      'Police',
+      'Strategy discussions',
+      'Strength',
+      'Asha Patel',
+    ]);
+    expect(row[10]).toBe('Strategy discussions are timely and well attended by police and health.');
     expect(Buffer.from(log.bytesBase64, 'base64').toString('utf8')).toContain('\r\n');
   });
 
@@ -172,7 +183,7 @@ describe('the lead’s outputs', () => {
       },
     });
     const { rows } = parseCsv((await rt.call('outputs.evidenceLog', { inspectionId })).bytesBase64);
-    expect(rows.some((r) => r[7] === `'=HYPERLINK("http://example.invalid","click")`)).toBe(true);
+    expect(rows.some((r) => r[9] === `'=HYPERLINK("http://example.invalid","click")`)).toBe(true);
   });
 
   it('the evidence log lists only live findings: a duplicate merged (withdrawn) into another is not shown', async () => {
@@ -189,8 +200,8 @@ describe('the lead’s outputs', () => {
     ).id;
     await rt.call('moderation.merge', { targetId: kept, sourceIds: [duplicate.id], reason: 'Same finding' });
     const { rows } = parseCsv((await rt.call('outputs.evidenceLog', { inspectionId })).bytesBase64);
-    const row = rows.find((r) => r[7] === 'Strategy discussion held promptly; police and health attended.') as string[];
-    expect(row[8]).toBe('Strategy discussions are timely and well attended by police and health.');
-    expect(row[8]).not.toContain('duplicate');
+    const row = rows.find((r) => r[9] === 'Strategy discussion held promptly; police and health attended.') as string[];
+    expect(row[10]).toBe('Strategy discussions are timely and well attended by police and health.');
+    expect(row[10]).not.toContain('duplicate');
   });
 });
