@@ -186,6 +186,34 @@ describe('the lead’s outputs', () => {
     expect(rows.some((r) => r[9] === `'=HYPERLINK("http://example.invalid","click")`)).toBe(true);
   });
 
+  it('no CSV carries a control or non-character: the evidence log, the case sample and the accuracy round', async () => {
+    const dirty = 'Bell\u0007 form\u000C feed\uFFFE, C1\u0085 and\uFDD0 non-characters';
+    const caseId = sampledCaseId(inspectionId, caseA);
+    inTransaction(rt.ctx, () =>
+      writeEdits(rt.ctx, inspectionId, [
+        { table: 'evidence_note', row: newId(), field: 'text', value: `Note: ${dirty}` },
+        { table: 'sampled_case', row: caseId, field: 'agreement_reason', value: `Reason: ${dirty}` },
+      ]),
+    );
+    await rt.call('outputs.accuracyAdd', {
+      inspectionId,
+      passage: `Passage ${dirty}`,
+      comment: `Comment ${dirty}`,
+      raisedBy: 'The director',
+    });
+    const files = [
+      await rt.call('outputs.evidenceLog', { inspectionId }),
+      await rt.call('outputs.sampleSummary', { inspectionId }),
+      await rt.call('outputs.accuracyLog', { inspectionId }),
+    ];
+    for (const file of files) {
+      const text = Buffer.from(file.bytesBase64, 'base64').toString('utf8');
+      expect(text, file.fileName).toContain('Bell form feed, C1 and non-characters');
+      // eslint-disable-next-line no-control-regex
+      expect(text, file.fileName).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFDD0-\uFDEF\uFFFE\uFFFF]/);
+    }
+  });
+
   it('the evidence log lists only live findings: a duplicate merged (withdrawn) into another is not shown', async () => {
     const [noteId] = (
       rt.ctx.db.prepare('SELECT id FROM evidence_note WHERE agency = ? LIMIT 1').all('police') as { id: string }[]
