@@ -238,6 +238,29 @@ describe('help and errors', () => {
     expect(oneSentence(id.stderr)).toContain('"x" is not an inspection id');
   });
 
+  it('the README’s CLI examples run as written (npx, ~ for a fresh home), each exiting 0', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## The CLI'));
+    const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const lines = block
+      .split('\n')
+      .map((line) => line.replace(/\s+#.*$/, '').trim())
+      .filter((line) => line.startsWith('npx fieldwork'));
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    const home = tempDir('fieldwork-readme-home-');
+    for (const line of lines) {
+      // Exactly the README's words, through a shell (so ~ is the fresh home); no registry lookups.
+      const run = spawnSync('sh', ['-c', line], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, HOME: home, FIELDWORK_DATA: '', npm_config_offline: 'true' },
+      });
+      expect(run.status, `${line}\n${run.stderr}`).toBe(0);
+      expect(run.stdout.trim(), line).not.toBe('');
+    }
+    expect(existsSync(join(home, '.fieldwork', STORE_FILE))).toBe(true);
+  });
+
   it('npx fieldwork runs the built CLI from the project folder, as the README says', () => {
     const run = spawnSync('npx', ['--offline', 'fieldwork', 'info', '--data', data], { encoding: 'utf8', timeout: 60_000 });
     expect(run.status, run.stderr).toBe(0);
