@@ -209,7 +209,8 @@ export function lastChangeset(db: Db, inspectionId: string, author: string): { i
   return row ?? null;
 }
 
-interface ChangesetRow {
+/** A `changeset` row as SQLite returns it (the row mapper is shared with integrity.ts's salvage). */
+export interface ChangesetRow {
   id: string;
   inspection_id: string;
   author: string;
@@ -220,7 +221,7 @@ interface ChangesetRow {
   local: number;
 }
 
-function toChangeset(row: ChangesetRow): ChangesetRecord {
+export function toChangeset(row: ChangesetRow): ChangesetRecord {
   return {
     id: row.id,
     inspection: row.inspection_id,
