@@ -51,10 +51,6 @@ export function insertOp(db: Db, op: Op, valueJson: string, changesetId: string)
   return result.changes === 1;
 }
 
-export function hasOp(db: Db, id: string): boolean {
-  return cached(db, 'SELECT 1 FROM op WHERE id = ?').get(id) !== undefined;
-}
-
 export function markSuperseded(db: Db, key: FieldKey, opId: string): void {
   cached(db, 'INSERT INTO op_superseded(tbl, row_id, field, op_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
     key.table,
