@@ -40,7 +40,7 @@ import { opsOfBody, verifyChangeset } from './bundle-verify.js';
 import { fingerprint } from './device-identity.js';
 import { observeRemoteHlc, type WriteContext } from './local-write.js';
 import { rosterEditsOf, type RosterEdits } from './roster-trust.js';
-import { checkChains, checkTrust, rangesMatch, type ChainLink } from './bundle-admission.js';
+import { checkChains, checkTrust, rangesMatch, type ChainFork, type ChainLink } from './bundle-admission.js';
 
 export interface ImportOptions {
   readonly fileName: string;
@@ -314,7 +314,7 @@ export async function mergeOpenedBundle(
     }
     if (ops !== manifest.ops || !rangesMatch(manifest, chains)) throw rejectBundle('corrupt');
     const { isJoin, unknownAuthors } = checkTrust(ctx, manifest, edits, options, dryRun);
-    const { clockAhead, refused, held, alreadyImported, ...counts } = applyStaged(
+    const { clockAhead, refused, held, alreadyImported, forks, ...counts } = applyStaged(
       ctx,
       token,
       manifest,
@@ -352,6 +352,15 @@ export async function mergeOpenedBundle(
           author,
         });
     }
+    for (const fork of forks) {
+      const name = memberName(ctx.db, manifest.inspection, fork.author);
+      clockNotices.push({
+        kind: 'restored-laptop',
+        message: `${name ?? `The laptop with fingerprint ${fingerprint(fork.author)}`}’s laptop was restored from a backup and then used: its changes after its change number ${fork.fromSeq} go on in two lines, the one it sent before the restore and the one since. Both are kept and merged; nothing was refused or lost.`,
+        author: fork.author,
+        name,
+      });
+    }
     return {
       ...base,
       ...counts,
@@ -384,12 +393,13 @@ function applyStaged(
   options: ImportOptions,
   dryRun: boolean,
   progress: (done: number, total: number, stage: string) => void,
-): Counts & { clockAhead: Map<string, number>; alreadyImported: boolean } {
+): Counts & { clockAhead: Map<string, number>; alreadyImported: boolean; forks: ChainFork[] } {
   let counts: Counts = { newOps: 0, updatedFields: 0, newConflicts: 0, deletions: 0, refused: [], held: [] };
   let refused: VerdictRow[] = [];
   let held: VerdictRow[] = [];
   let alreadyImported = false;
   let heldDeletions: HeldDeletions | null = null;
+  let forks: ChainFork[] = [];
   const clockAhead = new Map<string, number>();
   const transaction = ctx.db.transaction(() => {
     // WHAT IS KNOWN IS DECIDED HERE, inside the write transaction that applies it, never while
@@ -417,7 +427,7 @@ function applyStaged(
       links.set(staged.author, chain);
       if (!known) fresh.push(staged);
     }
-    checkChains(ctx, manifest.inspection, links);
+    forks = checkChains(ctx, manifest.inspection, links);
     const conflictsBefore = conflictKeySet(ctx.db, manifest.inspection);
     // Which rows were live here before this bundle touched them: only those can be 'deleted' by it.
     const liveBefore = new Map<string, boolean>();
@@ -585,9 +595,9 @@ function applyStaged(
     // connection's write to finish, rather than failing the upgrade half-way with SQLITE_BUSY.
     transaction.immediate();
   } catch (error) {
-    if (error instanceof Rollback) return { ...counts, clockAhead, alreadyImported };
+    if (error instanceof Rollback) return { ...counts, clockAhead, alreadyImported, forks };
     throw busyInWords(error);
   }
   if (heldDeletions !== null) throw heldDeletionsError(heldDeletions);
-  return { ...counts, clockAhead, alreadyImported };
+  return { ...counts, clockAhead, alreadyImported, forks };
 }
