@@ -1,6 +1,8 @@
 /**
  * The one entry point every transport uses: validate the input against the command's schema,
- * run the handler, validate the output, and turn any failure into a typed error payload.
+ * run the handler, validate the output against the command's output schema (shared/api), and
+ * turn any failure into a typed error payload. The handler's value is what is sent: output
+ * validation checks it, it does not reshape it (no stripping of keys, no filling of defaults).
  */
 import { commands, isCommandName, type CommandName, type CommandOutput } from '../../shared/api/index.js';
 import { AppError, toErrorPayload, type Result } from '../../shared/errors.js';
@@ -37,8 +39,24 @@ export async function invoke<K extends CommandName>(
   const call: CallContext = { ...ctx, progress: options.onProgress ?? (() => undefined) };
   const handler = handlers[name] as unknown as Handler<K>;
   // Every write waits its turn in the store's one queue; reads run at once (WAL snapshot).
-  if (spec.writes) return queueWrite(ctx.dataDir, () => handler(call, parsed.data as never));
-  return handler(call, parsed.data as never);
+  const value = spec.writes
+    ? await queueWrite(ctx.dataDir, () => handler(call, parsed.data as never))
+    : await handler(call, parsed.data as never);
+  return checkOutput(name, value);
+}
+
+/**
+ * Throws `internal` when a handler's value does not match its command's output schema (a
+ * defect in Fieldwork, never in the caller's input); returns the value itself otherwise.
+ */
+export function checkOutput<K extends CommandName>(name: K, value: unknown): CommandOutput<K> {
+  const checked = commands[name].output.safeParse(value);
+  if (!checked.success) {
+    throw new AppError('internal', `The command ${name} gave an answer Fieldwork did not expect.`, {
+      issues: checked.error.issues.slice(0, 5).map((i) => ({ path: i.path.map(String), message: i.message })),
+    });
+  }
+  return value as CommandOutput<K>;
 }
 
 /** Runs a command by untrusted name and input; never throws. Unknown failures are logged. */
@@ -54,7 +72,7 @@ export async function dispatch(
   try {
     return { ok: true, value: await invoke(ctx, name, rawInput, options) };
   } catch (error) {
-    if (!(error instanceof AppError)) {
+    if (!(error instanceof AppError) || error.code === 'internal') {
       ctx.log.error(`Command ${name} failed`, { stack: error instanceof Error ? error.stack : String(error) });
     }
     if (isDiskFull(error)) {
