@@ -36,17 +36,24 @@ interface StageRow {
   prev: string | null;
   body: Buffer;
   signature: Buffer;
+  known: number;
 }
 
-/** New (not already stored) staged changesets in chain order. */
-export function* iterateStagedNew(db: Db, token: string, inspectionId: string): Generator<ChangesetRecord> {
+/**
+ * Every staged changeset in chain order, with `streamedKnown`: whether the store held the same
+ * bytes while the file streamed (then its signature was not checked again). The import decides
+ * what is known again inside its write transaction; this is only a hint.
+ */
+export function* iterateStaged(
+  db: Db,
+  token: string,
+  inspectionId: string,
+): Generator<ChangesetRecord & { readonly streamedKnown: boolean }> {
   const rows = db
-    .prepare(
-      'SELECT id, author, seq, prev, body, signature FROM temp.bundle_stage WHERE token = ? AND known = 0 ORDER BY author, seq',
-    )
+    .prepare('SELECT id, author, seq, prev, body, signature, known FROM temp.bundle_stage WHERE token = ? ORDER BY author, seq')
     .all(token) as StageRow[];
-  for (const row of rows) {
-    yield { ...row, inspection: inspectionId, local: false };
+  for (const { known, ...row } of rows) {
+    yield { ...row, inspection: inspectionId, local: false, streamedKnown: known === 1 };
   }
 }
 
