@@ -109,14 +109,15 @@ async function webSurface(team: Team): Promise<LeadSurface> {
     new Promise<Reply>((resolve, reject) => {
       const req = request(
         `${base}/api/${name}`,
-        { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } },
+        // A fresh connection per command: a kept-alive socket the server has just timed out would hang up.
+        { method: 'POST', agent: false, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } },
         (res) => {
           let body = '';
           res.on('data', (chunk: Buffer) => (body += chunk.toString()));
           res.on('end', () => resolve(JSON.parse(body) as Reply));
         },
       );
-      req.on('error', reject);
+      req.on('error', (error) => reject(new Error(`${name}: ${error.message}`)));
       req.end(JSON.stringify(input));
     });
   const call = async <K extends CommandName>(name: K, input: CommandInput<K>): Promise<CommandOutput<K>> => {
@@ -184,7 +185,7 @@ describe.each(['cli', 'web'] as const)('issue 13’s attacks replayed through th
   async function bundleOf(member: TestRuntime, name: string, passphrase?: string): Promise<string> {
     const path = file(name);
     const recipients = passphrase === undefined ? { kind: 'team' as const } : { kind: 'passphrase' as const, passphrase };
-    await exportTo(member.ctx, team.inspectionId, path, { mode: 'full', recipients });
+    await exportTo(member.ctx, team.inspectionId, path, { mode: 'full', recipients, scryptLogN: 10 });
     return path;
   }
   const HAND_OFF = 'a passphrase read out on the phone';
@@ -257,7 +258,6 @@ describe.each(['cli', 'web'] as const)('issue 13’s attacks replayed through th
     await honestNote(h(), 'Honest note beside the planted outsider');
     const before = await rosterShape();
     const merged = await lead.merge(await bundleOf(h(), 'team-add'));
-    console.log(surfaceName, merged.text);
     expect(merged.imported).toBe(true);
     expect(merged.text).toMatch(/waiting for you Inspector 1 wants to add “Outsider” to the team\./);
     expect(await rosterShape()).toEqual(before);
@@ -313,7 +313,6 @@ describe.each(['cli', 'web'] as const)('issue 13’s attacks replayed through th
     await honestNote(h(), 'Honest note beside the findings attack');
 
     const merged = await lead.merge(await bundleOf(h(), 'findings'));
-    console.log(surfaceName, merged.text);
     expect(merged.imported).toBe(true);
     const notLead = 'not applied +Inspector 1 is not the lead, so their attempt to';
     expect(merged.text).toMatch(new RegExp(`${notLead} agree the finding “Plans drift” was not applied`));
@@ -342,7 +341,6 @@ describe.each(['cli', 'web'] as const)('issue 13’s attacks replayed through th
     hostileWrite(h().ctx, inspectionId, [{ table: 'escalation', row: esc.id, field: 'concern', value: 'No concerns.' }]);
     await honestNote(h(), 'Honest note beside the escalation attack');
     const merged = await lead.merge(await bundleOf(h(), 'escalation'));
-    console.log(surfaceName, merged.text);
     expect(merged.imported).toBe(true);
     expect(merged.text).toMatch(/not applied +Inspector 1 tried to close the escalation raised by “Inspector 2”, which was not applied/);
     expect(merged.text).toMatch(/not applied +Inspector 1 tried to rewrite the concern of the escalation raised by “Inspector 2”/);
@@ -369,7 +367,6 @@ describe.each(['cli', 'web'] as const)('issue 13’s attacks replayed through th
     ]);
     await h().call('findings.link', { findingId: finding.id, noteId: forged });
     const merged = await lead.merge(await bundleOf(h(), 'forged'));
-    console.log(surfaceName, merged.text);
     expect(merged.imported).toBe(true);
     expect(merged.text).toMatch(/not applied +Inspector 1 tried to record “Inspector 2” as the author of an evidence note, which was not applied/);
     expect((await lead.call('evidence.get', { id: forged })).author.key).toBe(h().ctx.device.author);
@@ -394,7 +391,6 @@ describe.each(['cli', 'web'] as const)('issue 13’s attacks replayed through th
     await honestNote(h(), 'Honest note beside the roster rewrite');
     const before = await rosterShape();
     const merged = await lead.merge(await bundleOf(h(), 'roster'));
-    console.log(surfaceName, merged.text);
     expect(merged.imported).toBe(true);
     expect(merged.text).toMatch(/not applied .*Inspector 1 is not the lead, so their change to make “Asha Patel” inspector/);
     expect(merged.text).toMatch(/not applied .*Inspector 1 is not the lead, so their change to make “Inspector 1” the lead/);
@@ -409,7 +405,6 @@ describe.each(['cli', 'web'] as const)('issue 13’s attacks replayed through th
     await honestNote(h(), 'Honest note beside the lead’s removal');
     const removal = await bundleOf(h(), 'lead-removal', HAND_OFF);
     const removed = await lead.merge(removal, HAND_OFF);
-    console.log(surfaceName, removed.text);
     expect(removed.imported).toBe(true);
     expect(removed.text).toMatch(/not applied .*Inspector 1 is not the lead, so their change to remove “Asha Patel” from the team/);
     expect(await rosterShape()).toEqual(before);
@@ -428,9 +423,12 @@ describe.each(['cli', 'web'] as const)('issue 13’s attacks replayed through th
     // The outsider writes into the inspection on their own laptop and hands the bundle over.
     edit(outsider.ctx, inspectionId, noteEdits(newId(), 'Outsider note'));
     const path = file('outsider');
-    await exportTo(outsider.ctx, inspectionId, path, { mode: 'full', recipients: { kind: 'passphrase', passphrase: HAND_OFF } });
+    await exportTo(outsider.ctx, inspectionId, path, {
+      mode: 'full',
+      recipients: { kind: 'passphrase', passphrase: HAND_OFF },
+      scryptLogN: 10,
+    });
     const merged = await lead.merge(path, HAND_OFF);
-    console.log(surfaceName, merged.text);
     expect(merged.imported).toBe(false);
     expect(merged.text).toContain(
       `This bundle contains work signed by a device that is not on the team (fingerprint ${fingerprint(outsider.ctx.device.author)}).`,
@@ -454,11 +452,9 @@ describe.each(['cli', 'web'] as const)('issue 13’s attacks replayed through th
     await importFile(b().ctx, planting, { passphrase: HAND_OFF });
     await lead.call('team.remove', { id: (await rowOf(h())).id });
     const own = await lead.merge(planting, HAND_OFF);
-    console.log(surfaceName, own.text);
     expect(own.imported).toBe(false);
     expect(own.text).toMatch(/Inspector 1 .*removed from the team/);
     const carried = await lead.merge(await bundleOf(b(), 'carried'));
-    console.log(surfaceName, carried.text);
     expect(carried.imported).toBe(true);
     expect(carried.text).toMatch(/waiting for you Inspector 1 wants to add “Outsider again” to the team\./);
     expect((await lead.call('team.list', { inspectionId })).map((m) => m.name).sort()).toEqual(['Asha Patel', 'Inspector 2']);
@@ -473,7 +469,6 @@ describe.each(['cli', 'web'] as const)('issue 13’s attacks replayed through th
     await importFile(b().ctx, await bundleOf(h(), 'after-removal', HAND_OFF), { passphrase: HAND_OFF });
     await honestNote(b(), 'Honest work after merging the removed member');
     const first = await lead.merge(await bundleOf(b(), 'honest-1'));
-    console.log(surfaceName, first.text);
     expect(first.imported).toBe(true);
     expect(first.text).toMatch(/not applied .*Inspector 1/);
     await honestNote(b(), 'Honest work, later');
