@@ -30,7 +30,7 @@ import { isRowDeleted } from '../store/materialize-repo.js';
 import { insertChangeset, type ChangesetRecord } from '../store/op-log-repo.js';
 import { sha256Hex } from './op-id.js';
 import { insertOps, linkOps } from './apply-ops.js';
-import { rebuildField, settleAuthority, type ChangesetOps } from './authority.js';
+import { deriveSignerFields, rebuildField, settleAuthority, type ChangesetOps } from './authority.js';
 import { maxOpHlc } from '../store/authority-repo.js';
 import type { VerdictRow } from '../store/authority-repo.js';
 import { DEFAULT_LIMITS, rejectBundle, type BundleLimits, type BundleManifest } from './bundle-format.js';
@@ -380,6 +380,11 @@ function applyStaged(
       for (const key of applied.touched)
         if (key.field !== DELETED_FIELD) updated.add(`${key.table}\u0000${key.row}\u0000${key.field}`);
     }
+    deriveSignerFields(
+      ctx.db,
+      manifest.inspection,
+      batches.flatMap((batch) => batch.ops.filter((op) => !settled.accepted.has(op.id))),
+    );
     for (const key of settled.changedFields) {
       rebuildField(ctx.db, key, manifest.inspection);
       if (key.field !== DELETED_FIELD) updated.add(`${key.table}\u0000${key.row}\u0000${key.field}`);

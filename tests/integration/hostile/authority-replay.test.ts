@@ -35,7 +35,8 @@ interface Merged {
 
 /** The lead's laptop, reached through one surface. */
 interface LeadSurface {
-  merge(file: string): Promise<Merged>;
+  /** `passphrase`: a USB hand-off bundle (the member's export when the member's laptop no longer lists the lead). */
+  merge(file: string, passphrase?: string): Promise<Merged>;
   call<K extends CommandName>(name: K, input: CommandInput<K>): Promise<CommandOutput<K>>;
   exportFull(): Promise<Buffer>;
   evidenceLog(): Promise<string>;
@@ -55,8 +56,11 @@ function cliSurface(team: Team, folder: string): LeadSurface {
   const dirs = [lead.dir];
   let n = 0;
   return {
-    merge: async (file) => {
-      const r = run(['merge', '--data', lead.storePath, file], dirs);
+    merge: async (file, passphrase) => {
+      const secret = join(folder, 'passphrase.txt');
+      if (passphrase !== undefined) writeFileSync(secret, passphrase, { mode: 0o600 });
+      const extra = passphrase === undefined ? [] : ['--passphrase-file', secret];
+      const r = run(['merge', '--data', lead.storePath, ...extra, file], dirs);
       return { imported: r.code === 0 && /^imported /m.test(r.stdout), text: `${r.stdout}\n${r.stderr}` };
     },
     call: (name, input) => lead.call(name, input),
@@ -105,14 +109,15 @@ async function webSurface(team: Team): Promise<LeadSurface> {
     new Promise<Reply>((resolve, reject) => {
       const req = request(
         `${base}/api/${name}`,
-        { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } },
+        // A fresh connection per command: a kept-alive socket the server has just timed out would hang up.
+        { method: 'POST', agent: false, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } },
         (res) => {
           let body = '';
           res.on('data', (chunk: Buffer) => (body += chunk.toString()));
           res.on('end', () => resolve(JSON.parse(body) as Reply));
         },
       );
-      req.on('error', reject);
+      req.on('error', (error) => reject(new Error(`${name}: ${error.message}`)));
       req.end(JSON.stringify(input));
     });
   const call = async <K extends CommandName>(name: K, input: CommandInput<K>): Promise<CommandOutput<K>> => {
@@ -122,8 +127,13 @@ async function webSurface(team: Team): Promise<LeadSurface> {
   };
   return {
     // As the UI does it (renderer/components/BundleDrop.tsx): the file's bytes, previewed, then imported.
-    merge: async (file) => {
-      const bytes = { fileName: basename(file), bytesBase64: readFileSync(file).toString('base64'), inspectionId };
+    merge: async (file, passphrase) => {
+      const bytes = {
+        fileName: basename(file),
+        bytesBase64: readFileSync(file).toString('base64'),
+        inspectionId,
+        ...(passphrase === undefined ? {} : { passphrase }),
+      };
       const preview = await post('bundles.preview', bytes);
       if (!preview.ok) return { imported: false, text: preview.error?.message ?? '' };
       const reply = await post('bundles.import', bytes);
@@ -149,6 +159,13 @@ async function webSurface(team: Team): Promise<LeadSurface> {
   };
 }
 
+const noteFields = (text: string) => ({ text, source: 'case_record', agency: 'social_care', themes: [], polarity: 'strength', caseId: null }) as const;
+
+function pickFields(m: Record<string, unknown>) {
+  const keys = ['name', 'inspectorate', 'role', 'specialism', 'signingKey', 'boxKey'];
+  return Object.fromEntries(keys.filter((k) => m[k] !== null && m[k] !== undefined).map((k) => [k, m[k]])) as never;
+}
+
 beforeAll(() => {
   const build = spawnSync(process.execPath, ['scripts/build.mjs', 'cli', 'web'], { encoding: 'utf8' });
   expect(build.status, build.stderr).toBe(0);
@@ -164,12 +181,14 @@ describe.each(['cli', 'web'] as const)('issue 13’s attacks replayed through th
   const b = () => team.inspectors[1] as TestRuntime;
   const file = (name: string) => join(folder, `${(n += 1)}-${name}.fwbundle`);
 
-  /** The member's whole history as an ordinary bundle file. */
-  async function bundleOf(member: TestRuntime, name: string): Promise<string> {
+  /** The member's whole history as an ordinary bundle file (a USB hand-off with a passphrase when given). */
+  async function bundleOf(member: TestRuntime, name: string, passphrase?: string): Promise<string> {
     const path = file(name);
-    await exportTo(member.ctx, team.inspectionId, path, { mode: 'full' });
+    const recipients = passphrase === undefined ? { kind: 'team' as const } : { kind: 'passphrase' as const, passphrase };
+    await exportTo(member.ctx, team.inspectionId, path, { mode: 'full', recipients, scryptLogN: 10 });
     return path;
   }
+  const HAND_OFF = 'a passphrase read out on the phone';
   /** The lead's export, written through the surface, merged by a member. */
   async function leadTo(member: TestRuntime) {
     const path = file('lead');
@@ -239,7 +258,6 @@ describe.each(['cli', 'web'] as const)('issue 13’s attacks replayed through th
     await honestNote(h(), 'Honest note beside the planted outsider');
     const before = await rosterShape();
     const merged = await lead.merge(await bundleOf(h(), 'team-add'));
-    console.log(surfaceName, merged.text);
     expect(merged.imported).toBe(true);
     expect(merged.text).toMatch(/waiting for you Inspector 1 wants to add “Outsider” to the team\./);
     expect(await rosterShape()).toEqual(before);
@@ -247,6 +265,218 @@ describe.each(['cli', 'web'] as const)('issue 13’s attacks replayed through th
       [outsider.ctx.device.author, outsider.ctx.device.ageRecipient].sort(),
     );
     expect(await leadTexts()).toContain('Honest note beside the planted outsider');
+    await exportStaysClosed();
+  });
+
+  it('2: agreeing the lead’s finding, reopening an agreed one, unlinking its evidence with no reason, withdrawing and merging are not applied, each named', async () => {
+    const { inspectionId } = team;
+    const note = newId();
+    await lead.call('evidence.create', { inspectionId, id: note, fields: noteFields('Plan reviewed late') });
+    const create = (statement: string) =>
+      lead.call('findings.create', { inspectionId, fields: { kind: 'improvement', statement, agencies: ['social_care'], theme: 'Voice' } });
+    const proposed = await create('Plans drift');
+    await lead.call('findings.setStatus', { id: proposed.id, status: 'proposed' });
+    const agreed = await create('Voices unheard');
+    await lead.call('findings.link', { findingId: agreed.id, noteId: note });
+    await lead.call('findings.setStatus', { id: agreed.id, status: 'proposed' });
+    await lead.call('findings.setStatus', { id: agreed.id, status: 'agreed', reason: 'Moderation meeting' });
+    const other = await create('Records thin');
+    await lead.call('findings.setStatus', { id: other.id, status: 'proposed' });
+    await leadTo(h());
+
+    // The member's own laptop refuses each in words; the modified client writes them anyway.
+    await refusedLocally(h().call('findings.setStatus', { id: proposed.id, status: 'agreed', reason: 'Looks right' }));
+    await refusedLocally(h().call('findings.setStatus', { id: agreed.id, status: 'proposed', reason: 'Not sure' }));
+    await refusedLocally(h().call('findings.unlink', { findingId: agreed.id, noteId: note, reason: 'Wrong child' }));
+    await refusedLocally(h().call('findings.setStatus', { id: proposed.id, status: 'withdrawn', reason: 'Duplicate' }));
+    await refusedLocally(h().call('moderation.merge', { targetId: agreed.id, sourceIds: [other.id], reason: 'Same point' }));
+    hostileWrite(h().ctx, inspectionId, [
+      { table: 'finding', row: proposed.id, field: 'status', value: 'agreed' },
+      { table: 'finding', row: proposed.id, field: 'status_reason', value: 'Looks right' },
+    ]);
+    hostileWrite(h().ctx, inspectionId, [
+      { table: 'finding_evidence', row: findingEvidenceId(agreed.id, note), field: '_deleted', value: true },
+    ]);
+    hostileWrite(h().ctx, inspectionId, [
+      { table: 'finding', row: agreed.id, field: 'status', value: 'proposed' },
+      { table: 'finding', row: agreed.id, field: 'status_reason', value: 'Not sure' },
+    ]);
+    hostileWrite(h().ctx, inspectionId, [
+      { table: 'finding', row: proposed.id, field: 'status', value: 'withdrawn' },
+      { table: 'finding', row: proposed.id, field: 'status_reason', value: 'Duplicate' },
+    ]);
+    hostileWrite(h().ctx, inspectionId, [
+      { table: 'finding', row: other.id, field: 'status', value: 'withdrawn' },
+      { table: 'finding', row: other.id, field: 'merged_into', value: agreed.id },
+      { table: 'finding', row: other.id, field: 'status_reason', value: 'Merged: Same point' },
+    ]);
+    await honestNote(h(), 'Honest note beside the findings attack');
+
+    const merged = await lead.merge(await bundleOf(h(), 'findings'));
+    expect(merged.imported).toBe(true);
+    const notLead = 'not applied +Inspector 1 is not the lead, so their attempt to';
+    expect(merged.text).toMatch(new RegExp(`${notLead} agree the finding “Plans drift” was not applied`));
+    expect(merged.text).toMatch(new RegExp(`${notLead} reopen the agreed finding “Voices unheard” as proposed`));
+    expect(merged.text).toMatch(new RegExp(`${notLead} remove evidence from the agreed finding “Voices unheard”`));
+    expect(merged.text).toMatch(new RegExp(`${notLead} withdraw the finding “Plans drift”`));
+    expect(merged.text).toMatch(new RegExp(`${notLead} merge the finding “Records thin” into the finding “Voices unheard”`));
+    expect((await lead.call('findings.get', { id: proposed.id })).status).toBe('proposed');
+    expect(await lead.call('findings.get', { id: agreed.id })).toMatchObject({ status: 'agreed', noteIds: [note] });
+    expect((await lead.call('findings.get', { id: other.id })).status).toBe('proposed');
+    expect(await leadTexts()).toContain('Honest note beside the findings attack');
+    await exportStaysClosed();
+  });
+
+  it('3: closing another member’s escalation and rewriting its concern are not applied, each named', async () => {
+    const { inspectionId } = team;
+    const esc = await b().call('escalations.raise', { inspectionId, concern: 'Child left alone overnight' });
+    expect((await lead.merge(await bundleOf(b(), 'raise'))).imported).toBe(true);
+    await importFile(h().ctx, await bundleOf(b(), 'raise-to-h'));
+    await refusedLocally(h().call('escalations.close', { id: esc.id }));
+    await refusedLocally(h().call('escalations.update', { id: esc.id, concern: 'No concerns.', laResponse: '' }));
+    hostileWrite(h().ctx, inspectionId, [
+      { table: 'escalation', row: esc.id, field: 'closed_at', value: '2026-11-04T10:00:00.000Z' },
+      { table: 'escalation', row: esc.id, field: 'closed_by', value: h().ctx.device.author },
+    ]);
+    hostileWrite(h().ctx, inspectionId, [{ table: 'escalation', row: esc.id, field: 'concern', value: 'No concerns.' }]);
+    await honestNote(h(), 'Honest note beside the escalation attack');
+    const merged = await lead.merge(await bundleOf(h(), 'escalation'));
+    expect(merged.imported).toBe(true);
+    expect(merged.text).toMatch(/not applied +Inspector 1 tried to close the escalation raised by “Inspector 2”, which was not applied/);
+    expect(merged.text).toMatch(/not applied +Inspector 1 tried to rewrite the concern of the escalation raised by “Inspector 2”/);
+    expect((await lead.call('escalations.list', { inspectionId })).find((e) => e.id === esc.id)).toMatchObject({
+      concern: 'Child left alone overnight',
+      closedAt: null,
+    });
+    expect(await leadTexts()).toContain('Honest note beside the escalation attack');
+    await exportStaysClosed();
+  });
+
+  it('4: a note “by” another member is the signer’s in the evidence log and in the triangulation’s inspectors, and the forgery is named', async () => {
+    const { inspectionId } = team;
+    const finding = await h().call('findings.create', {
+      inspectionId,
+      fields: { kind: 'strength', statement: 'Seen alone', agencies: ['social_care'], theme: 'Voice' },
+    });
+    const own = await honestNote(h(), 'Honest note for the finding');
+    await h().call('findings.link', { findingId: finding.id, noteId: own });
+    const forged = newId();
+    hostileWrite(h().ctx, inspectionId, [
+      ...noteEdits(forged, 'Forged note claimed for another member'),
+      { table: 'evidence_note', row: forged, field: 'author', value: b().ctx.device.author },
+    ]);
+    await h().call('findings.link', { findingId: finding.id, noteId: forged });
+    const merged = await lead.merge(await bundleOf(h(), 'forged'));
+    expect(merged.imported).toBe(true);
+    expect(merged.text).toMatch(/not applied +Inspector 1 tried to record “Inspector 2” as the author of an evidence note, which was not applied/);
+    expect((await lead.call('evidence.get', { id: forged })).author.key).toBe(h().ctx.device.author);
+    const detail = await lead.call('findings.get', { id: finding.id });
+    expect(detail.triangulation.inspectors).toEqual([h().ctx.device.author]);
+    expect(detail.inspectorNames).toEqual(['Inspector 1']);
+    const log = (await lead.evidenceLog()).split(/\r?\n/).find((line) => line.includes('Forged note claimed for another member'));
+    expect(log).toContain('Inspector 1');
+    expect(log).not.toContain('Inspector 2');
+    await exportStaysClosed();
+  });
+
+  it('1b-1d: demoting the lead, making oneself lead and removing the lead’s row are not applied, each named', async () => {
+    const { inspectionId } = team;
+    const leader = await leadRow();
+    const own = await rowOf(h());
+    await refusedLocally(h().call('team.update', { id: leader.id, fields: { ...pickFields(leader), role: 'inspector' } }));
+    await refusedLocally(h().call('team.update', { id: own.id, fields: { ...pickFields(own), role: 'lead' } }));
+    await refusedLocally(h().call('team.remove', { id: leader.id }));
+    hostileWrite(h().ctx, inspectionId, [{ table: 'team_member', row: leader.id, field: 'role', value: 'inspector' }]);
+    hostileWrite(h().ctx, inspectionId, [{ table: 'team_member', row: own.id, field: 'role', value: 'lead' }]);
+    await honestNote(h(), 'Honest note beside the roster rewrite');
+    const before = await rosterShape();
+    const merged = await lead.merge(await bundleOf(h(), 'roster'));
+    expect(merged.imported).toBe(true);
+    expect(merged.text).toMatch(/not applied .*Inspector 1 is not the lead, so their change to make “Asha Patel” inspector/);
+    expect(merged.text).toMatch(/not applied .*Inspector 1 is not the lead, so their change to make “Inspector 1” the lead/);
+    expect(await rosterShape()).toEqual(before);
+    expect((await leadRow()).signingKey).toBe(team.lead.ctx.device.author);
+    expect(await leadTexts()).toContain('Honest note beside the roster rewrite');
+    await exportStaysClosed();
+
+    // Removing the lead's row: the member's laptop no longer encrypts to the lead, so the member
+    // hands the bundle over with a passphrase; the other inspector gets it too.
+    hostileWrite(h().ctx, inspectionId, [{ table: 'team_member', row: leader.id, field: '_deleted', value: true }]);
+    await honestNote(h(), 'Honest note beside the lead’s removal');
+    const removal = await bundleOf(h(), 'lead-removal', HAND_OFF);
+    const removed = await lead.merge(removal, HAND_OFF);
+    expect(removed.imported).toBe(true);
+    expect(removed.text).toMatch(/not applied .*Inspector 1 is not the lead, so their change to remove “Asha Patel” from the team/);
+    expect(await rosterShape()).toEqual(before);
+    expect(await leadTexts()).toContain('Honest note beside the lead’s removal');
+    await exportStaysClosed();
+    // The other inspector merges it and still takes the lead's later bundles.
+    await importFile(b().ctx, removal, { passphrase: HAND_OFF });
+    expect((await b().call('team.list', { inspectionId })).find((m) => m.role === 'lead')?.signingKey).toBe(team.lead.ctx.device.author);
+    await lead.call('evidence.create', { inspectionId, id: newId(), fields: noteFields('Lead note after the roster rewrite') });
+    expect((await leadTo(b())).status).toBe('imported');
+    expect((await b().call('evidence.list', { inspectionId })).map((x) => x.text)).toContain('Lead note after the roster rewrite');
+  });
+
+  it('7: an outsider’s own bundle, signed by a key the lead never approved, is refused with a sentence', async () => {
+    const { inspectionId } = team;
+    // The outsider writes into the inspection on their own laptop and hands the bundle over.
+    edit(outsider.ctx, inspectionId, noteEdits(newId(), 'Outsider note'));
+    const path = file('outsider');
+    await exportTo(outsider.ctx, inspectionId, path, {
+      mode: 'full',
+      recipients: { kind: 'passphrase', passphrase: HAND_OFF },
+      scryptLogN: 10,
+    });
+    const merged = await lead.merge(path, HAND_OFF);
+    expect(merged.imported).toBe(false);
+    expect(merged.text).toContain(
+      `This bundle contains work signed by a device that is not on the team (fingerprint ${fingerprint(outsider.ctx.device.author)}).`,
+    );
+    expect(await leadTexts()).not.toContain('Outsider note');
+    await exportStaysClosed();
+  });
+
+  it('1e: a key planted, then the planter removed: the removed member’s own bundle is refused, the plant reaching the lead through another member waits for the lead, and the export stays closed', async () => {
+    const { inspectionId } = team;
+    const planted = newId();
+    hostileWrite(h().ctx, inspectionId, [
+      { table: 'team_member', row: planted, field: 'name', value: 'Outsider again' },
+      { table: 'team_member', row: planted, field: 'role', value: 'inspector' },
+      { table: 'team_member', row: planted, field: 'signing_key', value: outsider.ctx.device.author },
+      { table: 'team_member', row: planted, field: 'box_key', value: outsider.ctx.device.ageRecipient },
+    ]);
+    await honestNote(h(), 'Written before removal');
+    const planting = await bundleOf(h(), 'planted', HAND_OFF);
+    // The other inspector merges the member's work before the lead removes the member.
+    await importFile(b().ctx, planting, { passphrase: HAND_OFF });
+    await lead.call('team.remove', { id: (await rowOf(h())).id });
+    const own = await lead.merge(planting, HAND_OFF);
+    expect(own.imported).toBe(false);
+    expect(own.text).toMatch(/Inspector 1 .*removed from the team/);
+    const carried = await lead.merge(await bundleOf(b(), 'carried'));
+    expect(carried.imported).toBe(true);
+    expect(carried.text).toMatch(/waiting for you Inspector 1 wants to add “Outsider again” to the team\./);
+    expect((await lead.call('team.list', { inspectionId })).map((m) => m.name).sort()).toEqual(['Asha Patel', 'Inspector 2']);
+    expect(await leadTexts()).toContain('Written before removal');
+    await exportStaysClosed();
+  });
+
+  it('6: the removed member’s work merged by an honest member: the honest member’s bundles are accepted, the removed member’s later work is named', async () => {
+    const { inspectionId } = team;
+    // The removed member has not heard of the removal and writes on; the honest member merges it.
+    await honestNote(h(), 'Written after removal');
+    await importFile(b().ctx, await bundleOf(h(), 'after-removal', HAND_OFF), { passphrase: HAND_OFF });
+    await honestNote(b(), 'Honest work after merging the removed member');
+    const first = await lead.merge(await bundleOf(b(), 'honest-1'));
+    expect(first.imported).toBe(true);
+    expect(first.text).toMatch(/not applied .*Inspector 1/);
+    await honestNote(b(), 'Honest work, later');
+    const second = await lead.merge(await bundleOf(b(), 'honest-2'));
+    expect(second.imported).toBe(true);
+    const texts = await leadTexts();
+    expect(texts).toEqual(expect.arrayContaining(['Honest work after merging the removed member', 'Honest work, later']));
+    expect(texts).not.toContain('Written after removal');
     await exportStaysClosed();
   });
 });
