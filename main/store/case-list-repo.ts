@@ -115,7 +115,3 @@ export function findCaseListRow(db: Db, importId: string, caseRef: string): Case
     .get(importId, caseRef) as StoredRow | undefined;
   return row ? toValues(row) : null;
 }
-
-export function countCaseListRows(db: Db, importId: string): number {
-  return (db.prepare('SELECT count(*) AS n FROM case_list_row WHERE import_id = ?').get(importId) as { n: number }).n;
-}

@@ -48,11 +48,6 @@ function corrupt(path: string, reason: string): AppError {
   );
 }
 
-/** Reads the schema version without writing a byte (read-only handle, no pragmas set). */
-export function peekSchemaVersion(path: string, options: OpenStoreOptions = {}): number {
-  return inspectReadOnly(path, options, false);
-}
-
 /** Schema version and (unless skipped) a quick check, on a read-only handle. */
 function inspectReadOnly(path: string, options: OpenStoreOptions, check: boolean): number {
   let db: Db;

@@ -155,7 +155,7 @@ function LetterDocument({ letter }: { letter: Preview }) {
           {section.groups.length === 0 && <p className="muted">{NO_FINDINGS}</p>}
           {section.groups.map((group) => (
             <div key={group.heading}>
-              <h5>{group.heading}</h5>
+              {group.heading && <h5>{group.heading}</h5>}
               <ul>
                 {group.statements.map((statement, index) => (
                   <li key={index}>

@@ -162,10 +162,8 @@ export const ImportedBundle = z.object({
   deletions: z.number().int(),
 });
 
-export type BundleExportInputT = z.output<typeof BundleExportInput>;
 export type BundlePreviewT = z.output<typeof BundlePreview>;
 export type BundleImportResultT = z.output<typeof BundleImportResult>;
-export type ImportedBundleT = z.output<typeof ImportedBundle>;
 
 export const bundleCommands = {
   'bundles.export': mutation(BundleExportInput, BundleExportResult),
