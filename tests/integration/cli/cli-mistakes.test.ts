@@ -229,6 +229,30 @@ describe('help and errors', () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
+  it('prints names from a store terminal-safe: no ESC or C1 control reaches the terminal', async () => {
+    const dir = join(work, 'escapes');
+    const rt = await testRuntime({ dir, encrypted: true });
+    await rt.call('inspections.create', {
+      fields: {
+        ...sampleInspection,
+        localAuthority: 'Northshire\u001b]0;pwned\u0007\u001b[2J\u009b31m County',
+        inspectorates: [...sampleInspection.inspectorates],
+      },
+    });
+    rt.close();
+    for (const args of [
+      ['info', '--data', dir],
+      ['info', '--data', dir, '--json'],
+    ]) {
+      const run = fieldwork(...args);
+      expect(run.code, run.stderr).toBe(0);
+      // Plain text drops the controls; JSON keeps them as its own ASCII escapes (\u001b).
+      if (!args.includes('--json')) expect(run.stdout).toContain('Northshire]0;pwned[2J31m County');
+      // eslint-disable-next-line no-control-regex
+      expect(run.stdout + run.stderr).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/);
+    }
+  });
+
   it('an unknown option is one sentence and exit 2; a malformed inspection id is one sentence and exit 3', () => {
     const unknown = fieldwork('letter', '--data', data, '--bogus');
     expect(unknown.code).toBe(2);
