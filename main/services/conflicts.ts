@@ -13,12 +13,12 @@ import { DELETED_FIELD, fieldKind, type SyncedTableName } from '../../shared/syn
 import {
   countOpenConflicts,
   isConflictOpen,
-  listOpenConflicts,
   memberNamesByKey,
+  readConflictQueue,
   readHeads,
-  readOpSources,
-  readRecordColumns,
-  readRowHeads,
+  recordKey,
+  type ConflictQueue,
+  type RecordColumns,
 } from '../store/conflicts-repo.js';
 import type { FieldKey } from '../store/op-log-repo.js';
 import { fingerprint } from '../sync/device-identity.js';
@@ -30,33 +30,36 @@ import { requireInspection } from './inspections.js';
 type GroupRef = Pick<ConflictGroup, 'key' | 'kind' | 'title'>;
 const OTHER: GroupRef = { key: 'other', kind: 'other', title: 'Other records' };
 
-function caseGroup(ctx: ServiceContext, caseId: string | null | undefined): GroupRef {
+/** The naming columns of a record, as the queue read them (null when the record is gone). */
+type Lookup = (table: SyncedTableName, row: string | null | undefined) => RecordColumns | null;
+
+function caseGroup(look: Lookup, caseId: string | null | undefined): GroupRef {
   if (!caseId) return OTHER;
-  const found = readRecordColumns(ctx.db, 'sampled_case', caseId);
+  const found = look('sampled_case', caseId);
   return { key: `case:${caseId}`, kind: 'case', title: `Case ${found?.case_ref ?? '(unknown reference)'}` };
 }
 
-function findingGroup(ctx: ServiceContext, findingId: string | null | undefined): GroupRef {
+function findingGroup(look: Lookup, findingId: string | null | undefined): GroupRef {
   if (!findingId) return OTHER;
-  const found = readRecordColumns(ctx.db, 'finding', findingId);
+  const found = look('finding', findingId);
   return { key: `finding:${findingId}`, kind: 'finding', title: `Finding: ${excerpt(found?.statement, 70)}` };
 }
 
 /** Which group a record belongs to and the words that name it. */
-function placeRecord(ctx: ServiceContext, table: SyncedTableName, row: string): { group: GroupRef; label: string } {
-  const columns = readRecordColumns(ctx.db, table, row);
+function placeRecord(look: Lookup, table: SyncedTableName, row: string): { group: GroupRef; label: string } {
+  const columns = look(table, row);
   switch (table) {
     case 'sampled_case':
-      return { group: caseGroup(ctx, row), label: `Case ${columns?.case_ref ?? '(unknown reference)'}` };
+      return { group: caseGroup(look, row), label: `Case ${columns?.case_ref ?? '(unknown reference)'}` };
     case 'evidence_note':
-      return { group: caseGroup(ctx, columns?.case_id), label: `“${excerpt(columns?.text)}”` };
+      return { group: caseGroup(look, columns?.case_id), label: `“${excerpt(columns?.text)}”` };
     case 'escalation':
-      return { group: caseGroup(ctx, columns?.case_id), label: `“${excerpt(columns?.concern)}”` };
+      return { group: caseGroup(look, columns?.case_id), label: `“${excerpt(columns?.concern)}”` };
     case 'finding':
-      return { group: findingGroup(ctx, row), label: `“${excerpt(columns?.statement)}”` };
+      return { group: findingGroup(look, row), label: `“${excerpt(columns?.statement)}”` };
     case 'finding_evidence': {
-      const note = columns?.note_id ? readRecordColumns(ctx.db, 'evidence_note', columns.note_id) : null;
-      return { group: findingGroup(ctx, columns?.finding_id), label: `Link to the note “${excerpt(note?.text, 60)}”` };
+      const note = look('evidence_note', columns?.note_id);
+      return { group: findingGroup(look, columns?.finding_id), label: `Link to the note “${excerpt(note?.text, 60)}”` };
     }
     case 'inspection':
       return { group: OTHER, label: columns?.local_authority ?? 'This inspection' };
@@ -99,23 +102,25 @@ function actionsFor(kind: Conflict['kind']): ConflictAction[] {
   }
 }
 
-function describeConflict(ctx: ServiceContext, key: FieldKey, names: Map<string, string>) {
+function describeConflict(
+  queued: ConflictQueue['conflicts'][number],
+  queue: ConflictQueue,
+  look: Lookup,
+  names: Map<string, string>,
+) {
+  const { key, sources } = queued;
   const kind = conflictKind(key.table, key.field);
   if (kind === null) return null;
-  const heads = readHeads(ctx.db, key).sort(compareOps);
+  const heads = [...queued.heads].sort(compareOps);
   const seen = new Set(heads.flatMap((h) => h.deps));
   const concurrent =
     kind === 'deleted'
-      ? readRowHeads(ctx.db, key.table, key.row).filter((h) => h.field !== DELETED_FIELD && !seen.has(h.id))
+      ? (queue.rowHeads.get(recordKey(key.table, key.row)) ?? []).filter((h) => h.field !== DELETED_FIELD && !seen.has(h.id))
       : [];
-  const sources = readOpSources(
-    ctx.db,
-    heads.map((h) => h.id),
-  );
   const by = (author: string) => ({ author, name: names.get(author) ?? null, fingerprint: fingerprint(author) });
   const winner = heads[heads.length - 1];
-  const place = placeRecord(ctx, key.table, key.row);
-  const columns = readRecordColumns(ctx.db, key.table, key.row);
+  const place = placeRecord(look, key.table, key.row);
+  const columns = look(key.table, key.row);
   const conflict: Conflict = {
     table: key.table,
     row: key.row,
@@ -161,10 +166,13 @@ function describeConflict(ctx: ServiceContext, key: FieldKey, names: Map<string,
 function listConflicts(ctx: ServiceContext, inspectionId: string) {
   requireInspection(ctx, inspectionId);
   const names = memberNamesByKey(ctx.db, inspectionId);
+  // One pass: every head, source and naming column read in a fixed number of statements.
+  const queue = readConflictQueue(ctx.db, inspectionId, DELETED_FIELD);
+  const look: Lookup = (table, row) => (row ? (queue.records.get(recordKey(table, row)) ?? null) : null);
   const groups = new Map<string, ConflictGroup>();
   let total = 0;
-  for (const key of listOpenConflicts(ctx.db, inspectionId)) {
-    const described = describeConflict(ctx, key, names);
+  for (const queued of queue.conflicts) {
+    const described = describeConflict(queued, queue, look, names);
     if (!described) continue;
     total += 1;
     const group = groups.get(described.group.key) ?? { ...described.group, conflicts: [] };

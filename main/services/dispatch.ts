@@ -4,9 +4,11 @@
  * turn any failure into a typed error payload. The handler's value is what is sent: output
  * validation checks it, it does not reshape it (no stripping of keys, no filling of defaults).
  */
-import { commands, isCommandName, type CommandName, type CommandOutput } from '../../shared/api/index.js';
+import { cliCommands, type CliCommandInput, type CliCommandName, type CliCommandOutput } from '../../shared/api/cli.js';
+import { commands, isCommandName, type CommandName, type CommandOutput, type CommandSpec } from '../../shared/api/index.js';
 import { AppError, toErrorPayload, type Result } from '../../shared/errors.js';
-import type { ServiceContext, Handler, CallContext } from './context.js';
+import { cliHandlers } from './cli-commands.js';
+import type { CallContext, ServiceContext } from './context.js';
 import { handlers } from './index.js';
 import { queueWrite } from './write-queue.js';
 
@@ -29,7 +31,34 @@ export async function invoke<K extends CommandName>(
   rawInput: unknown,
   options: DispatchOptions = {},
 ): Promise<CommandOutput<K>> {
-  const spec = commands[name];
+  return run(ctx, name, commands[name], handlers[name] as unknown as RawHandler, rawInput, options) as Promise<CommandOutput<K>>;
+}
+
+/**
+ * Runs one of the CLI's own commands (shared/api/cli.ts, files named on this computer) with
+ * the same input check, write queue and output check; throws AppError on failure.
+ */
+export async function invokeCli<K extends CliCommandName>(
+  ctx: ServiceContext,
+  name: K,
+  rawInput: CliCommandInput<K>,
+  options: DispatchOptions = {},
+): Promise<CliCommandOutput<K>> {
+  return run(ctx, name, cliCommands[name], cliHandlers[name] as unknown as RawHandler, rawInput, options) as Promise<
+    CliCommandOutput<K>
+  >;
+}
+
+type RawHandler = (ctx: CallContext, input: unknown) => unknown;
+
+async function run(
+  ctx: ServiceContext,
+  name: string,
+  spec: CommandSpec,
+  handler: RawHandler,
+  rawInput: unknown,
+  options: DispatchOptions,
+): Promise<unknown> {
   const parsed = spec.input.safeParse(rawInput ?? {});
   if (!parsed.success) {
     throw new AppError('invalid_input', describeIssues(parsed.error), {
@@ -37,12 +66,11 @@ export async function invoke<K extends CommandName>(
     });
   }
   const call: CallContext = { ...ctx, progress: options.onProgress ?? (() => undefined) };
-  const handler = handlers[name] as unknown as Handler<K>;
   // Every write waits its turn in the store's one queue; reads run at once (WAL snapshot).
   const value = spec.writes
-    ? await queueWrite(ctx.dataDir, () => handler(call, parsed.data as never))
-    : await handler(call, parsed.data as never);
-  return checkOutput(name, value);
+    ? await queueWrite(ctx.dataDir, async () => handler(call, parsed.data))
+    : await handler(call, parsed.data);
+  return checkAgainst(spec, name, value);
 }
 
 /**
@@ -50,13 +78,17 @@ export async function invoke<K extends CommandName>(
  * defect in Fieldwork, never in the caller's input); returns the value itself otherwise.
  */
 export function checkOutput<K extends CommandName>(name: K, value: unknown): CommandOutput<K> {
-  const checked = commands[name].output.safeParse(value);
+  return checkAgainst(commands[name], name, value) as CommandOutput<K>;
+}
+
+function checkAgainst(spec: CommandSpec, name: string, value: unknown): unknown {
+  const checked = spec.output.safeParse(value);
   if (!checked.success) {
     throw new AppError('internal', `The command ${name} gave an answer Fieldwork did not expect.`, {
       issues: checked.error.issues.slice(0, 5).map((i) => ({ path: i.path.map(String), message: i.message })),
     });
   }
-  return value as CommandOutput<K>;
+  return value;
 }
 
 /** Runs a command by untrusted name and input; never throws. Unknown failures are logged. */

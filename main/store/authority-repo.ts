@@ -210,3 +210,12 @@ export function everMemberKeys(db: Db, inspectionId: string): Set<string> {
   }
   return keys;
 }
+
+/** The first op (by clock, then id) ever written to a field, whatever its verdict. */
+export function firstFieldOp(db: Db, key: FieldKey): Op | null {
+  const row = cached(
+    db,
+    `SELECT ${COLUMNS} FROM op WHERE op.tbl = ? AND op.row_id = ? AND op.field = ? ORDER BY op.hlc, op.id LIMIT 1`,
+  ).get(key.table, key.row, key.field) as StoredOpRow | undefined;
+  return row === undefined ? null : toStoredOp(row);
+}

@@ -66,13 +66,23 @@ export function checkTrust(
     initial = new Set([manifest.exporter]);
   } else {
     const roster = rosterKeys(ctx.db, manifest.inspection);
+    const everMembers = everMemberKeys(ctx.db, manifest.inspection);
     if (!roster.some((m) => m.signingKey === manifest.exporter)) {
-      throw rejectBundle('unknown-author', { fingerprint: exporterPrint, author: manifest.exporter });
+      // A removed member's own bundle is refused whole, naming them: what they wrote while on
+      // the team still reaches this laptop through other members' bundles (judged per op).
+      const removed = everMembers.has(manifest.exporter);
+      throw rejectBundle(
+        'unknown-author',
+        { fingerprint: exporterPrint, author: manifest.exporter, ...(removed ? { removed: true } : {}) },
+        removed
+          ? `This bundle was exported by ${currentState(ctx.db, manifest.inspection).nameOf(manifest.exporter)} (fingerprint ${exporterPrint}), who has been removed from the team, so it was not imported. What they wrote while on the team reaches you through other members’ bundles.`
+          : undefined,
+      );
     }
     // Anyone who was ever a member (by the lead's changes) may have their changesets carried:
     // what each op of theirs may do is judged per op (main/sync/authority.ts), so a removed
     // member's work merged by an honest member does not make the honest member's bundles refused.
-    initial = new Set([...roster.map((m) => m.signingKey), ...everMemberKeys(ctx.db, manifest.inspection)]);
+    initial = new Set([...roster.map((m) => m.signingKey), ...everMembers]);
     leads = new Set([currentState(ctx.db, manifest.inspection).lead()]);
   }
   const trusted = trustedAuthors(initial, edits, leads ?? initial);

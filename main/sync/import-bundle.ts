@@ -31,7 +31,7 @@ import { insertChangeset, type ChangesetRecord, type FieldKey } from '../store/o
 import type { Op } from '../../shared/sync/op.js';
 import { sha256Hex } from './op-id.js';
 import { insertOps, linkOps } from './apply-ops.js';
-import { rebuildField, settleAuthority, type ChangesetOps } from './authority.js';
+import { deriveSignerFields, rebuildField, settleAuthority, type ChangesetOps } from './authority.js';
 import { clearVerdict, DELETIONS_HELD_RULE, heldDeletionsIn, maxOpHlc, writeVerdict } from '../store/authority-repo.js';
 import type { VerdictRow } from '../store/authority-repo.js';
 import { DEFAULT_LIMITS, rejectBundle, type BundleLimits, type BundleManifest } from './bundle-format.js';
@@ -477,6 +477,11 @@ function applyStaged(
         );
         applied.touched.forEach(touch);
       }
+      deriveSignerFields(
+        ctx.db,
+        manifest.inspection,
+        batches.flatMap((batch) => batch.ops.filter((op) => !settled.accepted.has(op.id))),
+      );
       for (const key of settled.changedFields) {
         rebuildField(ctx.db, key, manifest.inspection);
         touch(key);

@@ -1,10 +1,12 @@
 /**
  * How components read and change data: react-query over the typed client. Data that lives in
- * SQLite is fetched and cached here, never copied by hand into zustand. After any successful
- * write every query is refreshed (the store is local and fast, so this stays simple and right).
+ * SQLite is fetched and cached here, never copied by hand into zustand. After a successful
+ * write only the queries it declares in shared/api/affects.ts are refreshed (a note save
+ * refetches the notes, search and coverage, not the case list or the conflict queue).
  */
 import { QueryClient, useMutation, useQuery, useQueryClient, type UseQueryOptions } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { isMutationName, staleAfter } from '../../shared/api/affects.js';
 import type { CommandInput, CommandName, CommandOutput, ProgressEvent } from '../../shared/api/index.js';
 import { ApiError, call, newRequestId, onProgress } from './transport.js';
 
@@ -13,6 +15,16 @@ export { ApiError } from './transport.js';
 export const queryClient = new QueryClient({
   defaultOptions: { queries: { retry: false, staleTime: 5_000, refetchOnWindowFocus: false }, mutations: { retry: false } },
 });
+
+/**
+ * Marks stale (and refetches, if on screen) the cached reads a successful `name` affects. A
+ * query run as a one-off (`useCommand` on a preview) changes nothing, so refreshes nothing.
+ */
+export function refreshAfter(name: CommandName, client: QueryClient = queryClient): Promise<void> {
+  if (!isMutationName(name)) return Promise.resolve();
+  const stale = staleAfter(name);
+  return client.invalidateQueries({ predicate: (q) => stale(String(q.queryKey[0])) });
+}
 
 export function useApi<K extends CommandName>(
   name: K,
@@ -30,7 +42,7 @@ export function useCommand<K extends CommandName>(name: K) {
   const client = useQueryClient();
   return useMutation<CommandOutput<K>, ApiError, CommandInput<K>>({
     mutationFn: (input) => call(name, input),
-    onSuccess: () => client.invalidateQueries(),
+    onSuccess: () => refreshAfter(name, client),
   });
 }
 
@@ -56,7 +68,7 @@ export function useLongCommand<K extends CommandName>(name: K) {
         setRequestId(null);
       }
     },
-    onSuccess: () => client.invalidateQueries(),
+    onSuccess: () => refreshAfter(name, client),
   });
   return { ...mutation, progress };
 }

@@ -4,7 +4,7 @@
  * only changed fields. A failed save keeps the text on screen and retries with backoff.
  */
 import { useEffect } from 'react';
-import { ApiError, callOnce, queryClient } from '../api/hooks.js';
+import { ApiError, callOnce, refreshAfter } from '../api/hooks.js';
 import { changedFields, isDirty, useNoteDraft } from './note-draft-store.js';
 
 export const AUTOSAVE_DELAY_MS = 600;
@@ -14,12 +14,9 @@ let inFlight: Promise<boolean> | null = null;
 let retryTimer: ReturnType<typeof setTimeout> | null = null;
 let failures = 0;
 
-const REFRESHED = ['evidence.', 'search.', 'coverage.', 'findings.'];
-
+/** Only the reads a note save affects (shared/api/affects.ts), not every list on screen. */
 function refreshViews(): void {
-  void queryClient.invalidateQueries({
-    predicate: (q) => REFRESHED.some((prefix) => String(q.queryKey[0]).startsWith(prefix)),
-  });
+  void refreshAfter('evidence.update');
 }
 
 /** Field messages are written for people; the summary message is not, so prefer them. */

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEY_FILE, STORE_FILE } from '../../../main/services/runtime.js';
 import { sampleInspection, tempDir, testRuntime } from '../../support/runtime.js';
+import { ensureBuilt } from '../../support/built.js';
 
 const CLI = 'dist/cli/fieldwork.cjs';
 const SERVER = 'dist/web/server.cjs';
@@ -39,10 +40,7 @@ function oneSentence(stderr: string): string {
 const files = (dir: string) => readdirSync(dir).sort();
 
 beforeAll(async () => {
-  for (const target of ['cli', 'web']) {
-    const build = spawnSync(process.execPath, ['scripts/build.mjs', target], { encoding: 'utf8' });
-    expect(build.status, build.stderr).toBe(0);
-  }
+  ensureBuilt('cli', 'web');
   work = tempDir('fieldwork-cli-mistakes-');
   data = join(work, 'lead');
   const rt = await testRuntime({ dir: data, encrypted: true });
@@ -227,6 +225,30 @@ describe('help and errors', () => {
     const bad = spawnSync(process.execPath, [resolve(SERVER), '--bogus'], { cwd, encoding: 'utf8', timeout: 30_000 });
     expect(bad.status).toBe(2);
     expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it('prints names from a store terminal-safe: no ESC or C1 control reaches the terminal', async () => {
+    const dir = join(work, 'escapes');
+    const rt = await testRuntime({ dir, encrypted: true });
+    await rt.call('inspections.create', {
+      fields: {
+        ...sampleInspection,
+        localAuthority: 'Northshire\u001b]0;pwned\u0007\u001b[2J\u009b31m County',
+        inspectorates: [...sampleInspection.inspectorates],
+      },
+    });
+    rt.close();
+    for (const args of [
+      ['info', '--data', dir],
+      ['info', '--data', dir, '--json'],
+    ]) {
+      const run = fieldwork(...args);
+      expect(run.code, run.stderr).toBe(0);
+      // Plain text drops the controls; JSON keeps them as its own ASCII escapes (\u001b).
+      if (!args.includes('--json')) expect(run.stdout).toContain('Northshire]0;pwned[2J31m County');
+      // eslint-disable-next-line no-control-regex
+      expect(run.stdout + run.stderr).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/);
+    }
   });
 
   it('an unknown option is one sentence and exit 2; a malformed inspection id is one sentence and exit 3', () => {
