@@ -1,8 +1,8 @@
 /** Small key-value settings kept in the store (clock, remembered mappings). */
-import type { Db } from './connection.js';
+import type { Db, ReadableDb } from './connection.js';
 import { cached } from './statement-cache.js';
 
-export function readMeta(db: Db, key: string): string | null {
+export function readMeta(db: ReadableDb, key: string): string | null {
   const row = cached(db, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
   return row?.value ?? null;
 }

@@ -16,7 +16,7 @@ import {
   conflictKeySet,
   ensureStage,
   isBundleImported,
-  iterateStagedNew,
+  iterateStaged,
   knownChangeset,
   knowsInspection,
   memberName,
@@ -27,7 +27,7 @@ import {
   stageChangeset,
 } from '../store/bundles-repo.js';
 import { isRowDeleted } from '../store/materialize-repo.js';
-import { insertChangeset } from '../store/op-log-repo.js';
+import { insertChangeset, type ChangesetRecord } from '../store/op-log-repo.js';
 import { sha256Hex } from './op-id.js';
 import { insertOps, linkOps } from './apply-ops.js';
 import { deriveSignerFields, rebuildField, settleAuthority, type ChangesetOps } from './authority.js';
@@ -56,6 +56,20 @@ export interface ImportOptions {
 export type ImportSummary = BundlePreviewT & { readonly status: 'imported' | 'already_imported' | 'preview' };
 
 class Rollback extends Error {}
+
+/**
+ * Another connection kept the store busy past the busy timeout: a sentence (CLI exit 4), never
+ * SQLite's raw "database is locked", and never a verdict on the bundle, which is intact.
+ */
+function busyInWords(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code !== 'SQLITE_BUSY' && code !== 'SQLITE_LOCKED') return error;
+  return new AppError(
+    'store_locked',
+    'Another merge or save was still writing to this laptop’s store, so this bundle was not merged yet. Nothing was changed and the bundle is fine: merge it again in a moment.',
+    { reason: 'busy' },
+  );
+}
 
 /**
  * Clock drift is never a reason to refuse an op (DESIGN.md); beyond the skew bound it is worth
@@ -203,11 +217,13 @@ export async function mergeOpenedBundle(
       const known = stored !== null && stored.signature.equals(raw.signature);
       const link = known ? { ...stored, opCount: opsOfBody(raw.body).length } : null;
       const verified = link === null ? verifyChangeset(raw, manifest) : null;
-      if (verified) {
-        if (!stageChangeset(ctx.db, token, verified.record, false)) throw rejectBundle('corrupt');
-        edits.push(rosterEditsOf(verified.record.author, verified.ops));
-      }
+      if (verified) edits.push(rosterEditsOf(verified.record.author, verified.ops));
       const { author, seq, prev } = verified ? verified.record : (link as NonNullable<typeof link>);
+      // Staged whole either way: whether it is known is decided again inside the write transaction.
+      const record = verified
+        ? verified.record
+        : { id, inspection: manifest.inspection, author, seq, prev, body: raw.body, signature: raw.signature, local: false };
+      if (!stageChangeset(ctx.db, token, record, known)) throw rejectBundle('corrupt');
       const chain = chains.get(author) ?? [];
       chain.push({ seq, id, prev, known });
       chains.set(author, chain);
@@ -217,8 +233,15 @@ export async function mergeOpenedBundle(
     }
     if (ops !== manifest.ops || !rangesMatch(manifest, chains)) throw rejectBundle('corrupt');
     const { isJoin, unknownAuthors } = checkTrust(ctx, manifest, edits, options, dryRun);
-    checkChains(ctx, manifest.inspection, chains);
-    const alreadyImported = isBundleImported(ctx.db, bundleId);
+    const { clockAhead, refused, held, alreadyImported, ...counts } = applyStaged(
+      ctx,
+      token,
+      manifest,
+      bundleId,
+      options,
+      dryRun,
+      progress,
+    );
     const base = summaryBase(ctx, manifest, bundleId, alreadyImported, unknownAuthors, isJoin);
     if (alreadyImported && !dryRun) {
       return {
@@ -231,7 +254,6 @@ export async function mergeOpenedBundle(
         needsConfirmation: false,
       };
     }
-    const { clockAhead, refused, held, ...counts } = applyStaged(ctx, token, manifest, bundleId, options, dryRun, progress);
     const clockNotices: BundleNoticeT[] = [];
     for (const [author, aheadMs] of clockAhead) {
       const name = memberName(ctx.db, manifest.inspection, author);
@@ -281,12 +303,39 @@ function applyStaged(
   options: ImportOptions,
   dryRun: boolean,
   progress: (done: number, total: number, stage: string) => void,
-): Counts & { clockAhead: Map<string, number> } {
+): Counts & { clockAhead: Map<string, number>; alreadyImported: boolean } {
   let counts: Counts = { newOps: 0, updatedFields: 0, newConflicts: 0, deletions: 0, refused: [], held: [] };
   let refused: VerdictRow[] = [];
   let held: VerdictRow[] = [];
+  let alreadyImported = false;
   const clockAhead = new Map<string, number>();
   const transaction = ctx.db.transaction(() => {
+    // WHAT IS KNOWN IS DECIDED HERE, inside the write transaction that applies it, never while
+    // the file streamed: another import (a sync pull, a second window, another connection) may
+    // have committed some of these changesets, or this very bundle, since then. Deciding here
+    // makes a concurrent import of the same work "already imported", never "damaged".
+    alreadyImported = isBundleImported(ctx.db, bundleId);
+    if (alreadyImported && !dryRun) throw new Rollback();
+    const links = new Map<string, ChainLink[]>();
+    const fresh: ChangesetRecord[] = [];
+    for (const staged of iterateStaged(ctx.db, token, manifest.inspection)) {
+      const stored = knownChangeset(ctx.db, staged.id);
+      const known = stored !== null && stored.signature.equals(staged.signature);
+      // Held while the file streamed (so its signature was not checked again) but gone now: the
+      // store was purged or restored meanwhile. Nothing is merged; merging again checks it whole.
+      if (!known && staged.streamedKnown) {
+        throw new AppError(
+          'conflict',
+          'This laptop’s store changed while the bundle was being read (it was restored or an inspection was purged). Nothing was merged: merge the bundle again.',
+          { reason: 'store-changed' },
+        );
+      }
+      const chain = links.get(staged.author) ?? [];
+      chain.push({ seq: staged.seq, id: staged.id, prev: staged.prev, known });
+      links.set(staged.author, chain);
+      if (!known) fresh.push(staged);
+    }
+    checkChains(ctx, manifest.inspection, links);
     const conflictsBefore = conflictKeySet(ctx.db, manifest.inspection);
     // Which rows were live here before this bundle touched them: only those can be 'deleted' by it.
     const liveBefore = new Map<string, boolean>();
@@ -297,7 +346,7 @@ function applyStaged(
     let done = 0;
     const maxBefore = maxOpHlc(ctx.db, manifest.inspection);
     const batches: ChangesetOps[] = [];
-    for (const record of iterateStagedNew(ctx.db, token, manifest.inspection)) {
+    for (const record of fresh) {
       const ops = opsOfBody(record.body);
       for (const op of ops) {
         // A row id of another inspection must not be rewritten through this one's bundle.
@@ -383,9 +432,12 @@ function applyStaged(
     });
   });
   try {
-    transaction();
+    // IMMEDIATE: the write lock is taken at BEGIN, where SQLite's busy timeout waits for another
+    // connection's write to finish, rather than failing the upgrade half-way with SQLITE_BUSY.
+    transaction.immediate();
   } catch (error) {
-    if (!(error instanceof Rollback)) throw error;
+    if (error instanceof Rollback) return { ...counts, clockAhead, alreadyImported };
+    throw busyInWords(error);
   }
-  return { ...counts, clockAhead };
+  return { ...counts, clockAhead, alreadyImported };
 }

@@ -1,7 +1,8 @@
 /**
  * The preview on screen matches the document (issue 17): every block of the preview the lead
  * reads in the browser, in its order, is in the .docx downloaded from the same screen, as
- * LibreOffice renders it; and the internal evidence appendix is its own, marked download.
+ * LibreOffice renders it; the internal evidence appendix is its own, marked download; and the
+ * addressees are set up with the inspection (the set-up screen) and appear in the letter.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -82,4 +83,29 @@ describe.skipIf(!chromiumAvailable)('the letter preview and the document', () =>
     ]);
     expect(appendix.suggestedFilename()).toMatch(/evidence-appendix-INTERNAL\.docx$/);
   }, 240_000);
+
+  it('the lead sets the addressees up with the inspection, on the set-up screen, and the letter is addressed to them', async () => {
+    app = await launchApp();
+    const { page, runtime: rt } = app;
+    await rt.call('inspections.create', {
+      fields: { ...sampleInspection, inspectorates: ['ofsted', 'cqc', 'hmicfrs'] },
+      leadName: 'Asha Patel',
+    });
+    await page.reload();
+    await page.getByRole('button', { name: 'Northshire County Council' }).click();
+    await page.getByRole('heading', { name: 'Set-up and team', level: 1 }).waitFor();
+    const panel = page.getByRole('region', { name: 'Who the letter is addressed to' });
+    await panel.getByLabel('Addressed to: Director of children’s services').fill('Jo Bloggs');
+    await panel.getByLabel('Addressed to: Police leader (chief constable)').fill('Ray Ali');
+    await panel.getByRole('button', { name: 'Save letter details' }).click();
+    await page.getByText('Letter details saved.').waitFor();
+    expect(await app.axeViolations()).toEqual([]);
+    await app.screenshot('setup-letter-recipients');
+
+    await page.getByRole('button', { name: 'Letter and exports' }).click();
+    const preview = page.getByRole('article', { name: 'Letter as it will be written' });
+    await preview.getByText('Jo Bloggs, Director of children’s services, Northshire County Council').waitFor();
+    await preview.getByText(/^Ray Ali, Police leader/).waitFor();
+    expect(await page.getByLabel('Addressed to: Director of children’s services').inputValue()).toBe('Jo Bloggs');
+  }, 180_000);
 });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../../main/sync/device-identity.js';
 import { canonicalDump, edit, fileHash, joinAll, makeTeam, newNoteId, noteEdits, type Team } from '../../fixtures/bundles.js';
 import { stepAsideFromLock, tempDir, testRuntime } from '../../support/runtime.js';
+import { ensureBuilt } from '../../support/built.js';
 
 const CLI = 'dist/cli/fieldwork.cjs';
 let team: Team;
@@ -35,8 +36,7 @@ function fieldwork(...args: string[]) {
 const noStackTrace = (text: string) => expect(text).not.toMatch(/^\s+at /m);
 
 beforeAll(async () => {
-  const build = spawnSync(process.execPath, ['scripts/build.mjs', 'cli'], { encoding: 'utf8' });
-  expect(build.status, build.stderr).toBe(0);
+  ensureBuilt('cli');
   // The CLI opens the store as the app does (encrypted at rest where the app does that).
   team = await makeTeam(1, { encrypted: true });
   folder = tempDir('fieldwork-cli-bundles-');

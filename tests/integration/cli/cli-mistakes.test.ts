@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEY_FILE, STORE_FILE } from '../../../main/services/runtime.js';
 import { sampleInspection, tempDir, testRuntime } from '../../support/runtime.js';
+import { ensureBuilt } from '../../support/built.js';
 
 const CLI = 'dist/cli/fieldwork.cjs';
 const SERVER = 'dist/web/server.cjs';
@@ -39,10 +40,7 @@ function oneSentence(stderr: string): string {
 const files = (dir: string) => readdirSync(dir).sort();
 
 beforeAll(async () => {
-  for (const target of ['cli', 'web']) {
-    const build = spawnSync(process.execPath, ['scripts/build.mjs', target], { encoding: 'utf8' });
-    expect(build.status, build.stderr).toBe(0);
-  }
+  ensureBuilt('cli', 'web');
   work = tempDir('fieldwork-cli-mistakes-');
   data = join(work, 'lead');
   const rt = await testRuntime({ dir: data, encrypted: true });

@@ -5,7 +5,8 @@ import { inTransaction } from '../../../main/services/context.js';
 import { writeEdits } from '../../../main/sync/local-write.js';
 import { newId, sampledCaseId } from '../../../shared/domain/ids.js';
 import { renderDocx } from '../../support/letter-render.js';
-import { sampleInspection, testRuntime, type TestRuntime } from '../../support/runtime.js';
+import type { TestRuntime } from '../../support/runtime.js';
+import { givenInspection } from '../../support/given.js';
 
 let rt: TestRuntime;
 let inspectionId: string;
@@ -18,35 +19,21 @@ function parseCsv(base64: string): { bom: boolean; rows: string[][] } {
 }
 
 beforeAll(async () => {
-  rt = await testRuntime();
-  const inspection = await rt.call('inspections.create', {
-    fields: {
-      ...sampleInspection,
-      inspectorates: ['ofsted', 'cqc', 'hmicfrs'],
-      reviewStart: '2026-05-01',
-      reviewEnd: '2026-10-31',
-    },
-    leadName: 'Asha Patel',
+  const given = await givenInspection({
+    fields: { inspectorates: ['ofsted', 'cqc', 'hmicfrs'], reviewStart: '2026-05-01', reviewEnd: '2026-10-31' },
+    dispose: 'manual',
   });
-  inspectionId = inspection.id;
-  const caseId = sampledCaseId(inspectionId, caseA);
-  inTransaction(rt.ctx, () =>
-    writeEdits(rt.ctx, inspectionId, [
-      { table: 'sampled_case', row: caseId, field: 'case_ref', value: caseA },
-      { table: 'sampled_case', row: caseId, field: 'stage', value: 'child_protection' },
-      { table: 'sampled_case', row: caseId, field: 'status', value: 'done' },
-      { table: 'sampled_case', row: caseId, field: 'sampling_method', value: 'random' },
-      { table: 'sampled_case', row: caseId, field: 'inspector_grade', value: 'requires_improvement' },
-      { table: 'sampled_case', row: caseId, field: 'la_audit_grade', value: 'good' },
-      { table: 'sampled_case', row: caseId, field: 'audit_agreement', value: 'no' },
-      {
-        table: 'sampled_case',
-        row: caseId,
-        field: 'agreement_reason',
-        value: 'Audit missed "drift" in the plan, and =SUM(A1) is not a formula',
-      },
-    ]),
-  );
+  rt = given.rt;
+  inspectionId = given.inspectionId;
+  const caseId = given.addCase(caseA, {
+    stage: 'child_protection',
+    status: 'done',
+    sampling_method: 'random',
+    inspector_grade: 'requires_improvement',
+    la_audit_grade: 'good',
+    audit_agreement: 'no',
+    agreement_reason: 'Audit missed "drift" in the plan, and =SUM(A1) is not a formula',
+  });
   const note = await rt.call('evidence.create', {
     inspectionId,
     id: newId(),
