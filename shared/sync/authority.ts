@@ -180,7 +180,11 @@ export function describeChange(state: AuthorityState, op: Op): string {
   const value = typeof op.value === 'string' ? op.value : JSON.stringify(op.value);
   if ((AUTHOR_FIELDS[op.table] ?? []).includes(op.field) && typeof op.value === 'string' && op.value !== op.author) {
     const thing =
-      op.table === 'finding' ? named(state, op.row) : op.table === 'escalation' ? escalationNamed(state, op.row) : article(words(op.table));
+      op.table === 'finding'
+        ? named(state, op.row)
+        : op.table === 'escalation'
+          ? escalationNamed(state, op.row)
+          : article(words(op.table));
     return `record “${state.nameOf(op.value)}” as the ${words(op.field)} of ${thing}`;
   }
   switch (op.table) {
@@ -210,7 +214,9 @@ export function describeChange(state: AuthorityState, op: Op): string {
     case 'finding_evidence': {
       const findingId = op.field === 'finding_id' && typeof op.value === 'string' ? op.value : state.linkFinding.get(op.row);
       const finding = named(state, findingId, 'agreed');
-      return op.field === '_deleted' && op.value === true ? `remove evidence from ${finding}` : `change the evidence of ${finding}`;
+      return op.field === '_deleted' && op.value === true
+        ? `remove evidence from ${finding}`
+        : `change the evidence of ${finding}`;
     }
     case 'escalation': {
       const escalation = escalationNamed(state, op.row);
@@ -236,8 +242,7 @@ const SENTENCES: Record<AuthorityRule, (name: string, change: string) => string>
     `${n} tried to ${c}, which was not applied: an escalation’s concern stays as it was raised; add what is new as a new escalation or in the LA response.`,
   'close-author-or-lead': (n, c) =>
     `${n} tried to ${c}, which was not applied: only the member who raised it or the lead can close it.`,
-  authorship: (n, c) =>
-    `${n} tried to ${c}, which was not applied: authorship is who signed the change, and it is written once.`,
+  authorship: (n, c) => `${n} tried to ${c}, which was not applied: authorship is who signed the change, and it is written once.`,
 };
 
 function refuse(state: AuthorityState, op: Op, rule: AuthorityRule): Refusal {

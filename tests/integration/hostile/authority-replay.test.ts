@@ -45,7 +45,11 @@ interface LeadSurface {
 
 function run(args: readonly string[], lockedDirs: readonly string[]) {
   const child = stepAsideFromLock(lockedDirs, () =>
-    spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, FIELDWORK_DATA: '' }, timeout: 60_000 }),
+    spawnSync(process.execPath, [CLI, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, FIELDWORK_DATA: '' },
+      timeout: 60_000,
+    }),
   );
   return { code: child.status, stdout: child.stdout, stderr: child.stderr };
 }
@@ -149,7 +153,8 @@ async function webSurface(team: Team): Promise<LeadSurface> {
     call,
     exportFull: async () =>
       Buffer.from((await call('bundles.export', { inspectionId, mode: 'full', recipients: 'team' })).bytesBase64, 'base64'),
-    evidenceLog: async () => Buffer.from((await call('outputs.evidenceLog', { inspectionId })).bytesBase64, 'base64').toString('utf8'),
+    evidenceLog: async () =>
+      Buffer.from((await call('outputs.evidenceLog', { inspectionId })).bytesBase64, 'base64').toString('utf8'),
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -159,11 +164,22 @@ async function webSurface(team: Team): Promise<LeadSurface> {
   };
 }
 
-const noteFields = (text: string) => ({ text, source: 'case_record', agency: 'social_care', themes: [], polarity: 'strength', caseId: null }) as const;
+const noteFields = (text: string): CommandInput<'evidence.create'>['fields'] => ({
+  text,
+  source: 'case_record',
+  agency: 'social_care',
+  themes: [],
+  polarity: 'strength',
+  caseId: null,
+});
 
-function pickFields(m: Record<string, unknown>) {
+/** A roster row's editable fields, as team.update takes them. */
+function pickFields(m: object): CommandInput<'team.update'>['fields'] {
+  const row = m as Record<string, unknown>;
   const keys = ['name', 'inspectorate', 'role', 'specialism', 'signingKey', 'boxKey'];
-  return Object.fromEntries(keys.filter((k) => m[k] !== null && m[k] !== undefined).map((k) => [k, m[k]])) as never;
+  return Object.fromEntries(
+    keys.filter((k) => row[k] !== null && row[k] !== undefined).map((k) => [k, row[k]]),
+  ) as CommandInput<'team.update'>['fields'];
 }
 
 beforeAll(() => {
@@ -237,7 +253,7 @@ describe.each(['cli', 'web'] as const)('issue 13’s attacks replayed through th
     rmSync(folder, { recursive: true, force: true });
   });
 
-  it('1a: team.add with an outsider’s keys waits for the lead, named; the export stays closed to the outsider', async () => {
+  it('1: team.add with an outsider’s keys waits for the lead, named; the export stays closed to the outsider', async () => {
     const { inspectionId } = team;
     const fields = {
       name: 'Outsider',
@@ -273,7 +289,10 @@ describe.each(['cli', 'web'] as const)('issue 13’s attacks replayed through th
     const note = newId();
     await lead.call('evidence.create', { inspectionId, id: note, fields: noteFields('Plan reviewed late') });
     const create = (statement: string) =>
-      lead.call('findings.create', { inspectionId, fields: { kind: 'improvement', statement, agencies: ['social_care'], theme: 'Voice' } });
+      lead.call('findings.create', {
+        inspectionId,
+        fields: { kind: 'improvement', statement, agencies: ['social_care'], theme: 'Voice' },
+      });
     const proposed = await create('Plans drift');
     await lead.call('findings.setStatus', { id: proposed.id, status: 'proposed' });
     const agreed = await create('Voices unheard');
@@ -342,8 +361,12 @@ describe.each(['cli', 'web'] as const)('issue 13’s attacks replayed through th
     await honestNote(h(), 'Honest note beside the escalation attack');
     const merged = await lead.merge(await bundleOf(h(), 'escalation'));
     expect(merged.imported).toBe(true);
-    expect(merged.text).toMatch(/not applied +Inspector 1 tried to close the escalation raised by “Inspector 2”, which was not applied/);
-    expect(merged.text).toMatch(/not applied +Inspector 1 tried to rewrite the concern of the escalation raised by “Inspector 2”/);
+    expect(merged.text).toMatch(
+      /not applied +Inspector 1 tried to close the escalation raised by “Inspector 2”, which was not applied/,
+    );
+    expect(merged.text).toMatch(
+      /not applied +Inspector 1 tried to rewrite the concern of the escalation raised by “Inspector 2”/,
+    );
     expect((await lead.call('escalations.list', { inspectionId })).find((e) => e.id === esc.id)).toMatchObject({
       concern: 'Child left alone overnight',
       closedAt: null,
@@ -368,7 +391,9 @@ describe.each(['cli', 'web'] as const)('issue 13’s attacks replayed through th
     await h().call('findings.link', { findingId: finding.id, noteId: forged });
     const merged = await lead.merge(await bundleOf(h(), 'forged'));
     expect(merged.imported).toBe(true);
-    expect(merged.text).toMatch(/not applied +Inspector 1 tried to record “Inspector 2” as the author of an evidence note, which was not applied/);
+    expect(merged.text).toMatch(
+      /not applied +Inspector 1 tried to record “Inspector 2” as the author of an evidence note, which was not applied/,
+    );
     expect((await lead.call('evidence.get', { id: forged })).author.key).toBe(h().ctx.device.author);
     const detail = await lead.call('findings.get', { id: finding.id });
     expect(detail.triangulation.inspectors).toEqual([h().ctx.device.author]);
@@ -379,7 +404,7 @@ describe.each(['cli', 'web'] as const)('issue 13’s attacks replayed through th
     await exportStaysClosed();
   });
 
-  it('1b-1d: demoting the lead, making oneself lead and removing the lead’s row are not applied, each named', async () => {
+  it('1: demoting the lead, making oneself lead and removing the lead’s row are not applied, each named', async () => {
     const { inspectionId } = team;
     const leader = await leadRow();
     const own = await rowOf(h());
@@ -406,19 +431,25 @@ describe.each(['cli', 'web'] as const)('issue 13’s attacks replayed through th
     const removal = await bundleOf(h(), 'lead-removal', HAND_OFF);
     const removed = await lead.merge(removal, HAND_OFF);
     expect(removed.imported).toBe(true);
-    expect(removed.text).toMatch(/not applied .*Inspector 1 is not the lead, so their change to remove “Asha Patel” from the team/);
+    expect(removed.text).toMatch(
+      /not applied .*Inspector 1 is not the lead, so their change to remove “Asha Patel” from the team/,
+    );
     expect(await rosterShape()).toEqual(before);
     expect(await leadTexts()).toContain('Honest note beside the lead’s removal');
     await exportStaysClosed();
     // The other inspector merges it and still takes the lead's later bundles.
     await importFile(b().ctx, removal, { passphrase: HAND_OFF });
-    expect((await b().call('team.list', { inspectionId })).find((m) => m.role === 'lead')?.signingKey).toBe(team.lead.ctx.device.author);
+    expect((await b().call('team.list', { inspectionId })).find((m) => m.role === 'lead')?.signingKey).toBe(
+      team.lead.ctx.device.author,
+    );
     await lead.call('evidence.create', { inspectionId, id: newId(), fields: noteFields('Lead note after the roster rewrite') });
     expect((await leadTo(b())).status).toBe('imported');
-    expect((await b().call('evidence.list', { inspectionId })).map((x) => x.text)).toContain('Lead note after the roster rewrite');
+    expect((await b().call('evidence.list', { inspectionId })).map((x) => x.text)).toContain(
+      'Lead note after the roster rewrite',
+    );
   });
 
-  it('7: an outsider’s own bundle, signed by a key the lead never approved, is refused with a sentence', async () => {
+  it('outsider: an outsider’s own bundle, signed by a key the lead never approved, is refused with a sentence', async () => {
     const { inspectionId } = team;
     // The outsider writes into the inspection on their own laptop and hands the bundle over.
     edit(outsider.ctx, inspectionId, noteEdits(newId(), 'Outsider note'));
@@ -437,7 +468,7 @@ describe.each(['cli', 'web'] as const)('issue 13’s attacks replayed through th
     await exportStaysClosed();
   });
 
-  it('1e: a key planted, then the planter removed: the removed member’s own bundle is refused, the plant reaching the lead through another member waits for the lead, and the export stays closed', async () => {
+  it('1: a key planted, then the planter removed: the removed member’s own bundle is refused, the plant reaching the lead through another member waits for the lead, and the export stays closed', async () => {
     const { inspectionId } = team;
     const planted = newId();
     hostileWrite(h().ctx, inspectionId, [
@@ -462,15 +493,16 @@ describe.each(['cli', 'web'] as const)('issue 13’s attacks replayed through th
     await exportStaysClosed();
   });
 
-  it('6: the removed member’s work merged by an honest member: the honest member’s bundles are accepted, the removed member’s later work is named', async () => {
-    const { inspectionId } = team;
+  it('5: the removed member’s work merged by an honest member: the honest member’s bundles are accepted, the removed member’s later work is named', async () => {
     // The removed member has not heard of the removal and writes on; the honest member merges it.
     await honestNote(h(), 'Written after removal');
     await importFile(b().ctx, await bundleOf(h(), 'after-removal', HAND_OFF), { passphrase: HAND_OFF });
     await honestNote(b(), 'Honest work after merging the removed member');
     const first = await lead.merge(await bundleOf(b(), 'honest-1'));
     expect(first.imported).toBe(true);
-    expect(first.text).toMatch(/not applied .*Inspector 1/);
+    expect(first.text).toMatch(
+      /not applied +Inspector 1 was not on the team when they tried to change the text of an evidence note/,
+    );
     await honestNote(b(), 'Honest work, later');
     const second = await lead.merge(await bundleOf(b(), 'honest-2'));
     expect(second.imported).toBe(true);
