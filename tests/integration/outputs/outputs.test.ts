@@ -1,7 +1,9 @@
 import Papa from 'papaparse';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../../shared/domain/ids.js';
+import { inTransaction } from '../../../main/services/context.js';
+import { writeEdits } from '../../../main/sync/local-write.js';
+import { newId, sampledCaseId } from '../../../shared/domain/ids.js';
 import { renderDocx } from '../../support/letter-render.js';
 import type { TestRuntime } from '../../support/runtime.js';
 import { givenInspection } from '../../support/given.js';
