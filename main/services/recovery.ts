@@ -16,6 +16,7 @@ import { listBackups, restoreStoreFile, setAside, type BackupEntry } from '../st
 import { openStore, type Db, type OpenStoreOptions } from '../store/connection.js';
 import { countSalvageable, salvageChangesets, type SalvagedChangeset } from '../store/integrity.js';
 import { hasChangeset, insertChangeset } from '../store/op-log-repo.js';
+import { startNewChainLine } from '../store/meta-repo.js';
 import { applyOps } from '../sync/apply-ops.js';
 import type { ChangesetBody } from '../sync/changeset.js';
 import { verifySignature, type DeviceIdentity } from '../sync/device-identity.js';
@@ -212,6 +213,8 @@ export function createRecoverySession(options: RecoverySessionOptions): Recovery
       openStore(options.storePath, options.store ?? {}).close();
     }
     recovered = options.openReady();
+    // An empty store rebuilt from salvage is behind what this laptop sent, like a restored one.
+    if (!used) startNewChainLine(recovered.ctx.db, at.getTime());
     progress(2, 3, 'Re-applying newer changes');
     const applied = reapplyChangesets(recovered.ctx, salvaged);
     const outbox = await reapplyOutbox(recovered.ctx, progress);

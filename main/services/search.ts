@@ -34,7 +34,7 @@ export const searchHandlers = {
     const names = rosterNamesByKey(ctx.db, input.inspectionId);
     const hits: (SearchHit & { rank: number })[] = [];
     if (input.kinds.includes('evidence_note')) {
-      for (const row of searchNotes(ctx.db, input.inspectionId, fts, input.filters, input.limit)) {
+      for (const row of searchNotes(ctx.db, input.inspectionId, fts, input.filters, input.limit, input.mode)) {
         hits.push({
           kind: 'evidence_note',
           id: row.row_id,
@@ -53,7 +53,7 @@ export const searchHandlers = {
     // Case and polarity belong to notes only: with either filter set, findings are left out.
     const noteOnly = input.filters.caseId !== undefined || input.filters.polarity !== undefined;
     if (input.kinds.includes('finding') && !noteOnly) {
-      for (const row of searchFindings(ctx.db, input.inspectionId, fts, input.filters, input.limit)) {
+      for (const row of searchFindings(ctx.db, input.inspectionId, fts, input.filters, input.limit, input.mode)) {
         hits.push({
           kind: 'finding',
           id: row.row_id,

@@ -82,6 +82,21 @@ export function changesetIdAt(db: ReadableDb, inspectionId: string, author: stri
   return row?.id ?? null;
 }
 
+/** The author and seq of a stored changeset, by id. */
+export function changesetLink(db: Db, id: string): { author: string; seq: number } | null {
+  const row = db.prepare('SELECT author, seq FROM changeset WHERE id = ?').get(id) as { author: string; seq: number } | undefined;
+  return row ?? null;
+}
+
+/** Whether the store holds another changeset of this author that follows on from `prev` (a fork). */
+export function hasOtherChild(db: Db, inspectionId: string, author: string, prev: string, id: string): boolean {
+  return (
+    db
+      .prepare('SELECT 1 FROM changeset WHERE inspection_id = ? AND author = ? AND prev = ? AND id <> ? LIMIT 1')
+      .get(inspectionId, author, prev, id) !== undefined
+  );
+}
+
 export interface ChangesetPageRow {
   readonly seq: number;
   readonly body: Buffer;

@@ -122,14 +122,6 @@ export function listFieldKeys(db: Db): FieldKey[] {
   return rows.map((r) => ({ table: r.tbl as SyncedTableName, row: r.row_id, field: r.field }));
 }
 
-export function readOpsById(db: Db, ids: readonly string[]): Op[] {
-  const statement = cached(db, `SELECT ${OP_COLUMNS} FROM op WHERE id = ?`);
-  return ids.flatMap((id) => {
-    const row = statement.get(id) as OpRow | undefined;
-    return row ? [toOp(row)] : [];
-  });
-}
-
 export function setConflict(db: Db, key: FieldKey, inspectionId: string, present: boolean): void {
   if (present) {
     cached(db, 'INSERT INTO conflict(tbl, row_id, field, inspection_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(

@@ -2,7 +2,9 @@
  * Full-text search over the `search_doc`/`search_fts` index the materialiser keeps. User text
  * NEVER reaches FTS5 as syntax: it is cut into word tokens, each quoted as a prefix term.
  */
+import type { SearchMode } from '../../shared/api/search.js';
 import type { Db } from './connection.js';
+import { cached } from './statement-cache.js';
 import { noteFilterSql, type NoteFilterParams } from './evidence-repo.js';
 
 /** Private-use characters bracket matches in snippets; the service turns them into pieces. */
@@ -79,21 +81,42 @@ function pageSql(kindTable: 'evidence_note' | 'finding', alias: string, where: s
        ORDER BY search_fts.rowid DESC LIMIT @limit`;
 }
 
+/**
+ * While typing, nothing is ranked: the newest matches, straight off the index in rowid order,
+ * and snippet() runs only for the rows returned (no sort, so SQLite stops at the LIMIT). The
+ * rank is the negated rowid, so the service's ascending sort keeps newest first across kinds.
+ */
+function newestSql(kindTable: 'evidence_note' | 'finding', alias: string, columns: string, joins: string, where: string): string {
+  return `SELECT d.row_id, ${SNIPPET} AS snip, -search_fts.rowid AS rank, ${columns}
+       FROM search_fts
+       CROSS JOIN search_doc d ON d.rowid = search_fts.rowid
+       CROSS JOIN ${kindTable} ${alias} ON ${alias}.id = d.row_id AND ${alias}.deleted = 0${joins}
+       WHERE search_fts MATCH @q AND d.inspection_id = @inspectionId AND d.kind = '${kindTable}'${where}
+       ORDER BY search_fts.rowid DESC LIMIT @limit`;
+}
+
+const NOTE_COLUMNS = 'n.source, n.agency, n.polarity, n.themes, n.author, n.created_at, c.case_ref';
+const FINDING_COLUMNS = 'f.kind, f.status, f.agencies, f.theme';
+
 export function searchNotes(
   db: Db,
   inspectionId: string,
   ftsQuery: string,
   filters: NoteFilterParams,
   limit: number,
+  mode: SearchMode = 'ranked',
 ): NoteHitRow[] {
   const where = noteFilterSql('n', filters);
   const params = { q: ftsQuery, inspectionId, limit, ...where.params };
+  if (mode === 'typing') {
+    const sql = newestSql('evidence_note', 'n', NOTE_COLUMNS, '\n       LEFT JOIN sampled_case c ON c.id = n.case_id', where.sql);
+    return cached(db, sql).all(params) as NoteHitRow[];
+  }
   const page = pageRowids(db, pageSql('evidence_note', 'n', where.sql), params);
   if (page === null) return [];
   return db
     .prepare(
-      `SELECT d.row_id, ${SNIPPET} AS snip, bm25(search_fts) AS rank,
-              n.source, n.agency, n.polarity, n.themes, n.author, n.created_at, c.case_ref
+      `SELECT d.row_id, ${SNIPPET} AS snip, bm25(search_fts) AS rank, ${NOTE_COLUMNS}
        FROM search_fts
        CROSS JOIN search_doc d ON d.rowid = search_fts.rowid
        CROSS JOIN evidence_note n ON n.id = d.row_id
@@ -116,6 +139,7 @@ export function searchFindings(
   ftsQuery: string,
   filters: FindingSearchFilters,
   limit: number,
+  mode: SearchMode = 'ranked',
 ): FindingHitRow[] {
   const parts: string[] = [];
   const params: Record<string, string | number> = { q: ftsQuery, inspectionId, limit };
@@ -131,11 +155,13 @@ export function searchFindings(
     parts.push('f.author = @author');
     params.author = filters.author;
   }
-  const page = pageRowids(db, pageSql('finding', 'f', parts.map((p) => ` AND ${p}`).join('')), params);
+  const where = parts.map((p) => ` AND ${p}`).join('');
+  if (mode === 'typing') return cached(db, newestSql('finding', 'f', FINDING_COLUMNS, '', where)).all(params) as FindingHitRow[];
+  const page = pageRowids(db, pageSql('finding', 'f', where), params);
   if (page === null) return [];
   return db
     .prepare(
-      `SELECT d.row_id, ${SNIPPET} AS snip, bm25(search_fts) AS rank, f.kind, f.status, f.agencies, f.theme
+      `SELECT d.row_id, ${SNIPPET} AS snip, bm25(search_fts) AS rank, ${FINDING_COLUMNS}
        FROM search_fts
        CROSS JOIN search_doc d ON d.rowid = search_fts.rowid
        CROSS JOIN finding f ON f.id = d.row_id

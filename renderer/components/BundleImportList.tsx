@@ -87,8 +87,8 @@ function Confirmation({ entry, preview }: { entry: ImportEntry; preview: BundleP
       )}
       {preview.needsConfirmation && (
         <p className="error-box">
-          This bundle would delete {plural(preview.deletions, 'record', 'records')}. Deleted records can be restored later, but
-          check with the person who sent it if this is unexpected.
+          {entry.message ?? `This bundle would delete ${plural(preview.deletions, 'record', 'records')}.`} Deleted records can be
+          restored later, but check with the person who sent it if this is unexpected.
         </p>
       )}
       <div className="form-actions">

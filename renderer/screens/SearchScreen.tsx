@@ -69,11 +69,13 @@ export function SearchScreen({ inspectionId }: { inspectionId: string }) {
   const [text, setText] = useState('');
   const [scope, setScope] = useState<Scope>('all');
   const [filters, setFilters] = useState<NoteFilters>({});
+  // While typing, the newest matches (cheap at any size); Enter ranks them by relevance.
+  const [ranked, setRanked] = useState(false);
   const query = useDeferredValue(text);
   const kinds: ('evidence_note' | 'finding')[] = scope === 'all' ? ['evidence_note', 'finding'] : [scope];
   const results = useApi(
     'search.query',
-    { inspectionId, text: query, kinds, filters },
+    { inspectionId, text: query, kinds, filters, mode: ranked ? 'ranked' : 'typing' },
     { enabled: query.trim() !== '', placeholderData: (previous) => previous },
   );
   const hits = query.trim() === '' ? [] : (results.data?.hits ?? []);
@@ -88,7 +90,13 @@ export function SearchScreen({ inspectionId }: { inspectionId: string }) {
           id="search-text"
           type="search"
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => {
+            setText(e.target.value);
+            setRanked(false);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') setRanked(true);
+          }}
           placeholder="Search notes and findings…"
           autoFocus
         />
@@ -107,7 +115,7 @@ export function SearchScreen({ inspectionId }: { inspectionId: string }) {
       <p className="small muted" role="status" aria-live="polite">
         {query.trim() === ''
           ? 'Type to search. Every word counts, and the start of a word is enough.'
-          : `${hits.length} ${hits.length === 1 ? 'result' : 'results'}`}
+          : `${hits.length} ${hits.length === 1 ? 'result' : 'results'}, ${ranked ? 'best match first' : 'newest first (press Enter to put the best match first)'}`}
       </p>
       {results.error && <p className="error-box">{results.error.message}</p>}
       <ul className="search-results" aria-label="Results">

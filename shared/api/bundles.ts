@@ -30,6 +30,7 @@ export const BUNDLE_REJECT_REASONS = [
   'too-large',
   'wrong-key',
   'chain-gap',
+  'fork',
   'not-a-bundle',
 ] as const;
 export type BundleRejectReason = (typeof BUNDLE_REJECT_REASONS)[number];

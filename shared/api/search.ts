@@ -32,6 +32,9 @@ export const SearchHit = z.discriminatedUnion('kind', [
 ]);
 export type SearchHit = z.infer<typeof SearchHit>;
 
+export const SearchMode = z.enum(['typing', 'ranked']);
+export type SearchMode = z.infer<typeof SearchMode>;
+
 export const searchCommands = {
   'search.query': query(
     z.object({
@@ -43,6 +46,12 @@ export const searchCommands = {
         .default(['evidence_note', 'finding']),
       filters: NoteFilters.default({}),
       limit: z.number().int().min(1).max(500).default(100),
+      /**
+       * `typing`: newest matches first, no ranking (cheap enough for every keystroke at a
+       * million notes). `ranked`: the page ranked by relevance (bm25), for when the inspector
+       * presses Enter.
+       */
+      mode: SearchMode.default('ranked'),
     }),
     z.object({ hits: z.array(SearchHit), total: z.number().int() }),
   ),

@@ -8,11 +8,19 @@ import { migration0135 } from './0135-case-list-lookup.js';
 import { migration0040 } from './0040-bundles.js';
 import { migration0050 } from './0050-sync.js';
 import { migration0090 } from './0090-authority.js';
+import { migration0100 } from './0100-search-prefix.js';
 
 export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly sql: string;
+  /**
+   * Numbered below a migration that shipped before it (number ranges are handed out ahead of
+   * time, so a lower number can land later). A store whose user_version is already past it has
+   * not had it: a late migration is applied to every store that has not recorded it in
+   * `schema_migration`, not only to stores below its number.
+   */
+  readonly late?: true;
 }
 
 const LISTED: readonly Migration[] = [
@@ -22,6 +30,7 @@ const LISTED: readonly Migration[] = [
   { version: 60, name: '0060-purge-log', sql: migration0060 },
   { version: 70, name: '0070-moderation', sql: migration0070 },
   { version: 90, name: '0090-authority', sql: migration0090 },
+  { version: 100, name: '0100-search-prefix', sql: migration0100, late: true },
   { version: 120, name: '0120-letter', sql: migration0120 },
   { version: 121, name: '0121-held-bundles', sql: migration0121 },
   { version: 135, name: '0135-case-list-lookup', sql: migration0135 },

@@ -73,27 +73,30 @@ describe('search', () => {
     expect((await rt.call('search.query', { inspectionId, text: '(brackets' })).hits).toHaveLength(1);
   });
 
-  it('applies the note filters, leaves out deleted notes, and keeps findings out of case and polarity filters', async () => {
-    const { rt, inspectionId, caseId, note } = await setUp();
-    const inCase = await note('Neglect visible in the home', { caseId, polarity: 'weakness' });
-    const strength = await note('Neglect recognised early', { polarity: 'strength', agency: 'health', themes: ['Neglect'] });
-    const gone = await note('Neglect note deleted later');
-    await rt.call('evidence.delete', { id: gone });
-    await rt.call('findings.create', {
-      inspectionId,
-      fields: { kind: 'strength', statement: 'Neglect is recognised', agencies: ['health'], theme: 'Neglect' },
-    });
-    const ids = async (filters: Record<string, string>, kinds?: ('evidence_note' | 'finding')[]) =>
-      (await rt.call('search.query', { inspectionId, text: 'negl', filters, ...(kinds ? { kinds } : {}) })).hits.map(
-        (h) => h.kind + ':' + h.id,
-      );
-    expect(await ids({})).toHaveLength(3);
-    expect(await ids({ caseId })).toEqual([`evidence_note:${inCase}`]);
-    expect(await ids({ polarity: 'strength' })).toEqual([`evidence_note:${strength}`]);
-    expect((await ids({ agency: 'health' })).sort()).toHaveLength(2);
-    expect(await ids({ theme: 'Neglect' }, ['evidence_note'])).toEqual([`evidence_note:${strength}`]);
-    expect((await ids({}, ['finding']))[0]).toMatch(/^finding:/);
-  });
+  it.each(['ranked', 'typing'] as const)(
+    'applies the note filters, leaves out deleted notes, and keeps findings out of case and polarity filters (%s)',
+    async (mode) => {
+      const { rt, inspectionId, caseId, note } = await setUp();
+      const inCase = await note('Neglect visible in the home', { caseId, polarity: 'weakness' });
+      const strength = await note('Neglect recognised early', { polarity: 'strength', agency: 'health', themes: ['Neglect'] });
+      const gone = await note('Neglect note deleted later');
+      await rt.call('evidence.delete', { id: gone });
+      await rt.call('findings.create', {
+        inspectionId,
+        fields: { kind: 'strength', statement: 'Neglect is recognised', agencies: ['health'], theme: 'Neglect' },
+      });
+      const ids = async (filters: Record<string, string>, kinds?: ('evidence_note' | 'finding')[]) =>
+        (await rt.call('search.query', { inspectionId, text: 'negl', mode, filters, ...(kinds ? { kinds } : {}) })).hits.map(
+          (h) => h.kind + ':' + h.id,
+        );
+      expect(await ids({})).toHaveLength(3);
+      expect(await ids({ caseId })).toEqual([`evidence_note:${inCase}`]);
+      expect(await ids({ polarity: 'strength' })).toEqual([`evidence_note:${strength}`]);
+      expect((await ids({ agency: 'health' })).sort()).toHaveLength(2);
+      expect(await ids({ theme: 'Neglect' }, ['evidence_note'])).toEqual([`evidence_note:${strength}`]);
+      expect((await ids({}, ['finding']))[0]).toMatch(/^finding:/);
+    },
+  );
 
   it('keeps up with edits: the index follows the note’s text', async () => {
     const { rt, inspectionId, note } = await setUp();
@@ -101,5 +104,20 @@ describe('search', () => {
     await rt.call('evidence.update', { id, fields: { text: 'Rewritten about chronology' } });
     expect((await rt.call('search.query', { inspectionId, text: 'initial' })).hits).toEqual([]);
     expect((await rt.call('search.query', { inspectionId, text: 'chrono' })).hits.map((h) => h.id)).toEqual([id]);
+  });
+
+  it('while typing the newest matches come first, unranked; on Enter the best match comes first', async () => {
+    const { rt, inspectionId, note } = await setUp();
+    const best = await note('Neglect. Neglect. Neglect.');
+    const middle = await note(
+      'A long visit record in which neglect comes up once among many other words about the family and school.',
+    );
+    const newest = await note('Neglect was mentioned by the school nurse in a long conversation about attendance and health.');
+    const ids = async (mode: 'typing' | 'ranked') =>
+      (await rt.call('search.query', { inspectionId, text: 'negl', kinds: ['evidence_note'], mode })).hits.map((h) => h.id);
+    expect(await ids('typing')).toEqual([newest, middle, best]);
+    expect((await ids('ranked'))[0]).toBe(best);
+    const hit = (await rt.call('search.query', { inspectionId, text: 'negl', mode: 'typing' })).hits[0];
+    expect(hit?.snippet.some((p) => p.match && p.text === 'Neglect')).toBe(true);
   });
 });

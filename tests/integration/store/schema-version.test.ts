@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStore } from '../../../main/store/connection.js';
+import { CACHE_KIB, openStore } from '../../../main/store/connection.js';
 import { LATEST_SCHEMA_VERSION } from '../../../main/store/migrations/index.js';
 import { tempDir } from '../../support/runtime.js';
 import { rmSync } from 'node:fs';
@@ -25,6 +25,9 @@ describe('the store schema version', () => {
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
     expect(db.pragma('secure_delete', { simple: true })).toBe(1);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    // A page cache sized for the encrypted store (a miss costs a decrypt), not SQLite's 2 MB.
+    expect(db.pragma('cache_size', { simple: true })).toBe(-CACHE_KIB);
+    expect(CACHE_KIB).toBeGreaterThanOrEqual(32 * 1024);
     db.close();
   });
 
