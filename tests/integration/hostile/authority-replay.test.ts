@@ -23,6 +23,7 @@ import { edit, exportTo, importFile, joinAll, makeTeam, noteEdits, type Team } f
 import { decryptPlain } from '../../fixtures/bundle-craft.js';
 import { hostileWrite } from '../../fixtures/hostile-client.js';
 import { stepAsideFromLock, tempDir, testRuntime, type TestRuntime } from '../../support/runtime.js';
+import { ensureBuilt } from '../../support/built.js';
 
 const CLI = 'dist/cli/fieldwork.cjs';
 const SERVER = 'dist/web/server.cjs';
@@ -182,10 +183,7 @@ function pickFields(m: object): CommandInput<'team.update'>['fields'] {
   ) as CommandInput<'team.update'>['fields'];
 }
 
-beforeAll(() => {
-  const build = spawnSync(process.execPath, ['scripts/build.mjs', 'cli', 'web'], { encoding: 'utf8' });
-  expect(build.status, build.stderr).toBe(0);
-}, 180_000);
+beforeAll(() => ensureBuilt('cli', 'web'), 180_000);
 
 describe.each(['cli', 'web'] as const)('issue 13’s attacks replayed through the %s', (surfaceName) => {
   let team: Team;
