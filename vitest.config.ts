@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Vitest's default on a 2-core machine is one worker; two keep both cores busy (the e2e files
+    // each start their own server, store and Chromium, so they run two at a time as well).
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -29,7 +32,6 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           pool: 'forks',
-          fileParallelism: false,
         },
       },
     ],

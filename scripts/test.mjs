@@ -13,6 +13,8 @@ if (build.status !== 0) {
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
+// Tests that run dist/ (the CLI, browser mode) reuse this build instead of rebuilding (tests/support/built.ts).
+process.env.FIELDWORK_TEST_BUILT = '1';
 mkdirSync('.test-output', { recursive: true });
 const report = full ? '.test-output/vitest-full.json' : '.test-output/vitest.json';
 const run = spawnSync(

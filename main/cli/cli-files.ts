@@ -119,7 +119,9 @@ export function checkTarget(to: string, force: boolean): string {
     rmSync(probe, { force: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new AppError('io_failed', `Cannot write in ${folder} (${reasonFor(code)}); nothing was written.`);
+    // The folder was just seen, so "does not exist" here means it takes no new files (/proc).
+    const reason = code === 'ENOENT' ? 'it does not take new files' : reasonFor(code);
+    throw new AppError('io_failed', `Cannot write in ${folder} (${reason}); nothing was written.`);
   }
   return target;
 }

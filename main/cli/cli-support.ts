@@ -1,9 +1,5 @@
 /** Shared plumbing for CLI commands: argument parsing, opening a store, exit codes. */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { fileKeyVault } from '../sync/device-identity.js';
-import { KEY_FILE } from '../services/runtime.js';
 import { AppError } from '../../shared/errors.js';
 import type { Logger } from '../services/context.js';
 
@@ -62,19 +58,4 @@ export const stderrLogger: Logger = {
 export function printProgress(done: number, total: number, stage: string): void {
   if (!process.stderr.isTTY && total > 0 && done !== total && done % Math.max(1, Math.floor(total / 10)) !== 0) return;
   process.stderr.write(`${stage}: ${done}/${total}\n`);
-}
-
-/**
- * The store key for a data file or a backup of it, from the device key file in its folder (or
- * the folder above, for `backups/`). Stores made by the desktop app keep their key in the OS
- * keychain instead, which plain Node cannot read: those files are refused with a clear message.
- */
-export function storeKeyFor(storePath: string): string | undefined {
-  for (const dir of [dirname(storePath), dirname(dirname(storePath))]) {
-    const keyFile = join(dir, KEY_FILE);
-    if (!existsSync(keyFile)) continue;
-    const secrets = fileKeyVault(keyFile, () => undefined).load();
-    if (secrets?.storeKey) return secrets.storeKey;
-  }
-  return undefined;
 }

@@ -11,6 +11,9 @@ import { AppError } from '../../shared/errors.js';
 import { cliCommands } from './commands/index.js';
 import { CliUsageError, exitCodeFor, type CliCommand } from './cli-support.js';
 import { describeSystemError } from './cli-files.js';
+import { makeOutputTerminalSafe } from './terminal-safe.js';
+
+makeOutputTerminalSafe();
 
 function usage(commands: readonly CliCommand[]): string {
   const lines = commands.map((c) => `  ${c.usage.padEnd(52)} ${c.summary}`);

@@ -9,7 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorPayload } from '../../shared/errors.js';
 import { consoleLogger } from '../services/context.js';
-import { dispatchToHost, type CommandHost } from '../services/recovery.js';
+import { dispatchToHost, type CommandHost } from '../services/command-host.js';
 import { openRuntime, type RecoveryRuntime, type Runtime } from '../services/runtime.js';
 import { notifyOnline } from '../services/sync.js';
 import { queueWrite } from '../services/write-queue.js';

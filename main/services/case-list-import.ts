@@ -6,7 +6,6 @@
  */
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
-import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { MAX_CASE_LIST_BYTES, type ImportPreview } from '../../shared/api/cases.js';
 import {
@@ -26,6 +25,7 @@ import { newId } from '../../shared/domain/ids.js';
 import { AppError } from '../../shared/errors.js';
 import { insertCaseList, latestCaseList } from '../store/case-list-repo.js';
 import { readMeta, writeMeta } from '../store/meta-repo.js';
+import { sha256Hex } from '../sync/op-id.js';
 import { inTransaction, type HandlerGroup, type ServiceContext } from './context.js';
 import { requireInspection } from './inspections.js';
 
@@ -34,10 +34,6 @@ export type TextEncodingName = 'utf-8' | 'utf-8 with BOM' | 'windows-1252' | 'ut
 export interface DecodedText {
   readonly text: string;
   readonly encoding: TextEncodingName;
-}
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Refuses what Fieldwork cannot read (too big, empty, an old .xls), with a sentence saying what to do instead. */

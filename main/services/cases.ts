@@ -46,6 +46,7 @@ export function toSampledCase(row: SampledCaseRow): SampledCase {
     samplingMethod: row.sampling_method === 'manual' ? 'manual' : 'random',
     sampleRunId: row.sample_run_id,
     stratum: row.stratum,
+    onList: row.on_list === null ? null : row.on_list === 1,
     selectionReason: row.selection_reason,
     removed: row.removed === 1,
     removalReason: row.removal_reason,
@@ -139,7 +140,8 @@ export const caseHandlers = {
         set('agencies', [...(fromList?.agencies ?? [])]);
         set('flags', [...(fromList?.flags ?? [])]);
         set('status', 'not_started');
-        set('stratum', fromList ? 'Added by hand from the list' : 'Added by hand (not on the list)');
+        // Without a list here it cannot be told; the lead's laptop decides from its list (case-facts.ts).
+        set('stratum', fromList ? 'Added by hand from the list' : list ? 'Added by hand (not on the list)' : 'Added by hand');
       }
       set('sampling_method', 'manual');
       set('selection_reason', input.reason);

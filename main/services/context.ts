@@ -1,7 +1,6 @@
 /** What every command handler receives: the open store, this device, a clock and a progress sink. */
-import type { z } from 'zod';
 import { AppError } from '../../shared/errors.js';
-import type { CommandName, CommandOutput, ParsedInput, ProgressEvent } from '../../shared/api/index.js';
+import type { CommandName, CommandOutput, ParsedInput } from '../../shared/api/index.js';
 import type { Db } from '../store/connection.js';
 import type { DeviceIdentity } from '../sync/device-identity.js';
 import type { WriteContext } from '../sync/local-write.js';
@@ -35,8 +34,6 @@ export type Handler<K extends CommandName> = (
 export type Handlers = { readonly [K in CommandName]: Handler<K> };
 export type HandlerGroup<K extends CommandName> = { readonly [P in K]: Handler<P> };
 
-export type ProgressSink = (event: ProgressEvent) => void;
-
 export function inTransaction<T>(ctx: ServiceContext, work: () => T): T {
   return ctx.db.transaction(work)();
 }
@@ -44,8 +41,6 @@ export function inTransaction<T>(ctx: ServiceContext, work: () => T): T {
 export function notFound(what: string, id: string): AppError {
   return new AppError('not_found', `${what} was not found. It may have been deleted.`, { id });
 }
-
-export type Infer<T extends z.ZodType> = z.infer<T>;
 
 export const consoleLogger: Logger = {
   info: (message, details) => console.log(message, details ?? ''),

@@ -1,10 +1,14 @@
 /**
  * The one entry point every transport uses: validate the input against the command's schema,
- * run the handler, validate the output, and turn any failure into a typed error payload.
+ * run the handler, validate the output against the command's output schema (shared/api), and
+ * turn any failure into a typed error payload. The handler's value is what is sent: output
+ * validation checks it, it does not reshape it (no stripping of keys, no filling of defaults).
  */
-import { commands, isCommandName, type CommandName, type CommandOutput } from '../../shared/api/index.js';
+import { cliCommands, type CliCommandInput, type CliCommandName, type CliCommandOutput } from '../../shared/api/cli.js';
+import { commands, isCommandName, type CommandName, type CommandOutput, type CommandSpec } from '../../shared/api/index.js';
 import { AppError, toErrorPayload, type Result } from '../../shared/errors.js';
-import type { ServiceContext, Handler, CallContext } from './context.js';
+import { cliHandlers } from './cli-commands.js';
+import type { CallContext, ServiceContext } from './context.js';
 import { handlers } from './index.js';
 import { queueWrite } from './write-queue.js';
 
@@ -27,7 +31,34 @@ export async function invoke<K extends CommandName>(
   rawInput: unknown,
   options: DispatchOptions = {},
 ): Promise<CommandOutput<K>> {
-  const spec = commands[name];
+  return run(ctx, name, commands[name], handlers[name] as unknown as RawHandler, rawInput, options) as Promise<CommandOutput<K>>;
+}
+
+/**
+ * Runs one of the CLI's own commands (shared/api/cli.ts, files named on this computer) with
+ * the same input check, write queue and output check; throws AppError on failure.
+ */
+export async function invokeCli<K extends CliCommandName>(
+  ctx: ServiceContext,
+  name: K,
+  rawInput: CliCommandInput<K>,
+  options: DispatchOptions = {},
+): Promise<CliCommandOutput<K>> {
+  return run(ctx, name, cliCommands[name], cliHandlers[name] as unknown as RawHandler, rawInput, options) as Promise<
+    CliCommandOutput<K>
+  >;
+}
+
+type RawHandler = (ctx: CallContext, input: unknown) => unknown;
+
+async function run(
+  ctx: ServiceContext,
+  name: string,
+  spec: CommandSpec,
+  handler: RawHandler,
+  rawInput: unknown,
+  options: DispatchOptions,
+): Promise<unknown> {
   const parsed = spec.input.safeParse(rawInput ?? {});
   if (!parsed.success) {
     throw new AppError('invalid_input', describeIssues(parsed.error), {
@@ -35,10 +66,29 @@ export async function invoke<K extends CommandName>(
     });
   }
   const call: CallContext = { ...ctx, progress: options.onProgress ?? (() => undefined) };
-  const handler = handlers[name] as unknown as Handler<K>;
   // Every write waits its turn in the store's one queue; reads run at once (WAL snapshot).
-  if (spec.writes) return queueWrite(ctx.dataDir, () => handler(call, parsed.data as never));
-  return handler(call, parsed.data as never);
+  const value = spec.writes
+    ? await queueWrite(ctx.dataDir, async () => handler(call, parsed.data))
+    : await handler(call, parsed.data);
+  return checkAgainst(spec, name, value);
+}
+
+/**
+ * Throws `internal` when a handler's value does not match its command's output schema (a
+ * defect in Fieldwork, never in the caller's input); returns the value itself otherwise.
+ */
+export function checkOutput<K extends CommandName>(name: K, value: unknown): CommandOutput<K> {
+  return checkAgainst(commands[name], name, value) as CommandOutput<K>;
+}
+
+function checkAgainst(spec: CommandSpec, name: string, value: unknown): unknown {
+  const checked = spec.output.safeParse(value);
+  if (!checked.success) {
+    throw new AppError('internal', `The command ${name} gave an answer Fieldwork did not expect.`, {
+      issues: checked.error.issues.slice(0, 5).map((i) => ({ path: i.path.map(String), message: i.message })),
+    });
+  }
+  return value;
 }
 
 /** Runs a command by untrusted name and input; never throws. Unknown failures are logged. */
@@ -54,7 +104,7 @@ export async function dispatch(
   try {
     return { ok: true, value: await invoke(ctx, name, rawInput, options) };
   } catch (error) {
-    if (!(error instanceof AppError)) {
+    if (!(error instanceof AppError) || error.code === 'internal') {
       ctx.log.error(`Command ${name} failed`, { stack: error instanceof Error ? error.stack : String(error) });
     }
     if (isDiskFull(error)) {

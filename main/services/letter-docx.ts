@@ -35,7 +35,7 @@ export async function renderLetterDocx(letter: LetterModel): Promise<Buffer> {
     body.push(heading(section.heading, HeadingLevel.HEADING_1));
     if (section.groups.length === 0) body.push(para(NO_FINDINGS, { italics: true }));
     for (const group of section.groups) {
-      body.push(heading(group.heading, HeadingLevel.HEADING_2));
+      if (group.heading) body.push(heading(group.heading, HeadingLevel.HEADING_2));
       for (const statement of group.statements) {
         body.push(new Paragraph({ bullet: { level: 0 }, children: [new TextRun(statement.text)] }));
         for (const note of statement.evidence ?? []) {
@@ -58,7 +58,25 @@ export async function renderLetterDocx(letter: LetterModel): Promise<Buffer> {
       letter.variant === 'evidence-appendix'
         ? 'Internal evidence appendix: the notes behind each agreed finding. Not for the area.'
         : 'Draft inspection letter built from agreed findings',
-    styles: { default: { document: { run: { font: 'Arial', size: 24 }, paragraph: { spacing: { after: 120 } } } } },
+    // As inspectorates' letters look: one typeface, black bold headings a little larger than
+    // the text, space above each heading (not the word processor's 28pt blue title).
+    styles: {
+      default: {
+        document: { run: { font: 'Arial', size: 24 }, paragraph: { spacing: { after: 120 } } },
+        title: {
+          run: { font: 'Arial', size: 32, bold: true, color: '000000' },
+          paragraph: { spacing: { before: 360, after: 240 } },
+        },
+        heading1: {
+          run: { font: 'Arial', size: 28, bold: true, color: '000000' },
+          paragraph: { spacing: { before: 360, after: 120 } },
+        },
+        heading2: {
+          run: { font: 'Arial', size: 24, bold: true, color: '000000' },
+          paragraph: { spacing: { before: 240, after: 80 } },
+        },
+      },
+    },
     sections: [
       {
         headers: { default: new Header({ children: [marking(letter.marking)] }) },

@@ -164,13 +164,32 @@ export async function buildLetter(
   );
 }
 
+/** A case's stage and on-list flag read the same in every output (the rule is in store/case-facts.ts). */
+const caseStage = (stage: string | null): string => (stage === null ? 'Not recorded' : label(STAGES, stage));
+const onListLabel = (onList: number | null): string =>
+  onList === 1 ? 'Yes' : onList === 0 ? 'No' : 'Not known here (no case list on this laptop)';
+
 export function buildEvidenceLog(ctx: ServiceContext, inspectionId: string): ExportedFile {
   const rows = evidenceLogRows(ctx.db, inspectionId);
   const csv = toCsv(
-    ['Recorded at (UTC)', 'Case reference', 'Source', 'Agency', 'Themes', 'Polarity', 'Author', 'Note', 'Linked findings'],
+    [
+      'Recorded at (UTC)',
+      'Case reference',
+      'Case stage',
+      'Case on the list',
+      'Source',
+      'Agency',
+      'Themes',
+      'Polarity',
+      'Author',
+      'Note',
+      'Linked findings',
+    ],
     rows.map((row) => [
       row.created_at,
       row.case_ref,
+      row.case_ref === null ? '' : caseStage(row.case_stage),
+      row.case_ref === null ? '' : onListLabel(row.case_on_list),
       label(SOURCES, row.source),
       label(AGENCIES, row.agency),
       parseArray(row.themes).join('; '),
@@ -206,8 +225,8 @@ export function buildSampleSummary(ctx: ServiceContext, inspectionId: string): E
     ],
     rows.map((row) => [
       row.case_ref,
-      label(STAGES, row.stage),
-      row.age_band,
+      caseStage(row.stage),
+      row.age_band ?? 'Not recorded',
       row.stratum,
       row.sampling_method === 'manual' ? 'Added by hand' : row.sampling_method === 'random' ? 'Random draw' : row.sampling_method,
       row.selection_reason,

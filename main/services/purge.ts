@@ -4,6 +4,7 @@
  * only the fact that a purge happened, when and by whom.
  */
 import { AppError } from '../../shared/errors.js';
+import { listEscalations } from '../store/escalations-repo.js';
 import { readMeta } from '../store/meta-repo.js';
 import { compactAfterPurge, listPurges, purgeInspectionRows } from '../store/purge-repo.js';
 import { fingerprint } from '../sync/device-identity.js';
@@ -12,11 +13,36 @@ import { type CallContext, type HandlerGroup } from './context.js';
 import { requireInspection } from './inspections.js';
 import { describePurgedFiles, purgeCopies, removeLooseOutboxBundles } from './purge-files.js';
 
-export async function purgeInspection(ctx: CallContext, inspectionId: string, confirmation: string) {
+/**
+ * An open escalation is a child at risk still being followed up: a purge removes one only when
+ * the user was shown it and agreed (its id in `agreed`). Otherwise it is refused, naming them.
+ */
+function checkOpenEscalations(ctx: CallContext, inspectionId: string, agreed: readonly string[]): void {
+  const unagreed = listEscalations(ctx.db, inspectionId, true).filter((e) => !agreed.includes(e.id));
+  if (unagreed.length === 0) return;
+  const listed = unagreed
+    .slice(0, 5)
+    .map((e) => `${e.case_ref ? `${e.case_ref}: ` : ''}${(e.concern ?? '').slice(0, 80)}`)
+    .join('; ');
+  const more = unagreed.length > 5 ? ` and ${unagreed.length - 5} more` : '';
+  throw new AppError(
+    'conflict',
+    `${unagreed.length === 1 ? '1 escalation is' : `${unagreed.length} escalations are`} still open and would be removed (${listed}${more}); nothing was purged. Check they are closed or handed over, then confirm they may be removed too.`,
+    { openEscalations: unagreed.map((e) => e.id) },
+  );
+}
+
+export async function purgeInspection(
+  ctx: CallContext,
+  inspectionId: string,
+  confirmation: string,
+  removeOpenEscalations: readonly string[] = [],
+) {
   const inspection = requireInspection(ctx, inspectionId);
   if (confirmation.trim().toLowerCase() !== inspection.localAuthority.trim().toLowerCase()) {
     throw new AppError('invalid_input', `To purge, type the local authority’s name exactly: ${inspection.localAuthority}`);
   }
+  checkOpenEscalations(ctx, inspectionId, removeOpenEscalations);
   const by = readMeta(ctx.db, 'device.displayName') ?? fingerprint(ctx.device.author);
   const at = new Date(ctx.now()).toISOString();
   // ORDER: the copies first (backups, set-aside stores, readable exports, bundles), then the
@@ -38,7 +64,7 @@ export async function purgeInspection(ctx: CallContext, inspectionId: string, co
 export const purgeHandlers = {
   'inspections.purge': async (ctx, input) => ({
     purged: true as const,
-    ...(await purgeInspection(ctx, input.id, input.confirmation)),
+    ...(await purgeInspection(ctx, input.id, input.confirmation, input.removeOpenEscalations)),
   }),
   'inspections.purgeLog': (ctx) => listPurges(ctx.db),
 } satisfies HandlerGroup<'inspections.purge' | 'inspections.purgeLog'>;

@@ -16,6 +16,7 @@ import { listBackups, restoreStoreFile, setAside, type BackupEntry } from '../st
 import { openStore, type Db, type OpenStoreOptions } from '../store/connection.js';
 import { countSalvageable, salvageChangesets, type SalvagedChangeset } from '../store/integrity.js';
 import { hasChangeset, insertChangeset } from '../store/op-log-repo.js';
+import { startNewChainLine } from '../store/meta-repo.js';
 import { applyOps } from '../sync/apply-ops.js';
 import type { ChangesetBody } from '../sync/changeset.js';
 import { verifySignature, type DeviceIdentity } from '../sync/device-identity.js';
@@ -24,7 +25,7 @@ import { sha256Hex } from '../sync/op-id.js';
 import { backupsDir, countOutboxBundles, listOutboxBundles, toBackupInfo, writeReadableExport } from './backups.js';
 import { importBundleFile } from './bundles.js';
 import type { Logger, ServiceContext } from './context.js';
-import { dispatch, type DispatchOptions } from './dispatch.js';
+import { checkOutput, type DispatchOptions } from './dispatch.js';
 import { queueWrite } from './write-queue.js';
 
 type Progress = (done: number, total: number, stage: string) => void;
@@ -212,6 +213,8 @@ export function createRecoverySession(options: RecoverySessionOptions): Recovery
       openStore(options.storePath, options.store ?? {}).close();
     }
     recovered = options.openReady();
+    // An empty store rebuilt from salvage is behind what this laptop sent, like a restored one.
+    if (!used) startNewChainLine(recovered.ctx.db, at.getTime());
     progress(2, 3, 'Re-applying newer changes');
     const applied = reapplyChangesets(recovered.ctx, salvaged);
     const outbox = await reapplyOutbox(recovered.ctx, progress);
@@ -272,9 +275,11 @@ export function createRecoverySession(options: RecoverySessionOptions): Recovery
         const work = () => run(name, rawInput, dispatchOptions.onProgress ?? (() => undefined));
         // A restore (or any other recovery write) takes its turn in the store's one write queue.
         const value = commands[name].writes ? await queueWrite(options.dataDir, work) : await work();
-        return { ok: true, value };
+        return { ok: true, value: checkOutput(name, value) };
       } catch (error) {
-        if (!(error instanceof AppError)) options.log.error(`Recovery command ${name} failed`, { reason: String(error) });
+        if (!(error instanceof AppError) || error.code === 'internal') {
+          options.log.error(`Recovery command ${name} failed`, { reason: String(error) });
+        }
         return { ok: false, error: toErrorPayload(error) };
       }
     },
@@ -283,44 +288,4 @@ export function createRecoverySession(options: RecoverySessionOptions): Recovery
       recovered?.close();
     },
   };
-}
-
-/** Who answers commands: a healthy context, or a recovery session (browser mode and the desktop app). */
-export type CommandHost =
-  | { readonly ctx: ServiceContext }
-  | { readonly recovery: RecoverySession }
-  /** The core host's worker thread (main/host/core-host.ts), which routes the same way inside. */
-  | { readonly core: (name: string, rawInput: unknown, options: DispatchOptions) => Promise<Result<unknown>> };
-
-/** Routes one command: recovery commands to the session, the rest to the store being served. */
-export async function dispatchToHost(
-  host: CommandHost,
-  name: string,
-  rawInput: unknown,
-  options: DispatchOptions = {},
-): Promise<Result<unknown>> {
-  if ('ctx' in host) return dispatch(host.ctx, name, rawInput, options);
-  if ('core' in host) return host.core(name, rawInput, options);
-  const session = host.recovery;
-  if (session.answers(name)) return session.dispatch(name, rawInput, options);
-  const served = session.served();
-  if (!served) {
-    return {
-      ok: false,
-      error: {
-        code: 'store_corrupt',
-        message: 'The data file is damaged. Choose how to recover it on the recovery screen first.',
-      },
-    };
-  }
-  if (served.readOnly && isCommandName(name) && commands[name].writes) {
-    return {
-      ok: false,
-      error: {
-        code: 'forbidden',
-        message: 'The damaged data file is open read-only, so changes cannot be saved. Restore it to carry on working.',
-      },
-    };
-  }
-  return dispatch(served.ctx, name, rawInput, options);
 }

@@ -109,7 +109,7 @@ export function bundlePortFor(ctx: CallContext | ServiceContext): BundlePort {
         return {
           status: 'rejected',
           newOps: 0,
-          retryLater: reason === 'chain-gap',
+          retryLater: reason === 'chain-gap' || reason === 'busy' || reason === 'store-changed',
           needsConfirmation,
           message: error.message,
           ...(needsConfirmation ? { sender: await senderOf(ctx, path) } : {}),

@@ -26,8 +26,3 @@ export function queueWrite<T>(store: string, work: () => T | Promise<T>): Promis
   });
   return run;
 }
-
-/** Writes waiting or running for this store (0 when idle); for tests and diagnostics. */
-export function writeQueueBusy(store: string): boolean {
-  return tails.has(store);
-}

@@ -118,6 +118,24 @@ export function readVerdicts(db: Db, inspectionId: string): Map<string, VerdictR
   return new Map(rows.map((r) => [r.opId, r]));
 }
 
+/**
+ * The rule of a deletion held with a bundle that deletes many records (main/sync/import-bundle.ts):
+ * a 'held' verdict like the audience hold's, but released by merging that bundle with the
+ * deletions confirmed, never by team.confirmKeys, so listVerdicts leaves it out.
+ */
+export const DELETIONS_HELD_RULE = 'deletions-held';
+
+/** Deletions held with a bundle, among the given changesets' ops. */
+export function heldDeletionsIn(db: Db, changesetIds: readonly string[]): StoredOp[] {
+  const statement = cached(
+    db,
+    `SELECT ${COLUMNS} FROM op JOIN op_verdict v ON v.op_id = op.id
+     WHERE op.changeset_id = ? AND v.kind = 'held' AND v.rule = '${DELETIONS_HELD_RULE}' ORDER BY op.hlc, op.id`,
+  );
+  return changesetIds.flatMap((id) => (statement.all(id) as StoredOpRow[]).map(toStoredOp));
+}
+
+/** Key-change holds (the audience hold); deletions held with a bundle are not listed. */
 export function listVerdicts(
   db: Db,
   inspectionId: string,
@@ -127,7 +145,8 @@ export function listVerdicts(
     db,
     `SELECT v.op_id AS opId, v.kind, v.rule, v.member, v.change, v.message, v.decided_at AS decidedAt,
             op.row_id AS row, op.field, op.value, op.hlc, op.changeset_id AS changesetId
-     FROM op_verdict v JOIN op ON op.id = v.op_id WHERE v.inspection_id = ? AND v.kind = ? ORDER BY op.hlc, op.id`,
+     FROM op_verdict v JOIN op ON op.id = v.op_id
+     WHERE v.inspection_id = ? AND v.kind = ? AND v.rule <> '${DELETIONS_HELD_RULE}' ORDER BY op.hlc, op.id`,
   ).all(inspectionId, kind) as (VerdictRow & { row: string; field: string; value: string; hlc: string; changesetId: string })[];
 }
 
@@ -201,4 +220,13 @@ export function everMemberKeys(db: Db, inspectionId: string): Set<string> {
     if (typeof v === 'string') keys.add(v);
   }
   return keys;
+}
+
+/** The first op (by clock, then id) ever written to a field, whatever its verdict. */
+export function firstFieldOp(db: Db, key: FieldKey): Op | null {
+  const row = cached(
+    db,
+    `SELECT ${COLUMNS} FROM op WHERE op.tbl = ? AND op.row_id = ? AND op.field = ? ORDER BY op.hlc, op.id LIMIT 1`,
+  ).get(key.table, key.row, key.field) as StoredOpRow | undefined;
+  return row === undefined ? null : toStoredOp(row);
 }

@@ -16,6 +16,7 @@ import { AppError } from '../../shared/errors.js';
 import { openStore, restoringPathFor, type Db, type OpenStoreOptions } from './connection.js';
 import { PRIVATE_FILE_MODE, ensureFolder, makePrivate, renameDurably, syncFile, syncFolder } from './durable-file.js';
 import { checkStoreFile, openReadOnly } from './integrity.js';
+import { startNewChainLine } from './meta-repo.js';
 import { COMPANION_SUFFIXES, isEncryptedConnection, openSqliteFile, type FileAccess } from './sqlite-file.js';
 
 export const BACKUPS_DIR = 'backups';
@@ -275,7 +276,15 @@ export function restoreStoreFile(
   // the two leaves the verified copy under `.restoring`, which openStore finishes moving in.
   renameDurably(incoming, storePath);
   try {
-    openStore(storePath, options.store ?? {}).close();
+    const restored = openStore(storePath, options.store ?? {});
+    try {
+      // The restored store may be behind changesets this laptop already sent: its next ones
+      // start a new line of its chain (meta-repo.ts, CHAIN LINES). From this restore's clock,
+      // never from the backup.
+      startNewChainLine(restored, at.getTime());
+    } finally {
+      restored.close();
+    }
   } catch (error) {
     setAside(storePath, 'failed-restore', at);
     if (setAsidePath) putBack(setAsidePath, storePath);

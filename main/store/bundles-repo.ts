@@ -8,7 +8,7 @@
  */
 import type { ChangesetRecord } from './op-log-repo.js';
 import type { SyncedTableName } from '../../shared/sync/tables.js';
-import type { Db } from './connection.js';
+import type { Db, ReadableDb } from './connection.js';
 
 // ---------- staging ----------
 
@@ -36,17 +36,24 @@ interface StageRow {
   prev: string | null;
   body: Buffer;
   signature: Buffer;
+  known: number;
 }
 
-/** New (not already stored) staged changesets in chain order. */
-export function* iterateStagedNew(db: Db, token: string, inspectionId: string): Generator<ChangesetRecord> {
+/**
+ * Every staged changeset in chain order, with `streamedKnown`: whether the store held the same
+ * bytes while the file streamed (then its signature was not checked again). The import decides
+ * what is known again inside its write transaction; this is only a hint.
+ */
+export function* iterateStaged(
+  db: ReadableDb,
+  token: string,
+  inspectionId: string,
+): Generator<ChangesetRecord & { readonly streamedKnown: boolean }> {
   const rows = db
-    .prepare(
-      'SELECT id, author, seq, prev, body, signature FROM temp.bundle_stage WHERE token = ? AND known = 0 ORDER BY author, seq',
-    )
+    .prepare('SELECT id, author, seq, prev, body, signature, known FROM temp.bundle_stage WHERE token = ? ORDER BY author, seq')
     .all(token) as StageRow[];
-  for (const row of rows) {
-    yield { ...row, inspection: inspectionId, local: false };
+  for (const { known, ...row } of rows) {
+    yield { ...row, inspection: inspectionId, local: false, streamedKnown: known === 1 };
   }
 }
 
@@ -63,16 +70,31 @@ export interface KnownChangeset {
   readonly signature: Buffer;
 }
 
-export function knownChangeset(db: Db, id: string): KnownChangeset | null {
+export function knownChangeset(db: ReadableDb, id: string): KnownChangeset | null {
   const row = db.prepare('SELECT author, seq, prev, signature FROM changeset WHERE id = ?').get(id) as KnownChangeset | undefined;
   return row ?? null;
 }
 
-export function changesetIdAt(db: Db, inspectionId: string, author: string, seq: number): string | null {
+export function changesetIdAt(db: ReadableDb, inspectionId: string, author: string, seq: number): string | null {
   const row = db
     .prepare('SELECT id FROM changeset WHERE inspection_id = ? AND author = ? AND seq = ?')
     .get(inspectionId, author, seq) as { id: string } | undefined;
   return row?.id ?? null;
+}
+
+/** The author and seq of a stored changeset, by id. */
+export function changesetLink(db: Db, id: string): { author: string; seq: number } | null {
+  const row = db.prepare('SELECT author, seq FROM changeset WHERE id = ?').get(id) as { author: string; seq: number } | undefined;
+  return row ?? null;
+}
+
+/** Whether the store holds another changeset of this author that follows on from `prev` (a fork). */
+export function hasOtherChild(db: Db, inspectionId: string, author: string, prev: string, id: string): boolean {
+  return (
+    db
+      .prepare('SELECT 1 FROM changeset WHERE inspection_id = ? AND author = ? AND prev = ? AND id <> ? LIMIT 1')
+      .get(inspectionId, author, prev, id) !== undefined
+  );
 }
 
 export interface ChangesetPageRow {
@@ -83,7 +105,7 @@ export interface ChangesetPageRow {
 
 /** One page of an author's chain, seq in (after, upTo]; keyset paging keeps no cursor open across awaits. */
 export function changesetPage(
-  db: Db,
+  db: ReadableDb,
   inspectionId: string,
   author: string,
   after: number,
@@ -99,7 +121,7 @@ export function changesetPage(
 }
 
 /** The inspection a synced row already belongs to, if the row exists (table name from the registry only). */
-export function rowInspection(db: Db, table: SyncedTableName, rowId: string): string | null {
+export function rowInspection(db: ReadableDb, table: SyncedTableName, rowId: string): string | null {
   const row = db.prepare(`SELECT inspection_id FROM ${table} WHERE id = ?`).get(rowId) as { inspection_id: string } | undefined;
   return row?.inspection_id ?? null;
 }
@@ -114,7 +136,7 @@ export function recordHolds(db: Db, inspectionId: string, peer: string, holds: R
   for (const [author, seq] of Object.entries(holds)) statement.run(inspectionId, peer, author, seq);
 }
 
-export function readHolds(db: Db, inspectionId: string, peer: string): Map<string, number> {
+export function readHolds(db: ReadableDb, inspectionId: string, peer: string): Map<string, number> {
   const rows = db.prepare('SELECT author, seq FROM bundle_ack WHERE inspection_id = ? AND peer = ?').all(inspectionId, peer) as {
     author: string;
     seq: number;
@@ -132,7 +154,7 @@ export interface RosterKey {
 }
 
 /** Current (not deleted) members with a device key. */
-export function rosterKeys(db: Db, inspectionId: string): RosterKey[] {
+export function rosterKeys(db: ReadableDb, inspectionId: string): RosterKey[] {
   return db
     .prepare(
       `SELECT signing_key AS signingKey, box_key AS boxKey, role, name FROM team_member
@@ -142,18 +164,18 @@ export function rosterKeys(db: Db, inspectionId: string): RosterKey[] {
 }
 
 /** Whether this store knows the inspection at all (any op for it). */
-export function knowsInspection(db: Db, inspectionId: string): boolean {
+export function knowsInspection(db: ReadableDb, inspectionId: string): boolean {
   return db.prepare('SELECT 1 FROM changeset WHERE inspection_id = ? LIMIT 1').get(inspectionId) !== undefined;
 }
 
-export function memberName(db: Db, inspectionId: string, signingKey: string): string | null {
+export function memberName(db: ReadableDb, inspectionId: string, signingKey: string): string | null {
   const row = db
     .prepare('SELECT name FROM team_member WHERE inspection_id = ? AND signing_key = ? ORDER BY deleted, id LIMIT 1')
     .get(inspectionId, signingKey) as { name: string | null } | undefined;
   return row?.name ?? null;
 }
 
-export function localAuthorityOf(db: Db, inspectionId: string): string | null {
+export function localAuthorityOf(db: ReadableDb, inspectionId: string): string | null {
   const row = db.prepare('SELECT local_authority FROM inspection WHERE id = ?').get(inspectionId) as
     { local_authority: string | null } | undefined;
   return row?.local_authority ?? null;
@@ -171,7 +193,7 @@ export interface ImportedBundleRecord {
   readonly summary: { updatedFields: number; newConflicts: number; deletions: number; exporterName: string | null };
 }
 
-export function isBundleImported(db: Db, bundleId: string): boolean {
+export function isBundleImported(db: ReadableDb, bundleId: string): boolean {
   return db.prepare('SELECT 1 FROM imported_bundle WHERE id = ?').get(bundleId) !== undefined;
 }
 
@@ -190,7 +212,7 @@ export function recordImportedBundle(db: Db, record: ImportedBundleRecord): void
   );
 }
 
-export function listImportedBundles(db: Db, inspectionId: string): ImportedBundleRecord[] {
+export function listImportedBundles(db: ReadableDb, inspectionId: string): ImportedBundleRecord[] {
   const rows = db
     .prepare(
       `SELECT id, inspection_id, file_name, exporter, imported_at, new_ops, summary FROM imported_bundle
@@ -225,7 +247,7 @@ export function listImportedBundles(db: Db, inspectionId: string): ImportedBundl
 }
 
 /** Conflict keys of an inspection as text, to count the ones an import adds. */
-export function conflictKeySet(db: Db, inspectionId: string): Set<string> {
+export function conflictKeySet(db: ReadableDb, inspectionId: string): Set<string> {
   const rows = db.prepare('SELECT tbl, row_id, field FROM conflict WHERE inspection_id = ?').all(inspectionId) as {
     tbl: string;
     row_id: string;

@@ -2,7 +2,7 @@
  * The imported case list: the sampling frame. Local only (it never enters the op log or a
  * bundle: data minimisation), so it is plain tables written in one transaction by the caller.
  */
-import type { Db } from './connection.js';
+import type { Db, ReadableDb } from './connection.js';
 
 export interface CaseListImportRow {
   readonly id: string;
@@ -88,14 +88,14 @@ export function insertCaseList(
 }
 
 /** The newest import for an inspection: the current sampling frame. */
-export function latestCaseList(db: Db, inspectionId: string): CaseListImportRow | null {
+export function latestCaseList(db: ReadableDb, inspectionId: string): CaseListImportRow | null {
   const row = db
     .prepare('SELECT * FROM case_list_import WHERE inspection_id = ? ORDER BY imported_at DESC, rowid DESC LIMIT 1')
     .get(inspectionId) as CaseListImportRow | undefined;
   return row ?? null;
 }
 
-export function listCaseListRows(db: Db, importId: string): CaseListRowValues[] {
+export function listCaseListRows(db: ReadableDb, importId: string): CaseListRowValues[] {
   return (
     db
       .prepare(
@@ -106,7 +106,7 @@ export function listCaseListRows(db: Db, importId: string): CaseListRowValues[] 
 }
 
 /** A row by case reference, ignoring case and surrounding space. */
-export function findCaseListRow(db: Db, importId: string, caseRef: string): CaseListRowValues | null {
+export function findCaseListRow(db: ReadableDb, importId: string, caseRef: string): CaseListRowValues | null {
   const row = db
     .prepare(
       `SELECT line, case_ref, age_band, stage, legal_status, agencies, flags FROM case_list_row
@@ -114,8 +114,4 @@ export function findCaseListRow(db: Db, importId: string, caseRef: string): Case
     )
     .get(importId, caseRef) as StoredRow | undefined;
   return row ? toValues(row) : null;
-}
-
-export function countCaseListRows(db: Db, importId: string): number {
-  return (db.prepare('SELECT count(*) AS n FROM case_list_row WHERE import_id = ?').get(importId) as { n: number }).n;
 }

@@ -1,4 +1,5 @@
 /** Reads of sampled cases, sample runs and who can be allocated cases. Writes go through the op log. */
+import { SAMPLED_CASE_FACTS } from './case-facts.js';
 import type { Db } from './connection.js';
 
 export interface SampledCaseRow {
@@ -24,14 +25,16 @@ export interface SampledCaseRow {
   readonly audit_agreement: string | null;
   readonly agreement_reason: string | null;
   readonly prompts: string | null;
+  /** 1 on the lead's case list, 0 not, null when this laptop cannot tell (see case-facts.ts). */
+  readonly on_list: number | null;
 }
 
 const CASE_SELECT = `
   SELECT c.id, c.inspection_id, c.case_ref, c.age_band, c.stage, c.legal_status, c.agencies, c.flags,
          c.sampling_method, c.sample_run_id, c.stratum, c.selection_reason, c.removed, c.removal_reason,
          c.allocated_to, m.name AS allocated_to_name, c.status, c.la_audit_grade, c.inspector_grade,
-         c.audit_agreement, c.agreement_reason, c.prompts
-  FROM sampled_case c
+         c.audit_agreement, c.agreement_reason, c.prompts, c.on_list
+  FROM ${SAMPLED_CASE_FACTS} c
   LEFT JOIN team_member m ON m.id = c.allocated_to AND m.deleted = 0`;
 
 /** Every sampled case of an inspection, removed ones included (the UI filters them). */

@@ -60,12 +60,6 @@ const LABEL_COLUMNS: Readonly<Record<SyncedTableName, string>> = {
 
 export type RecordColumns = Readonly<Record<string, string | null>> & { readonly deleted: number };
 
-/** One competing head of an open conflict, with where it came from. */
-export interface QueueHead {
-  readonly op: Op;
-  readonly source: OpSourceRow;
-}
-
 /** Everything the conflict queue shows, read in a fixed number of statements whatever its length. */
 export interface ConflictQueue {
   /** Open conflicts in (table, row, field) order, each with its head ops. */

@@ -18,6 +18,25 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations/
 
 export type Db = Database.Database;
 
+/** A write path's handle: the whole driver (run, exec, transactions). Every open store is one. */
+export type WritableDb = Db;
+
+/** A statement a read path may prepare: it can be read from, never run. */
+export type ReadStatement = Pick<Database.Statement, 'get' | 'all' | 'iterate' | 'pluck' | 'raw' | 'columns' | 'reader'>;
+
+/**
+ * What a read query is given: it can prepare and read statements, and nothing else (no
+ * `run`, `exec`, `transaction`, pragmas, backups or `close`), so a function that takes a
+ * `ReadableDb` cannot write, and cannot hand its handle to one that takes a `WritableDb`.
+ * Any open store is a `ReadableDb` too; tests/unit/layers/readable-db.typecheck.ts proves
+ * the refusals.
+ */
+export interface ReadableDb {
+  readonly readonly: boolean;
+  readonly inTransaction: boolean;
+  prepare(sql: string): ReadStatement;
+}
+
 export interface OpenStoreOptions {
   /** Path of a better-sqlite3 native binding built for the running runtime (Electron). */
   readonly nativeBinding?: string;
@@ -46,11 +65,6 @@ function corrupt(path: string, reason: string): AppError {
     'The data file is damaged or could not be read. It has not been changed; Fieldwork can restore it from a backup.',
     { path, reason },
   );
-}
-
-/** Reads the schema version without writing a byte (read-only handle, no pragmas set). */
-export function peekSchemaVersion(path: string, options: OpenStoreOptions = {}): number {
-  return inspectReadOnly(path, options, false);
 }
 
 /** Schema version and (unless skipped) a quick check, on a read-only handle. */

@@ -1,10 +1,11 @@
 /** Counts for the coverage dashboard. Removed and deleted cases, deleted notes and withdrawn findings do not count. */
+import { SAMPLED_CASE_FACTS } from './case-facts.js';
 import type { Db } from './connection.js';
 
 export function countCasesByStageStatus(db: Db, inspectionId: string): { stage: string | null; status: string; count: number }[] {
   return db
     .prepare(
-      `SELECT stage, coalesce(status, 'not_started') AS status, count(*) AS count FROM sampled_case
+      `SELECT stage, coalesce(status, 'not_started') AS status, count(*) AS count FROM ${SAMPLED_CASE_FACTS} c
        WHERE inspection_id = ? AND deleted = 0 AND coalesce(removed, 0) = 0 AND case_ref IS NOT NULL
        GROUP BY stage, coalesce(status, 'not_started') ORDER BY stage, status`,
     )

@@ -65,14 +65,6 @@ export function getTeamMember(db: Db, id: string): TeamMemberRow | null {
   return row ?? null;
 }
 
-/** The roster member (if any) whose device signs with this key. */
-export function findMemberByKey(db: Db, inspectionId: string, signingKey: string): TeamMemberRow | null {
-  const row = db
-    .prepare(`SELECT ${MEMBER_COLUMNS} FROM team_member WHERE inspection_id = ? AND signing_key = ? AND deleted = 0`)
-    .get(inspectionId, signingKey) as TeamMemberRow | undefined;
-  return row ?? null;
-}
-
 export function readInspectionSummary(db: Db, inspectionId: string): string | null {
   const row = cached(db, 'SELECT letter_summary FROM inspection WHERE id = ?').get(inspectionId) as
     { letter_summary: string | null } | undefined;

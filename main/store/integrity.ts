@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { SYNCED_TABLES } from '../../shared/sync/tables.js';
 import type { Db } from './connection.js';
+import { toChangeset, type ChangesetRecord, type ChangesetRow } from './op-log-repo.js';
 import { openSqliteFile, type FileAccess } from './sqlite-file.js';
 
 export type IntegrityResult = { readonly ok: true } | { readonly ok: false; readonly problem: string };
@@ -65,15 +66,7 @@ export function checkStoreFile(path: string, mode: 'quick' | 'full' = 'full', ac
   }
 }
 
-export interface SalvagedChangeset {
-  readonly id: string;
-  readonly inspection: string;
-  readonly author: string;
-  readonly seq: number;
-  readonly prev: string | null;
-  readonly body: Buffer;
-  readonly signature: Buffer;
-  readonly local: boolean;
+export interface SalvagedChangeset extends ChangesetRecord {
   readonly receivedAt: string;
 }
 
@@ -83,15 +76,7 @@ export interface Salvage {
   readonly unreadableRows: number;
 }
 
-interface ChangesetRow {
-  id: string;
-  inspection_id: string;
-  author: string;
-  seq: number;
-  prev: string | null;
-  body: Buffer;
-  signature: Buffer;
-  local: number;
+interface SalvagedRow extends ChangesetRow {
   received_at: string;
 }
 
@@ -138,17 +123,12 @@ export function salvageChangesets(path: string, access: FileAccess = {}): Salvag
     let unreadableRows = 0;
     for (const rid of [...rowIds].sort((a, b) => a - b)) {
       try {
-        const row = statement.get(rid) as ChangesetRow | undefined;
+        const row = statement.get(rid) as SalvagedRow | undefined;
         if (!row) continue;
         changesets.push({
-          id: row.id,
-          inspection: row.inspection_id,
-          author: row.author,
-          seq: row.seq,
-          prev: row.prev,
+          ...toChangeset(row),
           body: Buffer.from(row.body),
           signature: Buffer.from(row.signature),
-          local: row.local === 1,
           receivedAt: row.received_at,
         });
       } catch {

@@ -51,10 +51,6 @@ export function insertOp(db: Db, op: Op, valueJson: string, changesetId: string)
   return result.changes === 1;
 }
 
-export function hasOp(db: Db, id: string): boolean {
-  return cached(db, 'SELECT 1 FROM op WHERE id = ?').get(id) !== undefined;
-}
-
 export function markSuperseded(db: Db, key: FieldKey, opId: string): void {
   cached(db, 'INSERT INTO op_superseded(tbl, row_id, field, op_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
     key.table,
@@ -124,14 +120,6 @@ export function listFieldKeys(db: Db): FieldKey[] {
     field: string;
   }[];
   return rows.map((r) => ({ table: r.tbl as SyncedTableName, row: r.row_id, field: r.field }));
-}
-
-export function readOpsById(db: Db, ids: readonly string[]): Op[] {
-  const statement = cached(db, `SELECT ${OP_COLUMNS} FROM op WHERE id = ?`);
-  return ids.flatMap((id) => {
-    const row = statement.get(id) as OpRow | undefined;
-    return row ? [toOp(row)] : [];
-  });
 }
 
 export function setConflict(db: Db, key: FieldKey, inspectionId: string, present: boolean): void {
@@ -209,7 +197,8 @@ export function lastChangeset(db: Db, inspectionId: string, author: string): { i
   return row ?? null;
 }
 
-interface ChangesetRow {
+/** A `changeset` row as SQLite returns it (the row mapper is shared with integrity.ts's salvage). */
+export interface ChangesetRow {
   id: string;
   inspection_id: string;
   author: string;
@@ -220,7 +209,7 @@ interface ChangesetRow {
   local: number;
 }
 
-function toChangeset(row: ChangesetRow): ChangesetRecord {
+export function toChangeset(row: ChangesetRow): ChangesetRecord {
   return {
     id: row.id,
     inspection: row.inspection_id,

@@ -1,10 +1,13 @@
 /** Reads behind the lead's outputs: the evidence log, the case sample summary and the letter. */
+import { SAMPLED_CASE_FACTS } from './case-facts.js';
 import type { Db } from './connection.js';
 
 export interface EvidenceLogRow {
   id: string;
   created_at: string | null;
   case_ref: string | null;
+  case_stage: string | null;
+  case_on_list: number | null;
   source: string | null;
   agency: string | null;
   themes: string | null;
@@ -18,14 +21,14 @@ export interface EvidenceLogRow {
 export function evidenceLogRows(db: Db, inspectionId: string): EvidenceLogRow[] {
   return db
     .prepare(
-      `SELECT n.id, n.created_at, c.case_ref, n.source, n.agency, n.themes, n.polarity, n.author, n.text,
+      `SELECT n.id, n.created_at, c.case_ref, c.stage AS case_stage, c.on_list AS case_on_list, n.source, n.agency, n.themes, n.polarity, n.author, n.text,
               (SELECT m.name FROM team_member m WHERE m.inspection_id = n.inspection_id AND m.signing_key = n.author AND m.deleted = 0 LIMIT 1) AS author_name,
               (SELECT json_group_array(f.statement) FROM finding_evidence fe
                  JOIN finding f ON f.id = fe.finding_id AND f.deleted = 0
                    AND COALESCE(f.status, '') <> 'withdrawn' AND f.merged_into IS NULL
                 WHERE fe.note_id = n.id AND fe.deleted = 0) AS finding_statements
        FROM evidence_note n
-       LEFT JOIN sampled_case c ON c.id = n.case_id
+       LEFT JOIN ${SAMPLED_CASE_FACTS} c ON c.id = n.case_id AND c.deleted = 0
        WHERE n.inspection_id = ? AND n.deleted = 0 AND n.text IS NOT NULL
        ORDER BY n.created_at, n.id`,
     )
@@ -37,6 +40,7 @@ export interface SampleSummaryRow {
   stage: string | null;
   age_band: string | null;
   stratum: string | null;
+  on_list: number | null;
   sampling_method: string | null;
   selection_reason: string | null;
   seed: string | null;
@@ -54,10 +58,10 @@ export interface SampleSummaryRow {
 export function sampleSummaryRows(db: Db, inspectionId: string): SampleSummaryRow[] {
   return db
     .prepare(
-      `SELECT c.case_ref, c.stage, c.age_band, c.stratum, c.sampling_method, c.selection_reason, r.seed, r.source_hash,
+      `SELECT c.case_ref, c.stage, c.age_band, c.stratum, c.on_list, c.sampling_method, c.selection_reason, r.seed, r.source_hash,
               c.removed, c.removal_reason, c.status, m.name AS inspector_name, c.inspector_grade, c.la_audit_grade,
               c.audit_agreement, c.agreement_reason
-       FROM sampled_case c
+       FROM ${SAMPLED_CASE_FACTS} c
        LEFT JOIN sample_run r ON r.id = c.sample_run_id
        LEFT JOIN team_member m ON m.id = c.allocated_to AND m.deleted = 0
        WHERE c.inspection_id = ? AND c.deleted = 0 AND c.case_ref IS NOT NULL

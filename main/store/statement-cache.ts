@@ -5,13 +5,16 @@
  * and only for run/get/all: a statement being iterated cannot be shared.
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
-import type { Db } from './connection.js';
+import type { ReadableDb, ReadStatement, WritableDb } from './connection.js';
 
 type Statement = Database.Statement;
 
-const byConnection = new WeakMap<Db, Map<string, Statement>>();
+const byConnection = new WeakMap<ReadableDb, Map<string, ReadStatement>>();
 
-export function cached(db: Db, sql: string): Statement {
+/** A write path's handle gets statements it can run; a read path's, statements it can only read. */
+export function cached(db: WritableDb, sql: string): Statement;
+export function cached(db: ReadableDb, sql: string): ReadStatement;
+export function cached(db: ReadableDb, sql: string): ReadStatement {
   let statements = byConnection.get(db);
   if (statements === undefined) {
     statements = new Map();

@@ -18,6 +18,7 @@
  * does not take effect, so the lead's exports are never encrypted to that key.
  * ======================================================================================
  */
+import { getFinding } from '../store/findings-repo.js';
 import { AuthorityState, isAuthorityOp, judge, widensAudience, type Refusal } from '../../shared/sync/authority.js';
 import { compareOps, type Op } from '../../shared/sync/op.js';
 import { DELETED_FIELD } from '../../shared/sync/tables.js';
@@ -29,6 +30,7 @@ import {
   clearVerdict,
   creatorOf,
   effectiveFieldOps,
+  firstFieldOp,
   listVerdicts,
   opsFrom,
   readRoot,
@@ -107,7 +109,7 @@ export function settleAuthority(
     : authorityOpsBefore(db, inspectionId, null).filter((op) => !newIds.has(op.id));
   const toJudge: Iterable<Op & { changesetId: string }> = full ? opsFrom(db, inspectionId, from) : [...newOps].sort(compareOps);
   const prior = readVerdicts(db, inspectionId);
-  const state = new AuthorityState(root);
+  const state = withLabels(db, new AuthorityState(root));
   // Whether this laptop is the lead is decided by what took effect before this import: the new
   // ops are already in the op log (unjudged), and a hostile "make me lead" among them must not count.
   const holdWidening = isLeadDevice(db, inspectionId, root, options.device, newIds);
@@ -192,6 +194,12 @@ function verdictRow(op: Op, kind: VerdictRow['kind'], why: Refusal, now: string)
   return { opId: op.id, kind, rule: why.rule, member: why.member, change: why.change, message: why.message, decidedAt: now };
 }
 
+/** Refusals name the finding they are about by its statement on this laptop (wording only). */
+function withLabels(db: Db, state: AuthorityState): AuthorityState {
+  state.findingLabel = (id) => getFinding(db, id)?.statement ?? null;
+  return state;
+}
+
 /** Whether this laptop is the inspection's lead now (by the ops that took effect). */
 function isLeadDevice(db: Db, inspectionId: string, root: string, device: string, exclude: ReadonlySet<string>): boolean {
   const state = new AuthorityState(root);
@@ -205,6 +213,29 @@ export function currentState(db: Db, inspectionId: string, root?: string): Autho
   return state;
 }
 
+/**
+ * AUTHORSHIP IS THE SIGNER'S. A note's or finding's `author` (and a sample's `drawn_by`) that
+ * was refused (written "by" someone else) is not left blank: the row reads as written by whoever
+ * signed the first op on that field, the same on every laptop. The evidence log, the notes
+ * list and the triangulation's inspector count then count the signer, never the claimed author.
+ */
+const SIGNER_FIELDS = new Set(['evidence_note\u0000author', 'finding\u0000author', 'sample_run\u0000drawn_by']);
+
+function signerOf(db: Db, key: FieldKey): string | null {
+  if (!SIGNER_FIELDS.has(`${key.table}\u0000${key.field}`)) return null;
+  return firstFieldOp(db, key)?.author ?? null;
+}
+
+/** After an import: a signer field whose only ops were refused reads as its signer's. */
+export function deriveSignerFields(db: Db, inspectionId: string, refused: readonly Op[]): void {
+  for (const op of refused) {
+    const key = { table: op.table, row: op.row, field: op.field };
+    if (!SIGNER_FIELDS.has(`${op.table}\u0000${op.field}`) || effectiveFieldOps(db, key).length > 0) continue;
+    const signer = signerOf(db, key);
+    if (signer !== null) writeFieldValue(db, op.table, op.row, inspectionId, op.field, signer, '');
+  }
+}
+
 /** Rebuilds a field whose ops' verdicts changed: heads from the ops that take effect only. */
 export function rebuildField(db: Db, key: FieldKey, inspectionId: string): void {
   const ops = effectiveFieldOps(db, key);
@@ -212,7 +243,8 @@ export function rebuildField(db: Db, key: FieldKey, inspectionId: string): void 
   const heads = ops.filter((op) => !superseded.has(op.id)).map((op) => op.id);
   replaceFieldHeads(db, key, [...superseded], heads);
   if (ops.length === 0) {
-    writeFieldValue(db, key.table, key.row, inspectionId, key.field, key.field === DELETED_FIELD ? false : null, '');
+    const value = key.field === DELETED_FIELD ? false : (signerOf(db, key) ?? null);
+    writeFieldValue(db, key.table, key.row, inspectionId, key.field, value, '');
     setConflict(db, key, inspectionId, false);
     return;
   }
@@ -230,7 +262,7 @@ export function checkLocalOps(db: Db, inspectionId: string, device: string, ops:
     const settled = settleAuthority(db, inspectionId, [], null, { device, now, rejudgeAll: true });
     for (const key of settled.changedFields) rebuildField(db, key, inspectionId);
   }
-  const state = new AuthorityState(root);
+  const state = withLabels(db, new AuthorityState(root));
   for (const op of authorityOpsOfTables(db, inspectionId, tablesToJudge(ops))) state.absorb(op);
   for (const op of [...ops].sort(compareOps)) {
     const refusal = judge(state, op, ops);

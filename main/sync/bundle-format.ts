@@ -75,6 +75,7 @@ const REASON_MESSAGES: Record<BundleRejectReason, string> = {
   'chain-gap':
     'This bundle skips some of an inspector’s earlier changes that this laptop does not have yet. Import the earlier bundles first, or ask for a full export.',
   'not-a-bundle': 'This file is not a Fieldwork bundle.',
+  fork: 'This bundle holds a second version of changes this laptop already has from the same laptop (it was restored from a backup by an older Fieldwork). It is not damaged. Ask that laptop for a full export after updating Fieldwork.',
 };
 
 /** The one way a bundle is refused: a typed code, a closed reason and a plain sentence. */

@@ -16,7 +16,7 @@ import {
   conflictKeySet,
   ensureStage,
   isBundleImported,
-  iterateStagedNew,
+  iterateStaged,
   knownChangeset,
   knowsInspection,
   memberName,
@@ -27,11 +27,12 @@ import {
   stageChangeset,
 } from '../store/bundles-repo.js';
 import { isRowDeleted } from '../store/materialize-repo.js';
-import { insertChangeset } from '../store/op-log-repo.js';
+import { insertChangeset, type ChangesetRecord, type FieldKey } from '../store/op-log-repo.js';
+import type { Op } from '../../shared/sync/op.js';
 import { sha256Hex } from './op-id.js';
 import { insertOps, linkOps } from './apply-ops.js';
-import { rebuildField, settleAuthority, type ChangesetOps } from './authority.js';
-import { maxOpHlc } from '../store/authority-repo.js';
+import { deriveSignerFields, rebuildField, settleAuthority, type ChangesetOps } from './authority.js';
+import { clearVerdict, DELETIONS_HELD_RULE, heldDeletionsIn, maxOpHlc, writeVerdict } from '../store/authority-repo.js';
 import type { VerdictRow } from '../store/authority-repo.js';
 import { DEFAULT_LIMITS, rejectBundle, type BundleLimits, type BundleManifest } from './bundle-format.js';
 import { openBundle, type BundleSource, type OpenedBundle } from './bundle-reader.js';
@@ -39,7 +40,7 @@ import { opsOfBody, verifyChangeset } from './bundle-verify.js';
 import { fingerprint } from './device-identity.js';
 import { observeRemoteHlc, type WriteContext } from './local-write.js';
 import { rosterEditsOf, type RosterEdits } from './roster-trust.js';
-import { checkChains, checkTrust, rangesMatch, type ChainLink } from './bundle-admission.js';
+import { checkChains, checkTrust, rangesMatch, type ChainFork, type ChainLink } from './bundle-admission.js';
 
 export interface ImportOptions {
   readonly fileName: string;
@@ -56,6 +57,100 @@ export interface ImportOptions {
 export type ImportSummary = BundlePreviewT & { readonly status: 'imported' | 'already_imported' | 'preview' };
 
 class Rollback extends Error {}
+class HoldBack extends Error {}
+
+/** What a bundle held for the lead's decision holds back, and what of it was merged at once. */
+interface HeldDeletions {
+  readonly deletions: number;
+  /** Held deletions by member and record type: who, what, how many of which record. */
+  readonly held: { member: string; name: string | null; table: SyncedTableName; count: number }[];
+  /** Escalations the bundle raised or changed, merged at once. */
+  readonly escalations: number;
+  readonly sender: string;
+}
+
+const RECORD_WORDS: Partial<Record<SyncedTableName, [string, string]>> = {
+  evidence_note: ['evidence note', 'evidence notes'],
+  finding_evidence: ['evidence link on a finding', 'evidence links on findings'],
+  sampled_case: ['sampled case', 'sampled cases'],
+  sample_run: ['case sample', 'case samples'],
+  accuracy_comment: ['accuracy comment', 'accuracy comments'],
+  team_member: ['team member', 'team members'],
+};
+
+function recordWord(table: SyncedTableName, count: number): string {
+  const words = RECORD_WORDS[table] ?? [table.replace(/_/g, ' '), `${table.replace(/_/g, ' ')}s`];
+  return count === 1 ? words[0] : words[1];
+}
+
+function describeHeld(
+  ctx: WriteContext,
+  manifest: BundleManifest,
+  deletions: number,
+  heldOps: readonly Op[],
+  batches: readonly ChangesetOps[],
+  accepted: ReadonlySet<string>,
+): HeldDeletions {
+  const groups = new Map<string, { member: string; name: string | null; table: SyncedTableName; rows: Set<string> }>();
+  for (const op of heldOps) {
+    const key = `${op.author}\u0000${op.table}`;
+    const group = groups.get(key) ?? {
+      member: op.author,
+      name: memberName(ctx.db, manifest.inspection, op.author),
+      table: op.table,
+      rows: new Set(),
+    };
+    group.rows.add(op.row);
+    groups.set(key, group);
+  }
+  const escalations = new Set(
+    batches.flatMap((b) => b.ops.filter((op) => op.table === 'escalation' && accepted.has(op.id)).map((op) => op.row)),
+  );
+  return {
+    deletions,
+    held: [...groups.values()].map(({ rows, ...g }) => ({ ...g, count: rows.size })),
+    escalations: escalations.size,
+    sender: memberName(ctx.db, manifest.inspection, manifest.exporter) ?? manifest.exporterName ?? fingerprint(manifest.exporter),
+  };
+}
+
+function heldDeletionsError(held: HeldDeletions): AppError {
+  const what = held.held
+    .map(
+      (g) =>
+        `${g.count} ${recordWord(g.table, g.count)} deleted by ${g.name ?? `the laptop with fingerprint ${fingerprint(g.member)}`}`,
+    )
+    .join(', ');
+  const merged =
+    held.escalations > 0
+      ? `everything else in it was merged now, including ${held.escalations === 1 ? '1 escalation' : `${held.escalations} escalations`}, which ${held.escalations === 1 ? 'is' : 'are'} on the escalations banner`
+      : 'everything else in it was merged now';
+  return new AppError(
+    'conflict',
+    `This bundle would delete ${held.deletions} records (${what}). Only the deletions wait for your decision; ${merged}. Check the summary and confirm the deletions to merge them.`,
+    {
+      reason: 'needs-confirmation',
+      deletions: held.deletions,
+      held: held.held.map((g) => ({ member: g.member, name: g.name, table: g.table, count: g.count })),
+      escalations: held.escalations,
+      sender: held.sender,
+    },
+  );
+}
+
+/**
+ * Another connection kept the store busy past the busy timeout: a sentence (CLI exit 4), never
+ * SQLite's raw "database is locked", and never a verdict on the bundle, which is intact.
+ */
+function busyInWords(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code !== 'SQLITE_BUSY' && code !== 'SQLITE_LOCKED') return error;
+  return new AppError(
+    'store_locked',
+    'Another merge or save was still writing to this laptop’s store, so this bundle was not merged yet. Nothing was changed and the bundle is fine: merge it again in a moment.',
+    { reason: 'busy' },
+  );
+}
 
 /**
  * Clock drift is never a reason to refuse an op (DESIGN.md); beyond the skew bound it is worth
@@ -203,11 +298,13 @@ export async function mergeOpenedBundle(
       const known = stored !== null && stored.signature.equals(raw.signature);
       const link = known ? { ...stored, opCount: opsOfBody(raw.body).length } : null;
       const verified = link === null ? verifyChangeset(raw, manifest) : null;
-      if (verified) {
-        if (!stageChangeset(ctx.db, token, verified.record, false)) throw rejectBundle('corrupt');
-        edits.push(rosterEditsOf(verified.record.author, verified.ops));
-      }
+      if (verified) edits.push(rosterEditsOf(verified.record.author, verified.ops));
       const { author, seq, prev } = verified ? verified.record : (link as NonNullable<typeof link>);
+      // Staged whole either way: whether it is known is decided again inside the write transaction.
+      const record = verified
+        ? verified.record
+        : { id, inspection: manifest.inspection, author, seq, prev, body: raw.body, signature: raw.signature, local: false };
+      if (!stageChangeset(ctx.db, token, record, known)) throw rejectBundle('corrupt');
       const chain = chains.get(author) ?? [];
       chain.push({ seq, id, prev, known });
       chains.set(author, chain);
@@ -217,8 +314,15 @@ export async function mergeOpenedBundle(
     }
     if (ops !== manifest.ops || !rangesMatch(manifest, chains)) throw rejectBundle('corrupt');
     const { isJoin, unknownAuthors } = checkTrust(ctx, manifest, edits, options, dryRun);
-    checkChains(ctx, manifest.inspection, chains);
-    const alreadyImported = isBundleImported(ctx.db, bundleId);
+    const { clockAhead, refused, held, alreadyImported, forks, ...counts } = applyStaged(
+      ctx,
+      token,
+      manifest,
+      bundleId,
+      options,
+      dryRun,
+      progress,
+    );
     const base = summaryBase(ctx, manifest, bundleId, alreadyImported, unknownAuthors, isJoin);
     if (alreadyImported && !dryRun) {
       return {
@@ -231,7 +335,6 @@ export async function mergeOpenedBundle(
         needsConfirmation: false,
       };
     }
-    const { clockAhead, refused, held, ...counts } = applyStaged(ctx, token, manifest, bundleId, options, dryRun, progress);
     const clockNotices: BundleNoticeT[] = [];
     for (const [author, aheadMs] of clockAhead) {
       const name = memberName(ctx.db, manifest.inspection, author);
@@ -248,6 +351,15 @@ export async function mergeOpenedBundle(
           bundleId,
           author,
         });
+    }
+    for (const fork of forks) {
+      const name = memberName(ctx.db, manifest.inspection, fork.author);
+      clockNotices.push({
+        kind: 'restored-laptop',
+        message: `${name ?? `The laptop with fingerprint ${fingerprint(fork.author)}`}’s laptop was restored from a backup and then used: its changes after its change number ${fork.fromSeq} go on in two lines, the one it sent before the restore and the one since. Both are kept and merged; nothing was refused or lost.`,
+        author: fork.author,
+        name,
+      });
     }
     return {
       ...base,
@@ -281,12 +393,41 @@ function applyStaged(
   options: ImportOptions,
   dryRun: boolean,
   progress: (done: number, total: number, stage: string) => void,
-): Counts & { clockAhead: Map<string, number> } {
+): Counts & { clockAhead: Map<string, number>; alreadyImported: boolean; forks: ChainFork[] } {
   let counts: Counts = { newOps: 0, updatedFields: 0, newConflicts: 0, deletions: 0, refused: [], held: [] };
   let refused: VerdictRow[] = [];
   let held: VerdictRow[] = [];
+  let alreadyImported = false;
+  let heldDeletions: HeldDeletions | null = null;
+  let forks: ChainFork[] = [];
   const clockAhead = new Map<string, number>();
   const transaction = ctx.db.transaction(() => {
+    // WHAT IS KNOWN IS DECIDED HERE, inside the write transaction that applies it, never while
+    // the file streamed: another import (a sync pull, a second window, another connection) may
+    // have committed some of these changesets, or this very bundle, since then. Deciding here
+    // makes a concurrent import of the same work "already imported", never "damaged".
+    alreadyImported = isBundleImported(ctx.db, bundleId);
+    if (alreadyImported && !dryRun) throw new Rollback();
+    const links = new Map<string, ChainLink[]>();
+    const fresh: ChangesetRecord[] = [];
+    for (const staged of iterateStaged(ctx.db, token, manifest.inspection)) {
+      const stored = knownChangeset(ctx.db, staged.id);
+      const known = stored !== null && stored.signature.equals(staged.signature);
+      // Held while the file streamed (so its signature was not checked again) but gone now: the
+      // store was purged or restored meanwhile. Nothing is merged; merging again checks it whole.
+      if (!known && staged.streamedKnown) {
+        throw new AppError(
+          'conflict',
+          'This laptop’s store changed while the bundle was being read (it was restored or an inspection was purged). Nothing was merged: merge the bundle again.',
+          { reason: 'store-changed' },
+        );
+      }
+      const chain = links.get(staged.author) ?? [];
+      chain.push({ seq: staged.seq, id: staged.id, prev: staged.prev, known });
+      links.set(staged.author, chain);
+      if (!known) fresh.push(staged);
+    }
+    forks = checkChains(ctx, manifest.inspection, links);
     const conflictsBefore = conflictKeySet(ctx.db, manifest.inspection);
     // Which rows were live here before this bundle touched them: only those can be 'deleted' by it.
     const liveBefore = new Map<string, boolean>();
@@ -297,7 +438,7 @@ function applyStaged(
     let done = 0;
     const maxBefore = maxOpHlc(ctx.db, manifest.inspection);
     const batches: ChangesetOps[] = [];
-    for (const record of iterateStagedNew(ctx.db, token, manifest.inspection)) {
+    for (const record of fresh) {
       const ops = opsOfBody(record.body);
       for (const op of ops) {
         // A row id of another inspection must not be rewritten through this one's bundle.
@@ -322,29 +463,107 @@ function applyStaged(
       device: ctx.device.author,
       now: new Date(ctx.now()).toISOString(),
     });
-    for (const batch of batches) {
-      newOps += batch.ops.length;
-      const applied = linkOps(
-        ctx.db,
-        batch.ops.filter((op) => settled.accepted.has(op.id)),
-      );
-      for (const key of applied.touched)
-        if (key.field !== DELETED_FIELD) updated.add(`${key.table}\u0000${key.row}\u0000${key.field}`);
-    }
-    for (const key of settled.changedFields) {
-      rebuildField(ctx.db, key, manifest.inspection);
-      if (key.field !== DELETED_FIELD) updated.add(`${key.table}\u0000${key.row}\u0000${key.field}`);
-    }
     refused = settled.refused;
     held = settled.held;
+    for (const batch of batches) newOps += batch.ops.length;
+    const touch = (key: FieldKey) => {
+      if (key.field !== DELETED_FIELD) updated.add(`${key.table}\u0000${key.row}\u0000${key.field}`);
+    };
+    const applyAccepted = (holdBack: ReadonlySet<string>) => {
+      for (const batch of batches) {
+        const applied = linkOps(
+          ctx.db,
+          batch.ops.filter((op) => settled.accepted.has(op.id) && !holdBack.has(op.id)),
+        );
+        applied.touched.forEach(touch);
+      }
+      deriveSignerFields(
+        ctx.db,
+        manifest.inspection,
+        batches.flatMap((batch) => batch.ops.filter((op) => !settled.accepted.has(op.id))),
+      );
+      for (const key of settled.changedFields) {
+        rebuildField(ctx.db, key, manifest.inspection);
+        touch(key);
+      }
+    };
+    const countDeletions = () => {
+      let n = 0;
+      for (const rowKey of deleteTouched) {
+        const [table, row] = rowKey.split('\u0000') as [SyncedTableName, string];
+        if (liveBefore.get(rowKey) === true && isRowDeleted(ctx.db, table, row)) n += 1;
+      }
+      return n;
+    };
+    // Deletions an earlier merge of this bundle held back: they count as this bundle's again.
+    const released = heldDeletionsIn(
+      ctx.db,
+      [...links.values()].flat().map((l) => l.id),
+    );
+    for (const op of released) {
+      const rowKey = `${op.table}\u0000${op.row}`;
+      if (!liveBefore.has(rowKey)) liveBefore.set(rowKey, !isRowDeleted(ctx.db, op.table, op.row));
+      deleteTouched.add(rowKey);
+    }
+    /*
+     * ESCALATIONS ARE NEVER HELD. A bundle that would delete more than DELETION_THRESHOLD
+     * records waits for the lead's decision, but only its deletions wait: the trial below
+     * applies everything in a savepoint and counts what it deletes; if that is too many and the
+     * deletions were not confirmed, the savepoint is undone and the bundle is applied again
+     * with each deletion it brings kept in the log with a 'held' verdict (DELETIONS_HELD_RULE),
+     * which takes no effect. Escalations, notes and every other change in it take effect now,
+     * so a child-at-risk escalation is on the lead's banner at once, whatever the lead decides
+     * about the file ("Skip this file" included). Merging the same bundle with the deletions
+     * confirmed releases them; a later bundle that carries the same changesets counts them again.
+     */
+    let deletions = 0;
+    let heldBack: HeldDeletions | null = null;
+    const trial = ctx.db.transaction(() => {
+      for (const op of released) clearVerdict(ctx.db, op.id);
+      applyAccepted(new Set());
+      for (const op of released) {
+        const key = { table: op.table, row: op.row, field: op.field };
+        rebuildField(ctx.db, key, manifest.inspection);
+        touch(key);
+      }
+      deletions = countDeletions();
+      if (!dryRun && deletions > DELETION_THRESHOLD && options.confirmDeletions !== true) throw new HoldBack();
+    });
+    try {
+      trial();
+    } catch (error) {
+      if (!(error instanceof HoldBack)) throw error;
+      updated.clear();
+      const holdIds = new Set<string>();
+      const decidedAt = new Date(ctx.now()).toISOString();
+      for (const batch of batches)
+        for (const op of batch.ops) {
+          if (!settled.accepted.has(op.id) || op.field !== DELETED_FIELD || op.value !== true) continue;
+          if (op.table === 'team_member') continue; // a removal is an authority op, judged by its own rules
+          holdIds.add(op.id);
+          writeVerdict(ctx.db, manifest.inspection, {
+            opId: op.id,
+            kind: 'held',
+            rule: DELETIONS_HELD_RULE,
+            member: op.author,
+            change: `delete a ${recordWord(op.table, 1)}`,
+            message: 'Held with a bundle that deletes many records, until the lead confirms the deletions.',
+            decidedAt,
+          });
+        }
+      applyAccepted(holdIds);
+      heldBack = describeHeld(
+        ctx,
+        manifest,
+        deletions,
+        [...released, ...batches.flatMap((b) => b.ops.filter((op) => holdIds.has(op.id)))],
+        batches,
+        settled.accepted,
+      );
+    }
     // Bounded: a timestamp beyond now + MAX_CLOCK_SKEW_MS is not followed (hlc.ts).
     if (maxHlc !== '') observeRemoteHlc(ctx, maxHlc);
     const conflictsAfter = conflictKeySet(ctx.db, manifest.inspection);
-    let deletions = 0;
-    for (const rowKey of deleteTouched) {
-      const [table, row] = rowKey.split('\u0000') as [SyncedTableName, string];
-      if (liveBefore.get(rowKey) === true && isRowDeleted(ctx.db, table, row)) deletions += 1;
-    }
     counts = {
       newOps,
       updatedFields: updated.size,
@@ -354,12 +573,11 @@ function applyStaged(
       held,
     };
     if (dryRun) throw new Rollback();
-    if (deletions > DELETION_THRESHOLD && options.confirmDeletions !== true) {
-      throw new AppError(
-        'conflict',
-        `This bundle would delete ${deletions} records. Check the summary and confirm the deletions to import it.`,
-        { reason: 'needs-confirmation', deletions },
-      );
+    if (heldBack !== null) {
+      // Committed without recording the bundle as imported: merging it again (confirmed) releases the deletions.
+      recordHolds(ctx.db, manifest.inspection, manifest.exporter, manifest.holds);
+      heldDeletions = heldBack;
+      return;
     }
     recordHolds(ctx.db, manifest.inspection, manifest.exporter, manifest.holds);
     recordImportedBundle(ctx.db, {
@@ -378,9 +596,13 @@ function applyStaged(
     });
   });
   try {
-    transaction();
+    // IMMEDIATE: the write lock is taken at BEGIN, where SQLite's busy timeout waits for another
+    // connection's write to finish, rather than failing the upgrade half-way with SQLITE_BUSY.
+    transaction.immediate();
   } catch (error) {
-    if (!(error instanceof Rollback)) throw error;
+    if (error instanceof Rollback) return { ...counts, clockAhead, alreadyImported, forks };
+    throw busyInWords(error);
   }
-  return { ...counts, clockAhead };
+  if (heldDeletions !== null) throw heldDeletionsError(heldDeletions);
+  return { ...counts, clockAhead, alreadyImported, forks };
 }

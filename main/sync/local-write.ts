@@ -8,7 +8,7 @@ import { clockBound, formatHlc, isHlc, parseHlc, tick, receive, type Hlc } from 
 import { canonicalJson, type Op, type OpValue } from '../../shared/sync/op.js';
 import { DELETED_FIELD, fieldKind, type SyncedTableName } from '../../shared/sync/tables.js';
 import type { Db } from '../store/connection.js';
-import { readMeta, writeMeta } from '../store/meta-repo.js';
+import { chainFloor, readMeta, writeMeta } from '../store/meta-repo.js';
 import { insertChangeset, lastChangeset, readHeads, readRowHeadIds } from '../store/op-log-repo.js';
 import { applyOps } from './apply-ops.js';
 import { checkLocalOps } from './authority.js';
@@ -124,7 +124,9 @@ export function writeEdits(ctx: WriteContext, inspectionId: string, edits: reado
   // The authority model (docs/authority.md): a member's own command is judged like an import.
   checkLocalOps(ctx.db, inspectionId, ctx.device.author, ops, new Date(ctx.now()).toISOString());
   const last = lastChangeset(ctx.db, inspectionId, ctx.device.author);
-  const seq = (last?.seq ?? 0) + 1;
+  // After a restore, the first changeset jumps above the restore's floor (meta-repo.ts, CHAIN LINES).
+  const floor = last === null ? 0 : chainFloor(ctx.db);
+  const seq = last === null ? 1 : last.seq >= floor ? last.seq + 1 : floor + 1;
   const { bytes, id } = encodeChangeset({
     v: CHANGESET_FORMAT,
     inspection: inspectionId,

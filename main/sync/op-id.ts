@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, type Op } from '../../shared/sync/op.js';
 
+/** The one SHA-256 helper (lower-case hex): ids, bundle and case-list fingerprints. */
 export function sha256Hex(bytes: string | Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }

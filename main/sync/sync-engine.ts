@@ -95,8 +95,6 @@ export interface SyncReport {
 
 /** Automatic runs export at most this often, so a busy day does not become hundreds of tiny bundles. */
 export const AUTO_EXPORT_INTERVAL_MS = 10 * 60_000;
-/** Any bundle bigger than this on a target is not ours to read. */
-export const MAX_BUNDLE_BYTES = 512 * 1024 * 1024;
 
 export function myRole(db: Db, inspectionId: string, author: string): 'lead' | 'inspector' | null {
   const me = listTeam(db, inspectionId).find((m) => m.signing_key === author);

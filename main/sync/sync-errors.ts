@@ -3,21 +3,11 @@
  * (folder or WebDAV) turns its low-level failure (an HTTP status, an errno, a timeout) into
  * one of these, so the status line and the store never see a raw error.
  */
+import type { SYNC_ERROR_KINDS } from '../../shared/api/sync.js';
 import { AppError } from '../../shared/errors.js';
 
-export const SYNC_FAILURE_KINDS = [
-  'auth',
-  'not_found',
-  'full',
-  'too_large',
-  'server',
-  'unreachable',
-  'integrity',
-  'refused',
-  'not_configured',
-  'other',
-] as const;
-export type SyncFailureKind = (typeof SYNC_FAILURE_KINDS)[number];
+/** The one list of kinds is shared/api/sync.ts's, which the status line's schema checks too. */
+export type SyncFailureKind = (typeof SYNC_ERROR_KINDS)[number];
 
 export class SyncFailure extends Error {
   readonly kind: SyncFailureKind;

@@ -6,7 +6,7 @@
  * name first and are moved into place only when whole, so a listing never shows a partial
  * upload under a final name, and pushing the same bytes twice can only ever make one file.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 export interface RemoteEntry {
   readonly name: string;
@@ -75,8 +75,4 @@ export function assertSafePath(path: RemotePath): void {
       throw new Error(`Refusing an unsafe sync path segment: ${JSON.stringify(segment)}`);
     }
   }
-}
-
-export function sha256Of(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }

@@ -20,7 +20,8 @@ import type { ProgressEvent } from '../../shared/api/index.js';
 import type { Result } from '../../shared/errors.js';
 import type { ServiceContext } from '../services/context.js';
 import type { DispatchOptions } from '../services/dispatch.js';
-import { dispatchToHost, type CommandHost, type RecoverySession } from '../services/recovery.js';
+import { dispatchToHost, type CommandHost } from '../services/command-host.js';
+import type { RecoverySession } from '../services/recovery.js';
 import { serveStatic } from './static-files.js';
 
 export const MAX_REQUEST_BYTES = 96 * 1024 * 1024;

@@ -54,11 +54,25 @@ function useImportWorker() {
       if (entry.stage === 'waiting') {
         update(entry.id, { stage: 'previewing', message: undefined });
         const preview = await callOnce('bundles.preview', { ...base, bytesBase64 });
-        if (preview.isJoin || preview.needsConfirmation) {
+        if (preview.isJoin) {
           update(entry.id, { stage: 'needs_confirmation', preview });
           return;
         }
         update(entry.id, { preview });
+        if (preview.needsConfirmation) {
+          // Only the deletions wait for the user: everything else in the bundle (escalations
+          // above all) is merged now, and the answer names what is held back.
+          update(entry.id, { stage: 'importing', progress: undefined });
+          try {
+            const result = await importer.mutateAsync({ ...base, bytesBase64 });
+            bytesCache.delete(entry.id);
+            update(entry.id, { stage: result.status, result, progress: undefined });
+          } catch (error) {
+            if (reasonOf(error) !== 'needs-confirmation') throw error;
+            update(entry.id, { stage: 'needs_confirmation', preview, message: messageOf(error), progress: undefined });
+          }
+          return;
+        }
       }
       update(entry.id, { stage: 'importing', progress: undefined });
       const result = await importer.mutateAsync({

@@ -87,8 +87,8 @@ function Confirmation({ entry, preview }: { entry: ImportEntry; preview: BundleP
       )}
       {preview.needsConfirmation && (
         <p className="error-box">
-          This bundle would delete {plural(preview.deletions, 'record', 'records')}. Deleted records can be restored later, but
-          check with the person who sent it if this is unexpected.
+          {entry.message ?? `This bundle would delete ${plural(preview.deletions, 'record', 'records')}.`} Deleted records can be
+          restored later, but check with the person who sent it if this is unexpected.
         </p>
       )}
       <div className="form-actions">
@@ -129,6 +129,38 @@ function StatusLine({ entry }: { entry: ImportEntry }) {
   }
 }
 
+/**
+ * What did not take effect (docs/authority.md): changes a member had no authority for, and
+ * keys that wait for the lead. Each sentence names the member and the change.
+ */
+function AuthorityNotices({ result }: { result: NonNullable<ImportEntry['result']> }) {
+  if (result.refused.length === 0 && result.held.length === 0) return null;
+  return (
+    <div className="bundle-authority small">
+      {result.refused.length > 0 && (
+        <>
+          <p>Not applied (the rest of the bundle was):</p>
+          <ul aria-label="Changes not applied">
+            {result.refused.map((n) => (
+              <li key={`${n.rule}-${n.member.author}-${n.change}`}>{n.message}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      {result.held.length > 0 && (
+        <>
+          <p>Waiting for you: confirm these on the team screen.</p>
+          <ul aria-label="Changes waiting for you">
+            {result.held.map((n) => (
+              <li key={`${n.rule}-${n.member.author}-${n.change}`}>{n.message}</li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}
+
 function EntryRow({ entry, onOpenInspection }: { entry: ImportEntry; onOpenInspection?: () => void }) {
   const opened = useUi((s) => s.inspectionOpened);
   const openInspectionId = useUi((s) => s.inspectionId);
@@ -150,6 +182,7 @@ function EntryRow({ entry, onOpenInspection }: { entry: ImportEntry; onOpenInspe
           <progress id={progressId} className="progress" max={progress?.total || 1} value={progress?.done ?? 0} />
         </div>
       )}
+      {entry.stage === 'imported' && entry.result && <AuthorityNotices result={entry.result} />}
       {entry.stage === 'needs_passphrase' && <PassphraseForm entry={entry} />}
       {entry.stage === 'needs_confirmation' && entry.preview && <Confirmation entry={entry} preview={entry.preview} />}
       {entry.stage === 'imported' && entry.preview?.isJoin && entry.result && entry.result.inspectionId !== openInspectionId && (

@@ -14,9 +14,11 @@ export function PurgeInspection({ inspectionId, localAuthority }: { inspectionId
   const purge = useCommand('inspections.purge');
   const closeInspection = useUi((s) => s.inspectionClosed);
   const notice = useUi((s) => s.noticeShown);
-  const [escalationsAcknowledged, setEscalationsAcknowledged] = useState(false);
+  // The ids ticked, not a flag: an escalation that arrives by sync after the tick is unticked.
+  const [acknowledged, setAcknowledged] = useState<readonly string[]>([]);
   const openEscalations = useApi('escalations.list', { inspectionId, openOnly: true });
   const open_ = openEscalations.data ?? [];
+  const escalationsAcknowledged = open_.every((e) => acknowledged.includes(e.id));
   // Open escalations are children at risk still being followed up: the purge lists them and asks.
   const matches =
     typed.trim().toLowerCase() === localAuthority.trim().toLowerCase() && (open_.length === 0 || escalationsAcknowledged);
@@ -60,7 +62,7 @@ export function PurgeInspection({ inspectionId, localAuthority }: { inspectionId
                 <input
                   type="checkbox"
                   checked={escalationsAcknowledged}
-                  onChange={(event) => setEscalationsAcknowledged(event.target.checked)}
+                  onChange={(event) => setAcknowledged(event.target.checked ? open_.map((e) => e.id) : [])}
                 />{' '}
                 I have checked these escalations are closed or handed over elsewhere; remove them too
               </label>
@@ -77,7 +79,12 @@ export function PurgeInspection({ inspectionId, localAuthority }: { inspectionId
               event.preventDefault();
               if (!matches) return;
               purge.mutate(
-                { id: inspectionId, confirmation: typed },
+                {
+                  id: inspectionId,
+                  confirmation: typed,
+                  // Only those shown and ticked: one that arrives meanwhile makes the service refuse.
+                  removeOpenEscalations: open_.filter((e) => acknowledged.includes(e.id)).map((e) => e.id),
+                },
                 {
                   onSuccess: (result) => {
                     setOpen(false);

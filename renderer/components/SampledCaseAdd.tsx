@@ -22,7 +22,7 @@ export function SampledCaseAdd({ inspectionId }: { inspectionId: string }) {
         onSuccess: (sampled) => {
           notice('info', `Case ${sampled.caseRef} added to the sample.`);
           // A reference the area's list does not have: a typo, or a child the list left out.
-          if (list.data && sampled.stratum === 'Added by hand (not on the list)') setOffList(sampled.caseRef);
+          if (sampled.onList === false) setOffList(sampled.caseRef);
           setCaseRef('');
           setReason('');
         },

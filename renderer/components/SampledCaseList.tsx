@@ -101,7 +101,7 @@ function CaseRow({
         <button type="button" className="link-button mono" onClick={() => caseOpened(sampled.id)}>
           {sampled.caseRef}
         </button>
-        {sampled.stratum === 'Added by hand (not on the list)' && <span className="tag tag-warning">not on the list</span>}
+        {sampled.onList === false && <span className="tag tag-warning">not on the list</span>}
       </div>
       <div role="cell">{stageLabel(sampled.stage)}</div>
       <div role="cell">{sampled.ageBand ?? '—'}</div>

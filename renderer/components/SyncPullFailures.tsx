@@ -23,7 +23,9 @@ function FailureRow({ inspectionId, failure }: { inspectionId: string; failure: 
             <button type="button" className="button-primary" onClick={() => run(true)} disabled={retry.isPending}>
               Merge it, including its deletions
             </button>
-            <span className="small muted">Or leave it held: nothing from it is merged until you decide.</span>
+            <span className="small muted">
+              Or leave it held: only its deletions wait until you decide; the rest is already merged.
+            </span>
           </>
         ) : (
           <button type="button" onClick={() => run(false)} disabled={retry.isPending}>

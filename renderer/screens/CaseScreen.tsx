@@ -52,6 +52,14 @@ export function CaseScreen({ inspectionId }: { inspectionId: string }) {
                 ? `Added by hand: ${data.selectionReason ?? ''}`
                 : `Random draw (${data.stratum ?? ''})`}
             </dd>
+            <dt>On the case list</dt>
+            <dd>
+              {data.onList === true
+                ? 'Yes'
+                : data.onList === false
+                  ? 'No: not on the list'
+                  : 'Not known here (the case list is on the laptop that imported it)'}
+            </dd>
             <dt>Allocated to</dt>
             <dd>{data.allocatedToName ?? 'Not allocated'}</dd>
             {data.removed && (

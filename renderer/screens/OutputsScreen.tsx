@@ -9,6 +9,7 @@ import { ACCURACY_DECISIONS } from '../../shared/api/outputs.js';
 import { HEADLINE_HEADING, NEXT_STEPS_HEADING, NO_FINDINGS } from '../../shared/outputs/letter-model.js';
 import { useApi, useCommand, useLongCommand } from '../api/hooks.js';
 import { downloadBase64 } from '../components/download.js';
+import { LetterDetails } from '../components/LetterDetails.js';
 import { Field } from '../components/form.js';
 import { useUi } from '../state/ui-store.js';
 
@@ -90,45 +91,6 @@ function SummaryEditor({ inspectionId, initial }: { inspectionId: string; initia
 
 type Preview = CommandOutput<'outputs.letterPreview'>;
 
-function LetterDetails({ inspectionId, letter }: { inspectionId: string; letter: Preview }) {
-  const [names, setNames] = useState<Record<string, string>>(() => Object.fromEntries(letter.roles.map((r) => [r.role, r.name])));
-  const [deadline, setDeadline] = useState(letter.actionDeadline ?? '');
-  const save = useCommand('outputs.setLetterDetails');
-  const notice = useUi((s) => s.noticeShown);
-  return (
-    <form
-      className="form-grid"
-      aria-label="Letter details"
-      onSubmit={(event) => {
-        event.preventDefault();
-        save.mutate(
-          {
-            inspectionId,
-            addressees: letter.roles.map((r) => ({ role: r.role, name: names[r.role] ?? '' })),
-            actionDeadline: deadline === '' ? null : deadline,
-          },
-          { onSuccess: () => notice('info', 'Letter details saved.') },
-        );
-      }}
-    >
-      {letter.roles.map((r) => (
-        <Field key={r.role} label={`Addressed to: ${r.label}`}>
-          {(p) => <input {...p} value={names[r.role] ?? ''} onChange={(e) => setNames({ ...names, [r.role]: e.target.value })} />}
-        </Field>
-      ))}
-      <Field label="Statement of action due" hint="Leave empty to show about 70 working days, to confirm">
-        {(p) => <input {...p} type="date" value={deadline} onChange={(e) => setDeadline(e.target.value)} />}
-      </Field>
-      {save.error && <p role="alert">{save.error.message}</p>}
-      <div className="form-actions">
-        <button type="submit" disabled={save.isPending}>
-          Save letter details
-        </button>
-      </div>
-    </form>
-  );
-}
-
 /** The document as it will be written, part by part, in its order. */
 function LetterDocument({ letter }: { letter: Preview }) {
   return (
@@ -155,7 +117,7 @@ function LetterDocument({ letter }: { letter: Preview }) {
           {section.groups.length === 0 && <p className="muted">{NO_FINDINGS}</p>}
           {section.groups.map((group) => (
             <div key={group.heading}>
-              <h5>{group.heading}</h5>
+              {group.heading && <h5>{group.heading}</h5>}
               <ul>
                 {group.statements.map((statement, index) => (
                   <li key={index}>

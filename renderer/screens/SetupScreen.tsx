@@ -12,6 +12,7 @@ import {
 import { useApi, useCommand } from '../api/hooks.js';
 import { Field, fieldErrors, Select } from '../components/form.js';
 import { InspectionForm } from '../components/InspectionForm.js';
+import { LetterRecipients } from '../components/LetterDetails.js';
 import { PurgeInspection } from '../components/PurgeInspection.js';
 import { DeviceKeys } from '../components/DeviceKeys.js';
 import { formatDateTime } from '../components/dates.js';
@@ -430,6 +431,7 @@ export function SetupScreen({ inspectionId }: { inspectionId: string }) {
           }
         />
       </section>
+      {isLead && <LetterRecipients inspectionId={inspectionId} />}
       <Team inspectionId={inspectionId} isLead={isLead} />
       <DeviceKeys />
       <PurgeInspection inspectionId={inspectionId} localAuthority={data.localAuthority} />

@@ -30,6 +30,7 @@ export const BUNDLE_REJECT_REASONS = [
   'too-large',
   'wrong-key',
   'chain-gap',
+  'fork',
   'not-a-bundle',
 ] as const;
 export type BundleRejectReason = (typeof BUNDLE_REJECT_REASONS)[number];
@@ -162,10 +163,8 @@ export const ImportedBundle = z.object({
   deletions: z.number().int(),
 });
 
-export type BundleExportInputT = z.output<typeof BundleExportInput>;
 export type BundlePreviewT = z.output<typeof BundlePreview>;
 export type BundleImportResultT = z.output<typeof BundleImportResult>;
-export type ImportedBundleT = z.output<typeof ImportedBundle>;
 
 export const bundleCommands = {
   'bundles.export': mutation(BundleExportInput, BundleExportResult),

@@ -118,6 +118,8 @@ export const SampledCase = z.object({
   samplingMethod: SamplingMethod,
   sampleRunId: z.string().nullable(),
   stratum: z.string().nullable(),
+  /** On the lead's case list: true, false, or null when this laptop holds no list to tell. */
+  onList: z.boolean().nullable(),
   selectionReason: z.string().nullable(),
   removed: z.boolean(),
   removalReason: z.string().nullable(),

@@ -19,6 +19,12 @@ export const purgeCommands = {
       id: Id,
       /** The local authority's name typed by the user, so a purge is never one stray click. */
       confirmation: z.string().max(200),
+      /**
+       * The open escalations the user was shown and agreed may go too. A purge that would remove
+       * an open escalation not named here (one that arrived after the dialog opened, or a caller
+       * that never asked) is refused with a sentence listing them.
+       */
+      removeOpenEscalations: z.array(Id).max(10_000).default([]),
     }),
     z.object({
       purged: z.literal(true),

@@ -22,7 +22,6 @@ import {
 
 export const Id = z.uuid();
 export const IsoDate = z.iso.date();
-export const IsoDateTime = z.iso.datetime({ offset: true });
 
 const trimmed = (max: number) => z.string().trim().max(max);
 export const ShortText = trimmed(200);

@@ -83,6 +83,7 @@ export interface LetterStatement {
 }
 
 export interface LetterGroup {
+  /** '' when the section has one group and a sub-heading would only repeat the section's. */
   readonly heading: string;
   readonly statements: readonly LetterStatement[];
 }
@@ -129,6 +130,12 @@ export function ukDate(iso: string | null | undefined): string {
   if (!iso) return '';
   const date = parseISO(iso);
   return isValid(date) ? format(date, 'd MMMM yyyy', { locale: enGB }) : iso;
+}
+
+/** "on 2 November 2026" for one day, "from 2 November 2026 to 13 November 2026" for several. */
+function whenWords(start: string | null, end: string | null): string {
+  if (!start) return '';
+  return !end || end === start ? `on ${ukDate(start)}` : `from ${ukDate(start)} to ${ukDate(end)}`;
 }
 
 function dateRange(start: string | null, end: string | null): string {
@@ -193,17 +200,18 @@ function addresseeLines(inspection: LetterInspection): { lines: string[]; names:
   return { lines, names };
 }
 
-function childrenWords(sample: LetterSampleFacts): string {
+/** A JTAI looks at every agency's audits; ILACS and visits at the local authority's own. */
+function childrenWords(sample: LetterSampleFacts, whose: 'agencies' | 'local authority'): string {
   const children = sample.children === 1 ? '1 child' : `${sample.children} children`;
+  const owner = whose === 'agencies' ? 'the agencies’' : 'the local authority’s';
   const audits =
     sample.audited > 0
-      ? ` They also evaluated the agencies’ own audits of ${sample.audited === 1 ? '1 child’s' : `${sample.audited} children’s`} experiences.`
+      ? ` They also evaluated ${owner} own audits of ${sample.audited === 1 ? '1 child’s' : `${sample.audited} children’s`} experiences.`
       : '';
   return `Inspectors evaluated the experiences of ${children}, reading case records and talking with practitioners, managers and leaders.${audits}`;
 }
 
 function introduction(inspection: LetterInspection, sample: LetterSampleFacts): string[] {
-  const dates = dateRange(inspection.fieldworkStart, inspection.fieldworkEnd);
   const inspectorates = listInWords(inspection.inspectorates.map((i) => INSPECTORATE_NAMES[i]));
   const period = inspection.reviewStart
     ? ` Inspectors looked at practice from ${dateRange(inspection.reviewStart, inspection.reviewEnd)}.`
@@ -212,23 +220,25 @@ function introduction(inspection: LetterInspection, sample: LetterSampleFacts): 
     case 'jtai':
       return [
         `Between ${ukDate(inspection.fieldworkStart)} and ${ukDate(inspection.fieldworkEnd)}, ${inspectorates} carried out a joint inspection of the multi-agency response to ${themeWords(inspection)} in ${inspection.localAuthority}.`,
-        `This inspection included a ‘deep dive’ focus on ${themeWords(inspection)}.${period} ${childrenWords(sample)}`,
+        `This inspection included a ‘deep dive’ focus on ${themeWords(inspection)}.${period} ${childrenWords(sample, 'agencies')}`,
       ];
     case 'ilacs':
       return [
-        `Ofsted inspected ${inspection.localAuthority} local authority children’s services from ${dates}.${period}`,
-        childrenWords(sample),
+        `Ofsted inspected ${inspection.localAuthority} local authority children’s services ${whenWords(inspection.fieldworkStart, inspection.fieldworkEnd)}.${period}`,
+        childrenWords(sample, 'local authority'),
       ];
     case 'visit': {
       const team =
         inspection.teamNames && inspection.teamNames.length > 0
-          ? ` His Majesty’s Inspectors for this visit were ${listInWords(inspection.teamNames)}.`
+          ? inspection.teamNames.length === 1
+            ? ` His Majesty’s Inspector for this visit was ${inspection.teamNames[0]}.`
+            : ` His Majesty’s Inspectors for this visit were ${listInWords(inspection.teamNames)}.`
           : '';
       const areas = inspection.theme ? ` Areas covered by the visit: ${lowerFirst(inspection.theme)}.` : '';
       const kind = inspection.type === 'monitoring_visit' ? 'monitoring visit' : 'focused visit';
       return [
-        `This letter summarises the findings of the ${kind} to ${inspection.localAuthority} children’s services on ${dates}.${team}${areas}`,
-        `${childrenWords(sample)}${period}`,
+        `This letter summarises the findings of the ${kind} to ${inspection.localAuthority} children’s services ${whenWords(inspection.fieldworkStart, inspection.fieldworkEnd)}.${team}${areas}`,
+        `${childrenWords(sample, 'local authority')}${period}`,
       ];
     }
   }
@@ -271,8 +281,9 @@ function grouped(findings: readonly LetterFinding[], byAgency: boolean, variant:
     .map(([heading, statements]) => ({ heading, statements }));
 }
 
-function flat(findings: readonly LetterFinding[], variant: LetterVariant, heading: string): LetterGroup[] {
-  return findings.length === 0 ? [] : [{ heading, statements: findings.map((f) => statementOf(f, variant)) }];
+/** One group under the section's own heading (no sub-heading repeating it). */
+function flat(findings: readonly LetterFinding[], variant: LetterVariant): LetterGroup[] {
+  return findings.length === 0 ? [] : [{ heading: '', statements: findings.map((f) => statementOf(f, variant)) }];
 }
 
 function deadlineWords(inspection: LetterInspection, letterDate: Date): string {
@@ -324,7 +335,7 @@ export function buildLetterModel(
   if (priority.length > 0)
     sections.push({
       heading: 'Areas for priority action',
-      groups: shape === 'jtai' ? grouped(priority, true, variant) : flat(priority, variant, 'Priority action'),
+      groups: shape === 'jtai' ? grouped(priority, true, variant) : flat(priority, variant),
     });
   if (shape === 'jtai') {
     sections.push({ heading: 'What needs to improve?', groups: grouped(improvement, true, variant) });
@@ -333,8 +344,8 @@ export function buildLetterModel(
     sections.push({ heading: 'Findings by judgement area', groups: grouped(strength, false, variant) });
     sections.push({ heading: 'What needs to improve?', groups: grouped(improvement, false, variant) });
   } else {
-    sections.push({ heading: 'What is going well', groups: flat(strength, variant, 'Strengths') });
-    sections.push({ heading: 'What needs to improve', groups: flat(improvement, variant, 'Areas for improvement') });
+    sections.push({ heading: 'What is going well', groups: flat(strength, variant) });
+    sections.push({ heading: 'What needs to improve', groups: flat(improvement, variant) });
   }
   const facts = [
     { label: 'Inspection dates', value: dateRange(inspection.fieldworkStart, inspection.fieldworkEnd) },
@@ -378,7 +389,10 @@ export function letterText(letter: LetterModel): string[] {
     letter.summary,
     ...letter.sections.flatMap((s) => [
       s.heading,
-      ...s.groups.flatMap((g) => [g.heading, ...g.statements.flatMap((st) => [st.text, ...(st.evidence ?? [])])]),
+      ...s.groups.flatMap((g) => [
+        ...(g.heading ? [g.heading] : []),
+        ...g.statements.flatMap((st) => [st.text, ...(st.evidence ?? [])]),
+      ]),
     ]),
     NEXT_STEPS_HEADING,
     ...letter.nextSteps,

@@ -86,6 +86,11 @@ export class AuthorityState {
   /** Escalations whose concern has been described (not the placeholder written when flagging). */
   readonly described = new Set<string>();
   readonly linkFinding = new Map<string, string>();
+  /**
+   * A finding's statement on this laptop (set by main/sync/authority.ts from the store), so a
+   * refusal says which finding. Only the wording uses it, never a verdict.
+   */
+  findingLabel: (findingId: string) => string | null = () => null;
 
   constructor(readonly root: string) {}
 
@@ -152,9 +157,36 @@ function hasReason(siblings: readonly Op[], findingId: string): boolean {
   );
 }
 
+const article = (noun: string) => (/^[aeiou]/i.test(noun) ? `an ${noun}` : `a ${noun}`);
+const words = (name: string) => name.replace(/_/g, ' ');
+
+/** "the finding “Plans drift…”" when this laptop knows it, else "a finding" (with `qualifier`: "an agreed finding"). */
+function named(state: AuthorityState, row: string | undefined, qualifier = ''): string {
+  const noun = qualifier ? `${qualifier} finding` : 'finding';
+  const text = row === undefined ? null : state.findingLabel(row);
+  if (text === null || text.trim() === '') return article(noun);
+  const trimmed = text.trim().replace(/\s+/g, ' ');
+  return `the ${noun} “${trimmed.length > 60 ? `${trimmed.slice(0, 59)}…` : trimmed}”`;
+}
+
+/** "the escalation raised by “Inspector 2”" (never its concern: refusals are printed and logged). */
+function escalationNamed(state: AuthorityState, row: string): string {
+  const raiser = state.raiser.get(row);
+  return raiser === undefined ? 'an escalation' : `the escalation raised by “${state.nameOf(raiser)}”`;
+}
+
 /** The change an op makes, in words, for refusals and the import summary. */
 export function describeChange(state: AuthorityState, op: Op): string {
   const value = typeof op.value === 'string' ? op.value : JSON.stringify(op.value);
+  if ((AUTHOR_FIELDS[op.table] ?? []).includes(op.field) && typeof op.value === 'string' && op.value !== op.author) {
+    const thing =
+      op.table === 'finding'
+        ? named(state, op.row)
+        : op.table === 'escalation'
+          ? escalationNamed(state, op.row)
+          : article(words(op.table));
+    return `record “${state.nameOf(op.value)}” as the ${words(op.field)} of ${thing}`;
+  }
   switch (op.table) {
     case 'team_member': {
       const who = `“${state.rowName(op.row)}”`;
@@ -163,26 +195,37 @@ export function describeChange(state: AuthorityState, op: Op): string {
       if (op.field === 'signing_key') return `set the device key of ${who === '“a team member”' ? 'a new team member' : who}`;
       if (op.field === 'box_key') return `set the encryption key of ${who === '“a team member”' ? 'a new team member' : who}`;
       if (op.field === 'name' && !state.rows.has(op.row)) return `add “${value}” to the team`;
-      return `change the ${op.field.replace(/_/g, ' ')} of ${who}`;
+      return `change the ${words(op.field)} of ${who}`;
     }
-    case 'finding':
+    case 'finding': {
+      const agreed = state.findingStatus.get(op.row) === 'agreed';
       if (op.field === 'status') {
-        const from = state.findingStatus.get(op.row);
-        if (from === 'agreed' && value !== 'agreed') return `reopen an agreed finding as ${value}`;
-        return `make a finding ${value}`;
+        if (agreed && value !== 'agreed') return `reopen ${named(state, op.row, 'agreed')} as ${value}`;
+        if (value === 'agreed') return `agree ${named(state, op.row)}`;
+        if (value === 'withdrawn') return `withdraw ${named(state, op.row)}`;
+        return `make ${named(state, op.row)} ${value}`;
       }
-      if (op.field === 'merged_into') return 'merge a finding into another';
-      return `change the ${op.field.replace(/_/g, ' ')} of ${state.findingStatus.get(op.row) === 'agreed' ? 'an agreed' : 'a'} finding`;
-    case 'finding_evidence':
+      if (op.field === 'merged_into') {
+        const into = typeof op.value === 'string' ? named(state, op.value) : 'another';
+        return `merge ${named(state, op.row)} into ${into === 'a finding' ? 'another' : into}`;
+      }
+      return `change the ${words(op.field)} of ${named(state, op.row, agreed ? 'agreed' : '')}`;
+    }
+    case 'finding_evidence': {
+      const findingId = op.field === 'finding_id' && typeof op.value === 'string' ? op.value : state.linkFinding.get(op.row);
+      const finding = named(state, findingId, 'agreed');
       return op.field === '_deleted' && op.value === true
-        ? 'remove evidence from an agreed finding'
-        : 'change the evidence of an agreed finding';
-    case 'escalation':
-      if (op.field === 'concern') return 'rewrite an escalation’s concern';
-      if (CLOSE_FIELDS.has(op.field)) return op.value === null ? 'reopen an escalation' : 'close an escalation';
-      return `change the ${op.field.replace(/_/g, ' ')} of an escalation`;
+        ? `remove evidence from ${finding}`
+        : `change the evidence of ${finding}`;
+    }
+    case 'escalation': {
+      const escalation = escalationNamed(state, op.row);
+      if (op.field === 'concern') return `rewrite the concern of ${escalation}`;
+      if (CLOSE_FIELDS.has(op.field)) return op.value === null ? `reopen ${escalation}` : `close ${escalation}`;
+      return `change the ${words(op.field)} of ${escalation}`;
+    }
     default:
-      return `change the ${op.field.replace(/_/g, ' ')} of a ${op.table.replace(/_/g, ' ')}`;
+      return `change the ${words(op.field)} of ${article(words(op.table))}`;
   }
 }
 
@@ -198,9 +241,8 @@ const SENTENCES: Record<AuthorityRule, (name: string, change: string) => string>
   'concern-immutable': (n, c) =>
     `${n} tried to ${c}, which was not applied: an escalation’s concern stays as it was raised; add what is new as a new escalation or in the LA response.`,
   'close-author-or-lead': (n, c) =>
-    `${n} tried to ${c} raised by someone else, which was not applied: only the member who raised it or the lead can close it.`,
-  authorship: (n, c) =>
-    `${n} tried to ${c} in another member’s name, which was not applied: authorship is who signed the change.`,
+    `${n} tried to ${c}, which was not applied: only the member who raised it or the lead can close it.`,
+  authorship: (n, c) => `${n} tried to ${c}, which was not applied: authorship is who signed the change, and it is written once.`,
 };
 
 function refuse(state: AuthorityState, op: Op, rule: AuthorityRule): Refusal {

@@ -123,7 +123,7 @@ describe('moderation and outputs in the browser', () => {
     expect(log.bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     const logRows = Papa.parse<string[]>(log.bytes.toString('utf8').slice(1), { skipEmptyLines: true }).data;
     expect(logRows).toHaveLength(3);
-    expect(logRows.every((r) => r.length === 9)).toBe(true);
+    expect(logRows.every((r) => r.length === 11)).toBe(true);
 
     const sample = await download('Case sample summary (.csv)');
     const sampleRows = Papa.parse<string[]>(sample.bytes.toString('utf8').slice(1), { skipEmptyLines: true }).data;

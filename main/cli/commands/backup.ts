@@ -2,8 +2,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { AppError } from '../../../shared/errors.js';
 import { checkTarget, locateData } from '../cli-files.js';
-import { backupStoreFile } from '../../store/backup.js';
-import { CliUsageError, parseCliArgs, storeKeyFor, type CliCommand } from '../cli-support.js';
+import { backupStoreAt } from '../../services/store-files.js';
+import { CliUsageError, parseCliArgs, type CliCommand } from '../cli-support.js';
 
 /** `--data` names the store file or its data folder; a path that is not there is refused. */
 export function storeFileFromArg(data: string | undefined): string {
@@ -32,7 +32,7 @@ export const backupCommand: CliCommand = {
     if (!values.to) throw new CliUsageError('backup needs --to FILE');
     const storePath = storeFileFromArg(values.data);
     const target = checkTarget(values.to, values.force === true);
-    await backupStoreFile(storePath, target, { key: storeKeyFor(storePath) });
+    await backupStoreAt(storePath, target);
     const kb = Math.max(1, Math.round(statSync(target).size / 1024));
     process.stdout.write(`Backed up ${storePath} to ${target} (${kb} KB, integrity check ok).\n`);
     return 0;

@@ -1,8 +1,7 @@
 /** `fieldwork bundle inspect FILE`: the signed manifest of a bundle (who, what, how much). Imports nothing. */
-import { memberName } from '../../store/bundles-repo.js';
-import { DEFAULT_LIMITS, type BundleManifest } from '../../sync/bundle-format.js';
-import { fileSource, openBundle } from '../../sync/bundle-reader.js';
-import { fingerprint } from '../../sync/device-identity.js';
+import type { CliCommandOutput } from '../../../shared/api/cli.js';
+import { inspectBundleWithPassphrase } from '../../services/cli-commands.js';
+import { invokeCli } from '../../services/dispatch.js';
 import { CliUsageError, EXIT, parseCliArgs, type CliCommand } from '../cli-support.js';
 import { openExistingData, readPassphrase, requireFile, writeJson } from './bundle-support.js';
 
@@ -12,8 +11,9 @@ const OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
-function describe(file: string, bundleId: string, m: BundleManifest, nameOf: (author: string) => string | null): string {
-  const who = (author: string) => `${fingerprint(author)}  ${nameOf(author) ?? '(name not known on this laptop)'}`;
+function describe(file: string, { bundleId, manifest: m, people }: CliCommandOutput<'cli.bundles.inspect'>): string {
+  const who = (author: string) =>
+    `${people[author]?.fingerprint ?? ''}  ${people[author]?.name ?? '(name not known on this laptop)'}`;
   return [
     `Bundle:        ${file}`,
     `Bundle id:     ${bundleId}`,
@@ -50,24 +50,20 @@ export const bundleInspectCommand: CliCommand = {
     if (!values.data && !passphrase) throw new CliUsageError('Give --data (whose key opens the bundle) or --passphrase-file.');
     const runtime = values.data ? await openExistingData(values.data, { backups: false }) : null;
     try {
-      const opened = await openBundle(
-        fileSource(file),
-        { ...(runtime ? { ageIdentity: runtime.ctx.device.ageIdentity } : {}), ...(passphrase ? { passphrase } : {}) },
-        DEFAULT_LIMITS,
-      );
+      const opened = runtime
+        ? await invokeCli(runtime.ctx, 'cli.bundles.inspect', { file, ...(passphrase ? { passphrase } : {}) })
+        : await inspectBundleWithPassphrase(file, passphrase as string);
       const { manifest } = opened;
-      const nameOf = (author: string) =>
-        (runtime ? memberName(runtime.ctx.db, manifest.inspection, author) : null) ??
-        (author === manifest.exporter ? manifest.exporterName : null);
+      const signer = opened.people[manifest.exporter];
       if (values.json) {
         writeJson({
           file,
           bundleId: opened.bundleId,
-          signer: { author: manifest.exporter, fingerprint: fingerprint(manifest.exporter), name: nameOf(manifest.exporter) },
+          signer: { author: manifest.exporter, fingerprint: signer?.fingerprint, name: signer?.name ?? null },
           manifest,
         });
       } else {
-        process.stdout.write(`${describe(file, opened.bundleId, manifest, nameOf)}\n`);
+        process.stdout.write(`${describe(file, opened)}\n`);
       }
       return EXIT.ok;
     } finally {

@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { AppError } from '../../../shared/errors.js';
 import { CLI_HOLDER, openRuntime, type Runtime } from '../../services/runtime.js';
 import { locateData, requireKeys, requireRegularFile } from '../cli-files.js';
-import { isRejection } from '../../sync/bundle-format.js';
 import { CliUsageError, EXIT, exitCodeFor, printProgress, stderrLogger } from '../cli-support.js';
 
 /** Exit code when an import would delete more than the threshold and --yes was not given. */
@@ -58,5 +57,3 @@ export function progressFor(file: string) {
 }
 
 export const writeJson = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-
-export { isRejection };

@@ -1,8 +1,6 @@
 /** `fieldwork bundle verify FILE`: check every signature, hash and change in a bundle. Imports nothing. */
-import { DEFAULT_LIMITS } from '../../sync/bundle-format.js';
-import { checkBundleStandalone } from '../../sync/bundle-check.js';
-import { fileSource } from '../../sync/bundle-reader.js';
-import { previewBundle } from '../../sync/import-bundle.js';
+import { checkBundleWithPassphrase } from '../../services/cli-commands.js';
+import { invokeCli } from '../../services/dispatch.js';
 import { CliUsageError, EXIT, parseCliArgs, type CliCommand } from '../cli-support.js';
 import { openExistingData, progressFor, readPassphrase, requireFile, writeJson } from './bundle-support.js';
 
@@ -33,7 +31,7 @@ export const bundleVerifyCommand: CliCommand = {
     const passphrase = readPassphrase(values['passphrase-file']);
     if (!values.data && !passphrase) throw new CliUsageError('Give --data (to check against a store) or --passphrase-file.');
     if (!values.data) {
-      const check = await checkBundleStandalone(fileSource(file), { passphrase }, DEFAULT_LIMITS, progressFor(file));
+      const check = await checkBundleWithPassphrase(file, passphrase, progressFor(file));
       if (values.json) writeJson({ file, valid: true, rosterChecked: false, ...check });
       else
         process.stdout.write(
@@ -43,11 +41,12 @@ export const bundleVerifyCommand: CliCommand = {
     }
     const runtime = await openExistingData(values.data, { backups: false });
     try {
-      const preview = await previewBundle(runtime.ctx, fileSource(file), {
-        fileName: file,
-        ...(passphrase ? { passphrase } : {}),
-        progress: progressFor(file),
-      });
+      const preview = await invokeCli(
+        runtime.ctx,
+        'cli.bundles.verify',
+        { file, fileName: file, ...(passphrase ? { passphrase } : {}) },
+        { onProgress: progressFor(file) },
+      );
       if (values.json) {
         writeJson({ file, valid: preview.unknownAuthors.length === 0, rosterChecked: true, ...preview });
       } else if (preview.unknownAuthors.length > 0) {

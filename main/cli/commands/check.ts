@@ -1,7 +1,7 @@
 /** `fieldwork check --data DB`: PRAGMA integrity_check on a data file, as one line and an exit code. */
 import { existsSync, rmSync, statSync } from 'node:fs';
-import { checkStoreFile } from '../../store/integrity.js';
-import { EXIT, parseCliArgs, storeKeyFor, type CliCommand } from '../cli-support.js';
+import { checkStoreAt } from '../../services/store-files.js';
+import { EXIT, parseCliArgs, type CliCommand } from '../cli-support.js';
 import { storeFileFromArg } from './backup.js';
 
 /**
@@ -37,7 +37,7 @@ export const checkCommand: CliCommand = {
   async run(args) {
     const { values } = parseCliArgs(args, { data: { type: 'string' } }, false);
     const storePath = storeFileFromArg(values.data);
-    const result = withoutNewSideFiles(storePath, () => checkStoreFile(storePath, 'full', { key: storeKeyFor(storePath) }));
+    const result = withoutNewSideFiles(storePath, () => checkStoreAt(storePath));
     if (result.ok) {
       process.stdout.write(`ok: ${storePath} passed the integrity check (schema ${result.schemaVersion}).\n`);
       return EXIT.ok;

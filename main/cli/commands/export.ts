@@ -1,6 +1,5 @@
 /** `fieldwork export --data DB --inspection ID --to FILE`: write a bundle file for an inspection. */
-import { exportBundleToFile } from '../../sync/export-bundle.js';
-import { requireInspection } from '../../services/inspections.js';
+import { invokeCli } from '../../services/dispatch.js';
 import { basename, dirname, join } from 'node:path';
 import { CliUsageError, EXIT, parseCliArgs, type CliCommand } from '../cli-support.js';
 import { checkTarget, placeFile } from '../cli-files.js';
@@ -45,18 +44,13 @@ export const exportCommand: CliCommand = {
     const passphrase = readPassphrase(values['passphrase-file']);
     const runtime = await openExistingData(values.data);
     try {
-      requireInspection(runtime.ctx, inspectionId);
       // Written under a private name beside FILE, then moved into place without replacing anything.
       const staging = join(dirname(target), `.${basename(target)}.export-${process.pid}`);
-      const result = await exportBundleToFile(
+      const result = await invokeCli(
         runtime.ctx,
-        {
-          inspectionId,
-          mode: values.full ? 'full' : 'delta',
-          recipients: passphrase ? { kind: 'passphrase', passphrase } : { kind: 'team' },
-          progress: progressFor(values.to),
-        },
-        staging,
+        'cli.bundles.export',
+        { inspectionId, mode: values.full ? 'full' : 'delta', ...(passphrase ? { passphrase } : {}), file: staging },
+        { onProgress: progressFor(values.to) },
       );
       placeFile(staging, target, force);
       const summary = {

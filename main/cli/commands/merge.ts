@@ -3,9 +3,8 @@
  * Files may come in any order: a bundle refused only because earlier changes were missing
  * ('chain-gap') is retried after the others.
  */
-import { DEFAULT_LIMITS } from '../../sync/bundle-format.js';
-import { fileSource } from '../../sync/bundle-reader.js';
-import { importBundle, type ImportSummary } from '../../sync/import-bundle.js';
+import type { CliCommandOutput } from '../../../shared/api/cli.js';
+import { invokeCli } from '../../services/dispatch.js';
 import { CliUsageError, EXIT, parseCliArgs, type CliCommand } from '../cli-support.js';
 import {
   describeError,
@@ -25,6 +24,8 @@ const OPTIONS = {
   create: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
+
+type ImportSummary = CliCommandOutput<'cli.bundles.merge'>;
 
 type FileResult =
   | { file: string; status: 'imported' | 'already_imported'; summary: ImportSummary }
@@ -68,14 +69,18 @@ export const mergeCommand: CliCommand = {
     try {
       const attempt = async (file: string): Promise<FileResult> => {
         try {
-          const summary = await importBundle(runtime.ctx, fileSource(file), {
-            fileName: file.split(/[\\/]/).pop() ?? file,
-            limits: DEFAULT_LIMITS,
-            ...(passphrase ? { passphrase } : {}),
-            ...(values.yes ? { confirmDeletions: true } : {}),
-            ...(values['trust-lead'] ? { trustLead: values['trust-lead'] } : {}),
-            progress: progressFor(file),
-          });
+          const summary = await invokeCli(
+            runtime.ctx,
+            'cli.bundles.merge',
+            {
+              file,
+              fileName: file.split(/[\\/]/).pop() ?? file,
+              ...(passphrase ? { passphrase } : {}),
+              ...(values.yes ? { confirmDeletions: true } : {}),
+              ...(values['trust-lead'] ? { trustLead: values['trust-lead'] } : {}),
+            },
+            { onProgress: progressFor(file) },
+          );
           return { file, status: summary.status === 'already_imported' ? 'already_imported' : 'imported', summary };
         } catch (error) {
           return { file, status: 'refused', error: describeError(error) };

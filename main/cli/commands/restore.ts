@@ -1,11 +1,9 @@
 /** `fieldwork restore --data DB --from FILE [--force]`: replace a store with a checked backup. */
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { AppError } from '../../../shared/errors.js';
-import { CLI_HOLDER } from '../../services/runtime.js';
-import { acquireDataLock } from '../../services/data-lock.js';
-import { restoreStoreFile } from '../../store/backup.js';
-import { CliUsageError, parseCliArgs, storeKeyFor, type CliCommand } from '../cli-support.js';
+import { restoreStoreFrom } from '../../services/store-files.js';
+import { CliUsageError, parseCliArgs, type CliCommand } from '../cli-support.js';
 import { locateData, requireRegularFile } from '../cli-files.js';
 
 export const restoreCommand: CliCommand = {
@@ -36,15 +34,7 @@ export const restoreCommand: CliCommand = {
         `${storePath} already exists, so nothing was restored. Add --force to replace it (the current file is kept in set-aside/).`,
       );
     }
-    const key = storeKeyFor(storePath) ?? storeKeyFor(source);
-    // Never swap the file under a running Fieldwork: the data folder's lock says who has it.
-    const lock = existsSync(dirname(storePath)) ? acquireDataLock(dirname(storePath), CLI_HOLDER) : null;
-    let setAsidePath: string | null | undefined;
-    try {
-      ({ setAsidePath } = restoreStoreFile(storePath, source, { label: 'before-restore', ...(key ? { store: { key } } : {}) }));
-    } finally {
-      lock?.release();
-    }
+    const setAsidePath = restoreStoreFrom(storePath, source);
     process.stdout.write(
       `Restored ${storePath} from ${source}${setAsidePath ? `; the previous file is kept at ${setAsidePath}` : ''}.\n`,
     );

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { invoke } from '../../../main/services/dispatch.js';
 import { openRuntime, type RecoveryRuntime, type Runtime } from '../../../main/services/runtime.js';
-import { dispatchToHost } from '../../../main/services/recovery.js';
+import { dispatchToHost } from '../../../main/services/command-host.js';
 import { quietLog, sampleInspection, tempDir } from '../../support/runtime.js';
 import { damageMiddle, hashFile, saveNote } from './support.js';
 

@@ -16,6 +16,7 @@ import { edit, exportTo, joinAll, noteEdits, makeTeam, type Team } from '../../f
 import { decryptPlain } from '../../fixtures/bundle-craft.js';
 import { hostileWrite } from '../../fixtures/hostile-client.js';
 import { stepAsideFromLock, tempDir, testRuntime, type TestRuntime } from '../../support/runtime.js';
+import { ensureBuilt } from '../../support/built.js';
 
 const CLI = 'dist/cli/fieldwork.cjs';
 let team: Team;
@@ -39,8 +40,7 @@ const hostile = () => team.inspectors[0] as TestRuntime;
 const honest = () => team.inspectors[1] as TestRuntime;
 
 beforeAll(async () => {
-  const build = spawnSync(process.execPath, ['scripts/build.mjs', 'cli'], { encoding: 'utf8' });
-  expect(build.status, build.stderr).toBe(0);
+  ensureBuilt('cli');
   team = await makeTeam(2, { encrypted: true });
   outsider = await testRuntime({ encrypted: true });
   folder = tempDir('fieldwork-cli-authority-');

@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3-multiple-ciphers';
-import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -10,26 +9,13 @@ import { openSqliteFile } from '../../../main/store/sqlite-file.js';
 import { dumpSyncedTables } from '../../../main/store/materialize-repo.js';
 import { quietLog, sampleInspection, storeKeyIn, tempDir } from '../../support/runtime.js';
 import { damageMiddle, hashFile, saveNote } from '../backups/support.js';
+import { ensureBuilt } from '../../support/built.js';
 
 const work = tempDir('fieldwork-backup-cli-');
-const cli = join(work, 'fieldwork.cjs');
+const cli = resolve('dist/cli/fieldwork.cjs');
 
-beforeAll(async () => {
-  // The real CLI entry point, bundled the way scripts/build.mjs does, into this test's own folder.
-  await build({
-    entryPoints: [resolve('main/cli/fieldwork.ts')],
-    outfile: cli,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    external: ['electron', 'better-sqlite3-multiple-ciphers'],
-    logLevel: 'error',
-    define: { 'import.meta.url': 'import_meta_url' },
-    banner: { js: "const import_meta_url = require('url').pathToFileURL(__filename).href;" },
-    nodePaths: [resolve('node_modules')],
-  });
-});
+// The real CLI as scripts/build.mjs builds it (npm test builds it once; built here when run on its own).
+beforeAll(() => ensureBuilt('cli'), 120_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function fieldwork(...args: string[]): { code: number | null; stdout: string; stderr: string } {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../../main/sync/device-identity.js';
 import { canonicalDump, edit, fileHash, joinAll, makeTeam, newNoteId, noteEdits, type Team } from '../../fixtures/bundles.js';
 import { stepAsideFromLock, tempDir, testRuntime } from '../../support/runtime.js';
+import { ensureBuilt } from '../../support/built.js';
 
 const CLI = 'dist/cli/fieldwork.cjs';
 let team: Team;
@@ -35,8 +36,7 @@ function fieldwork(...args: string[]) {
 const noStackTrace = (text: string) => expect(text).not.toMatch(/^\s+at /m);
 
 beforeAll(async () => {
-  const build = spawnSync(process.execPath, ['scripts/build.mjs', 'cli'], { encoding: 'utf8' });
-  expect(build.status, build.stderr).toBe(0);
+  ensureBuilt('cli');
   // The CLI opens the store as the app does (encrypted at rest where the app does that).
   team = await makeTeam(1, { encrypted: true });
   folder = tempDir('fieldwork-cli-bundles-');
@@ -151,7 +151,7 @@ describe('fieldwork bundle commands', () => {
     expect(refused.stderr).toContain('cannot be opened with this laptop’s key or the passphrase');
   });
 
-  it('deletions above the threshold need --yes (exit 5 without it, nothing changed)', () => {
+  it('deletions above the threshold need --yes (exit 5 without it, no record deleted)', () => {
     edit(
       team.inspectors[0]!.ctx,
       team.inspectionId,
@@ -159,11 +159,14 @@ describe('fieldwork bundle commands', () => {
     );
     const file = join(folder, 'deletes.fwbundle');
     expect(fieldwork('export', '--data', inspectorDb, '--inspection', team.inspectionId, '--to', file).code).toBe(0);
-    const hash = fileHash(team.lead.ctx.db, leadDb);
+    const liveNotes = () =>
+      (team.lead.ctx.db.prepare('SELECT count(*) AS n FROM evidence_note WHERE deleted = 0').get() as { n: number }).n;
+    const before = liveNotes();
     const refused = fieldwork('merge', '--data', leadDb, file);
     expect(refused.code).toBe(5);
-    expect(refused.stderr).toContain('would delete 12 records');
-    expect(fileHash(team.lead.ctx.db, leadDb)).toBe(hash);
+    expect(refused.stderr).toContain('would delete 12 records (12 evidence notes deleted by Inspector 1)');
+    expect(refused.stderr).toContain('Only the deletions wait for your decision');
+    expect(liveNotes()).toBe(before);
     const confirmed = fieldwork('merge', '--data', leadDb, file, '--yes');
     expect(confirmed.code, confirmed.stderr).toBe(0);
     expect(confirmed.stdout).toContain('12 deletions');

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEY_FILE, STORE_FILE } from '../../../main/services/runtime.js';
 import { sampleInspection, tempDir, testRuntime } from '../../support/runtime.js';
+import { ensureBuilt } from '../../support/built.js';
 
 const CLI = 'dist/cli/fieldwork.cjs';
 const SERVER = 'dist/web/server.cjs';
@@ -39,10 +40,7 @@ function oneSentence(stderr: string): string {
 const files = (dir: string) => readdirSync(dir).sort();
 
 beforeAll(async () => {
-  for (const target of ['cli', 'web']) {
-    const build = spawnSync(process.execPath, ['scripts/build.mjs', target], { encoding: 'utf8' });
-    expect(build.status, build.stderr).toBe(0);
-  }
+  ensureBuilt('cli', 'web');
   work = tempDir('fieldwork-cli-mistakes-');
   data = join(work, 'lead');
   const rt = await testRuntime({ dir: data, encrypted: true });
@@ -131,6 +129,7 @@ describe('--to', () => {
     writeFileSync(csv, 'precious');
     for (const args of [
       ['letter', '--data', data, '--inspection', inspectionId, '--to', csv],
+      ['evidence-log', '--data', data, '--inspection', inspectionId, '--to', csv],
       ['export', '--data', data, '--inspection', inspectionId, '--to', csv, '--full'],
       ['case-sample', '--data', data, '--inspection', inspectionId, '--to', csv],
       ['backup', '--data', data, '--to', csv],
@@ -153,6 +152,23 @@ describe('--to', () => {
       expect(run.code, command).toBe(1);
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
       expect(oneSentence(run.stderr)).toMatch(/The folder .*no-such-folder does not exist; nothing was written\./);
+    }
+    // A folder that takes no new file (the tests run as root, whom file modes do not stop, so
+    // kernel folders stand in for a read-only one): refused before any work, no "Done".
+    for (const unwritable of ['/sys/letter.docx', '/proc/letter.docx']) {
+      for (const command of ['letter', 'case-sample', 'export', 'backup']) {
+        const args =
+          command === 'backup'
+            ? [command, '--data', data, '--to', unwritable]
+            : [command, '--data', data, '--inspection', inspectionId, '--to', unwritable];
+        const run = fieldwork(...args);
+        expect(run.code, `${command} ${unwritable}`).toBe(1);
+        expect(run.stderr.trim().split('\n'), run.stderr).toHaveLength(1);
+        expect(oneSentence(run.stderr)).toMatch(
+          /^fieldwork: Cannot write in \/(sys|proc) \((permission denied|not permitted|it does not take new files|the disk is read-only)\); nothing was written\.$/,
+        );
+        expect(run.stdout).toBe('');
+      }
     }
     const folder = fieldwork('letter', '--data', data, '--inspection', inspectionId, '--to', work);
     expect(folder.code).toBe(3);
@@ -211,6 +227,30 @@ describe('help and errors', () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
+  it('prints names from a store terminal-safe: no ESC or C1 control reaches the terminal', async () => {
+    const dir = join(work, 'escapes');
+    const rt = await testRuntime({ dir, encrypted: true });
+    await rt.call('inspections.create', {
+      fields: {
+        ...sampleInspection,
+        localAuthority: 'Northshire\u001b]0;pwned\u0007\u001b[2J\u009b31m County',
+        inspectorates: [...sampleInspection.inspectorates],
+      },
+    });
+    rt.close();
+    for (const args of [
+      ['info', '--data', dir],
+      ['info', '--data', dir, '--json'],
+    ]) {
+      const run = fieldwork(...args);
+      expect(run.code, run.stderr).toBe(0);
+      // Plain text drops the controls; JSON keeps them as its own ASCII escapes (\u001b).
+      if (!args.includes('--json')) expect(run.stdout).toContain('Northshire]0;pwned[2J31m County');
+      // eslint-disable-next-line no-control-regex
+      expect(run.stdout + run.stderr).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/);
+    }
+  });
+
   it('an unknown option is one sentence and exit 2; a malformed inspection id is one sentence and exit 3', () => {
     const unknown = fieldwork('letter', '--data', data, '--bogus');
     expect(unknown.code).toBe(2);
@@ -218,6 +258,29 @@ describe('help and errors', () => {
     const id = fieldwork('letter', '--data', data, '--inspection', 'x', '--to', join(work, 'x.docx'));
     expect(id.code).toBe(3);
     expect(oneSentence(id.stderr)).toContain('"x" is not an inspection id');
+  });
+
+  it('the README’s CLI examples run as written (npx, ~ for a fresh home), each exiting 0', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## The CLI'));
+    const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const lines = block
+      .split('\n')
+      .map((line) => line.replace(/\s+#.*$/, '').trim())
+      .filter((line) => line.startsWith('npx fieldwork'));
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    const home = tempDir('fieldwork-readme-home-');
+    for (const line of lines) {
+      // Exactly the README's words, through a shell (so ~ is the fresh home); no registry lookups.
+      const run = spawnSync('sh', ['-c', line], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, HOME: home, FIELDWORK_DATA: '', npm_config_offline: 'true' },
+      });
+      expect(run.status, `${line}\n${run.stderr}`).toBe(0);
+      expect(run.stdout.trim(), line).not.toBe('');
+    }
+    expect(existsSync(join(home, '.fieldwork', STORE_FILE))).toBe(true);
   });
 
   it('npx fieldwork runs the built CLI from the project folder, as the README says', () => {

@@ -12,6 +12,7 @@ import { readMeta, writeMeta } from '../../../main/store/meta-repo.js';
 import { hlcNode } from '../../../main/sync/local-write.js';
 import { edit, joinAll, makeTeam, newNoteId, noteEdits, type Team } from '../../fixtures/bundles.js';
 import { stepAsideFromLock, tempDir } from '../../support/runtime.js';
+import { ensureBuilt } from '../../support/built.js';
 
 const CLI = 'dist/cli/fieldwork.cjs';
 
@@ -49,8 +50,7 @@ function mergeInto(storePath: string, file: string) {
 }
 
 beforeAll(async () => {
-  const build = spawnSync(process.execPath, ['scripts/build.mjs', 'cli'], { encoding: 'utf8' });
-  expect(build.status, build.stderr).toBe(0);
+  ensureBuilt('cli');
   team = await makeTeam(1, { encrypted: true, clocks: [() => Date.now(), () => Date.now() + inspectorClock.offset] });
   folder = tempDir('fieldwork-cli-clock-');
   await joinAll(team, folder);

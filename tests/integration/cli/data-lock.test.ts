@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCK_FILE } from '../../../main/services/data-lock.js';
 import { tempDir } from '../../support/runtime.js';
+import { ensureBuilt } from '../../support/built.js';
 
 const CLI = 'dist/cli/fieldwork.cjs';
 const SERVER = 'dist/web/server.cjs';
@@ -16,8 +17,7 @@ const dirs: string[] = [];
 const servers: ChildProcess[] = [];
 
 beforeAll(() => {
-  const build = spawnSync(process.execPath, ['scripts/build.mjs', 'cli', 'web'], { encoding: 'utf8' });
-  expect(build.status, build.stderr).toBe(0);
+  ensureBuilt('cli', 'web');
 }, 120_000);
 afterAll(() => {
   for (const server of servers) if (server.exitCode === null) server.kill('SIGKILL');

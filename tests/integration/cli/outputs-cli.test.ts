@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'esbuild';
 import { sampleInspection, tempDir, testRuntime } from '../../support/runtime.js';
+import { ensureBuilt } from '../../support/built.js';
 
-const CLI = resolve('.test-output/cli/fieldwork.cjs');
+const CLI = resolve('dist/cli/fieldwork.cjs');
 let dataDir: string;
 let inspectionId: string;
 
@@ -14,23 +14,12 @@ function cli(args: string[]) {
 }
 
 beforeAll(async () => {
-  await build({
-    entryPoints: ['main/cli/fieldwork.ts'],
-    outfile: CLI,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['better-sqlite3-multiple-ciphers'],
-    logLevel: 'error',
-    define: { 'import.meta.url': 'import_meta_url' },
-    banner: { js: "const import_meta_url = require('url').pathToFileURL(__filename).href;" },
-  });
+  ensureBuilt('cli');
   dataDir = tempDir('fieldwork-cli-outputs-');
   const rt = await testRuntime({ dir: dataDir });
   inspectionId = (await rt.call('inspections.create', { fields: { ...sampleInspection, inspectorates: ['ofsted'] } })).id;
   rt.close();
-});
+}, 120_000);
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('fieldwork letter / evidence-log / case-sample', () => {

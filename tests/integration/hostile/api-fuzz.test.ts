@@ -13,7 +13,7 @@ let runtime: TestRuntime;
 let server: WebServer;
 let inspectionId: string;
 
-const RUNS_PER_COMMAND = testCount('FUZZ_RUNS_PER_COMMAND', 20, 100);
+const RUNS_PER_COMMAND = testCount('FUZZ_RUNS_PER_COMMAND', 10, 100);
 
 function storeFingerprint(): string {
   const db = runtime.ctx.db;

@@ -259,6 +259,8 @@ describe('the letter in the published shape', () => {
       'Inspection of Northshire local authority children’s services',
       'Ofsted inspected Northshire local authority children’s services from 2 November 2026 to 13 November 2026.',
       'Inspectors evaluated the experiences of 2 children',
+      // An ILACS looks at the local authority's own audits, not "the agencies'".
+      'evaluated the local authority’s own audits of 1 child’s experiences',
       'Headline findings',
       'Leaders across the area know their services well.',
       'Findings by judgement area',
@@ -291,13 +293,20 @@ describe('the letter in the published shape', () => {
       'Jo Bloggs, Director of children’s services',
       'Dear Jo Bloggs',
       'Focused visit to Northshire local authority children’s services',
-      'This letter summarises the findings of the focused visit',
+      'This letter summarises the findings of the focused visit to Northshire children’s services from 2 November 2026 to 13 November 2026.',
+      'His Majesty’s Inspector for this visit was Asha Patel.',
       'Areas for priority action',
+      'Health partners must ensure that every child is seen by a health visitor.',
       'What is going well',
+      'Strategy discussions are timely and well attended by police.',
       'What needs to improve',
+      'Plans for children lack specific, measurable actions.',
       'Next steps',
       'written statement of action',
     ]);
+    // A visit's sections have no sub-heading that only repeats the section's.
+    expect(letter.flatText).not.toMatch(/What is going well Strengths|What needs to improve Areas for improvement/);
+    expect(letter.flatText).not.toContain('Priority action Health partners');
     const appendix = await render(rt, inspectionId, 'visit-appendix', 'evidence-appendix');
     expect(appendix.file.fileName).toMatch(/evidence-appendix-INTERNAL\.docx$/);
     expect(appendix.flatText).toContain('INTERNAL EVIDENCE APPENDIX');

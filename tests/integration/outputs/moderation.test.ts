@@ -1,14 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newId } from '../../../shared/domain/ids.js';
-import { sampleInspection, testRuntime, type TestRuntime } from '../../support/runtime.js';
-
-let rt: TestRuntime | undefined;
-afterEach(() => rt?.dispose());
+import { givenInspection } from '../../support/given.js';
 
 async function setUp() {
-  rt = await testRuntime();
-  const r = rt;
-  const inspection = await r.call('inspections.create', { fields: { ...sampleInspection, inspectorates: ['ofsted'] } });
+  const { rt: r, inspectionId } = await givenInspection({ leadName: null });
+  const inspection = { id: inspectionId };
   const note = async (text: string, source: 'case_record' | 'practitioner') =>
     (
       await r.call('evidence.create', {

@@ -5,7 +5,8 @@ import { inTransaction } from '../../../main/services/context.js';
 import { writeEdits } from '../../../main/sync/local-write.js';
 import { newId, sampledCaseId } from '../../../shared/domain/ids.js';
 import { renderDocx } from '../../support/letter-render.js';
-import { sampleInspection, testRuntime, type TestRuntime } from '../../support/runtime.js';
+import type { TestRuntime } from '../../support/runtime.js';
+import { givenInspection } from '../../support/given.js';
 
 let rt: TestRuntime;
 let inspectionId: string;
@@ -18,35 +19,21 @@ function parseCsv(base64: string): { bom: boolean; rows: string[][] } {
 }
 
 beforeAll(async () => {
-  rt = await testRuntime();
-  const inspection = await rt.call('inspections.create', {
-    fields: {
-      ...sampleInspection,
-      inspectorates: ['ofsted', 'cqc', 'hmicfrs'],
-      reviewStart: '2026-05-01',
-      reviewEnd: '2026-10-31',
-    },
-    leadName: 'Asha Patel',
+  const given = await givenInspection({
+    fields: { inspectorates: ['ofsted', 'cqc', 'hmicfrs'], reviewStart: '2026-05-01', reviewEnd: '2026-10-31' },
+    dispose: 'manual',
   });
-  inspectionId = inspection.id;
-  const caseId = sampledCaseId(inspectionId, caseA);
-  inTransaction(rt.ctx, () =>
-    writeEdits(rt.ctx, inspectionId, [
-      { table: 'sampled_case', row: caseId, field: 'case_ref', value: caseA },
-      { table: 'sampled_case', row: caseId, field: 'stage', value: 'child_protection' },
-      { table: 'sampled_case', row: caseId, field: 'status', value: 'done' },
-      { table: 'sampled_case', row: caseId, field: 'sampling_method', value: 'random' },
-      { table: 'sampled_case', row: caseId, field: 'inspector_grade', value: 'requires_improvement' },
-      { table: 'sampled_case', row: caseId, field: 'la_audit_grade', value: 'good' },
-      { table: 'sampled_case', row: caseId, field: 'audit_agreement', value: 'no' },
-      {
-        table: 'sampled_case',
-        row: caseId,
-        field: 'agreement_reason',
-        value: 'Audit missed "drift" in the plan, and =SUM(A1) is not a formula',
-      },
-    ]),
-  );
+  rt = given.rt;
+  inspectionId = given.inspectionId;
+  const caseId = given.addCase(caseA, {
+    stage: 'child_protection',
+    status: 'done',
+    sampling_method: 'random',
+    inspector_grade: 'requires_improvement',
+    la_audit_grade: 'good',
+    audit_agreement: 'no',
+    agreement_reason: 'Audit missed "drift" in the plan, and =SUM(A1) is not a formula',
+  });
   const note = await rt.call('evidence.create', {
     inspectionId,
     id: newId(),
@@ -129,6 +116,8 @@ describe('the lead’s outputs', () => {
     expect(rows[0]).toEqual([
       'Recorded at (UTC)',
       'Case reference',
+      'Case stage',
+      'Case on the list',
       'Source',
       'Agency',
       'Themes',
@@ -139,8 +128,17 @@ describe('the lead’s outputs', () => {
     ]);
     expect(rows).toHaveLength(2);
     const [, row] = rows as [string[], string[]];
-    expect(row.slice(1, 7)).toEqual([caseA, 'Case record', 'Police', 'Strategy discussions', 'Strength', 'Asha Patel']);
-    expect(row[8]).toBe('Strategy discussions are timely and well attended by police and health.');
+    expect(row.slice(1, 9)).toEqual([
+      caseA,
+      'Child protection',
+      'Yes',
+      'Case record',
+      'Police',
+      'Strategy discussions',
+      'Strength',
+      'Asha Patel',
+    ]);
+    expect(row[10]).toBe('Strategy discussions are timely and well attended by police and health.');
     expect(Buffer.from(log.bytesBase64, 'base64').toString('utf8')).toContain('\r\n');
   });
 
@@ -172,7 +170,35 @@ describe('the lead’s outputs', () => {
       },
     });
     const { rows } = parseCsv((await rt.call('outputs.evidenceLog', { inspectionId })).bytesBase64);
-    expect(rows.some((r) => r[7] === `'=HYPERLINK("http://example.invalid","click")`)).toBe(true);
+    expect(rows.some((r) => r[9] === `'=HYPERLINK("http://example.invalid","click")`)).toBe(true);
+  });
+
+  it('no CSV carries a control or non-character: the evidence log, the case sample and the accuracy round', async () => {
+    const dirty = 'Bell\u0007 form\u000C feed\uFFFE, C1\u0085 and\uFDD0 non-characters';
+    const caseId = sampledCaseId(inspectionId, caseA);
+    inTransaction(rt.ctx, () =>
+      writeEdits(rt.ctx, inspectionId, [
+        { table: 'evidence_note', row: newId(), field: 'text', value: `Note: ${dirty}` },
+        { table: 'sampled_case', row: caseId, field: 'agreement_reason', value: `Reason: ${dirty}` },
+      ]),
+    );
+    await rt.call('outputs.accuracyAdd', {
+      inspectionId,
+      passage: `Passage ${dirty}`,
+      comment: `Comment ${dirty}`,
+      raisedBy: 'The director',
+    });
+    const files = [
+      await rt.call('outputs.evidenceLog', { inspectionId }),
+      await rt.call('outputs.sampleSummary', { inspectionId }),
+      await rt.call('outputs.accuracyLog', { inspectionId }),
+    ];
+    for (const file of files) {
+      const text = Buffer.from(file.bytesBase64, 'base64').toString('utf8');
+      expect(text, file.fileName).toContain('Bell form feed, C1 and non-characters');
+      // eslint-disable-next-line no-control-regex
+      expect(text, file.fileName).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFDD0-\uFDEF\uFFFE\uFFFF]/);
+    }
   });
 
   it('the evidence log lists only live findings: a duplicate merged (withdrawn) into another is not shown', async () => {
@@ -189,8 +215,8 @@ describe('the lead’s outputs', () => {
     ).id;
     await rt.call('moderation.merge', { targetId: kept, sourceIds: [duplicate.id], reason: 'Same finding' });
     const { rows } = parseCsv((await rt.call('outputs.evidenceLog', { inspectionId })).bytesBase64);
-    const row = rows.find((r) => r[7] === 'Strategy discussion held promptly; police and health attended.') as string[];
-    expect(row[8]).toBe('Strategy discussions are timely and well attended by police and health.');
-    expect(row[8]).not.toContain('duplicate');
+    const row = rows.find((r) => r[9] === 'Strategy discussion held promptly; police and health attended.') as string[];
+    expect(row[10]).toBe('Strategy discussions are timely and well attended by police and health.');
+    expect(row[10]).not.toContain('duplicate');
   });
 });

@@ -4,27 +4,12 @@
  * changed, so an unrelated edit (a prompt, the status) still saves on a case whose stored
  * answer lacks a reason (two inspectors' concurrent edits can merge into that).
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { inTransaction } from '../../../main/services/context.js';
-import { writeEdits, type FieldEdit } from '../../../main/sync/local-write.js';
-import { sampledCaseId } from '../../../shared/domain/ids.js';
-import { sampleInspection, testRuntime, type TestRuntime } from '../../support/runtime.js';
-
-let runtime: TestRuntime | undefined;
-afterEach(() => runtime?.dispose());
+import { describe, expect, it } from 'vitest';
+import { givenInspection } from '../../support/given.js';
 
 async function caseWith(fields: Record<string, string | null>) {
-  runtime = await testRuntime();
-  const rt = runtime;
-  const inspection = await rt.call('inspections.create', { fields: { ...sampleInspection, inspectorates: ['ofsted'] } });
-  const id = sampledCaseId(inspection.id, 'NS-3001');
-  inTransaction(rt.ctx, () =>
-    writeEdits(rt.ctx, inspection.id, [
-      { table: 'sampled_case', row: id, field: 'case_ref', value: 'NS-3001' },
-      ...Object.entries(fields).map(([field, value]): FieldEdit => ({ table: 'sampled_case', row: id, field, value })),
-    ]),
-  );
-  return { rt, id };
+  const { rt, addCase } = await givenInspection({ leadName: null });
+  return { rt, id: addCase('NS-3001', fields) };
 }
 
 const reasonRefusal = (words: string) => ({

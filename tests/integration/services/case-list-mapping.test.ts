@@ -4,21 +4,15 @@
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { inflateRawSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { detectHeaderRow, headerScore, suggestMapping } from '../../../shared/case-list/fields.js';
 import { csvBytes, generatedCaseRows, titledCaseRows, workbookBytes } from '../../support/case-lists.js';
-import { sampleInspection, testRuntime, type TestRuntime } from '../../support/runtime.js';
-
-let runtime: TestRuntime | undefined;
-afterEach(() => runtime?.dispose());
+import { sampleInspection, type TestRuntime } from '../../support/runtime.js';
+import { givenInspection } from '../../support/given.js';
 
 async function setUp() {
-  runtime = await testRuntime();
-  const inspection = await runtime.call('inspections.create', {
-    fields: { ...sampleInspection, inspectorates: [...sampleInspection.inspectorates] },
-    leadName: 'Asha Patel',
-  });
-  return { rt: runtime, inspectionId: inspection.id };
+  const { rt, inspectionId } = await givenInspection({ fields: { inspectorates: [...sampleInspection.inspectorates] } });
+  return { rt, inspectionId };
 }
 
 const upload = (inspectionId: string, bytes: Buffer, fileName = 'children.csv') => ({

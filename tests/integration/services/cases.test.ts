@@ -1,20 +1,14 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sampledCaseId } from '../../../shared/domain/ids.js';
 import { csvBytes, generatedCaseRows, messyCaseList } from '../../support/case-lists.js';
-import { sampleInspection, testRuntime, type TestRuntime } from '../../support/runtime.js';
-
-let runtime: TestRuntime | undefined;
-afterEach(() => runtime?.dispose());
+import { sampleInspection, type TestRuntime } from '../../support/runtime.js';
+import { givenInspection } from '../../support/given.js';
 
 async function setUp() {
-  runtime = await testRuntime();
-  const inspection = await runtime.call('inspections.create', {
-    fields: { ...sampleInspection, inspectorates: [...sampleInspection.inspectorates] },
-    leadName: 'Asha Patel',
-  });
-  return { rt: runtime, inspectionId: inspection.id };
+  const { rt, inspectionId } = await givenInspection({ fields: { inspectorates: [...sampleInspection.inspectorates] } });
+  return { rt, inspectionId };
 }
 
 const upload = (inspectionId: string, bytes: Buffer, fileName = 'children.csv') => ({

@@ -1,31 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { newId, sampledCaseId } from '../../../shared/domain/ids.js';
-import { inTransaction } from '../../../main/services/context.js';
-import { writeEdits } from '../../../main/sync/local-write.js';
-import { sampleInspection, testRuntime, type TestRuntime } from '../../support/runtime.js';
-
-let runtime: TestRuntime | undefined;
-afterEach(() => runtime?.dispose());
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../../shared/domain/ids.js';
+import { givenInspection } from '../../support/given.js';
 
 describe('coverage', () => {
   it('counts cases by stage and status, notes by theme and agency, findings by kind and agency, and judges themes', async () => {
-    runtime = await testRuntime();
-    const rt = runtime;
-    const { id: inspectionId } = await rt.call('inspections.create', {
-      fields: { ...sampleInspection, inspectorates: ['ofsted'] },
-      leadName: 'Asha Patel',
-    });
+    const given = await givenInspection();
+    const { rt, inspectionId } = given;
     const addCase = (ref: string, stage: string, status: string | null, removed = false) => {
-      const id = sampledCaseId(inspectionId, ref);
-      inTransaction(rt.ctx, () =>
-        writeEdits(rt.ctx, inspectionId, [
-          { table: 'sampled_case', row: id, field: 'case_ref', value: ref },
-          { table: 'sampled_case', row: id, field: 'stage', value: stage },
-          { table: 'sampled_case', row: id, field: 'status', value: status },
-          { table: 'sampled_case', row: id, field: 'removed', value: removed },
-        ]),
-      );
-      return id;
+      return given.addCase(ref, { stage, status, removed });
     };
     const a = addCase('A', 'child_protection', 'done');
     const b = addCase('B', 'child_protection', null);

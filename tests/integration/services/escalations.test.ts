@@ -1,37 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import Database from 'better-sqlite3-multiple-ciphers';
-import { sampledCaseId } from '../../../shared/domain/ids.js';
+import { describe, expect, it } from 'vitest';
 import { inTransaction } from '../../../main/services/context.js';
 import { CONCERN_PLACEHOLDER } from '../../../main/services/escalations.js';
 import { writeEdits } from '../../../main/sync/local-write.js';
-import { sampleInspection, testRuntime, type TestRuntime } from '../../support/runtime.js';
-
-/** The store file opened read-only, with this device's key when the store is encrypted at rest. */
-function readStoreFile(storePath: string, device: object): Database.Database {
-  const db = new Database(storePath, { readonly: true });
-  const key = (device as { storeKey?: unknown }).storeKey;
-  const plain = readFileSync(storePath).subarray(0, 15).toString('latin1') === 'SQLite format 3';
-  if (typeof key === 'string' && /^[0-9a-f]{64}$/.test(key) && !plain) db.pragma(`hexkey='${key}'`);
-  return db;
-}
-
-let runtime: TestRuntime | undefined;
-afterEach(() => runtime?.dispose());
+import { givenInspection, readStoreFile } from '../../support/given.js';
 
 let clock = Date.parse('2026-11-04T10:00:00Z');
 async function setUp() {
   clock = Date.parse('2026-11-04T10:00:00Z');
-  runtime = await testRuntime({ now: () => clock });
-  const inspection = await runtime.call('inspections.create', {
-    fields: { ...sampleInspection, inspectorates: ['ofsted'] },
-    leadName: 'Asha Patel',
-  });
-  const caseId = sampledCaseId(inspection.id, 'NS-77');
-  inTransaction(runtime.ctx, () =>
-    writeEdits(runtime!.ctx, inspection.id, [{ table: 'sampled_case', row: caseId, field: 'case_ref', value: 'NS-77' }]),
-  );
-  return { rt: runtime, inspectionId: inspection.id, caseId };
+  const { rt, inspectionId, addCase } = await givenInspection({ now: () => clock });
+  return { rt, inspectionId, caseId: addCase('NS-77') };
 }
 
 describe('escalations', () => {

@@ -1,30 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import Database from 'better-sqlite3-multiple-ciphers';
+import { describe, expect, it } from 'vitest';
 import { newId, sampledCaseId } from '../../../shared/domain/ids.js';
 import { inTransaction } from '../../../main/services/context.js';
 import { writeEdits } from '../../../main/sync/local-write.js';
-import { sampleInspection, testRuntime, type TestRuntime } from '../../support/runtime.js';
-
-/** The store file opened read-only, with this device's key when the store is encrypted at rest. */
-function readStoreFile(storePath: string, device: object): Database.Database {
-  const db = new Database(storePath, { readonly: true });
-  const key = (device as { storeKey?: unknown }).storeKey;
-  const plain = readFileSync(storePath).subarray(0, 15).toString('latin1') === 'SQLite format 3';
-  if (typeof key === 'string' && /^[0-9a-f]{64}$/.test(key) && !plain) db.pragma(`hexkey='${key}'`);
-  return db;
-}
-
-let runtime: TestRuntime | undefined;
-afterEach(() => runtime?.dispose());
+import { type TestRuntime } from '../../support/runtime.js';
+import { givenInspection, readStoreFile } from '../../support/given.js';
 
 async function setUp() {
-  runtime = await testRuntime();
-  const inspection = await runtime.call('inspections.create', {
-    fields: { ...sampleInspection, inspectorates: ['ofsted'] },
-    leadName: 'Asha Patel',
-  });
-  return { rt: runtime, inspectionId: inspection.id };
+  const given = await givenInspection();
+  return { rt: given.rt, inspectionId: given.inspectionId };
 }
 
 function addCase(rt: TestRuntime, inspectionId: string, caseRef: string, stage = 'child_protection'): string {

@@ -1,38 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import Database from 'better-sqlite3-multiple-ciphers';
-import { findingEvidenceId, newId, sampledCaseId } from '../../../shared/domain/ids.js';
-import { inTransaction } from '../../../main/services/context.js';
-import { writeEdits } from '../../../main/sync/local-write.js';
-import { sampleInspection, testRuntime, type TestRuntime } from '../../support/runtime.js';
-
-/** The store file opened read-only, with this device's key when the store is encrypted at rest. */
-function readStoreFile(storePath: string, device: object): Database.Database {
-  const db = new Database(storePath, { readonly: true });
-  const key = (device as { storeKey?: unknown }).storeKey;
-  const plain = readFileSync(storePath).subarray(0, 15).toString('latin1') === 'SQLite format 3';
-  if (typeof key === 'string' && /^[0-9a-f]{64}$/.test(key) && !plain) db.pragma(`hexkey='${key}'`);
-  return db;
-}
-
-let runtime: TestRuntime | undefined;
-afterEach(() => runtime?.dispose());
+import { describe, expect, it } from 'vitest';
+import { findingEvidenceId, newId } from '../../../shared/domain/ids.js';
+import { givenInspection, readStoreFile } from '../../support/given.js';
 
 async function setUp() {
-  runtime = await testRuntime();
-  const rt = runtime;
-  const inspection = await rt.call('inspections.create', {
-    fields: { ...sampleInspection, inspectorates: ['ofsted'] },
-    leadName: 'Asha Patel',
-  });
-  const inspectionId = inspection.id;
-  const addCase = (ref: string) => {
-    const id = sampledCaseId(inspectionId, ref);
-    inTransaction(rt.ctx, () =>
-      writeEdits(rt.ctx, inspectionId, [{ table: 'sampled_case', row: id, field: 'case_ref', value: ref }]),
-    );
-    return id;
-  };
+  const { rt, inspectionId, addCase } = await givenInspection();
   const addNote = async (caseId: string | null, source: 'case_record' | 'manager', agency: 'police' | 'health') =>
     (
       await rt.call('evidence.create', {

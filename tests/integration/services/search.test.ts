@@ -1,26 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { newId, sampledCaseId } from '../../../shared/domain/ids.js';
-import { inTransaction } from '../../../main/services/context.js';
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../../shared/domain/ids.js';
 import { snippetPieces } from '../../../main/services/search.js';
 import { buildFtsQuery, MATCH_END, MATCH_START } from '../../../main/store/search-repo.js';
-import { writeEdits } from '../../../main/sync/local-write.js';
-import { sampleInspection, testRuntime, type TestRuntime } from '../../support/runtime.js';
-
-let runtime: TestRuntime | undefined;
-afterEach(() => runtime?.dispose());
+import { givenInspection } from '../../support/given.js';
 
 async function setUp() {
-  runtime = await testRuntime();
-  const rt = runtime;
-  const inspection = await rt.call('inspections.create', {
-    fields: { ...sampleInspection, inspectorates: ['ofsted'] },
-    leadName: 'Asha Patel',
-  });
-  const inspectionId = inspection.id;
-  const caseId = sampledCaseId(inspectionId, 'NS-5');
-  inTransaction(rt.ctx, () =>
-    writeEdits(rt.ctx, inspectionId, [{ table: 'sampled_case', row: caseId, field: 'case_ref', value: 'NS-5' }]),
-  );
+  const { rt, inspectionId, addCase } = await givenInspection();
+  const caseId = addCase('NS-5');
   const note = async (text: string, over: Record<string, unknown> = {}) =>
     (
       await rt.call('evidence.create', {

@@ -5,7 +5,7 @@
  * folder while the CLI merges a large bundle and while the app purges an inspection (whose
  * VACUUM rewrites the whole remaining store); then every file in the data folder is scanned.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { edit, exportTo, joinAll, makeTeam, newNoteId, noteEdits, type Team } fr
 import { bundleWorker } from '../../support/crash-harness.js';
 import { canWatchOpenFiles, filesHolding, watchOpenFiles, type OpenFileReport } from '../../support/open-files.js';
 import { sampleInspection, storeKeyIn, tempDir } from '../../support/runtime.js';
+import { ensureBuilt } from '../../support/built.js';
 
 const CLI = 'dist/cli/fieldwork.cjs';
 const KEPT = 'KEEPCANARY4e1d';
@@ -41,8 +42,7 @@ async function watched(args: readonly string[]): Promise<OpenFileReport & { code
 }
 
 beforeAll(async () => {
-  const build = spawnSync(process.execPath, ['scripts/build.mjs', 'cli'], { encoding: 'utf8' });
-  expect(build.status, build.stderr).toBe(0);
+  ensureBuilt('cli');
   folder = tempDir('fieldwork-plaintext-');
   privateTmp = join(folder, 'tmp');
   mkdirSync(privateTmp);

@@ -23,7 +23,48 @@ const APACHE = `<?xml version="1.0" encoding="utf-8"?>
 const PLAIN = `<multistatus xmlns="DAV:"><response><href>/s/insp/</href><propstat><prop><resourcetype><collection /></resourcetype></prop></propstat></response>
 <response><href>/s/insp/a&amp;b</href><propstat><prop><getcontentlength>0</getcontentlength><resourcetype/></prop></propstat></response></multistatus>`;
 
+// IIS: `a:`-style prefixes of its own, typed values (b:dt), a 404 propstat beside the 200 one.
+const IIS = `<?xml version="1.0" encoding="utf-8"?>
+<a:multistatus xmlns:b="urn:uuid:c2f41010-65b3-11d1-a29f-00aa00c14882/" xmlns:a="DAV:">
+<a:response><a:href>https://files.example.org/insp/</a:href>
+<a:propstat><a:status>HTTP/1.1 200 OK</a:status><a:prop><a:resourcetype><a:collection/></a:resourcetype></a:prop></a:propstat></a:response>
+<a:response><a:href>https://files.example.org/insp/r%C3%A9sum%C3%A9.fwbundle</a:href>
+<a:propstat><a:status>HTTP/1.1 404 Not Found</a:status><a:prop><a:getcontentlength/></a:prop></a:propstat>
+<a:propstat><a:status>HTTP/1.1 200 OK</a:status><a:prop><a:getcontentlength b:dt="int">42</a:getcontentlength><a:resourcetype/></a:prop></a:propstat></a:response>
+</a:multistatus>`;
+
+// nginx (dav-ext) and others: decimal and hex character references, CDATA, a default namespace
+// on one element and a prefix on the rest (ns0:), and a folder marked in a second propstat.
+const ENTITIES = `<?xml version="1.0"?>
+<ns0:multistatus xmlns:ns0="DAV:">
+<ns0:response><ns0:href>/dav/insp/</ns0:href><ns0:propstat><ns0:prop><ns0:resourcetype><ns0:collection/></ns0:resourcetype></ns0:prop></ns0:propstat></ns0:response>
+<ns0:response><ns0:href>/dav/insp/a&#x26;b&#x20;&#67;.txt</ns0:href><ns0:propstat><ns0:prop><ns0:getcontentlength> 5 </ns0:getcontentlength></ns0:prop></ns0:propstat></ns0:response>
+<ns0:response><ns0:href><![CDATA[/dav/insp/x&y <z>]]></ns0:href><ns0:propstat><ns0:prop><ns0:getcontentlength>9</ns0:getcontentlength></ns0:prop></ns0:propstat></ns0:response>
+<ns0:response><href xmlns="DAV:">/dav/insp/sub/</href><ns0:propstat><ns0:prop><ns0:getcontentlength/></ns0:prop></ns0:propstat>
+<ns0:propstat><ns0:prop><ns0:resourcetype><collection xmlns="DAV:"/></ns0:resourcetype></ns0:prop></ns0:propstat></ns0:response>
+<ns0:response><ns0:href>/dav/insp/%E2%82%AC&#8364;</ns0:href><ns0:propstat><ns0:prop><ns0:getcontentlength>abc</ns0:getcontentlength></ns0:prop></ns0:propstat></ns0:response>
+</ns0:multistatus>`;
+
 describe('reading WebDAV listings from different servers', () => {
+  it('reads IIS-style answers (a: prefix, typed values, a 404 propstat)', () => {
+    expect(parseMultistatus(IIS, '/insp/')).toEqual([{ name: 'résumé.fwbundle', isDir: false, size: 42 }]);
+  });
+
+  it('decodes decimal and hex character references and CDATA, whatever the prefix', () => {
+    expect(parseMultistatus(ENTITIES, '/dav/insp')).toEqual([
+      { name: 'a&b C.txt', isDir: false, size: 5 },
+      { name: 'x&y <z>', isDir: false, size: 9 },
+      { name: 'sub', isDir: true, size: null },
+      { name: '€€', isDir: false, size: null },
+    ]);
+  });
+
+  it('reads nothing from an answer that is not a multistatus', () => {
+    expect(parseMultistatus('not xml at all', '/')).toEqual([]);
+    expect(parseMultistatus('<html><body>Login</body></html>', '/')).toEqual([]);
+    expect(parseMultistatus('<multistatus><response><href>/a/b', '/a')).toEqual([]);
+  });
+
   it('reads Nextcloud (d:), Apache (D: and lp1:) and unprefixed answers, leaving out the folder itself', () => {
     expect(parseMultistatus(NEXTCLOUD, '/remote.php/dav/files/team/insp/')).toEqual([
       { name: 'abc def', isDir: true, size: null },

@@ -2,13 +2,14 @@
 // opener on PATH): the token never appears on the opener's command line, which other local
 // accounts can read; the opener gets a private launch page instead, removed once used; and an
 // undecodable request does not end the process (issue 12.8).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../support/runtime.js';
+import { ensureBuilt } from '../../support/built.js';
 
 const SERVER = 'dist/web/server.cjs';
 let child: ChildProcess;
@@ -36,8 +37,7 @@ async function until(check: () => boolean, what: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  const build = spawnSync(process.execPath, ['scripts/build.mjs', 'web'], { encoding: 'utf8' });
-  expect(build.status, build.stderr).toBe(0);
+  ensureBuilt('web');
   dataDir = tempDir('fieldwork-web-launch-');
   const bin = tempDir('fieldwork-web-opener-');
   openerLog = join(bin, 'argv.txt');

@@ -9,7 +9,8 @@ import { CONTENT_SECURITY_POLICY } from '../../../shared/security.js';
 
 vi.mock('electron', () => import('./fake-electron.js'));
 
-const { createAppProtocolHandler, isAppUrl, resolveInside } = await import('../../../main/app/app-protocol.js');
+const { createAppProtocolHandler, isAppUrl } = await import('../../../main/app/app-protocol.js');
+const { resolveInside } = await import('../../../main/services/static-files.js');
 
 const SECRET = 'TOP-SECRET-OUTSIDE-THE-RENDERER';
 let base: string;

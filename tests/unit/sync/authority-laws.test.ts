@@ -20,7 +20,7 @@ import { makeDevices, memoryReplica, type MemoryReplica } from '../../support/me
 import { testCount } from '../../support/test-counts.js';
 import { bundleOf, importInto, makeGenesis, shuffled, type Genesis } from './merge-law-harness.js';
 
-const RUNS = testCount('AUTHORITY_RUNS', 100, 1000);
+const RUNS = testCount('AUTHORITY_RUNS', 50, 1000);
 const TIMEOUT_MS = 30 * 60_000;
 const START = Date.UTC(2026, 10, 2, 9);
 const LEAD = 0;

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Op } from '../../../shared/sync/op.js';
-import { resolveRow } from '../../../shared/sync/row-state.js';
+import { resolveRow } from '../../support/row-state.js';
 import { DELETED_FIELD, SYNCED_TABLES } from '../../../shared/sync/tables.js';
 import { writeEdits } from '../../../main/sync/local-write.js';
 import { applyOps } from '../../../main/sync/apply-ops.js';

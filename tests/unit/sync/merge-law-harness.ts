@@ -24,8 +24,12 @@ import { memoryReplica, type MemoryReplica } from '../../support/memory-context.
 import { referenceMerge } from './reference-merge.js';
 import { testCount } from '../../support/test-counts.js';
 
-/** CI runs each law this many times (FAST_CHECK_RUNS overrides for a quick local loop). */
-export const LAW_RUNS = testCount('FAST_CHECK_RUNS', 300, 1000);
+/**
+ * Each merge law is its own property over this many generated histories: 50 in `npm test`'s
+ * quick loop (seven laws, 350 histories), 1,000 each under `npm run test:full`; FAST_CHECK_RUNS
+ * overrides both.
+ */
+export const LAW_RUNS = testCount('FAST_CHECK_RUNS', 50, 1000);
 
 const INSPECTION = '0190a9d2-0000-7000-8000-00000000c0de';
 export const NOTES = [

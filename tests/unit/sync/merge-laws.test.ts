@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { canonicalDump } from '../../fixtures/bundles.js';
-import { makeDevices } from '../../support/memory-context.js';
+import { makeDevices, type MemoryReplica } from '../../support/memory-context.js';
 import type { DeviceIdentity } from '../../../main/sync/device-identity.js';
 import { writeEdits } from '../../../main/sync/local-write.js';
 import { readMeta } from '../../../main/store/meta-repo.js';
@@ -27,9 +27,10 @@ import {
   shuffled,
   type Action,
   type Genesis,
+  type World,
 } from './merge-law-harness.js';
 
-/** Generous: 1,000 histories take about a minute and a half of CPU; a busy CI machine is slower. */
+/** Generous: 1,000 histories of one law take about a minute and a half of CPU; a busy CI machine is slower. */
 const PROPERTY_TIMEOUT_MS = 30 * 60_000;
 const NOTE = NOTES[0]!;
 let devices: DeviceIdentity[] = [];
@@ -42,75 +43,122 @@ beforeAll(async () => {
 /** How often the interesting cases occurred, so a generator that stopped producing them fails. */
 const seenCases = { conflicts: 0, deleteFlags: 0, deletedRows: 0, resolutions: 0, escalations: 0, extremeClocks: 0 };
 
-describe('merge laws over generated histories', () => {
+/** Every laptop sends everything to the first, which sends everything back: the first laptop after it. */
+async function exchangeAll(world: World): Promise<MemoryReplica> {
+  const hub = world.replicas[0]!;
+  for (const replica of world.replicas.slice(1)) await world.send(replica, hub);
+  for (const replica of world.replicas.slice(1)) await world.send(hub, replica);
+  return hub;
+}
+
+/**
+ * One law, one property: each runs over its own LAW_RUNS generated histories (the same
+ * generators for every law), so a failure's shrunk history is the smallest one that breaks
+ * that law, not the first of several laws checked together.
+ */
+function law(name: string, check: (world: World, seed: number) => Promise<void> | void, after?: () => void): void {
   it(
-    'replicas converge; any order and repetition give the same store; later edits win; conflicts exactly when concurrent values differ; resolutions hold; deletes never resurrect; escalations never lost; SQL equals the reference',
+    name,
     async () => {
       await fc.assert(
         fc.asyncProperty(fc.integer({ min: 2, max: 4 }), actions, fc.integer(), async (laptops, history, seed) => {
           const world = await runHistory(devices, genesis, laptops, history, { checkResolutions: true });
           try {
-            // A resolved conflict stayed resolved when the laptop re-imported every bundle it had.
-            for (const check of world.resolutionChecks) expect(check.after, `${check.key} after re-import`).toBe(false);
-
-            // Each replica, before anything else: the SQL state equals the reference of its own ops.
-            for (const replica of world.replicas) checkAgainstReference(replica, world.seen);
-
-            // Re-importing every bundle a replica already imported changes nothing.
-            for (const [i, replica] of world.replicas.entries()) {
-              const before = canonicalDump(replica.db);
-              for (const bundle of shuffled(world.importedBy[i] ?? [], seed)) await world.importInto(replica, bundle);
-              expect(canonicalDump(replica.db)).toEqual(before);
-            }
-
-            // Exchange everything: every replica converges to the same canonical dump.
-            const hub = world.replicas[0]!;
-            for (const replica of world.replicas.slice(1)) await world.send(replica, hub);
-            for (const replica of world.replicas.slice(1)) await world.send(hub, replica);
-            const converged = canonicalDump(hub.db);
-            for (const replica of world.replicas) expect(canonicalDump(replica.db)).toEqual(converged);
-            checkAgainstReference(hub, world.seen);
-            checkLaterEditsWin(hub, world.seen, world.writtenAt);
-            const conflictRows = hub.db.prepare('SELECT field FROM conflict').all() as { field: string }[];
-            seenCases.conflicts += conflictRows.filter((c) => c.field !== '_deleted').length;
-            seenCases.deleteFlags += conflictRows.filter((c) => c.field === '_deleted').length;
-            seenCases.deletedRows += (
-              hub.db.prepare('SELECT count(*) AS n FROM evidence_note WHERE deleted = 1').get() as { n: number }
-            ).n;
-            seenCases.resolutions += world.resolutionChecks.length;
-            seenCases.escalations += world.escalationsRaised.length;
-            seenCases.extremeClocks += world.clockCases.length;
-
-            // A fresh laptop importing every bundle ever made, shuffled, some twice: the same store.
-            const fresh = await world.freshReplica();
-            const all = world.bundles;
-            const replay = shuffled([...all, ...all.filter((_, i) => i % 3 === 0)], seed);
-            for (const bundle of replay) await world.importInto(fresh, bundle);
-            expect(canonicalDump(fresh.db)).toEqual(converged);
-            fresh.db.close();
-
-            // Escalations are add-only: every one raised anywhere is present and not deleted.
-            for (const id of world.escalationsRaised) {
-              const row = hub.db.prepare('SELECT deleted, concern FROM escalation WHERE id = ?').get(id) as
-                { deleted: number; concern: string | null } | undefined;
-              expect(row, `escalation ${id}`).toMatchObject({ deleted: 0 });
-              expect(row?.concern).not.toBeNull();
-            }
-            expect(world.escalationsRaised.every((id) => ESCALATIONS.includes(id))).toBe(true);
+            await check(world, seed);
           } finally {
             world.close();
           }
         }),
         { numRuns: LAW_RUNS },
       );
+      after?.();
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+}
+
+describe('merge laws over generated histories', () => {
+  law('a resolved conflict stays resolved when the laptop re-imports every bundle it had', (world) => {
+    for (const check of world.resolutionChecks) expect(check.after, `${check.key} after re-import`).toBe(false);
+  });
+
+  law(
+    'each laptop’s SQL state equals the reference merge of the ops it holds (conflicts exactly when concurrent values differ, deletes never resurrect), before and after an exchange',
+    async (world) => {
+      for (const replica of world.replicas) checkAgainstReference(replica, world.seen);
+      const hub = await exchangeAll(world);
+      checkAgainstReference(hub, world.seen);
+    },
+  );
+
+  law('idempotence: re-importing every bundle a laptop already imported changes nothing', async (world, seed) => {
+    for (const [i, replica] of world.replicas.entries()) {
+      const before = canonicalDump(replica.db);
+      for (const bundle of shuffled(world.importedBy[i] ?? [], seed)) await world.importInto(replica, bundle);
+      expect(canonicalDump(replica.db)).toEqual(before);
+    }
+  });
+
+  law(
+    'convergence: once every laptop has exchanged everything, every laptop holds the same store',
+    async (world) => {
+      const hub = await exchangeAll(world);
+      const converged = canonicalDump(hub.db);
+      for (const replica of world.replicas) expect(canonicalDump(replica.db)).toEqual(converged);
+      const conflictRows = hub.db.prepare('SELECT field FROM conflict').all() as { field: string }[];
+      seenCases.conflicts += conflictRows.filter((c) => c.field !== '_deleted').length;
+      seenCases.deleteFlags += conflictRows.filter((c) => c.field === '_deleted').length;
+      seenCases.deletedRows += (
+        hub.db.prepare('SELECT count(*) AS n FROM evidence_note WHERE deleted = 1').get() as { n: number }
+      ).n;
+      seenCases.resolutions += world.resolutionChecks.length;
+      seenCases.escalations += world.escalationsRaised.length;
+      seenCases.extremeClocks += world.clockCases.length;
+    },
+    () => {
       console.log('merge-law cases seen', JSON.stringify(seenCases));
-      // At CI's 1,000 runs every kind of case occurs many times; a quick local loop may see none.
+      // At CI's full counts every kind of case occurs many times; a quick local loop may see none.
       if (LAW_RUNS >= 200) {
         for (const [name, count] of Object.entries(seenCases)) expect(count, `generated cases with ${name}`).toBeGreaterThan(0);
       }
     },
-    PROPERTY_TIMEOUT_MS,
   );
+
+  law(
+    'order-independence: a fresh laptop importing every bundle ever made, shuffled and some twice, gets the converged store',
+    async (world, seed) => {
+      const hub = await exchangeAll(world);
+      const converged = canonicalDump(hub.db);
+      const fresh = await world.freshReplica();
+      try {
+        const all = world.bundles;
+        for (const bundle of shuffled([...all, ...all.filter((_, i) => i % 3 === 0)], seed))
+          await world.importInto(fresh, bundle);
+        expect(canonicalDump(fresh.db)).toEqual(converged);
+      } finally {
+        fresh.db.close();
+      }
+    },
+  );
+
+  law(
+    'later edits win: a write made after seeing another write of the same field replaces it, whatever the clocks said',
+    async (world) => {
+      const hub = await exchangeAll(world);
+      checkLaterEditsWin(hub, world.seen, world.writtenAt);
+    },
+  );
+
+  law('escalations are add-only: every one raised anywhere is present, with its concern, after the exchange', async (world) => {
+    const hub = await exchangeAll(world);
+    for (const id of world.escalationsRaised) {
+      const row = hub.db.prepare('SELECT deleted, concern FROM escalation WHERE id = ?').get(id) as
+        { deleted: number; concern: string | null } | undefined;
+      expect(row, `escalation ${id}`).toMatchObject({ deleted: 0 });
+      expect(row?.concern).not.toBeNull();
+    }
+    expect(world.escalationsRaised.every((id) => ESCALATIONS.includes(id))).toBe(true);
+  });
 
   it(
     'extreme clocks (counter 999999, 31 Dec 9999, the format’s largest wall time, an unreadable stored clock) never stop a merge or a later edit, and no laptop’s clock follows one past the skew bound',

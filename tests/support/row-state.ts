@@ -1,10 +1,10 @@
 /**
- * The pure recomputation of a row from its ops: each field by the merge rule, plus the
+ * The test oracle (only tests use it): the pure recomputation of a row from its ops: each field by the merge rule, plus the
  * delete-vs-edit flag. The store maintains the same state incrementally (main/sync/apply-ops.ts);
  * property tests check the two always agree.
  */
-import { resolveField, type FieldState, type Op } from './op.js';
-import { DELETED_FIELD } from './tables.js';
+import { resolveField, type FieldState, type Op } from '../../shared/sync/op.js';
+import { DELETED_FIELD } from '../../shared/sync/tables.js';
 
 export interface RowState {
   readonly fields: ReadonlyMap<string, FieldState>;
