@@ -8,10 +8,12 @@ import { common } from './build-config.mjs';
 // Native and WebAssembly packages load files next to themselves: required from node_modules.
 const bench = { ...common, external: ['better-sqlite3-multiple-ciphers', '@automerge/automerge', 'loro-crdt'] };
 
-const entries = ['run', 'merge-child', 'generate-child', 'peer-child'];
-await Promise.all(
-  entries.map((name) => build({ ...bench, entryPoints: [`tests/bench/${name}.ts`], outfile: `dist/bench/${name}.cjs` })),
-);
+const entries = ['run', 'merge-child', 'generate-child', 'peer-child', 'note-save-profile'];
+await Promise.all([
+  ...entries.map((name) => build({ ...bench, entryPoints: [`tests/bench/${name}.ts`], outfile: `dist/bench/${name}.cjs` })),
+  // The core host's worker, for the ping-during-merge measure (started as the app starts it).
+  build({ ...bench, entryPoints: ['main/host/core-worker.ts'], outfile: 'dist/bench/core-worker.cjs' }),
+]);
 const run = spawnSync(process.execPath, ['--enable-source-maps', 'dist/bench/run.cjs', ...process.argv.slice(2)], {
   stdio: 'inherit',
 });

@@ -21,8 +21,14 @@ function toStoredOp(row: StoredOpRow): StoredOp {
 }
 
 const COLUMNS = 'op.id, op.inspection_id, op.hlc, op.author, op.tbl, op.row_id, op.field, op.value, op.deps, op.changeset_id';
-const AUTHORITY_WHERE = `(op.tbl = 'team_member' OR (op.tbl = 'finding' AND op.field = 'status')
-  OR (op.tbl = 'escalation' AND op.field IN ('identified_by', 'concern')) OR (op.tbl = 'finding_evidence' AND op.field = 'finding_id'))`;
+/** The ops that shape authority, per table (AUTHORITY_WHERE is all of them). */
+const AUTHORITY_FIELDS: Readonly<Record<string, string>> = {
+  team_member: "op.tbl = 'team_member'",
+  finding: "(op.tbl = 'finding' AND op.field = 'status')",
+  escalation: "(op.tbl = 'escalation' AND op.field IN ('identified_by', 'concern'))",
+  finding_evidence: "(op.tbl = 'finding_evidence' AND op.field = 'finding_id')",
+};
+const AUTHORITY_WHERE = `(${Object.values(AUTHORITY_FIELDS).join(' OR ')})`;
 
 export function readRoot(db: Db, inspectionId: string): string | null {
   const row = cached(db, 'SELECT root_key FROM inspection_root WHERE inspection_id = ?').get(inspectionId) as
@@ -60,13 +66,18 @@ export function authorityOpsBefore(db: Db, inspectionId: string, beforeHlc: stri
  * main/sync/authority.ts `checkLocalOps`): a note save reads the roster, not every finding link.
  */
 export function authorityOpsOfTables(db: Db, inspectionId: string, tables: readonly string[]): StoredOp[] {
+  const wanted = Object.keys(AUTHORITY_FIELDS).filter((t) => tables.includes(t));
+  if (wanted.length === 0) return [];
+  // Driven by op_by_field (tbl, ...), one range per table: `+` keeps the planner off
+  // op_by_inspection, which walked every op of the inspection on every note save.
+  const where = wanted.map((t) => AUTHORITY_FIELDS[t]).join(' OR ');
   const rows = cached(
     db,
     `SELECT ${COLUMNS} FROM op LEFT JOIN op_verdict v ON v.op_id = op.id
-     WHERE op.inspection_id = ? AND ${AUTHORITY_WHERE} AND op.tbl IN (SELECT value FROM json_each(?))
+     WHERE +op.inspection_id = ? AND (${where})
        AND (v.kind IS NULL OR v.kind = 'confirmed')
      ORDER BY op.hlc, op.id`,
-  ).all(inspectionId, JSON.stringify(tables)) as StoredOpRow[];
+  ).all(inspectionId) as StoredOpRow[];
   return rows.map(toStoredOp);
 }
 

@@ -11,6 +11,7 @@ import { loadOrGenerateTeam, readManifest, scaleOf } from './generator.js';
 import { measureExports, measureVerify, type ExportFigures } from './measures/export.js';
 import { measureFloors, runMergeChild, type FloorRun } from './measures/merge.js';
 import { measureNoteSaves } from './measures/note-save.js';
+import { measurePingDuringMerge } from './measures/ping.js';
 import { measurePeer, type PeerResult } from './measures/peers.js';
 import { measureConflictList, measureSearch } from './measures/queries.js';
 import { searchAtSizes, searchFigures, searchOnly } from './search-scales.js';
@@ -127,6 +128,7 @@ const BUNDLED = dirname(process.argv[1] as string);
 const CHILD = join(BUNDLED, 'merge-child.cjs');
 const GENERATE_CHILD = join(BUNDLED, 'generate-child.cjs');
 const PEER_CHILD = join(BUNDLED, 'peer-child.cjs');
+const CORE_WORKER = join(BUNDLED, 'core-worker.cjs');
 
 const loadNow = (): number[] => loadavg().map((n) => Math.round(n * 100) / 100);
 
@@ -192,6 +194,17 @@ async function runScale(factor: number, options: Options): Promise<void> {
         `  run ${r + 1}: merge ${merges[r]!.mergeMs.toFixed(0)} ms (CPU ${merges[r]!.mergeCpuMs.toFixed(0)} ms), re-import ${merges[r]!.reimportMs.toFixed(0)} ms, peak RSS ${merges[r]!.maxRssMb.toFixed(0)} MB`,
       );
     }
+    phase('A merge through the core host while the shell is pinged every 10 ms…');
+    const ping = await measurePingDuringMerge(
+      CORE_WORKER,
+      team.leadDir,
+      join(work, 'merge-ping'),
+      team.inspectionId,
+      exports.map((e) => e.file),
+    );
+    say(
+      `  slowest ping ${ping.maxMs.toFixed(1)} ms (p99 ${ping.p99Ms.toFixed(1)} ms) over ${ping.pings} pings in ${ping.mergeMs.toFixed(0)} ms`,
+    );
     const merged = join(work, `merge-${options.runs - 1}`);
     phase('Floors (raw bulk insert of the same final rows, with and without the received ops)…');
     const floors = await measureFloors(merged, team.inspectionId, join(work, 'floor'), options.runs);
@@ -204,6 +217,10 @@ async function runScale(factor: number, options: Options): Promise<void> {
         measureSearch(lead.ctx, team.inspectionId, options.queries, options.seed + r),
       );
       search.push(searchFigures(runs, 'merged lead store'));
+      const ranked = await repeat(options.runs, (r) =>
+        measureSearch(lead.ctx, team.inspectionId, options.queries, options.seed + r, 'ranked'),
+      );
+      search.push(searchFigures(ranked, 'merged lead store'));
       conflictList = await measureConflictList(lead.ctx, team.inspectionId, 2 * options.runs + 1);
     } finally {
       lead.close();
@@ -245,7 +262,8 @@ async function runScale(factor: number, options: Options): Promise<void> {
       generation: { ...g, reused },
       paths: {
         noteSave: 'evidence.create + evidence.update (service)',
-        search: 'search.query (service)',
+        search: 'search.query (service): typing = newest first, no bm25; ranked = bm25 (Enter)',
+        ping: 'bundles.import of every bundle through the core host (worker thread); the shell thread pinged every 10 ms over a MessageChannel',
         conflicts: 'conflicts.list (service)',
         export: 'exportBundleToFile, delta to the team (bundles service, as the CLI)',
         verify:
@@ -292,6 +310,7 @@ async function runScale(factor: number, options: Options): Promise<void> {
       floors: { rowsOnly, opsAndRows },
       peers,
       conflictList: conflictList ?? { ms: Number.NaN, conflicts: 0 },
+      ping,
       ratios: {
         mergeOverFloor: mergeMs / rowsOnly.ms,
         mergeOverOpsFloor: mergeMs / opsAndRows.ms,

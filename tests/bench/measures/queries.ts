@@ -1,8 +1,10 @@
 /**
  * Read-side measures on the lead's merged store, through the service layer: full-text search
- * as the inspector types (`search.query`) and the lead's conflict queue (`conflicts.list`).
+ * as the inspector types (`search.query`, mode `typing`: newest first, unranked), the same
+ * queries ranked as on Enter (mode `ranked`), and the lead's conflict queue (`conflicts.list`).
  */
 import { invoke } from '../../../main/services/dispatch.js';
+import type { SearchMode } from '../../../shared/api/search.js';
 import type { ServiceContext } from '../../../main/services/context.js';
 import { countSearchNotes } from '../bench-repo.js';
 import { median, percentile } from '../numbers.js';
@@ -11,6 +13,7 @@ import { seededRng } from '../seeded.js';
 
 export interface SearchRun {
   readonly notes: number;
+  readonly mode: SearchMode;
   readonly queries: number;
   readonly p50Ms: number;
   readonly p95Ms: number;
@@ -30,23 +33,25 @@ export async function measureSearch(
   inspectionId: string,
   queries: number,
   seed: number,
+  mode: SearchMode = 'typing',
 ): Promise<SearchRun> {
   const texts = searchQueries(seededRng(seed), queries);
   const times: number[] = [];
   const cpu: number[] = [];
   let hits = 0;
   // One warm-up query: the first touches cold pages and compiles statements.
-  await invoke(ctx, 'search.query', { inspectionId, text: 'strategy', limit: 50 });
+  await invoke(ctx, 'search.query', { inspectionId, text: 'strategy', limit: 50, mode });
   for (const text of texts) {
     const started = nowMs();
     const cpuStarted = cpuMs();
-    const result = await invoke(ctx, 'search.query', { inspectionId, text, limit: 50 });
+    const result = await invoke(ctx, 'search.query', { inspectionId, text, limit: 50, mode });
     times.push(nowMs() - started);
     cpu.push(cpuMs() - cpuStarted);
     hits += result.hits.length;
   }
   return {
     notes: countSearchNotes(ctx.db, inspectionId),
+    mode,
     queries: texts.length,
     p50Ms: percentile(times, 50),
     p95Ms: percentile(times, 95),
