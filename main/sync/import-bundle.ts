@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { DELETION_THRESHOLD, type AuthorityNoticeT, type BundleNoticeT, type BundlePreviewT } from '../../shared/api/bundles.js';
 import { AppError } from '../../shared/errors.js';
 import { DELETED_FIELD, type SyncedTableName } from '../../shared/sync/tables.js';
-import { MAX_CLOCK_SKEW_MS, parseHlc } from '../../shared/sync/hlc.js';
+import { MAX_CLOCK_SKEW_MS, clockBound, parseHlc } from '../../shared/sync/hlc.js';
 import {
   clearStage,
   conflictKeySet,
@@ -451,8 +451,10 @@ function applyStaged(
       insertChangeset(ctx.db, record, new Date(ctx.now()).toISOString());
       batches.push({ changesetId: record.id, ops: insertOps(ctx.db, ops, record.id) });
       for (const op of ops) {
-        if (op.hlc > maxHlc) maxHlc = op.hlc;
         const ahead = parseHlc(op.hlc).wallMs - ctx.now();
+        // The clock follows the latest op within the skew bound: one far-ahead op in the bundle
+        // must not make the clock ignore the others (it would then write before them).
+        if (op.hlc > maxHlc && parseHlc(op.hlc).wallMs <= clockBound(ctx.now())) maxHlc = op.hlc;
         if (ahead > CLOCK_AHEAD_WARNING_MS && ahead > (clockAhead.get(op.author) ?? 0)) clockAhead.set(op.author, ahead);
       }
       done += 1;

@@ -219,7 +219,8 @@ describe('bundle questions in the browser', () => {
     await inspector.page.getByRole('button', { name: 'Bundles and sync', exact: true }).click();
     await inspector.page.getByLabel('Bundle files').setInputFiles([deletionsFile]);
     const list = inspector.page.getByRole('list', { name: 'Files being imported' });
-    await list.getByText('This bundle would delete 11 records.', { exact: false }).waitFor();
+    // Only the deletions wait: the prompt names who deleted how many of which record.
+    await list.getByText(/This bundle would delete 11 records \(11 evidence notes deleted by /).waitFor();
     expect(storeRows(inspector, 'SELECT id FROM evidence_note WHERE deleted = 0')).toHaveLength(11);
     expect(await inspector.axeViolations()).toEqual([]);
     await inspector.screenshot('bundles-confirm-deletions');

@@ -77,6 +77,8 @@ function law(name: string, check: (world: World, seed: number) => Promise<void> 
   );
 }
 
+const COUNTER_MAX_BESIDE_YEAR_9999 = `[{"laptop":0,"note":0,"field":"text","advance":0,"kind":"edit","value":"Child seen alone"},{"kind":"send","from":0,"to":0},{"kind":"resolve","laptop":0,"advance":0},{"laptop":0,"note":0,"field":"text","advance":0,"kind":"edit","value":"Child seen alone"},{"kind":"clock","laptop":0,"note":0,"mode":"counter-max"},{"kind":"send","from":0,"to":0},{"laptop":0,"note":0,"field":"text","advance":0,"kind":"edit","value":"Child seen alone"},{"kind":"clock","laptop":1,"note":2,"mode":"counter-max"},{"kind":"send","from":0,"to":0},{"laptop":1,"note":2,"mode":"year-9999","kind":"clock"},{"laptop":0,"note":0,"field":"text","advance":0,"kind":"edit","value":"Child seen alone"},{"kind":"send","from":3,"to":0},{"laptop":0,"note":2,"mode":"counter-max","kind":"clock"},{"laptop":0,"note":0,"mode":"counter-max","kind":"clock"}]`;
+
 describe('merge laws over generated histories', () => {
   law('a resolved conflict stays resolved when the laptop re-imports every bundle it had', (world) => {
     for (const check of world.resolutionChecks) expect(check.after, `${check.key} after re-import`).toBe(false);
@@ -211,7 +213,13 @@ describe('merge laws over generated histories', () => {
             world.close();
           }
         }),
-        { numRuns: Math.max(20, Math.floor(LAW_RUNS / 5)) },
+        {
+          numRuns: Math.max(20, Math.floor(LAW_RUNS / 5)),
+          // Found by this property: a bundle holding a counter-999999 op and a year-9999 op made the
+          // importing clock ignore both (it followed only the bundle's latest op, which is beyond the
+          // bound), so the next local edit sorted before the first.
+          examples: [[2, JSON.parse(COUNTER_MAX_BESIDE_YEAR_9999) as Action[]]],
+        },
       );
     },
     PROPERTY_TIMEOUT_MS,
