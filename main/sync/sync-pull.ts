@@ -10,11 +10,12 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listTeam } from '../store/inspections-repo.js';
 import { listPullFailures, pulledStatus, recordPulled } from '../store/sync-repo.js';
+import { DEFAULT_LIMITS } from './bundle-format.js';
 import type { ImportOutcome, SyncEnv } from './sync-engine.js';
 import { isSyncFailure, SyncFailure } from './sync-errors.js';
 import { authorDir, bundleName, shaFromName, type SyncTarget } from './sync-target.js';
 
-const MAX_PULL_BYTES = 512 * 1024 * 1024;
+const MAX_PULL_BYTES = DEFAULT_LIMITS.maxBundleBytes; // no bundle we would read is larger
 export const AUTOMATIC_PULL_ATTEMPTS = 3;
 
 interface Candidate {

@@ -5,11 +5,12 @@
  */
 import { dropOutboxItem, listOutbox, markPushed, recordOutboxAttempt, type OutboxRecord } from '../store/sync-repo.js';
 import { hashFile, outboxFile, removeOutboxFile } from './outbox.js';
+import { DEFAULT_LIMITS } from './bundle-format.js';
 import type { SyncEnv } from './sync-engine.js';
 import { classifyFailure, SyncFailure } from './sync-errors.js';
 import { authorDir, bundleName, isTempFor, tempNameFor, type SyncTarget } from './sync-target.js';
 
-const MAX_VERIFY_BYTES = 512 * 1024 * 1024;
+const MAX_VERIFY_BYTES = DEFAULT_LIMITS.maxBundleBytes; // no bundle we would read is larger
 
 type PushResult = 'pushed' | 'already_there' | 'dropped';
 
