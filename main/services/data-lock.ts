@@ -82,6 +82,39 @@ function tryCreate(path: string, holder: LockHolder): boolean {
 const releasers = new Set<() => void>();
 let exitHookInstalled = false;
 
+export interface LockQueue {
+  /** Holders worth waiting for: ones that end by themselves (another CLI command), never an app left open. */
+  readonly behind: readonly string[];
+  /** How long to wait in line before refusing. */
+  readonly maxMs: number;
+  /** Told once, when this process starts waiting, who it waits for. */
+  readonly onWait?: (holder: LockHolder) => void;
+}
+
+/**
+ * Takes the data folder's lock, waiting in line while a holder named in `queue.behind` (another
+ * CLI command: two merges started together) has it; any other holder, or a wait past
+ * `queue.maxMs`, is refused with the same sentence as `acquireDataLock`.
+ */
+export async function acquireDataLockInTurn(dataDir: string, who: string, queue: LockQueue): Promise<DataLock> {
+  const deadline = Date.now() + queue.maxMs;
+  let told = false;
+  for (;;) {
+    try {
+      return acquireDataLock(dataDir, who);
+    } catch (error) {
+      const holder = readHolder(join(dataDir, LOCK_FILE));
+      const waitable = holder !== null && holder.host === hostname() && queue.behind.includes(holder.who);
+      if (!(error instanceof AppError) || error.code !== 'store_locked' || !waitable || Date.now() >= deadline) throw error;
+      if (!told) {
+        told = true;
+        queue.onWait?.(holder);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100 + Math.floor(Math.random() * 100)));
+    }
+  }
+}
+
 /** Takes the data folder's lock or throws `store_locked` naming the process that holds it. */
 export function acquireDataLock(dataDir: string, who: string): DataLock {
   const path = join(dataDir, LOCK_FILE);

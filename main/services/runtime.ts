@@ -13,7 +13,7 @@ import { recordDevice } from '../store/meta-repo.js';
 import { fileKeyVault, loadOrCreateIdentity, type DeviceIdentity, type KeyVault } from '../sync/device-identity.js';
 import { startBackupScheduler, type BackupPolicy, type BackupScheduler } from './backups.js';
 import { consoleLogger, type Logger, type ServiceContext } from './context.js';
-import { acquireDataLock, type DataLock } from './data-lock.js';
+import { acquireDataLock, acquireDataLockInTurn, type DataLock, type LockQueue } from './data-lock.js';
 import { queueWrite } from './write-queue.js';
 import { createRecoverySession, type RecoverySession } from './recovery.js';
 
@@ -41,6 +41,8 @@ export interface RuntimeOptions {
   readonly encryptStore?: boolean;
   /** Who holds the data folder's lock, in words, for the sentence a second process is refused with. */
   readonly holder?: string;
+  /** Wait in line for the lock behind these holders instead of being refused at once (data-lock.ts). */
+  readonly lockQueue?: LockQueue;
 }
 
 /**
@@ -146,7 +148,12 @@ export async function openRuntime(requested: RuntimeOptions): Promise<Runtime | 
   ensureFolder(options.dataDir);
   // One writer per data folder: a second process is refused before anything is read or written
   // (no key file is created for a command that is then refused). Read-only opens take no lock.
-  const lock = options.store?.readonly ? null : acquireDataLock(options.dataDir, options.holder ?? 'another Fieldwork');
+  const who = options.holder ?? 'another Fieldwork';
+  const lock = options.store?.readonly
+    ? null
+    : options.lockQueue
+      ? await acquireDataLockInTurn(options.dataDir, who, options.lockQueue)
+      : acquireDataLock(options.dataDir, who);
   try {
     return await openLocked(options, lock);
   } catch (error) {

@@ -89,10 +89,11 @@ export function changesetLink(db: Db, id: string): { author: string; seq: number
 }
 
 /** Whether the store holds another changeset of this author that follows on from `prev` (a fork). */
-export function hasOtherChild(db: Db, inspectionId: string, author: string, prev: string, id: string): boolean {
+/** Whether another changeset of this author follows `prev` (null: another root, a restored laptop's second line). */
+export function hasOtherChild(db: Db, inspectionId: string, author: string, prev: string | null, id: string): boolean {
   return (
     db
-      .prepare('SELECT 1 FROM changeset WHERE inspection_id = ? AND author = ? AND prev = ? AND id <> ? LIMIT 1')
+      .prepare('SELECT 1 FROM changeset WHERE inspection_id = ? AND author = ? AND prev IS ? AND id <> ? LIMIT 1')
       .get(inspectionId, author, prev, id) !== undefined
   );
 }

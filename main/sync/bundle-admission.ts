@@ -101,7 +101,7 @@ export function checkTrust(
 /** Where a new line of an author's chain starts next to one this store already has (a restored laptop). */
 export interface ChainFork {
   readonly author: string;
-  /** The seq of the last changeset both lines share. */
+  /** The seq of the last changeset both lines share (0: none, both lines start afresh). */
   readonly fromSeq: number;
 }
 
@@ -138,7 +138,16 @@ export function checkChains(ctx: WriteContext, inspectionId: string, chains: Rea
       if (link.known) continue;
       const stored = changesetIdAt(ctx.db, inspectionId, author, link.seq);
       if (stored !== null) throw forkRefusal(ctx, inspectionId, author, link.seq);
-      if (link.prev === null) continue;
+      if (link.prev === null) {
+        // A second root: a laptop restored from a backup that held none of its changesets.
+        const otherRoot = links.some((l) => l.prev === null && l.id !== link.id);
+        if (
+          (otherRoot || hasOtherChild(ctx.db, inspectionId, author, null, link.id)) &&
+          !forks.some((f) => f.author === author && f.fromSeq === 0)
+        )
+          forks.push({ author, fromSeq: 0 });
+        continue;
+      }
       const inBundle = byId.get(link.prev);
       const before = inBundle ? { seq: inBundle.seq, author } : changesetLink(ctx.db, link.prev);
       if (before === null) {

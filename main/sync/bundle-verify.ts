@@ -111,7 +111,9 @@ export function verifyChangeset(raw: RawRecord, manifest: BundleManifest): Verif
   if (inspection !== manifest.inspection) throw rejectBundle('wrong-inspection');
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) throw rejectBundle('corrupt');
   if (!(prev === null || (typeof prev === 'string' && HEX64.test(prev)))) throw rejectBundle('corrupt');
-  if ((seq === 1) !== (prev === null)) throw rejectBundle('corrupt');
+  // Seq 1 starts a chain; a later root (prev null) is a restored laptop's new line whose backup
+  // held none of its changesets (bundle-admission.ts, CHAIN CONTINUITY).
+  if (seq === 1 && prev !== null) throw rejectBundle('corrupt');
   if (!Array.isArray(ops) || ops.length === 0) throw rejectBundle('corrupt');
   const verifiedOps = ops.map((op) => parseOp(op, manifest.inspection, author));
   checkDepsWithin(verifiedOps);

@@ -356,7 +356,7 @@ export async function mergeOpenedBundle(
       const name = memberName(ctx.db, manifest.inspection, fork.author);
       clockNotices.push({
         kind: 'restored-laptop',
-        message: `${name ?? `The laptop with fingerprint ${fingerprint(fork.author)}`}’s laptop was restored from a backup and then used: its changes after its change number ${fork.fromSeq} go on in two lines, the one it sent before the restore and the one since. Both are kept and merged; nothing was refused or lost.`,
+        message: `${name ?? `The laptop with fingerprint ${fingerprint(fork.author)}`}’s laptop was restored from a backup and then used: its changes ${fork.fromSeq > 0 ? `after its change number ${fork.fromSeq} ` : ''}go on in two lines, the one it sent before the restore and the one since. Both are kept and merged; nothing was refused or lost.`,
         author: fork.author,
         name,
       });

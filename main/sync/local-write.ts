@@ -124,9 +124,10 @@ export function writeEdits(ctx: WriteContext, inspectionId: string, edits: reado
   // The authority model (docs/authority.md): a member's own command is judged like an import.
   checkLocalOps(ctx.db, inspectionId, ctx.device.author, ops, new Date(ctx.now()).toISOString());
   const last = lastChangeset(ctx.db, inspectionId, ctx.device.author);
-  // After a restore, the first changeset jumps above the restore's floor (meta-repo.ts, CHAIN LINES).
-  const floor = last === null ? 0 : chainFloor(ctx.db);
-  const seq = last === null ? 1 : last.seq >= floor ? last.seq + 1 : floor + 1;
+  // After a restore, the first changeset jumps above the restore's floor (meta-repo.ts, CHAIN
+  // LINES) — also when the backup held none of this laptop's changesets: seq 1 may already have
+  // been sent, so the new line starts as a second root (prev null) above the floor.
+  const seq = Math.max(last?.seq ?? 0, chainFloor(ctx.db)) + 1;
   const { bytes, id } = encodeChangeset({
     v: CHANGESET_FORMAT,
     inspection: inspectionId,

@@ -5,6 +5,9 @@ import { CLI_HOLDER, openRuntime, type Runtime } from '../../services/runtime.js
 import { locateData, requireKeys, requireRegularFile } from '../cli-files.js';
 import { CliUsageError, EXIT, exitCodeFor, printProgress, stderrLogger } from '../cli-support.js';
 
+/** How long a command waits behind another fieldwork command on the same folder before it is refused. */
+const CLI_LOCK_WAIT_MS = 10 * 60_000;
+
 /** Exit code when an import would delete more than the threshold and --yes was not given. */
 export const EXIT_NEEDS_CONFIRMATION = 5;
 
@@ -24,6 +27,13 @@ export async function openExistingData(
     storeFile: paths.storeFile,
     log: stderrLogger,
     holder: CLI_HOLDER,
+    // Two commands started together on one folder (two merges) take turns instead of one failing.
+    lockQueue: {
+      behind: [CLI_HOLDER],
+      maxMs: CLI_LOCK_WAIT_MS,
+      onWait: (holder) =>
+        process.stderr.write(`Waiting for another fieldwork command on this data folder (process ${holder.pid}) to finish…\n`),
+    },
     ...(options.backups === false ? { backups: false } : {}),
   });
 }

@@ -2,14 +2,16 @@
  * Two merges on one store at once (issue 12, item 4): whether a changeset is already known is
  * decided inside the write transaction that applies it, so a second import of the same work is
  * "already imported", never "damaged" and never a raw "database is locked"; through the services
- * a sync pull and a dropped file run one after another; two real CLI merges at once either both
- * merge or the loser exits 4 with a sentence, and running it again merges it.
+ * a sync pull and a dropped file run one after another; real CLI merges started together on one
+ * data folder wait in line behind another fieldwork command (data-lock.ts) and all merge.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openRuntime, type Runtime } from '../../../main/services/runtime.js';
+import { LOCK_FILE } from '../../../main/services/data-lock.js';
+import { CLI_HOLDER, openRuntime, type Runtime } from '../../../main/services/runtime.js';
 import {
   canonicalDump,
   edit,
@@ -85,8 +87,8 @@ describe('two imports on one store at once', () => {
     expect(noteCount(lead)).toBe(20);
   }, 60_000);
 
-  it('two real CLI merges on one data folder at once: each merges, or exits 4 with a sentence and merges when run again', async () => {
-    team = await makeTeam(2, { encrypted: true });
+  it('three real CLI merges on one data folder at once take turns: each merges, none refused', async () => {
+    team = await makeTeam(3, { encrypted: true });
     const folder = tempDir('fieldwork-concurrent-');
     await joinAll(team, folder);
     const bundles: string[] = [];
@@ -114,17 +116,34 @@ describe('two imports on one store at once', () => {
         child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
         child.on('exit', (code) => resolve({ code, stdout, stderr }));
       });
-    const runs = await stepAsideFromLock([], () => Promise.all(bundles.map(merge)));
-    for (const [i, run] of runs.entries()) {
+    // Another fieldwork command (a live process) holds the folder as the three start: all wait in line.
+    const holder = spawn('sleep', ['30']);
+    writeFileSync(
+      join(leadDir, LOCK_FILE),
+      JSON.stringify({ pid: holder.pid, host: hostname(), who: CLI_HOLDER, since: new Date().toISOString() }),
+    );
+    const runs = await stepAsideFromLock([], async () => {
+      let finished = 0;
+      const all = Promise.all(
+        bundles.map((bundle) =>
+          merge(bundle).then((run) => {
+            finished += 1;
+            return run;
+          }),
+        ),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      expect(finished).toBe(0);
+      holder.kill('SIGKILL');
+      return all;
+    });
+    for (const run of runs) {
       expect(`${run.stdout}${run.stderr}`).not.toMatch(/database is locked|damaged|SQLITE/i);
-      if (run.code === 0) continue;
-      expect(run.code, run.stderr).toBe(4);
-      expect(run.stderr).toMatch(/Only one Fieldwork can change it at a time|merge it again/);
-      const again = await merge(bundles[i]!);
-      expect(again.code, again.stderr).toBe(0);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain(`Waiting for another fieldwork command on this data folder (process ${holder.pid}) to finish`);
     }
     const check = await openRuntime({ dataDir: leadDir, log: quietLog, encryptStore: true });
     extra.push(check);
-    expect(noteCount(check)).toBe(60);
+    expect(noteCount(check)).toBe(90);
   }, 120_000);
 });

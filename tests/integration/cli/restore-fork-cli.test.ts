@@ -32,9 +32,10 @@ beforeAll(() => {
   const build = spawnSync(process.execPath, ['scripts/build.mjs', 'cli'], { encoding: 'utf8' });
   expect(build.status, build.stderr).toBe(0);
 }, 120_000);
+const teams: Team[] = [];
 afterAll(() => {
   for (const runtime of opened) runtime.close();
-  team.dispose();
+  for (const each of teams) each.dispose();
 });
 
 const open = async (dataDir: string) => {
@@ -60,6 +61,7 @@ const texts = (runtime: Runtime) =>
 describe('a laptop restored from its own backup', () => {
   it('forks its chain; the lead merges both lines in either order, says so in words, and merges what follows', async () => {
     team = await makeTeam(1, { encrypted: true });
+    teams.push(team);
     const folder = tempDir('fieldwork-fork-');
     await joinAll(team, folder);
     const { inspectionId } = team;
@@ -118,5 +120,72 @@ describe('a laptop restored from its own backup', () => {
     expect(fullMerge.code, fullMerge.stderr).toBe(0);
     const c = await open(first);
     expect(texts(c)).toContain('D: later still.');
+  }, 180_000);
+
+  it('whose backup held none of its changesets starts a second line, not a second change number 1', async () => {
+    team = await makeTeam(1, { encrypted: true });
+    teams.push(team);
+    const folder = tempDir('fieldwork-fork-first-');
+    await joinAll(team, folder);
+    const { inspectionId } = team;
+    const inspectorDir = team.inspectors[0]!.dir;
+    let inspector: Runtime = team.inspectors[0]!;
+    const own = (runtime: Runtime) =>
+      (
+        runtime.ctx.db
+          .prepare('SELECT seq, prev FROM changeset WHERE inspection_id = ? AND author = ? ORDER BY seq')
+          .all(inspectionId, runtime.ctx.device.author) as { seq: number; prev: string | null }[]
+      ).map((r) => ({ seq: r.seq, root: r.prev === null }));
+
+    // The backup is taken before this laptop has made any change of its own in the inspection.
+    expect(own(inspector)).toEqual([]);
+    const backup = join(folder, 'inspector-backup.db');
+    expect(fieldwork('backup', '--data', inspectorDir, '--to', backup).code).toBe(0);
+    edit(inspector.ctx, inspectionId, noteEdits(newNoteId(), 'P: the first change, sent in X.'));
+    const x = join(folder, 'x.fwbundle');
+    expect(fieldwork('export', '--data', inspectorDir, '--inspection', inspectionId, '--to', x).code).toBe(0);
+
+    inspector.close();
+    expect(fieldwork('restore', '--data', inspectorDir, '--from', backup, '--force').code).toBe(0);
+    inspector = await open(inspectorDir);
+    edit(inspector.ctx, inspectionId, noteEdits(newNoteId(), 'Q: after the restore, sent in Y.'));
+    const [line] = own(inspector);
+    expect(line?.root).toBe(true);
+    expect(line?.seq).toBeGreaterThan(1);
+    const y = join(folder, 'y.fwbundle');
+    expect(fieldwork('export', '--data', inspectorDir, '--inspection', inspectionId, '--to', y).code).toBe(0);
+
+    const first = leadCopy('first-xy');
+    const second = leadCopy('first-yx');
+    const outputs: string[] = [];
+    for (const [dir, order] of [
+      [first, [x, y]],
+      [second, [y, x]],
+    ] as const) {
+      for (const bundle of order) {
+        const run = fieldwork('merge', '--data', dir, bundle);
+        expect(run.code, run.stderr).toBe(0);
+        expect(`${run.stdout}${run.stderr}`).not.toMatch(/damaged|chain-gap|skips some|two different versions/i);
+        outputs.push(run.stdout);
+      }
+    }
+    expect(outputs.join('\n')).toMatch(
+      /Inspector 1’s laptop was restored from a backup and then used: its changes go on in two lines/,
+    );
+    const a = await open(first);
+    const b = await open(second);
+    expect(texts(a)).toEqual(['P: the first change, sent in X.', 'Q: after the restore, sent in Y.']);
+    expect(canonicalDump(b.ctx.db)).toEqual(canonicalDump(a.ctx.db));
+
+    // The restored laptop's later work follows on from its new line and merges.
+    edit(inspector.ctx, inspectionId, noteEdits(newNoteId(), 'R: later still.'));
+    const z = join(folder, 'z.fwbundle');
+    expect(fieldwork('export', '--data', inspectorDir, '--inspection', inspectionId, '--to', z).code).toBe(0);
+    a.close();
+    opened.splice(opened.indexOf(a), 1);
+    const later = fieldwork('merge', '--data', first, z);
+    expect(later.code, later.stderr).toBe(0);
+    const c = await open(first);
+    expect(texts(c)).toContain('R: later still.');
   }, 180_000);
 });
