@@ -20,7 +20,7 @@ import { startNewChainLine } from '../store/meta-repo.js';
 import { applyOps } from '../sync/apply-ops.js';
 import type { ChangesetBody } from '../sync/changeset.js';
 import { verifySignature, type DeviceIdentity } from '../sync/device-identity.js';
-import { observeRemoteHlc } from '../sync/local-write.js';
+import { observeRemoteHlc, sealOps } from '../sync/local-write.js';
 import { sha256Hex } from '../sync/op-id.js';
 import { backupsDir, countOutboxBundles, listOutboxBundles, toBackupInfo, writeReadableExport } from './backups.js';
 import { importBundleFile } from './bundles.js';
@@ -58,6 +58,7 @@ export function reapplyChangesets(ctx: ServiceContext, salvaged: readonly Salvag
   let rejected = 0;
   let newestHlc: string | null = null;
   const ordered = [...salvaged].sort((a, b) => (a.author === b.author ? a.seq - b.seq : a.author < b.author ? -1 : 1));
+  const resealed = new Map<string, Op[]>();
   ctx.db.transaction(() => {
     for (const record of ordered) {
       const body = parseBody(record.body);
@@ -77,6 +78,18 @@ export function reapplyChangesets(ctx: ServiceContext, salvaged: readonly Salvag
         alreadyPresent += 1;
         continue;
       }
+      // SALVAGE HOLES: one of this laptop's own changesets was lost before this one (its `prev`
+      // is not here). Re-inserting it would leave the lead waiting for the lost one for ever
+      // (a chain-gap); instead its ops — and those of every later own changeset in that
+      // inspection — are re-sealed below into a new changeset on a new chain line (same op ids,
+      // so a lead that has the originals merges nothing twice). docs/sync-and-merge.md.
+      const own = record.author === ctx.device.author;
+      const orphans = resealed.get(record.inspection);
+      if (own && (orphans !== undefined || (record.prev !== null && !hasChangeset(ctx.db, record.prev)))) {
+        resealed.set(record.inspection, [...(orphans ?? []), ...body.ops]);
+        reapplied += 1;
+        continue;
+      }
       if (!insertChangeset(ctx.db, record, record.receivedAt)) {
         rejected += 1;
         continue;
@@ -84,6 +97,11 @@ export function reapplyChangesets(ctx: ServiceContext, salvaged: readonly Salvag
       applyOps(ctx.db, body.ops, record.id);
       for (const op of body.ops) if (newestHlc === null || op.hlc > newestHlc) newestHlc = op.hlc;
       reapplied += 1;
+    }
+    for (const [inspectionId, ops] of resealed) {
+      startNewChainLine(ctx.db, ctx.now());
+      sealOps(ctx, inspectionId, ops);
+      for (const op of ops) if (newestHlc === null || op.hlc > newestHlc) newestHlc = op.hlc;
     }
     // This device's next edit must sort after everything it re-gained.
     if (newestHlc !== null) observeRemoteHlc(ctx, newestHlc);

@@ -123,6 +123,15 @@ export function writeEdits(ctx: WriteContext, inspectionId: string, edits: reado
   if (ops.length === 0) return ops;
   // The authority model (docs/authority.md): a member's own command is judged like an import.
   checkLocalOps(ctx.db, inspectionId, ctx.device.author, ops, new Date(ctx.now()).toISOString());
+  sealOps(ctx, inspectionId, ops);
+  return ops;
+}
+
+/**
+ * Puts this device's ops into its next signed changeset and applies them (inside the caller's
+ * transaction). Also used by recovery to re-seal salvaged own ops whose chain has a hole.
+ */
+export function sealOps(ctx: WriteContext, inspectionId: string, ops: readonly Op[]): string {
   const last = lastChangeset(ctx.db, inspectionId, ctx.device.author);
   // After a restore, the first changeset jumps above the restore's floor (meta-repo.ts, CHAIN
   // LINES) — also when the backup held none of this laptop's changesets: seq 1 may already have
@@ -134,7 +143,7 @@ export function writeEdits(ctx: WriteContext, inspectionId: string, edits: reado
     author: ctx.device.author,
     seq,
     prev: last?.id ?? null,
-    ops,
+    ops: [...ops],
   });
   insertChangeset(
     ctx.db,
@@ -151,5 +160,5 @@ export function writeEdits(ctx: WriteContext, inspectionId: string, edits: reado
     new Date(ctx.now()).toISOString(),
   );
   applyOps(ctx.db, ops, id);
-  return ops;
+  return id;
 }
