@@ -88,7 +88,6 @@ export function changesetLink(db: Db, id: string): { author: string; seq: number
   return row ?? null;
 }
 
-/** Whether the store holds another changeset of this author that follows on from `prev` (a fork). */
 /** Whether another changeset of this author follows `prev` (null: another root, a restored laptop's second line). */
 export function hasOtherChild(db: Db, inspectionId: string, author: string, prev: string | null, id: string): boolean {
   return (

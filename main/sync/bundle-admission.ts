@@ -125,6 +125,9 @@ export interface ChainFork {
  */
 export function checkChains(ctx: WriteContext, inspectionId: string, chains: ReadonlyMap<string, ChainLink[]>): ChainFork[] {
   const forks: ChainFork[] = [];
+  const addFork = (author: string, fromSeq: number) => {
+    if (!forks.some((f) => f.author === author && f.fromSeq === fromSeq)) forks.push({ author, fromSeq });
+  };
   for (const [author, links] of chains) {
     const bySeq = new Map<number, ChainLink>();
     const byId = new Map<string, ChainLink>();
@@ -141,11 +144,7 @@ export function checkChains(ctx: WriteContext, inspectionId: string, chains: Rea
       if (link.prev === null) {
         // A second root: a laptop restored from a backup that held none of its changesets.
         const otherRoot = links.some((l) => l.prev === null && l.id !== link.id);
-        if (
-          (otherRoot || hasOtherChild(ctx.db, inspectionId, author, null, link.id)) &&
-          !forks.some((f) => f.author === author && f.fromSeq === 0)
-        )
-          forks.push({ author, fromSeq: 0 });
+        if (otherRoot || hasOtherChild(ctx.db, inspectionId, author, null, link.id)) addFork(author, 0);
         continue;
       }
       const inBundle = byId.get(link.prev);
@@ -156,9 +155,7 @@ export function checkChains(ctx: WriteContext, inspectionId: string, chains: Rea
       if (before.author !== author || before.seq >= link.seq) throw rejectBundle('corrupt', { author, seq: link.seq });
       // Another line from the same point (held here, or in this bundle): a fork, kept whole.
       const siblings = links.filter((l) => l.prev === link.prev && l.id !== link.id);
-      if (siblings.length > 0 || hasOtherChild(ctx.db, inspectionId, author, link.prev, link.id)) {
-        if (!forks.some((f) => f.author === author && f.fromSeq === before.seq)) forks.push({ author, fromSeq: before.seq });
-      }
+      if (siblings.length > 0 || hasOtherChild(ctx.db, inspectionId, author, link.prev, link.id)) addFork(author, before.seq);
     }
   }
   return forks;

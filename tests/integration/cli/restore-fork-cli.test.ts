@@ -53,6 +53,25 @@ function leadCopy(name: string): string {
   return dir;
 }
 
+/** Two copies of the lead's folder merge X then Y, and Y then X, through the CLI: none refused. */
+function mergeBothOrders(name: string, x: string, y: string): { first: string; second: string; outputs: string } {
+  const first = leadCopy(`${name}-xy`);
+  const second = leadCopy(`${name}-yx`);
+  const outputs: string[] = [];
+  for (const [dir, order] of [
+    [first, [x, y]],
+    [second, [y, x]],
+  ] as const) {
+    for (const bundle of order) {
+      const run = fieldwork('merge', '--data', dir, bundle);
+      expect(run.code, run.stderr).toBe(0);
+      expect(`${run.stdout}${run.stderr}`).not.toMatch(/damaged|chain-gap|skips some|two different versions/i);
+      outputs.push(run.stdout);
+    }
+  }
+  return { first, second, outputs: outputs.join('\n') };
+}
+
 const texts = (runtime: Runtime) =>
   (runtime.ctx.db.prepare('SELECT text FROM evidence_note WHERE deleted = 0 ORDER BY text').all() as { text: string }[]).map(
     (r) => r.text,
@@ -84,21 +103,8 @@ describe('a laptop restored from its own backup', () => {
     const y = join(folder, 'y.fwbundle');
     expect(fieldwork('export', '--data', inspectorDir, '--inspection', inspectionId, '--to', y).code).toBe(0);
 
-    const first = leadCopy('xy');
-    const second = leadCopy('yx');
-    const outputs: string[] = [];
-    for (const [dir, order] of [
-      [first, [x, y]],
-      [second, [y, x]],
-    ] as const) {
-      for (const bundle of order) {
-        const run = fieldwork('merge', '--data', dir, bundle);
-        expect(run.code, run.stderr).toBe(0);
-        expect(`${run.stdout}${run.stderr}`).not.toMatch(/damaged|chain-gap|skips some/i);
-        outputs.push(run.stdout);
-      }
-    }
-    expect(outputs.join('\n')).toMatch(/Inspector 1’s laptop was restored from a backup and then used/);
+    const { first, second, outputs } = mergeBothOrders('xy', x, y);
+    expect(outputs).toMatch(/Inspector 1’s laptop was restored from a backup and then used/);
     const a = await open(first);
     const b = await open(second);
     expect(texts(a)).toEqual(['A: before the backup.', 'B: after the backup, sent in X.', 'C: after the restore, sent in Y.']);
@@ -155,23 +161,8 @@ describe('a laptop restored from its own backup', () => {
     const y = join(folder, 'y.fwbundle');
     expect(fieldwork('export', '--data', inspectorDir, '--inspection', inspectionId, '--to', y).code).toBe(0);
 
-    const first = leadCopy('first-xy');
-    const second = leadCopy('first-yx');
-    const outputs: string[] = [];
-    for (const [dir, order] of [
-      [first, [x, y]],
-      [second, [y, x]],
-    ] as const) {
-      for (const bundle of order) {
-        const run = fieldwork('merge', '--data', dir, bundle);
-        expect(run.code, run.stderr).toBe(0);
-        expect(`${run.stdout}${run.stderr}`).not.toMatch(/damaged|chain-gap|skips some|two different versions/i);
-        outputs.push(run.stdout);
-      }
-    }
-    expect(outputs.join('\n')).toMatch(
-      /Inspector 1’s laptop was restored from a backup and then used: its changes go on in two lines/,
-    );
+    const { first, second, outputs } = mergeBothOrders('first', x, y);
+    expect(outputs).toMatch(/Inspector 1’s laptop was restored from a backup and then used: its changes go on in two lines/);
     const a = await open(first);
     const b = await open(second);
     expect(texts(a)).toEqual(['P: the first change, sent in X.', 'Q: after the restore, sent in Y.']);

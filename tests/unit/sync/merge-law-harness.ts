@@ -457,3 +457,28 @@ export function shuffled<T>(list: readonly T[], seed: number): T[] {
   }
   return out;
 }
+
+/** One note's text written by a replica: what the restore and salvage laws draw. */
+export const noteTextEdit = fc.record({
+  note: fc.nat(NOTES.length - 1),
+  text: fc.constantFrom('Seen alone', 'Plan vague', 'Meeting held', ''),
+});
+
+/** Writes each edit as its own local changeset, a second apart on the replica's clock. */
+export function writeNoteTexts(genesis: Genesis, replica: MemoryReplica, edits: readonly { note: number; text: string }[]): void {
+  for (const e of edits) {
+    replica.clock.ms += 1000;
+    replica.db.transaction(() =>
+      writeEdits(replica, genesis.inspectionId, [
+        { table: 'evidence_note', row: NOTES[e.note] as string, field: 'text', value: e.text },
+      ]),
+    )();
+  }
+}
+
+/** A replica of `device` that has imported the lead's genesis bundle. */
+export async function replicaAfterGenesis(genesis: Genesis, device: DeviceIdentity): Promise<MemoryReplica> {
+  const replica = memoryReplica(device, START);
+  await importInto(genesis, replica, genesis.bundle);
+  return replica;
+}

@@ -12,17 +12,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../main/store/connection.js';
 import { startNewChainLine } from '../../../main/store/meta-repo.js';
 import type { DeviceIdentity } from '../../../main/sync/device-identity.js';
-import { writeEdits } from '../../../main/sync/local-write.js';
 import { canonicalDump } from '../../fixtures/bundles.js';
-import { makeDevices, memoryReplica, type MemoryReplica } from '../../support/memory-context.js';
+import { makeDevices, type MemoryReplica } from '../../support/memory-context.js';
 import { tempDir } from '../../support/runtime.js';
 import {
   LAW_RUNS,
-  NOTES,
   bundleOf,
   importInto,
   makeGenesis,
+  noteTextEdit,
+  replicaAfterGenesis,
   shuffled,
+  writeNoteTexts,
   type Genesis,
   type LawBundle,
 } from './merge-law-harness.js';
@@ -34,25 +35,10 @@ beforeAll(async () => {
   genesis = makeGenesis(devices);
 });
 
-const START = Date.UTC(2026, 10, 2, 9);
-const edit = fc.record({ note: fc.nat(NOTES.length - 1), text: fc.constantFrom('Seen alone', 'Plan vague', 'Meeting held', '') });
-
-function write(replica: MemoryReplica, edits: readonly { note: number; text: string }[]): void {
-  for (const e of edits) {
-    replica.clock.ms += 1000;
-    replica.db.transaction(() =>
-      writeEdits(replica, genesis.inspectionId, [
-        { table: 'evidence_note', row: NOTES[e.note] as string, field: 'text', value: e.text },
-      ]),
-    )();
-  }
-}
-
-async function fresh(device: DeviceIdentity): Promise<MemoryReplica> {
-  const replica = memoryReplica(device, START);
-  await importInto(genesis, replica, genesis.bundle);
-  return replica;
-}
+const edit = noteTextEdit;
+const write = (replica: MemoryReplica, edits: readonly { note: number; text: string }[]) =>
+  writeNoteTexts(genesis, replica, edits);
+const fresh = (device: DeviceIdentity) => replicaAfterGenesis(genesis, device);
 
 const opIds = (replica: MemoryReplica) => replica.db.prepare('SELECT id FROM op ORDER BY id').all();
 

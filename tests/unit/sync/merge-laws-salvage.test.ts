@@ -15,11 +15,20 @@ import { reapplyChangesets } from '../../../main/services/recovery.js';
 import { salvageChangesets } from '../../../main/store/integrity.js';
 import { startNewChainLine } from '../../../main/store/meta-repo.js';
 import type { DeviceIdentity } from '../../../main/sync/device-identity.js';
-import { writeEdits } from '../../../main/sync/local-write.js';
 import { canonicalDump } from '../../fixtures/bundles.js';
-import { makeDevices, memoryReplica, type MemoryReplica } from '../../support/memory-context.js';
+import { makeDevices, type MemoryReplica } from '../../support/memory-context.js';
 import { tempDir } from '../../support/runtime.js';
-import { LAW_RUNS, NOTES, bundleOf, importInto, makeGenesis, type Genesis, type LawBundle } from './merge-law-harness.js';
+import {
+  LAW_RUNS,
+  bundleOf,
+  importInto,
+  makeGenesis,
+  noteTextEdit,
+  replicaAfterGenesis,
+  writeNoteTexts,
+  type Genesis,
+  type LawBundle,
+} from './merge-law-harness.js';
 
 let devices: DeviceIdentity[] = [];
 let genesis: Genesis;
@@ -28,25 +37,10 @@ beforeAll(async () => {
   genesis = makeGenesis(devices);
 });
 
-const START = Date.UTC(2026, 10, 2, 9);
-const edit = fc.record({ note: fc.nat(NOTES.length - 1), text: fc.constantFrom('Seen alone', 'Plan vague', 'Meeting held', '') });
-
-function write(replica: MemoryReplica, edits: readonly { note: number; text: string }[]): void {
-  for (const e of edits) {
-    replica.clock.ms += 1000;
-    replica.db.transaction(() =>
-      writeEdits(replica, genesis.inspectionId, [
-        { table: 'evidence_note', row: NOTES[e.note] as string, field: 'text', value: e.text },
-      ]),
-    )();
-  }
-}
-
-async function fresh(device: DeviceIdentity): Promise<MemoryReplica> {
-  const replica = memoryReplica(device, START);
-  await importInto(genesis, replica, genesis.bundle);
-  return replica;
-}
+const edit = noteTextEdit;
+const write = (replica: MemoryReplica, edits: readonly { note: number; text: string }[]) =>
+  writeNoteTexts(genesis, replica, edits);
+const fresh = (device: DeviceIdentity) => replicaAfterGenesis(genesis, device);
 
 const ownSeqs = (replica: MemoryReplica) =>
   (
