@@ -17,7 +17,7 @@ import { openStore, type Db, type OpenStoreOptions } from '../store/connection.j
 import { countSalvageable, salvageChangesets, type SalvagedChangeset } from '../store/integrity.js';
 import { hasChangeset, insertChangeset } from '../store/op-log-repo.js';
 import { startNewChainLine } from '../store/meta-repo.js';
-import { applyOps } from '../sync/apply-ops.js';
+import { insertOps, linkOps } from '../sync/apply-ops.js';
 import type { ChangesetBody } from '../sync/changeset.js';
 import { verifySignature, type DeviceIdentity } from '../sync/device-identity.js';
 import { observeRemoteHlc, sealOps } from '../sync/local-write.js';
@@ -59,6 +59,7 @@ export function reapplyChangesets(ctx: ServiceContext, salvaged: readonly Salvag
   let newestHlc: string | null = null;
   const ordered = [...salvaged].sort((a, b) => (a.author === b.author ? a.seq - b.seq : a.author < b.author ? -1 : 1));
   const resealed = new Map<string, Op[]>();
+  const inserted: Op[] = [];
   ctx.db.transaction(() => {
     for (const record of ordered) {
       const body = parseBody(record.body);
@@ -94,10 +95,12 @@ export function reapplyChangesets(ctx: ServiceContext, salvaged: readonly Salvag
         rejected += 1;
         continue;
       }
-      applyOps(ctx.db, body.ops, record.id);
+      // The pipeline's first half per changeset; the second links every re-applied op once, below.
+      inserted.push(...insertOps(ctx.db, body.ops, record.id));
       for (const op of body.ops) if (newestHlc === null || op.hlc > newestHlc) newestHlc = op.hlc;
       reapplied += 1;
     }
+    linkOps(ctx.db, inserted);
     for (const [inspectionId, ops] of resealed) {
       startNewChainLine(ctx.db, ctx.now());
       sealOps(ctx, inspectionId, ops);

@@ -9,6 +9,7 @@
 import type { ChangesetRecord } from './op-log-repo.js';
 import type { SyncedTableName } from '../../shared/sync/tables.js';
 import type { Db, ReadableDb } from './connection.js';
+import { cached } from './statement-cache.js';
 
 // ---------- staging ----------
 
@@ -16,16 +17,16 @@ export function ensureStage(db: Db): void {
   db.exec(`CREATE TEMP TABLE IF NOT EXISTS bundle_stage (
     token TEXT NOT NULL, id TEXT NOT NULL, author TEXT NOT NULL, seq INTEGER NOT NULL,
     prev TEXT, body BLOB NOT NULL, signature BLOB NOT NULL, known INTEGER NOT NULL,
-    PRIMARY KEY (token, id)) STRICT`);
+    PRIMARY KEY (token, id)) STRICT;
+    CREATE INDEX IF NOT EXISTS temp.bundle_stage_by_chain ON bundle_stage(token, author, seq, id)`);
 }
 
 export function stageChangeset(db: Db, token: string, record: ChangesetRecord, known: boolean): boolean {
-  const result = db
-    .prepare(
-      `INSERT INTO temp.bundle_stage(token, id, author, seq, prev, body, signature, known)
+  const result = cached(
+    db,
+    `INSERT INTO temp.bundle_stage(token, id, author, seq, prev, body, signature, known)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    )
-    .run(token, record.id, record.author, record.seq, record.prev, record.body, record.signature, known ? 1 : 0);
+  ).run(token, record.id, record.author, record.seq, record.prev, record.body, record.signature, known ? 1 : 0);
   return result.changes === 1;
 }
 
@@ -39,26 +40,58 @@ interface StageRow {
   known: number;
 }
 
+/** Rows read from the stage at a time: memory holds one page of bodies, never the whole bundle. */
+const STAGE_PAGE = 64;
+
 /**
- * Every staged changeset in chain order, with `streamedKnown`: whether the store held the same
- * bytes while the file streamed (then its signature was not checked again). The import decides
- * what is known again inside its write transaction; this is only a hint.
+ * Every staged changeset in chain order (author, seq, then id), with `streamedKnown`: whether
+ * the store held the same bytes while the file streamed (then its signature was not checked
+ * again). The import decides what is known again inside its write transaction; this is only a
+ * hint. Read a page at a time by keyset, so no statement stays open across the caller's work
+ * and the bodies in memory are one page's, not the bundle's.
  */
 export function* iterateStaged(
   db: ReadableDb,
   token: string,
   inspectionId: string,
 ): Generator<ChangesetRecord & { readonly streamedKnown: boolean }> {
-  const rows = db
-    .prepare('SELECT id, author, seq, prev, body, signature, known FROM temp.bundle_stage WHERE token = ? ORDER BY author, seq')
-    .all(token) as StageRow[];
-  for (const { known, ...row } of rows) {
-    yield { ...row, inspection: inspectionId, local: false, streamedKnown: known === 1 };
+  const page = cached(
+    db,
+    `SELECT id, author, seq, prev, body, signature, known FROM temp.bundle_stage
+     WHERE token = ? AND (author, seq, id) > (?, ?, ?) ORDER BY author, seq, id LIMIT ${STAGE_PAGE}`,
+  );
+  let after: [string, number, string] = ['', -1, ''];
+  for (;;) {
+    const rows = page.all(token, ...after) as StageRow[];
+    for (const { known, ...row } of rows) {
+      yield { ...row, inspection: inspectionId, local: false, streamedKnown: known === 1 };
+    }
+    const last = rows[rows.length - 1];
+    if (last === undefined || rows.length < STAGE_PAGE) return;
+    after = [last.author, last.seq, last.id];
   }
 }
 
+export interface StagedLink {
+  readonly id: string;
+  readonly author: string;
+  readonly seq: number;
+  readonly prev: string | null;
+  readonly signature: Buffer;
+  readonly streamedKnown: boolean;
+}
+
+/** The chain fields of every staged changeset (no bodies), in the same order as iterateStaged. */
+export function stagedLinks(db: ReadableDb, token: string): StagedLink[] {
+  const rows = cached(
+    db,
+    'SELECT id, author, seq, prev, signature, known FROM temp.bundle_stage WHERE token = ? ORDER BY author, seq, id',
+  ).all(token) as Omit<StageRow, 'body'>[];
+  return rows.map(({ known, ...row }) => ({ ...row, streamedKnown: known === 1 }));
+}
+
 export function clearStage(db: Db, token: string): void {
-  db.prepare('DELETE FROM temp.bundle_stage WHERE token = ?').run(token);
+  cached(db, 'DELETE FROM temp.bundle_stage WHERE token = ?').run(token);
 }
 
 // ---------- changesets ----------
@@ -71,29 +104,34 @@ export interface KnownChangeset {
 }
 
 export function knownChangeset(db: ReadableDb, id: string): KnownChangeset | null {
-  const row = db.prepare('SELECT author, seq, prev, signature FROM changeset WHERE id = ?').get(id) as KnownChangeset | undefined;
+  const row = cached(db, 'SELECT author, seq, prev, signature FROM changeset WHERE id = ?').get(id) as KnownChangeset | undefined;
   return row ?? null;
 }
 
 export function changesetIdAt(db: ReadableDb, inspectionId: string, author: string, seq: number): string | null {
-  const row = db
-    .prepare('SELECT id FROM changeset WHERE inspection_id = ? AND author = ? AND seq = ?')
-    .get(inspectionId, author, seq) as { id: string } | undefined;
+  const row = cached(db, 'SELECT id FROM changeset WHERE inspection_id = ? AND author = ? AND seq = ?').get(
+    inspectionId,
+    author,
+    seq,
+  ) as { id: string } | undefined;
   return row?.id ?? null;
 }
 
 /** The author and seq of a stored changeset, by id. */
 export function changesetLink(db: Db, id: string): { author: string; seq: number } | null {
-  const row = db.prepare('SELECT author, seq FROM changeset WHERE id = ?').get(id) as { author: string; seq: number } | undefined;
+  const row = cached(db, 'SELECT author, seq FROM changeset WHERE id = ?').get(id) as { author: string; seq: number } | undefined;
   return row ?? null;
 }
 
 /** Whether another changeset of this author follows `prev` (null: another root, a restored laptop's second line). */
 export function hasOtherChild(db: Db, inspectionId: string, author: string, prev: string | null, id: string): boolean {
   return (
-    db
-      .prepare('SELECT 1 FROM changeset WHERE inspection_id = ? AND author = ? AND prev IS ? AND id <> ? LIMIT 1')
-      .get(inspectionId, author, prev, id) !== undefined
+    cached(db, 'SELECT 1 FROM changeset WHERE inspection_id = ? AND author = ? AND prev IS ? AND id <> ? LIMIT 1').get(
+      inspectionId,
+      author,
+      prev,
+      id,
+    ) !== undefined
   );
 }
 
@@ -112,24 +150,24 @@ export function changesetPage(
   upTo: number,
   limit: number,
 ): ChangesetPageRow[] {
-  return db
-    .prepare(
-      `SELECT seq, body, signature FROM changeset
+  return cached(
+    db,
+    `SELECT seq, body, signature FROM changeset
        WHERE inspection_id = ? AND author = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
-    )
-    .all(inspectionId, author, after, upTo, limit) as ChangesetPageRow[];
+  ).all(inspectionId, author, after, upTo, limit) as ChangesetPageRow[];
 }
 
 /** The inspection a synced row already belongs to, if the row exists (table name from the registry only). */
 export function rowInspection(db: ReadableDb, table: SyncedTableName, rowId: string): string | null {
-  const row = db.prepare(`SELECT inspection_id FROM ${table} WHERE id = ?`).get(rowId) as { inspection_id: string } | undefined;
+  const row = cached(db, `SELECT inspection_id FROM ${table} WHERE id = ?`).get(rowId) as { inspection_id: string } | undefined;
   return row?.inspection_id ?? null;
 }
 
 // ---------- acknowledgements ----------
 
 export function recordHolds(db: Db, inspectionId: string, peer: string, holds: Readonly<Record<string, number>>): void {
-  const statement = db.prepare(
+  const statement = cached(
+    db,
     `INSERT INTO bundle_ack(inspection_id, peer, author, seq) VALUES (?, ?, ?, ?)
      ON CONFLICT(inspection_id, peer, author) DO UPDATE SET seq = max(seq, excluded.seq)`,
   );
@@ -137,7 +175,7 @@ export function recordHolds(db: Db, inspectionId: string, peer: string, holds: R
 }
 
 export function readHolds(db: ReadableDb, inspectionId: string, peer: string): Map<string, number> {
-  const rows = db.prepare('SELECT author, seq FROM bundle_ack WHERE inspection_id = ? AND peer = ?').all(inspectionId, peer) as {
+  const rows = cached(db, 'SELECT author, seq FROM bundle_ack WHERE inspection_id = ? AND peer = ?').all(inspectionId, peer) as {
     author: string;
     seq: number;
   }[];
@@ -155,28 +193,28 @@ export interface RosterKey {
 
 /** Current (not deleted) members with a device key. */
 export function rosterKeys(db: ReadableDb, inspectionId: string): RosterKey[] {
-  return db
-    .prepare(
-      `SELECT signing_key AS signingKey, box_key AS boxKey, role, name FROM team_member
+  return cached(
+    db,
+    `SELECT signing_key AS signingKey, box_key AS boxKey, role, name FROM team_member
        WHERE inspection_id = ? AND deleted = 0 AND signing_key IS NOT NULL ORDER BY signing_key`,
-    )
-    .all(inspectionId) as RosterKey[];
+  ).all(inspectionId) as RosterKey[];
 }
 
 /** Whether this store knows the inspection at all (any op for it). */
 export function knowsInspection(db: ReadableDb, inspectionId: string): boolean {
-  return db.prepare('SELECT 1 FROM changeset WHERE inspection_id = ? LIMIT 1').get(inspectionId) !== undefined;
+  return cached(db, 'SELECT 1 FROM changeset WHERE inspection_id = ? LIMIT 1').get(inspectionId) !== undefined;
 }
 
 export function memberName(db: ReadableDb, inspectionId: string, signingKey: string): string | null {
-  const row = db
-    .prepare('SELECT name FROM team_member WHERE inspection_id = ? AND signing_key = ? ORDER BY deleted, id LIMIT 1')
-    .get(inspectionId, signingKey) as { name: string | null } | undefined;
+  const row = cached(
+    db,
+    'SELECT name FROM team_member WHERE inspection_id = ? AND signing_key = ? ORDER BY deleted, id LIMIT 1',
+  ).get(inspectionId, signingKey) as { name: string | null } | undefined;
   return row?.name ?? null;
 }
 
 export function localAuthorityOf(db: ReadableDb, inspectionId: string): string | null {
-  const row = db.prepare('SELECT local_authority FROM inspection WHERE id = ?').get(inspectionId) as
+  const row = cached(db, 'SELECT local_authority FROM inspection WHERE id = ?').get(inspectionId) as
     { local_authority: string | null } | undefined;
   return row?.local_authority ?? null;
 }
@@ -194,11 +232,12 @@ export interface ImportedBundleRecord {
 }
 
 export function isBundleImported(db: ReadableDb, bundleId: string): boolean {
-  return db.prepare('SELECT 1 FROM imported_bundle WHERE id = ?').get(bundleId) !== undefined;
+  return cached(db, 'SELECT 1 FROM imported_bundle WHERE id = ?').get(bundleId) !== undefined;
 }
 
 export function recordImportedBundle(db: Db, record: ImportedBundleRecord): void {
-  db.prepare(
+  cached(
+    db,
     `INSERT INTO imported_bundle(id, inspection_id, file_name, exporter, imported_at, new_ops, summary)
      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
   ).run(
@@ -213,12 +252,11 @@ export function recordImportedBundle(db: Db, record: ImportedBundleRecord): void
 }
 
 export function listImportedBundles(db: ReadableDb, inspectionId: string): ImportedBundleRecord[] {
-  const rows = db
-    .prepare(
-      `SELECT id, inspection_id, file_name, exporter, imported_at, new_ops, summary FROM imported_bundle
+  const rows = cached(
+    db,
+    `SELECT id, inspection_id, file_name, exporter, imported_at, new_ops, summary FROM imported_bundle
        WHERE inspection_id = ? ORDER BY imported_at DESC, id`,
-    )
-    .all(inspectionId) as {
+  ).all(inspectionId) as {
     id: string;
     inspection_id: string;
     file_name: string;
@@ -248,7 +286,7 @@ export function listImportedBundles(db: ReadableDb, inspectionId: string): Impor
 
 /** Conflict keys of an inspection as text, to count the ones an import adds. */
 export function conflictKeySet(db: ReadableDb, inspectionId: string): Set<string> {
-  const rows = db.prepare('SELECT tbl, row_id, field FROM conflict WHERE inspection_id = ?').all(inspectionId) as {
+  const rows = cached(db, 'SELECT tbl, row_id, field FROM conflict WHERE inspection_id = ?').all(inspectionId) as {
     tbl: string;
     row_id: string;
     field: string;

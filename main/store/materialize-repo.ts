@@ -47,7 +47,34 @@ export function writeFieldValue(
     `UPDATE ${table} SET ${column} = ?, updated_hlc = CASE WHEN updated_hlc < ? THEN ? ELSE updated_hlc END WHERE id = ?`,
   ).run(columnValue(kind, value), hlc, hlc, rowId);
   // Only the searchable text and the deleted flag feed the search document; other fields cannot change it.
-  if (field === DELETED_FIELD || searchableFields(table).includes(field)) refreshSearchDoc(db, table, rowId);
+  if (field === DELETED_FIELD || searchableFields(table).includes(field)) {
+    const waiting = deferredSearchRows.get(db);
+    if (waiting === undefined) refreshSearchDoc(db, table, rowId);
+    else waiting.set(`${table}\u0000${rowId}`, { table, rowId });
+  }
+}
+
+/** Rows whose search document waits for the end of the current batch, per connection. */
+const deferredSearchRows = new WeakMap<Db, Map<string, { table: SyncedTableName; rowId: string }>>();
+
+/**
+ * Runs `apply` with every search-document refresh it causes deferred to its end, so a row that
+ * a batch writes many times (every autosave of a note in one bundle) is indexed once, from its
+ * final state. Nested calls join the outer batch. If `apply` throws, nothing is refreshed (the
+ * caller's transaction is rolled back with it).
+ */
+export function withSearchDocsDeferred<T>(db: Db, apply: () => T): T {
+  if (deferredSearchRows.has(db)) return apply();
+  const waiting = new Map<string, { table: SyncedTableName; rowId: string }>();
+  deferredSearchRows.set(db, waiting);
+  let result: T;
+  try {
+    result = apply();
+  } finally {
+    deferredSearchRows.delete(db);
+  }
+  for (const { table, rowId } of waiting.values()) refreshSearchDoc(db, table, rowId);
+  return result;
 }
 
 const searchableFields = (table: SyncedTableName): readonly string[] =>

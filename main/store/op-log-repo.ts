@@ -86,6 +86,37 @@ export function addHead(db: Db, key: FieldKey, opId: string): void {
   );
 }
 
+/** Ops linked per statement: one JSON array parameter each, so memory holds one chunk's ids. */
+const LINK_CHUNK = 2000;
+
+/**
+ * Lets ops already in the log take part in heads, set-based: every dep of each op is marked
+ * superseded in the op's field (and stops being a head), then each op that nothing has
+ * superseded becomes a head. The same result as taking the ops one by one in any order.
+ */
+export function linkHeads(db: Db, opIds: readonly string[]): void {
+  const deps = `SELECT op.tbl, op.row_id, op.field, d.value AS dep FROM json_each(?) j JOIN op ON op.id = j.value, json_each(op.deps) d`;
+  const supersede = cached(
+    db,
+    `INSERT INTO op_superseded(tbl, row_id, field, op_id) SELECT tbl, row_id, field, dep FROM (${deps}) WHERE true ON CONFLICT DO NOTHING`,
+  );
+  const unhead = cached(db, `DELETE FROM field_head WHERE (tbl, row_id, field, op_id) IN (${deps})`);
+  const head = cached(
+    db,
+    `INSERT INTO field_head(tbl, row_id, field, op_id)
+     SELECT op.tbl, op.row_id, op.field, op.id FROM json_each(?) j JOIN op ON op.id = j.value
+     WHERE NOT EXISTS (SELECT 1 FROM op_superseded s
+                       WHERE s.tbl = op.tbl AND s.row_id = op.row_id AND s.field = op.field AND s.op_id = op.id)
+     ON CONFLICT DO NOTHING`,
+  );
+  for (let i = 0; i < opIds.length; i += LINK_CHUNK) {
+    const chunk = JSON.stringify(opIds.slice(i, i + LINK_CHUNK));
+    supersede.run(chunk);
+    unhead.run(chunk);
+    head.run(chunk);
+  }
+}
+
 const READ_HEADS_SQL = `SELECT ${OP_COLUMNS.split(', ')
   .map((c) => `op.${c}`)
   .join(', ')} FROM field_head JOIN op ON op.id = field_head.op_id

@@ -9,18 +9,8 @@
 import { canonicalJson, resolveField, type Op } from '../../shared/sync/op.js';
 import { DELETED_FIELD, SYNCED_TABLES, type SyncedTableName } from '../../shared/sync/tables.js';
 import type { Db } from '../store/connection.js';
-import { isRowDeleted, writeFieldValue } from '../store/materialize-repo.js';
-import {
-  addHead,
-  hasConflict,
-  insertOp,
-  isSuperseded,
-  markSuperseded,
-  readHeads,
-  readRowHeadIds,
-  setConflict,
-  type FieldKey,
-} from '../store/op-log-repo.js';
+import { isRowDeleted, withSearchDocsDeferred, writeFieldValue } from '../store/materialize-repo.js';
+import { hasConflict, insertOp, linkHeads, readHeads, readRowHeadIds, setConflict, type FieldKey } from '../store/op-log-repo.js';
 
 export interface ApplyResult {
   readonly inserted: number;
@@ -40,24 +30,33 @@ export function insertOps(db: Db, ops: readonly Op[], changesetId: string): Op[]
 }
 
 /**
- * Lets ops already in the log take effect: heads, superseded sets, materialised values. Only
- * ops that passed the authority model (main/sync/authority.ts) are given to it.
+ * THE SECOND HALF OF THE PIPELINE (the first is insertOps): lets ops already in the log take
+ * effect, all of a batch in ONE pass — heads and superseded sets set-based for every op, then
+ * each field they touch materialised once from its final heads, then each touched row's search
+ * document refreshed once. Local writes (one changeset), bundle import (a whole bundle) and
+ * recovery's re-apply (every salvaged changeset) all link through here. The result equals
+ * linking the ops one at a time in any order (MERGE INVARIANT above; the differential property
+ * in tests/unit/sync/pipeline-differential.test.ts). Only ops that passed the authority model
+ * (main/sync/authority.ts) are given to it.
  */
 export function linkOps(db: Db, ops: readonly Op[]): ApplyResult {
-  const touched = new Map<string, FieldKey>();
-  let inserted = 0;
-  for (const op of ops) {
-    inserted += 1;
-    const key: FieldKey = { table: op.table, row: op.row, field: op.field };
-    for (const dep of op.deps) markSuperseded(db, key, dep);
-    if (!isSuperseded(db, key, op.id)) addHead(db, key, op.id);
-    touched.set(keyText(key), key);
-  }
-  const inspectionOf = new Map(ops.map((op) => [`${op.table}\u0000${op.row}`, op.inspection]));
-  for (const key of touched.values()) {
-    materialiseField(db, key, inspectionOf.get(`${key.table}\u0000${key.row}`) as string);
-  }
-  return { inserted, touched: [...touched.values()] };
+  return withSearchDocsDeferred(db, () => {
+    const touched = new Map<string, FieldKey>();
+    const inspectionOf = new Map<string, string>();
+    for (const op of ops) {
+      const key: FieldKey = { table: op.table, row: op.row, field: op.field };
+      touched.set(keyText(key), key);
+      inspectionOf.set(`${op.table}\u0000${op.row}`, op.inspection);
+    }
+    linkHeads(
+      db,
+      ops.map((op) => op.id),
+    );
+    for (const key of touched.values()) {
+      materialiseField(db, key, inspectionOf.get(`${key.table}\u0000${key.row}`) as string);
+    }
+    return { inserted: ops.length, touched: [...touched.values()] };
+  });
 }
 
 export function materialiseField(db: Db, key: FieldKey, inspectionId: string): void {

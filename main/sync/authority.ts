@@ -78,6 +78,15 @@ function rootFor(db: Db, inspectionId: string, fallback: string): { root: string
   return { root, fresh: true };
 }
 
+/**
+ * The tables whose rules look at the rest of the changeset (a reason, a raise, a hand-over:
+ * `judge` in shared/sync/authority.ts). A stored op of any other table is judged without
+ * reading its changeset back, which was most of a re-judgement's reads.
+ */
+const SIBLING_TABLES: ReadonlySet<string> = new Set(['team_member', 'finding', 'finding_evidence', 'escalation']);
+const readsSiblings = (op: Op): boolean => SIBLING_TABLES.has(op.table);
+const NO_SIBLINGS: readonly Op[] = [];
+
 const fieldText = (k: FieldKey) => `${k.table}\u0000${k.row}\u0000${k.field}`;
 
 /**
@@ -119,10 +128,11 @@ export function settleAuthority(
   for (const op of [...toJudge]) {
     while (i < fixed.length && compareOps(fixed[i] as Op, op) < 0) state.absorb(fixed[i++] as Op);
     let siblings = siblingsById.get(op.changesetId);
-    if (siblings === undefined) {
+    if (siblings === undefined && readsSiblings(op)) {
       siblings = changesetOps(db, op.changesetId);
       siblingsById.set(op.changesetId, siblings);
     }
+    siblings ??= NO_SIBLINGS;
     const before = prior.get(op.id);
     const refusal = judge(state, op, siblings);
     const isNew = newIds.has(op.id);

@@ -17,6 +17,7 @@ import {
   ensureStage,
   isBundleImported,
   iterateStaged,
+  stagedLinks,
   knownChangeset,
   knowsInspection,
   memberName,
@@ -26,8 +27,8 @@ import {
   rowInspection,
   stageChangeset,
 } from '../store/bundles-repo.js';
-import { isRowDeleted } from '../store/materialize-repo.js';
-import { insertChangeset, type ChangesetRecord, type FieldKey } from '../store/op-log-repo.js';
+import { isRowDeleted, withSearchDocsDeferred } from '../store/materialize-repo.js';
+import { insertChangeset, type FieldKey } from '../store/op-log-repo.js';
 import type { Op } from '../../shared/sync/op.js';
 import { sha256Hex } from './op-id.js';
 import { insertOps, linkOps } from './apply-ops.js';
@@ -401,202 +402,212 @@ function applyStaged(
   let heldDeletions: HeldDeletions | null = null;
   let forks: ChainFork[] = [];
   const clockAhead = new Map<string, number>();
-  const transaction = ctx.db.transaction(() => {
-    // WHAT IS KNOWN IS DECIDED HERE, inside the write transaction that applies it, never while
-    // the file streamed: another import (a sync pull, a second window, another connection) may
-    // have committed some of these changesets, or this very bundle, since then. Deciding here
-    // makes a concurrent import of the same work "already imported", never "damaged".
-    alreadyImported = isBundleImported(ctx.db, bundleId);
-    if (alreadyImported && !dryRun) throw new Rollback();
-    const links = new Map<string, ChainLink[]>();
-    const fresh: ChangesetRecord[] = [];
-    for (const staged of iterateStaged(ctx.db, token, manifest.inspection)) {
-      const stored = knownChangeset(ctx.db, staged.id);
-      const known = stored !== null && stored.signature.equals(staged.signature);
-      // Held while the file streamed (so its signature was not checked again) but gone now: the
-      // store was purged or restored meanwhile. Nothing is merged; merging again checks it whole.
-      if (!known && staged.streamedKnown) {
-        throw new AppError(
-          'conflict',
-          'This laptop’s store changed while the bundle was being read (it was restored or an inspection was purged). Nothing was merged: merge the bundle again.',
-          { reason: 'store-changed' },
-        );
+  const transaction = ctx.db.transaction(() =>
+    withSearchDocsDeferred(ctx.db, () => {
+      // WHAT IS KNOWN IS DECIDED HERE, inside the write transaction that applies it, never while
+      // the file streamed: another import (a sync pull, a second window, another connection) may
+      // have committed some of these changesets, or this very bundle, since then. Deciding here
+      // makes a concurrent import of the same work "already imported", never "damaged".
+      alreadyImported = isBundleImported(ctx.db, bundleId);
+      if (alreadyImported && !dryRun) throw new Rollback();
+      const links = new Map<string, ChainLink[]>();
+      // The chain fields first (no bodies): bodies are read again below a page at a time.
+      const fresh = new Set<string>();
+      for (const staged of stagedLinks(ctx.db, token)) {
+        const stored = knownChangeset(ctx.db, staged.id);
+        const known = stored !== null && stored.signature.equals(staged.signature);
+        // Held while the file streamed (so its signature was not checked again) but gone now: the
+        // store was purged or restored meanwhile. Nothing is merged; merging again checks it whole.
+        if (!known && staged.streamedKnown) {
+          throw new AppError(
+            'conflict',
+            'This laptop’s store changed while the bundle was being read (it was restored or an inspection was purged). Nothing was merged: merge the bundle again.',
+            { reason: 'store-changed' },
+          );
+        }
+        const chain = links.get(staged.author) ?? [];
+        chain.push({ seq: staged.seq, id: staged.id, prev: staged.prev, known });
+        links.set(staged.author, chain);
+        if (!known) fresh.add(staged.id);
       }
-      const chain = links.get(staged.author) ?? [];
-      chain.push({ seq: staged.seq, id: staged.id, prev: staged.prev, known });
-      links.set(staged.author, chain);
-      if (!known) fresh.push(staged);
-    }
-    forks = checkChains(ctx, manifest.inspection, links);
-    const conflictsBefore = conflictKeySet(ctx.db, manifest.inspection);
-    // Which rows were live here before this bundle touched them: only those can be 'deleted' by it.
-    const liveBefore = new Map<string, boolean>();
-    const deleteTouched = new Set<string>();
-    const updated = new Set<string>();
-    let newOps = 0;
-    let maxHlc = '';
-    let done = 0;
-    const maxBefore = maxOpHlc(ctx.db, manifest.inspection);
-    const batches: ChangesetOps[] = [];
-    for (const record of fresh) {
-      const ops = opsOfBody(record.body);
-      for (const op of ops) {
-        // A row id of another inspection must not be rewritten through this one's bundle.
-        const owner = rowInspection(ctx.db, op.table, op.row);
-        if (owner !== null && owner !== manifest.inspection) throw rejectBundle('wrong-inspection', { row: op.row });
-        const rowKey = `${op.table}\u0000${op.row}`;
-        if (!liveBefore.has(rowKey)) liveBefore.set(rowKey, owner !== null && !isRowDeleted(ctx.db, op.table, op.row));
-        if (op.field === DELETED_FIELD) deleteTouched.add(rowKey);
+      forks = checkChains(ctx, manifest.inspection, links);
+      const conflictsBefore = conflictKeySet(ctx.db, manifest.inspection);
+      // Which rows were live here before this bundle touched them: only those can be 'deleted' by it.
+      const liveBefore = new Map<string, boolean>();
+      const deleteTouched = new Set<string>();
+      const updated = new Set<string>();
+      let newOps = 0;
+      let maxHlc = '';
+      let done = 0;
+      const maxBefore = maxOpHlc(ctx.db, manifest.inspection);
+      const batches: ChangesetOps[] = [];
+      // Each row's owner and liveness are read once per bundle, not once per op.
+      const owners = new Map<string, string | null>();
+      for (const record of iterateStaged(ctx.db, token, manifest.inspection)) {
+        if (!fresh.has(record.id)) continue;
+        const ops = opsOfBody(record.body);
+        for (const op of ops) {
+          const rowKey = `${op.table}\u0000${op.row}`;
+          let owner = owners.get(rowKey);
+          if (owner === undefined) {
+            owner = rowInspection(ctx.db, op.table, op.row);
+            owners.set(rowKey, owner);
+            // A row id of another inspection must not be rewritten through this one's bundle.
+            if (owner !== null && owner !== manifest.inspection) throw rejectBundle('wrong-inspection', { row: op.row });
+          }
+          if (!liveBefore.has(rowKey)) liveBefore.set(rowKey, owner !== null && !isRowDeleted(ctx.db, op.table, op.row));
+          if (op.field === DELETED_FIELD) deleteTouched.add(rowKey);
+        }
+        insertChangeset(ctx.db, record, new Date(ctx.now()).toISOString());
+        batches.push({ changesetId: record.id, ops: insertOps(ctx.db, ops, record.id) });
+        for (const op of ops) {
+          const ahead = parseHlc(op.hlc).wallMs - ctx.now();
+          // The clock follows the latest op within the skew bound: one far-ahead op in the bundle
+          // must not make the clock ignore the others (it would then write before them).
+          if (op.hlc > maxHlc && parseHlc(op.hlc).wallMs <= clockBound(ctx.now())) maxHlc = op.hlc;
+          if (ahead > CLOCK_AHEAD_WARNING_MS && ahead > (clockAhead.get(op.author) ?? 0)) clockAhead.set(op.author, ahead);
+        }
+        done += 1;
+        progress(done, manifest.changesets, 'Merging');
       }
-      insertChangeset(ctx.db, record, new Date(ctx.now()).toISOString());
-      batches.push({ changesetId: record.id, ops: insertOps(ctx.db, ops, record.id) });
-      for (const op of ops) {
-        const ahead = parseHlc(op.hlc).wallMs - ctx.now();
-        // The clock follows the latest op within the skew bound: one far-ahead op in the bundle
-        // must not make the clock ignore the others (it would then write before them).
-        if (op.hlc > maxHlc && parseHlc(op.hlc).wallMs <= clockBound(ctx.now())) maxHlc = op.hlc;
-        if (ahead > CLOCK_AHEAD_WARNING_MS && ahead > (clockAhead.get(op.author) ?? 0)) clockAhead.set(op.author, ahead);
-      }
-      done += 1;
-      progress(done, manifest.changesets, 'Merging');
-    }
-    // THE AUTHORITY MODEL (main/sync/authority.ts): each new op is judged before it takes effect.
-    const settled = settleAuthority(ctx.db, manifest.inspection, batches, maxBefore, {
-      device: ctx.device.author,
-      now: new Date(ctx.now()).toISOString(),
-    });
-    refused = settled.refused;
-    held = settled.held;
-    for (const batch of batches) newOps += batch.ops.length;
-    const touch = (key: FieldKey) => {
-      if (key.field !== DELETED_FIELD) updated.add(`${key.table}\u0000${key.row}\u0000${key.field}`);
-    };
-    const applyAccepted = (holdBack: ReadonlySet<string>) => {
-      for (const batch of batches) {
+      // THE AUTHORITY MODEL (main/sync/authority.ts): each new op is judged before it takes effect.
+      const settled = settleAuthority(ctx.db, manifest.inspection, batches, maxBefore, {
+        device: ctx.device.author,
+        now: new Date(ctx.now()).toISOString(),
+      });
+      refused = settled.refused;
+      held = settled.held;
+      for (const batch of batches) newOps += batch.ops.length;
+      const touch = (key: FieldKey) => {
+        if (key.field !== DELETED_FIELD) updated.add(`${key.table}\u0000${key.row}\u0000${key.field}`);
+      };
+      const applyAccepted = (holdBack: ReadonlySet<string>) => {
+        // ONE pass for the whole bundle: each touched field materialised once, each row's search
+        // document refreshed once (apply-ops.ts), however many of its changesets touch them.
         const applied = linkOps(
           ctx.db,
-          batch.ops.filter((op) => settled.accepted.has(op.id) && !holdBack.has(op.id)),
+          batches.flatMap((batch) => batch.ops.filter((op) => settled.accepted.has(op.id) && !holdBack.has(op.id))),
         );
         applied.touched.forEach(touch);
-      }
-      deriveSignerFields(
-        ctx.db,
-        manifest.inspection,
-        batches.flatMap((batch) => batch.ops.filter((op) => !settled.accepted.has(op.id))),
-      );
-      for (const key of settled.changedFields) {
-        rebuildField(ctx.db, key, manifest.inspection);
-        touch(key);
-      }
-    };
-    const countDeletions = () => {
-      let n = 0;
-      for (const rowKey of deleteTouched) {
-        const [table, row] = rowKey.split('\u0000') as [SyncedTableName, string];
-        if (liveBefore.get(rowKey) === true && isRowDeleted(ctx.db, table, row)) n += 1;
-      }
-      return n;
-    };
-    // Deletions an earlier merge of this bundle held back: they count as this bundle's again.
-    const released = heldDeletionsIn(
-      ctx.db,
-      [...links.values()].flat().map((l) => l.id),
-    );
-    for (const op of released) {
-      const rowKey = `${op.table}\u0000${op.row}`;
-      if (!liveBefore.has(rowKey)) liveBefore.set(rowKey, !isRowDeleted(ctx.db, op.table, op.row));
-      deleteTouched.add(rowKey);
-    }
-    /*
-     * ESCALATIONS ARE NEVER HELD. A bundle that would delete more than DELETION_THRESHOLD
-     * records waits for the lead's decision, but only its deletions wait: the trial below
-     * applies everything in a savepoint and counts what it deletes; if that is too many and the
-     * deletions were not confirmed, the savepoint is undone and the bundle is applied again
-     * with each deletion it brings kept in the log with a 'held' verdict (DELETIONS_HELD_RULE),
-     * which takes no effect. Escalations, notes and every other change in it take effect now,
-     * so a child-at-risk escalation is on the lead's banner at once, whatever the lead decides
-     * about the file ("Skip this file" included). Merging the same bundle with the deletions
-     * confirmed releases them; a later bundle that carries the same changesets counts them again.
-     */
-    let deletions = 0;
-    let heldBack: HeldDeletions | null = null;
-    const trial = ctx.db.transaction(() => {
-      for (const op of released) clearVerdict(ctx.db, op.id);
-      applyAccepted(new Set());
-      for (const op of released) {
-        const key = { table: op.table, row: op.row, field: op.field };
-        rebuildField(ctx.db, key, manifest.inspection);
-        touch(key);
-      }
-      deletions = countDeletions();
-      if (!dryRun && deletions > DELETION_THRESHOLD && options.confirmDeletions !== true) throw new HoldBack();
-    });
-    try {
-      trial();
-    } catch (error) {
-      if (!(error instanceof HoldBack)) throw error;
-      updated.clear();
-      const holdIds = new Set<string>();
-      const decidedAt = new Date(ctx.now()).toISOString();
-      for (const batch of batches)
-        for (const op of batch.ops) {
-          if (!settled.accepted.has(op.id) || op.field !== DELETED_FIELD || op.value !== true) continue;
-          if (op.table === 'team_member') continue; // a removal is an authority op, judged by its own rules
-          holdIds.add(op.id);
-          writeVerdict(ctx.db, manifest.inspection, {
-            opId: op.id,
-            kind: 'held',
-            rule: DELETIONS_HELD_RULE,
-            member: op.author,
-            change: `delete a ${recordWord(op.table, 1)}`,
-            message: 'Held with a bundle that deletes many records, until the lead confirms the deletions.',
-            decidedAt,
-          });
+        deriveSignerFields(
+          ctx.db,
+          manifest.inspection,
+          batches.flatMap((batch) => batch.ops.filter((op) => !settled.accepted.has(op.id))),
+        );
+        for (const key of settled.changedFields) {
+          rebuildField(ctx.db, key, manifest.inspection);
+          touch(key);
         }
-      applyAccepted(holdIds);
-      heldBack = describeHeld(
-        ctx,
-        manifest,
-        deletions,
-        [...released, ...batches.flatMap((b) => b.ops.filter((op) => holdIds.has(op.id)))],
-        batches,
-        settled.accepted,
+      };
+      const countDeletions = () => {
+        let n = 0;
+        for (const rowKey of deleteTouched) {
+          const [table, row] = rowKey.split('\u0000') as [SyncedTableName, string];
+          if (liveBefore.get(rowKey) === true && isRowDeleted(ctx.db, table, row)) n += 1;
+        }
+        return n;
+      };
+      // Deletions an earlier merge of this bundle held back: they count as this bundle's again.
+      const released = heldDeletionsIn(
+        ctx.db,
+        [...links.values()].flat().map((l) => l.id),
       );
-    }
-    // Bounded: a timestamp beyond now + MAX_CLOCK_SKEW_MS is not followed (hlc.ts).
-    if (maxHlc !== '') observeRemoteHlc(ctx, maxHlc);
-    const conflictsAfter = conflictKeySet(ctx.db, manifest.inspection);
-    counts = {
-      newOps,
-      updatedFields: updated.size,
-      newConflicts: [...conflictsAfter].filter((k) => !conflictsBefore.has(k)).length,
-      deletions,
-      refused,
-      held,
-    };
-    if (dryRun) throw new Rollback();
-    if (heldBack !== null) {
-      // Committed without recording the bundle as imported: merging it again (confirmed) releases the deletions.
-      recordHolds(ctx.db, manifest.inspection, manifest.exporter, manifest.holds);
-      heldDeletions = heldBack;
-      return;
-    }
-    recordHolds(ctx.db, manifest.inspection, manifest.exporter, manifest.holds);
-    recordImportedBundle(ctx.db, {
-      id: bundleId,
-      inspectionId: manifest.inspection,
-      fileName: options.fileName,
-      exporter: manifest.exporter,
-      importedAt: new Date(ctx.now()).toISOString(),
-      newOps,
-      summary: {
-        updatedFields: counts.updatedFields,
-        newConflicts: counts.newConflicts,
+      for (const op of released) {
+        const rowKey = `${op.table}\u0000${op.row}`;
+        if (!liveBefore.has(rowKey)) liveBefore.set(rowKey, !isRowDeleted(ctx.db, op.table, op.row));
+        deleteTouched.add(rowKey);
+      }
+      /*
+       * ESCALATIONS ARE NEVER HELD. A bundle that would delete more than DELETION_THRESHOLD
+       * records waits for the lead's decision, but only its deletions wait: the trial below
+       * applies everything in a savepoint and counts what it deletes; if that is too many and the
+       * deletions were not confirmed, the savepoint is undone and the bundle is applied again
+       * with each deletion it brings kept in the log with a 'held' verdict (DELETIONS_HELD_RULE),
+       * which takes no effect. Escalations, notes and every other change in it take effect now,
+       * so a child-at-risk escalation is on the lead's banner at once, whatever the lead decides
+       * about the file ("Skip this file" included). Merging the same bundle with the deletions
+       * confirmed releases them; a later bundle that carries the same changesets counts them again.
+       */
+      let deletions = 0;
+      let heldBack: HeldDeletions | null = null;
+      const trial = ctx.db.transaction(() => {
+        for (const op of released) clearVerdict(ctx.db, op.id);
+        applyAccepted(new Set());
+        for (const op of released) {
+          const key = { table: op.table, row: op.row, field: op.field };
+          rebuildField(ctx.db, key, manifest.inspection);
+          touch(key);
+        }
+        deletions = countDeletions();
+        if (!dryRun && deletions > DELETION_THRESHOLD && options.confirmDeletions !== true) throw new HoldBack();
+      });
+      try {
+        trial();
+      } catch (error) {
+        if (!(error instanceof HoldBack)) throw error;
+        updated.clear();
+        const holdIds = new Set<string>();
+        const decidedAt = new Date(ctx.now()).toISOString();
+        for (const batch of batches)
+          for (const op of batch.ops) {
+            if (!settled.accepted.has(op.id) || op.field !== DELETED_FIELD || op.value !== true) continue;
+            if (op.table === 'team_member') continue; // a removal is an authority op, judged by its own rules
+            holdIds.add(op.id);
+            writeVerdict(ctx.db, manifest.inspection, {
+              opId: op.id,
+              kind: 'held',
+              rule: DELETIONS_HELD_RULE,
+              member: op.author,
+              change: `delete a ${recordWord(op.table, 1)}`,
+              message: 'Held with a bundle that deletes many records, until the lead confirms the deletions.',
+              decidedAt,
+            });
+          }
+        applyAccepted(holdIds);
+        heldBack = describeHeld(
+          ctx,
+          manifest,
+          deletions,
+          [...released, ...batches.flatMap((b) => b.ops.filter((op) => holdIds.has(op.id)))],
+          batches,
+          settled.accepted,
+        );
+      }
+      // Bounded: a timestamp beyond now + MAX_CLOCK_SKEW_MS is not followed (hlc.ts).
+      if (maxHlc !== '') observeRemoteHlc(ctx, maxHlc);
+      const conflictsAfter = conflictKeySet(ctx.db, manifest.inspection);
+      counts = {
+        newOps,
+        updatedFields: updated.size,
+        newConflicts: [...conflictsAfter].filter((k) => !conflictsBefore.has(k)).length,
         deletions,
-        exporterName: manifest.exporterName,
-      },
-    });
-  });
+        refused,
+        held,
+      };
+      if (dryRun) throw new Rollback();
+      if (heldBack !== null) {
+        // Committed without recording the bundle as imported: merging it again (confirmed) releases the deletions.
+        recordHolds(ctx.db, manifest.inspection, manifest.exporter, manifest.holds);
+        heldDeletions = heldBack;
+        return;
+      }
+      recordHolds(ctx.db, manifest.inspection, manifest.exporter, manifest.holds);
+      recordImportedBundle(ctx.db, {
+        id: bundleId,
+        inspectionId: manifest.inspection,
+        fileName: options.fileName,
+        exporter: manifest.exporter,
+        importedAt: new Date(ctx.now()).toISOString(),
+        newOps,
+        summary: {
+          updatedFields: counts.updatedFields,
+          newConflicts: counts.newConflicts,
+          deletions,
+          exporterName: manifest.exporterName,
+        },
+      });
+    }),
+  );
   try {
     // IMMEDIATE: the write lock is taken at BEGIN, where SQLite's busy timeout waits for another
     // connection's write to finish, rather than failing the upgrade half-way with SQLITE_BUSY.
