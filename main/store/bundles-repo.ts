@@ -40,15 +40,15 @@ interface StageRow {
   known: number;
 }
 
-/** Rows read from the stage at a time: memory holds one page of bodies, never the whole bundle. */
-const STAGE_PAGE = 64;
+/** Chain fields read from the stage at a time; bodies are read one by one. */
+const STAGE_PAGE = 256;
 
 /**
  * Every staged changeset in chain order (author, seq, then id), with `streamedKnown`: whether
  * the store held the same bytes while the file streamed (then its signature was not checked
  * again). The import decides what is known again inside its write transaction; this is only a
- * hint. Read a page at a time by keyset, so no statement stays open across the caller's work
- * and the bodies in memory are one page's, not the bundle's.
+ * hint. Read by keyset pages of chain fields, each body on its own as it is yielded, so no
+ * statement stays open across the caller's work and memory holds one body, not the bundle's.
  */
 export function* iterateStaged(
   db: ReadableDb,
@@ -57,14 +57,16 @@ export function* iterateStaged(
 ): Generator<ChangesetRecord & { readonly streamedKnown: boolean }> {
   const page = cached(
     db,
-    `SELECT id, author, seq, prev, body, signature, known FROM temp.bundle_stage
+    `SELECT id, author, seq, prev, signature, known FROM temp.bundle_stage
      WHERE token = ? AND (author, seq, id) > (?, ?, ?) ORDER BY author, seq, id LIMIT ${STAGE_PAGE}`,
   );
+  const bodyOf = cached(db, 'SELECT body FROM temp.bundle_stage WHERE token = ? AND id = ?').pluck();
   let after: [string, number, string] = ['', -1, ''];
   for (;;) {
-    const rows = page.all(token, ...after) as StageRow[];
+    const rows = page.all(token, ...after) as Omit<StageRow, 'body'>[];
     for (const { known, ...row } of rows) {
-      yield { ...row, inspection: inspectionId, local: false, streamedKnown: known === 1 };
+      const body = bodyOf.get(token, row.id) as Buffer;
+      yield { ...row, body, inspection: inspectionId, local: false, streamedKnown: known === 1 };
     }
     const last = rows[rows.length - 1];
     if (last === undefined || rows.length < STAGE_PAGE) return;
