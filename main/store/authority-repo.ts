@@ -81,10 +81,29 @@ export function authorityOpsOfTables(db: Db, inspectionId: string, tables: reado
   return rows.map(toStoredOp);
 }
 
-/** Every op of the inspection from `fromHlc` on, in judgement order. */
-export function* opsFrom(db: Db, inspectionId: string, fromHlc: string): Generator<StoredOp> {
+/** Which ops' values a judgement reads: whole tables, and single fields of other tables. */
+export interface JudgedValues {
+  readonly tables: readonly string[];
+  readonly fields: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * Every op of the inspection from `fromHlc` on, in judgement order. Only the values the
+ * judgement reads (`judged`) are read back; every other op comes with the value null, so a
+ * re-judgement does not hold every note's text of the store in memory.
+ */
+export function* opsFrom(db: Db, inspectionId: string, fromHlc: string, judged: JudgedValues): Generator<StoredOp> {
+  const quote = (name: string): string => `'${name.replace(/'/g, "''")}'`;
+  const wanted = [
+    ...judged.tables.map((t) => `op.tbl = ${quote(t)}`),
+    ...Object.entries(judged.fields).flatMap(([t, fields]) =>
+      fields.map((f) => `(op.tbl = ${quote(t)} AND op.field = ${quote(f)})`),
+    ),
+  ];
+  const value = wanted.length === 0 ? "'null'" : `CASE WHEN ${wanted.join(' OR ')} THEN op.value ELSE 'null' END`;
+  const columns = COLUMNS.replace('op.value', `${value} AS value`);
   const rows = db
-    .prepare(`SELECT ${COLUMNS} FROM op WHERE op.inspection_id = ? AND op.hlc >= ? ORDER BY op.hlc, op.id`)
+    .prepare(`SELECT ${columns} FROM op WHERE op.inspection_id = ? AND op.hlc >= ? ORDER BY op.hlc, op.id`)
     .iterate(inspectionId, fromHlc) as IterableIterator<StoredOpRow>;
   for (const row of rows) yield toStoredOp(row);
 }

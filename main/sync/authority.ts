@@ -19,7 +19,14 @@
  * ======================================================================================
  */
 import { getFinding } from '../store/findings-repo.js';
-import { AuthorityState, isAuthorityOp, judge, widensAudience, type Refusal } from '../../shared/sync/authority.js';
+import {
+  AUTHOR_FIELDS,
+  AuthorityState,
+  isAuthorityOp,
+  judge,
+  widensAudience,
+  type Refusal,
+} from '../../shared/sync/authority.js';
 import { compareOps, type Op } from '../../shared/sync/op.js';
 import { DELETED_FIELD } from '../../shared/sync/tables.js';
 import { AppError } from '../../shared/errors.js';
@@ -86,6 +93,12 @@ function rootFor(db: Db, inspectionId: string, fallback: string): { root: string
 const SIBLING_TABLES: ReadonlySet<string> = new Set(['team_member', 'finding', 'finding_evidence', 'escalation']);
 const readsSiblings = (op: Op): boolean => SIBLING_TABLES.has(op.table);
 const NO_SIBLINGS: readonly Op[] = [];
+/**
+ * The values a judgement reads (`judge`, `describeChange` and `AuthorityState.absorb` in
+ * shared/sync/authority.ts): every op of those tables, and the authorship fields. A stored
+ * note's text is never read back to be judged again.
+ */
+const JUDGED_VALUES = { tables: [...SIBLING_TABLES], fields: AUTHOR_FIELDS };
 
 const fieldText = (k: FieldKey) => `${k.table}\u0000${k.row}\u0000${k.field}`;
 
@@ -116,7 +129,9 @@ export function settleAuthority(
   const fixed = full
     ? authorityOpsBefore(db, inspectionId, from)
     : authorityOpsBefore(db, inspectionId, null).filter((op) => !newIds.has(op.id));
-  const toJudge: Iterable<Op & { changesetId: string }> = full ? opsFrom(db, inspectionId, from) : [...newOps].sort(compareOps);
+  const toJudge: Iterable<Op & { changesetId: string }> = full
+    ? opsFrom(db, inspectionId, from, JUDGED_VALUES)
+    : [...newOps].sort(compareOps);
   const prior = readVerdicts(db, inspectionId);
   const state = withLabels(db, new AuthorityState(root));
   // Whether this laptop is the lead is decided by what took effect before this import: the new
