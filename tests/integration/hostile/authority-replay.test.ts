@@ -135,7 +135,7 @@ async function webSurface(team: Team): Promise<LeadSurface> {
     merge: async (file, passphrase) => {
       const bytes = {
         fileName: basename(file),
-        bytesBase64: readFileSync(file).toString('base64'),
+        bytes: readFileSync(file),
         inspectionId,
         ...(passphrase === undefined ? {} : { passphrase }),
       };
@@ -153,9 +153,9 @@ async function webSurface(team: Team): Promise<LeadSurface> {
     },
     call,
     exportFull: async () =>
-      Buffer.from((await call('bundles.export', { inspectionId, mode: 'full', recipients: 'team' })).bytesBase64, 'base64'),
+      Buffer.from((await call('bundles.export', { inspectionId, mode: 'full', recipients: 'team' })).bytes),
     evidenceLog: async () =>
-      Buffer.from((await call('outputs.evidenceLog', { inspectionId })).bytesBase64, 'base64').toString('utf8'),
+      Buffer.from((await call('outputs.evidenceLog', { inspectionId })).bytes).toString('utf8'),
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

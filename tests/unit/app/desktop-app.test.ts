@@ -300,7 +300,7 @@ describe('desktop app start-up', () => {
           'bundles.import',
           {
             fileName: 'lead.fwbundle',
-            bytesBase64: readFileSync(bundle).toString('base64'),
+            bytes: readFileSync(bundle),
             trustLead: fingerprint(team.lead.ctx.device.author),
           },
           'm1',
