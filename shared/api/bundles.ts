@@ -43,10 +43,13 @@ export const BUNDLE_REJECT_REASONS = [
 ] as const;
 export type BundleRejectReason = (typeof BUNDLE_REJECT_REASONS)[number];
 
+/** A bundle file's own bytes: never empty. */
+const FileBytes = Bytes().refine((bytes) => bytes.byteLength > 0, { message: 'The file is empty.' });
+
 /** A bundle file's bytes as they cross the API. */
 const BundleBytes = z.object({
   fileName: z.string().trim().min(1).max(255),
-  bytes: Bytes(),
+  bytes: FileBytes,
   passphrase: z.string().min(1).max(1024).optional(),
   /** When set, a bundle for any other inspection is refused ('wrong-inspection'). */
   inspectionId: Id.optional(),
@@ -160,7 +163,7 @@ export const PREVIEW_KEPT_MS = 10 * 60_000;
 
 export const BundleImportInput = BundleBytes.extend({
   /** The file's bytes; may be left out when `previewToken` names a preview still kept. */
-  bytes: Bytes().optional(),
+  bytes: FileBytes.optional(),
   previewToken: z.string().max(64).optional(),
   confirmDeletions: z.boolean().optional(),
   /** The exporter's fingerprint, confirmed by the user, when joining an inspection. */
