@@ -10,7 +10,7 @@ import { AppError, type Result } from '../../shared/errors.js';
 import type { CredentialVault } from '../sync/sync-credentials.js';
 import type { KeyVault, DeviceSecrets } from '../sync/device-identity.js';
 import type { DispatchOptions } from '../services/dispatch.js';
-import type { CoreStart, CoreToShell, SecretMethod, ShellToCore } from './protocol.js';
+import { transferablesOf, type CoreStart, type CoreToShell, type SecretMethod, type ShellToCore } from './protocol.js';
 import { answerAsk } from './sync-call.js';
 
 export interface CoreHostOptions extends Omit<CoreStart, 'secrets'> {
@@ -25,7 +25,10 @@ export interface CoreHost {
   /** Why the store opened in recovery mode; null when healthy. */
   readonly problem: string | null;
   readonly storePath: string;
-  /** Runs one untrusted command in the core; never throws. Progress arrives while it runs. */
+  /**
+   * Runs one untrusted command in the core; never throws. Progress arrives while it runs. A
+   * file's bytes in the input are moved to the worker, not copied: do not use them afterwards.
+   */
   dispatch(name: string, input: unknown, options?: DispatchOptions): Promise<Result<unknown>>;
   /** Connectivity changed (the desktop app's net.isOnline watch). */
   notifyOnline(online: boolean): void;
@@ -70,7 +73,8 @@ export function startCoreHost(options: CoreHostOptions): Promise<CoreHost> {
   let nextId = 1;
   let exited = false;
   let closing: Promise<void> | null = null;
-  const send = (message: ShellToCore) => worker.postMessage(message);
+  const send = (message: ShellToCore) =>
+    worker.postMessage(message, message.type === 'call' ? transferablesOf(message.input) : []);
 
   return new Promise<CoreHost>((resolveStart, rejectStart) => {
     let started = false;

@@ -15,7 +15,7 @@ import { notifyOnline } from '../services/sync.js';
 import { queueWrite } from '../services/write-queue.js';
 import { installCredentialVault } from '../sync/sync-credentials.js';
 import type { DeviceSecrets, KeyVault } from '../sync/device-identity.js';
-import type { CoreStart, CoreToShell, ShellToCore } from './protocol.js';
+import { transferablesOf, type CoreStart, type CoreToShell, type ShellToCore } from './protocol.js';
 import { askShell } from './sync-call.js';
 
 if (parentPort === null) throw new Error('core-worker.ts runs only as a worker thread.');
@@ -69,7 +69,13 @@ async function main(): Promise<void> {
         void dispatchToHost(host, message.name, message.input, {
           requestId: message.requestId,
           onProgress: (done, total, stage) => post({ type: 'progress', id: message.id, done, total, stage }),
-        }).then((result) => post({ type: 'result', id: message.id, result }));
+        }).then((result) =>
+          // A file's bytes in the answer (an export, an output) are moved to the shell, not copied.
+          port.postMessage(
+            { type: 'result', id: message.id, result } satisfies CoreToShell,
+            result.ok ? transferablesOf(result.value) : [],
+          ),
+        );
         return;
       case 'online':
         if (runtime.mode === 'ready') {

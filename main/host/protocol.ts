@@ -38,3 +38,27 @@ export type CoreToShell =
 /** What the worker may ask the shell, synchronously: the device-key vault and the sync-password vault. */
 export type SecretMethod =
   'keys.describe' | 'keys.load' | 'keys.save' | 'credentials.get' | 'credentials.set' | 'credentials.remove';
+
+/**
+ * The buffers of the top-level bytes (shared/api/bytes.ts) of a call's input or a result's
+ * value, to transfer rather than copy: a file's bytes cross to the worker and back without a
+ * second copy. Only a Uint8Array that is its whole, unshared ArrayBuffer is transferred (a
+ * small Buffer is a view into Node's shared pool, which must not be detached); the sender must
+ * not use the bytes afterwards.
+ */
+export function transferablesOf(value: unknown): ArrayBuffer[] {
+  if (typeof value !== 'object' || value === null) return [];
+  const found: ArrayBuffer[] = [];
+  for (const item of Object.values(value as Record<string, unknown>)) {
+    if (!(item instanceof Uint8Array)) continue;
+    const buffer = item.buffer;
+    if (
+      buffer instanceof ArrayBuffer &&
+      item.byteOffset === 0 &&
+      item.byteLength === buffer.byteLength &&
+      !found.includes(buffer)
+    )
+      found.push(buffer);
+  }
+  return found;
+}

@@ -1,7 +1,10 @@
 /**
  * Bundles as use cases: export, preview, import and history. The API carries bundles as
  * bytes (uploads and downloads); the CLI and sync targets use the file functions below.
+ * A preview is kept for its import (bundle-previews.ts): importing with its token runs only
+ * the write transaction, not the decryption and signature checks again.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +15,17 @@ import { DEFAULT_LIMITS, rejectBundle, type BundleLimits } from '../sync/bundle-
 import { bytesSource, fileSource, type BundleSource } from '../sync/bundle-reader.js';
 import { fingerprint } from '../sync/device-identity.js';
 import { exportBundleToFile, type ExportOptions, type ExportResult } from '../sync/export-bundle.js';
-import { importBundle, previewBundle, type ImportOptions, type ImportSummary } from '../sync/import-bundle.js';
-import type { HandlerGroup, ServiceContext } from './context.js';
+import {
+  applyVerified,
+  importBundle,
+  openAndVerify,
+  previewBundle,
+  releaseVerified,
+  type ImportOptions,
+  type ImportSummary,
+} from '../sync/import-bundle.js';
+import { forgetPreview, keepPreview, keptPreview } from './bundle-previews.js';
+import type { CallContext, HandlerGroup, ServiceContext } from './context.js';
 import { requireInspection } from './inspections.js';
 
 export { exportBundleToFile };
@@ -31,11 +43,90 @@ export function bundleFileName(result: ExportResult): string {
   return `${area || 'inspection'}-${when}-${who}-${result.bundleId.slice(0, 12)}${BUNDLE_EXTENSION}`;
 }
 
-function decodeUpload(base64: string, limits: BundleLimits): BundleSource {
-  if (Math.floor((base64.length * 3) / 4) > limits.maxBundleBytes + 3) {
-    throw rejectBundle('too-large', { limit: limits.maxBundleBytes });
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function uploadSource(bytes: Buffer, limits: BundleLimits): BundleSource {
+  if (bytes.length > limits.maxBundleBytes) throw rejectBundle('too-large', { size: bytes.length, limit: limits.maxBundleBytes });
+  return bytesSource(bytes);
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+interface Upload {
+  readonly fileName: string;
+  readonly passphrase?: string | undefined;
+  readonly inspectionId?: string | undefined;
+}
+
+function importOptions(
+  ctx: CallContext,
+  input: Upload & { confirmDeletions?: boolean | undefined; trustLead?: string | undefined },
+) {
+  return {
+    fileName: input.fileName,
+    ...(input.passphrase ? { passphrase: input.passphrase } : {}),
+    ...(input.inspectionId ? { expectInspection: input.inspectionId } : {}),
+    ...(input.confirmDeletions ? { confirmDeletions: true } : {}),
+    ...(input.trustLead ? { trustLead: input.trustLead } : {}),
+    progress: ctx.progress,
+    warn: (message: string, details: Record<string, unknown>) => ctx.log.warn(message, details),
+  } satisfies ImportOptions;
+}
+
+/** Verifies and dry-runs a bundle, keeping what it verified for the import; the token names it. */
+async function previewAndKeep(ctx: CallContext, input: Upload & { bytes: Uint8Array }) {
+  const bytes = asBuffer(input.bytes);
+  const { warn: _warn, ...options } = importOptions(ctx, input);
+  const verified = await openAndVerify(ctx, uploadSource(bytes, DEFAULT_LIMITS), options);
+  let summary: ImportSummary;
+  try {
+    summary = applyVerified(ctx, verified, options, true);
+  } catch (error) {
+    releaseVerified(ctx, verified);
+    throw error;
   }
-  return bytesSource(Buffer.from(base64, 'base64'));
+  const previewToken = keepPreview(ctx, { verified, fileName: input.fileName, fileHash: sha256(bytes), size: bytes.length });
+  return { ...toPreview(summary), previewToken };
+}
+
+const PREVIEW_GONE =
+  'The preview of this file is no longer kept (it is kept for ten minutes, for one import), so nothing was imported. Choose the file again to import it.';
+const PREVIEW_OF_ANOTHER_FILE = 'That preview was of another file, so nothing was imported. Preview this file, then import it.';
+
+/** An error after which the kept preview may still be imported: the lead's confirmation is awaited. */
+function awaitsConfirmation(error: unknown): boolean {
+  const reason = error instanceof AppError ? error.details?.reason : undefined;
+  return reason === 'needs-confirmation';
+}
+
+/**
+ * Imports what a kept preview verified: only the write transaction runs (what is known is
+ * decided inside it). Null when the token names no kept preview and the bytes were sent: the
+ * caller imports them the ordinary way.
+ */
+function importKept(
+  ctx: CallContext,
+  input: Upload & { previewToken: string; bytes?: Uint8Array | undefined },
+  options: ImportOptions,
+): ImportSummary | null {
+  const kept = keptPreview(ctx, input.previewToken);
+  if (kept === null) {
+    if (input.bytes !== undefined) return null;
+    throw new AppError('conflict', PREVIEW_GONE, { reason: 'preview-expired' });
+  }
+  if (kept.fileName !== input.fileName || (input.bytes !== undefined && sha256(asBuffer(input.bytes)) !== kept.fileHash)) {
+    throw new AppError('invalid_input', PREVIEW_OF_ANOTHER_FILE, { reason: 'preview-mismatch' });
+  }
+  try {
+    const summary = applyVerified(ctx, kept.verified, options, false);
+    forgetPreview(ctx, input.previewToken);
+    return summary;
+  } catch (error) {
+    if (!awaitsConfirmation(error)) forgetPreview(ctx, input.previewToken);
+    throw error;
+  }
 }
 
 export function previewBundleFile(ctx: ServiceContext, path: string, options: ImportOptions): Promise<ImportSummary> {
@@ -91,7 +182,7 @@ export const bundleHandlers = {
       );
       return {
         fileName: bundleFileName(result),
-        bytesBase64: readFileSync(path).toString('base64'),
+        bytes: readFileSync(path),
         size: result.size,
         changesets: result.changesets,
         ops: result.ops,
@@ -100,26 +191,15 @@ export const bundleHandlers = {
       rmSync(folder, { recursive: true, force: true });
     }
   },
-  'bundles.preview': async (ctx, input) => {
-    const summary = await previewBundle(ctx, decodeUpload(input.bytesBase64, DEFAULT_LIMITS), {
-      fileName: input.fileName,
-      ...(input.passphrase ? { passphrase: input.passphrase } : {}),
-      ...(input.inspectionId ? { expectInspection: input.inspectionId } : {}),
-      progress: ctx.progress,
-    });
-    return toPreview(summary);
-  },
+  'bundles.preview': (ctx, input) => previewAndKeep(ctx, input),
   'bundles.import': async (ctx, input) => {
-    const summary = await importBundle(ctx, decodeUpload(input.bytesBase64, DEFAULT_LIMITS), {
-      fileName: input.fileName,
-      ...(input.passphrase ? { passphrase: input.passphrase } : {}),
-      ...(input.inspectionId ? { expectInspection: input.inspectionId } : {}),
-      ...(input.confirmDeletions ? { confirmDeletions: true } : {}),
-      ...(input.trustLead ? { trustLead: input.trustLead } : {}),
-      progress: ctx.progress,
-      warn: (message, details) => ctx.log.warn(message, details),
-    });
-    return toImportResult(summary);
+    const options = importOptions(ctx, input);
+    const fromPreview =
+      input.previewToken === undefined ? null : importKept(ctx, { ...input, previewToken: input.previewToken }, options);
+    if (fromPreview !== null) return toImportResult(fromPreview);
+    if (input.bytes === undefined)
+      throw new AppError('invalid_input', 'Give the bundle file’s bytes or the token of its preview.');
+    return toImportResult(await importBundle(ctx, uploadSource(asBuffer(input.bytes), DEFAULT_LIMITS), options));
   },
   'bundles.history': (ctx, input) => {
     requireInspection(ctx, input.inspectionId);

@@ -310,7 +310,7 @@ export async function readWorkbookRows(bytes: Uint8Array, sheetName?: string): P
 export interface ImportRequest {
   readonly inspectionId: string;
   readonly fileName: string;
-  readonly bytesBase64: string;
+  readonly bytes: Uint8Array;
   readonly mapping?: ColumnMapping | undefined;
   readonly sheet?: string | undefined;
   readonly headerLine?: number | undefined;
@@ -378,7 +378,7 @@ function unmappedFields(mapping: ColumnMapping, suggested: ColumnMapping): { fie
 
 async function readImport(ctx: ServiceContext, input: ImportRequest): Promise<ReadImport> {
   const reference = referenceDate(ctx, input.inspectionId);
-  const bytes = Buffer.from(input.bytesBase64, 'base64');
+  const bytes = Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength);
   checkCaseListBytes(bytes);
   const sha256 = sha256Hex(bytes);
   const headerOption = input.headerLine === undefined ? {} : { headerLine: input.headerLine };

@@ -142,7 +142,7 @@ export function letterModel(ctx: ServiceContext, inspectionId: string, variant: 
 }
 
 function asFile(fileName: string, mimeType: string, bytes: Buffer, count: number): ExportedFile {
-  return { fileName, mimeType, bytesBase64: bytes.toString('base64'), size: bytes.length, count };
+  return { fileName, mimeType, bytes, size: bytes.length, count };
 }
 
 export async function buildLetter(
@@ -254,7 +254,7 @@ export function writeExportedFile(file: ExportedFile, path: string, options: { o
   const temp = `${path}.tmp-${process.pid}`;
   const fd = openSync(temp, 'wx', 0o600);
   try {
-    writeSync(fd, Buffer.from(file.bytesBase64, 'base64'));
+    writeSync(fd, file.bytes);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

@@ -9,6 +9,7 @@ import { readMeta } from '../store/meta-repo.js';
 import { compactAfterPurge, listPurges, purgeInspectionRows } from '../store/purge-repo.js';
 import { fingerprint } from '../sync/device-identity.js';
 import { credentialRef, credentialVaultFor } from '../sync/sync-credentials.js';
+import { forgetAllPreviews } from './bundle-previews.js';
 import { type CallContext, type HandlerGroup } from './context.js';
 import { requireInspection } from './inspections.js';
 import { describePurgedFiles, purgeCopies, removeLooseOutboxBundles } from './purge-files.js';
@@ -49,6 +50,8 @@ export async function purgeInspection(
   // live store. Cut off in between, the inspection is still listed, so purging it again
   // finishes the job; the other way round, copies would be left behind with nothing to show.
   const files = purgeCopies(ctx, { inspectionId, at, by }, ctx.progress);
+  // Kept bundle previews hold decrypted changesets in memory: none may outlive the purge.
+  forgetAllPreviews(ctx);
   ctx.db.transaction(() => purgeInspectionRows(ctx.db, inspectionId, at, by))();
   compactAfterPurge(ctx.db);
   files.push(...(await removeLooseOutboxBundles(ctx, inspectionId)));

@@ -11,7 +11,7 @@
  * is checked against a limit BEFORE a buffer of that size is allocated.
  */
 import { AppError } from '../../shared/errors.js';
-import type { BundleRejectReason } from '../../shared/api/bundles.js';
+import { BUNDLE_TOO_LARGE, MAX_BUNDLE_BYTES, type BundleRejectReason } from '../../shared/api/bundles.js';
 
 export const BUNDLE_FORMAT = 1;
 export const BUNDLE_MAGIC = Buffer.from('FWBUNDLE', 'ascii');
@@ -27,7 +27,7 @@ export interface BundleLimits {
 }
 
 export const DEFAULT_LIMITS: BundleLimits = {
-  maxBundleBytes: 512 * 1024 * 1024,
+  maxBundleBytes: MAX_BUNDLE_BYTES,
   maxManifestBytes: 4 * 1024 * 1024,
   maxRecordBytes: 16 * 1024 * 1024,
 };
@@ -69,7 +69,7 @@ const REASON_MESSAGES: Record<BundleRejectReason, string> = {
   'newer-format': 'This bundle was made by a newer version of Fieldwork. Update Fieldwork to import it.',
   truncated: 'This bundle is incomplete (the file was cut short, perhaps by an interrupted copy). Ask for it again.',
   corrupt: 'This bundle is damaged and cannot be read. Ask for it again.',
-  'too-large': 'This file is too large to be a Fieldwork bundle, so it was not read.',
+  'too-large': BUNDLE_TOO_LARGE,
   'wrong-key':
     'This bundle cannot be opened with this laptop’s key or the passphrase given. It was made for someone else, or the passphrase is wrong.',
   'chain-gap':

@@ -266,6 +266,38 @@ function notices(ctx: WriteContext, inspectionId: string, rows: readonly Verdict
 }
 
 /**
+ * A bundle decrypted and verified (every signature, op id, chain range and count checked), its
+ * changesets staged under `token` (the connection's TEMP stage), not yet merged. What is known
+ * is decided again when it is applied (applyVerified), inside the write transaction, so it may
+ * be applied after the store changed. `releaseVerified` drops the stage; the caller owns it.
+ */
+export interface VerifiedBundle {
+  readonly token: string;
+  readonly manifest: BundleManifest;
+  readonly bundleId: string;
+  readonly edits: readonly RosterEdits[];
+}
+
+/** Opens, decrypts and verifies a bundle into the stage (openBundle + verifyOpened); closes the file. */
+export async function openAndVerify(ctx: WriteContext, source: BundleSource, options: ImportOptions): Promise<VerifiedBundle> {
+  const opened = await openBundle(
+    source,
+    { ageIdentity: ctx.device.ageIdentity, ...(options.passphrase ? { passphrase: options.passphrase } : {}) },
+    options.limits ?? DEFAULT_LIMITS,
+  );
+  try {
+    return await verifyOpened(ctx, opened, options);
+  } finally {
+    await opened.close?.();
+  }
+}
+
+/** Drops a verified bundle's staged changesets. */
+export function releaseVerified(ctx: WriteContext, verified: VerifiedBundle): void {
+  clearStage(ctx.db, verified.token);
+}
+
+/**
  * Everything after decryption: verify each changeset, check trust and chains, then merge in
  * one transaction (or roll it back for a preview). Property tests call this directly with
  * changesets from another replica, so the laws are checked on the code the import runs.
@@ -276,6 +308,16 @@ export async function mergeOpenedBundle(
   options: ImportOptions,
   dryRun: boolean,
 ): Promise<ImportSummary> {
+  const verified = await verifyOpened(ctx, opened, options);
+  try {
+    return applyVerified(ctx, verified, options, dryRun);
+  } finally {
+    releaseVerified(ctx, verified);
+  }
+}
+
+/** Verifies every changeset of an opened bundle into the stage; nothing of the store changes. */
+async function verifyOpened(ctx: WriteContext, opened: OpenedBundle, options: ImportOptions): Promise<VerifiedBundle> {
   const progress = options.progress ?? (() => undefined);
   const { manifest, bundleId } = opened;
   if (options.expectInspection !== undefined && options.expectInspection !== manifest.inspection) {
@@ -314,6 +356,30 @@ export async function mergeOpenedBundle(
       progress(done, manifest.changesets, 'Checking');
     }
     if (ops !== manifest.ops || !rangesMatch(manifest, chains)) throw rejectBundle('corrupt');
+    return { token, manifest, bundleId, edits };
+  } catch (error) {
+    clearStage(ctx.db, token);
+    throw error;
+  }
+}
+
+/**
+ * Checks trust and chains and merges a verified bundle in one transaction (or rolls it back for
+ * a preview). Applying the same verified bundle again decides afresh what is known.
+ */
+export function applyVerified(
+  ctx: WriteContext,
+  verified: VerifiedBundle,
+  options: ImportOptions,
+  dryRun: boolean,
+): ImportSummary {
+  const progress = options.progress ?? (() => undefined);
+  const { manifest, bundleId, token, edits } = verified;
+  if (options.expectInspection !== undefined && options.expectInspection !== manifest.inspection) {
+    throw rejectBundle('wrong-inspection', { inspection: manifest.inspection });
+  }
+  // A block of its own only so the lines below are unchanged from the one-function version.
+  {
     const { isJoin, unknownAuthors } = checkTrust(ctx, manifest, edits, options, dryRun);
     const { clockAhead, refused, held, alreadyImported, forks, ...counts } = applyStaged(
       ctx,
@@ -372,8 +438,6 @@ export async function mergeOpenedBundle(
       status: dryRun ? 'preview' : 'imported',
       needsConfirmation: counts.deletions > DELETION_THRESHOLD,
     };
-  } finally {
-    clearStage(ctx.db, token);
   }
 }
 

@@ -11,12 +11,25 @@
  *    decode is a 400, and no request can crash the process: every handler runs inside a guard
  *    that logs and answers 500, and malformed HTTP is answered 400 by `clientError`;
  *  - a request must arrive whole in time: headers within HEADERS_TIMEOUT_MS, the whole request
- *    (body included) within REQUEST_TIMEOUT_MS, and a body that stalls for BODY_IDLE_MS is cut.
+ *    (body included) within REQUEST_TIMEOUT_MS, and a body that stalls for BODY_IDLE_MS is cut;
+ *  - a file's bytes arrive as the raw body (application/octet-stream, shared/api/bytes.ts), only
+ *    for the commands that take a file, and one larger than that command's limit
+ *    (shared/api/uploads.ts) is refused from its declared length before any of it is read, or
+ *    the moment it passes the limit, and the connection is closed: it is never read whole.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  BYTES_FIELD_HEADER,
+  INPUT_HEADER,
+  OCTET_STREAM,
+  RESULT_HEADER,
+  isFieldName,
+  splitBytes,
+} from '../../shared/api/bytes.js';
 import type { ProgressEvent } from '../../shared/api/index.js';
+import { uploadLimit, type UploadLimit } from '../../shared/api/uploads.js';
 import type { Result } from '../../shared/errors.js';
 import type { ServiceContext } from '../services/context.js';
 import type { DispatchOptions } from '../services/dispatch.js';
@@ -42,6 +55,8 @@ export interface WebServerOptions {
   readonly token?: string;
   /** Tests shorten the timeouts; the defaults are above. */
   readonly timeouts?: { readonly headersMs?: number; readonly requestMs?: number; readonly bodyIdleMs?: number };
+  /** Tests give smaller upload limits; the default is shared/api/uploads.ts. */
+  readonly uploadLimit?: (command: string) => UploadLimit | null;
   /** Called once, on the first request that carries the token (start.ts then removes the launch page). */
   readonly onFirstAuthorised?: () => void;
 }
@@ -82,32 +97,81 @@ function hostAllowed(host: string | undefined, port: number): boolean {
 }
 
 class StalledBody extends Error {}
+class TooLarge extends Error {}
 
-async function readBody(req: IncomingMessage, idleMs: number): Promise<Buffer> {
+/**
+ * Reads a body of at most maxBytes. Over it (declared or as it arrives), TooLarge, and the rest
+ * is left unread: the caller answers with `connection: close`, which ends the socket.
+ */
+function readBody(req: IncomingMessage, idleMs: number, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? '0');
-  if (declared > MAX_REQUEST_BYTES) throw new RangeError('too large');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let stalled = false;
-  // A body that stops arriving is cut, so a client that declares a body and never sends it
-  // cannot hold a socket (and the request's memory) for ever.
-  req.setTimeout(idleMs, () => {
-    stalled = true;
-    req.destroy(new StalledBody('stalled'));
+  if (declared > maxBytes) return Promise.reject(new TooLarge('too large'));
+  return new Promise<Buffer>((resolveBody, rejectBody) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (error: Error | null) => {
+      if (settled) return;
+      settled = true;
+      req.setTimeout(0);
+      if (error) rejectBody(error);
+      else resolveBody(Buffer.concat(chunks, size));
+    };
+    // A body that stops arriving is cut, so a client that declares a body and never sends it
+    // cannot hold a socket (and the request's memory) for ever.
+    req.setTimeout(idleMs, () => {
+      settle(new StalledBody('stalled'));
+      req.destroy();
+    });
+    req.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.pause();
+        chunks.length = 0;
+        settle(new TooLarge('too large'));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => settle(null));
+    req.on('error', (error) => settle(error));
   });
-  try {
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_REQUEST_BYTES) throw new RangeError('too large');
-      chunks.push(chunk as Buffer);
-    }
-  } catch (error) {
-    if (stalled) throw new StalledBody('stalled');
-    throw error;
-  } finally {
-    req.setTimeout(0);
+}
+
+function refuseTooLarge(res: ServerResponse, message: string): void {
+  // Closing the connection after the answer is what leaves the rest of the body unread.
+  res.setHeader('connection', 'close');
+  sendJson(res, 413, { ok: false, error: { code: 'invalid_input', message, details: { reason: 'too-large' } } });
+}
+
+/** A command's answer: JSON, or a file's bytes as the body with the rest of the answer in a header. */
+function sendResult(res: ServerResponse, result: Result<unknown>): void {
+  const split = result.ok ? splitBytes(result.value) : null;
+  if (split === null) {
+    sendJson(res, 200, result);
+    return;
   }
-  return Buffer.concat(chunks);
+  res.writeHead(200, {
+    'content-type': OCTET_STREAM,
+    'content-length': split.bytes.byteLength,
+    [RESULT_HEADER]: encodeURIComponent(JSON.stringify({ ok: true, value: split.rest })),
+    [BYTES_FIELD_HEADER]: split.field,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(split.bytes);
+}
+
+/** The other arguments of an upload (the JSON in its input header); null when it is not one object. */
+function uploadArguments(header: string | string[] | undefined): Record<string, unknown> | null {
+  if (typeof header !== 'string') return null;
+  try {
+    const value = JSON.parse(decodeURIComponent(header)) as unknown;
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The command name from `/api/<name>`, or null when it will not decode. Called after the token check. */
@@ -118,6 +182,8 @@ function commandName(rawPath: string): string | null {
     return null;
   }
 }
+
+const NO_INPUT = Symbol('answered');
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const token = options.token ?? randomBytes(32).toString('base64url');
@@ -135,6 +201,34 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   let port = 0;
 
   const idleMs = options.timeouts?.bodyIdleMs ?? BODY_IDLE_MS;
+  const limitOf = options.uploadLimit ?? uploadLimit;
+  /** A command's input: JSON, or a file's bytes with the other arguments in a header; NO_INPUT once answered. */
+  const readInput = async (req: IncomingMessage, res: ServerResponse, name: string): Promise<unknown> => {
+    const isUpload = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() === OCTET_STREAM;
+    const limit = isUpload ? limitOf(name) : null;
+    const field = req.headers[BYTES_FIELD_HEADER];
+    const rest = isUpload ? uploadArguments(req.headers[INPUT_HEADER]) : null;
+    if (isUpload && limit === null) {
+      res.setHeader('connection', 'close');
+      refuse(res, 415, 'invalid_input', 'That command does not take a file.');
+      return NO_INPUT;
+    }
+    if (isUpload && (typeof field !== 'string' || !isFieldName(field) || rest === null)) {
+      res.setHeader('connection', 'close');
+      refuse(res, 400, 'invalid_input', 'The upload did not say what the file is for.');
+      return NO_INPUT;
+    }
+    try {
+      const body = await readBody(req, idleMs, limit?.maxBytes ?? MAX_REQUEST_BYTES);
+      if (limit !== null && rest !== null) return { ...rest, [field as string]: body };
+      return body.length === 0 ? {} : (JSON.parse(body.toString('utf8')) as unknown);
+    } catch (error) {
+      if (error instanceof StalledBody) return NO_INPUT; // the socket is gone; nobody to answer
+      if (error instanceof TooLarge) refuseTooLarge(res, limit?.tooLarge ?? 'That file is too large for Fieldwork to accept.');
+      else refuse(res, 400, 'invalid_input', 'The request was not valid JSON.');
+      return NO_INPUT;
+    }
+  };
   let authorisedOnce = false;
   const handleApi = async (req: IncomingMessage, res: ServerResponse, rawPath: string): Promise<void> => {
     if (!tokenMatches(req.headers.authorization, token)) {
@@ -167,21 +261,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       refuse(res, 405, 'invalid_input', 'Commands are sent with POST.');
       return;
     }
-    let input: unknown;
-    try {
-      const body = await readBody(req, idleMs);
-      input = body.length === 0 ? {} : (JSON.parse(body.toString('utf8')) as unknown);
-    } catch (error) {
-      if (error instanceof StalledBody) return; // the socket is gone; nobody to answer
-      const tooLarge = error instanceof RangeError;
-      refuse(
-        res,
-        tooLarge ? 413 : 400,
-        'invalid_input',
-        tooLarge ? 'That file is too large for Fieldwork to accept.' : 'The request was not valid JSON.',
-      );
-      return;
-    }
+    const input = await readInput(req, res, name);
+    if (input === NO_INPUT) return;
     const requestIdHeader = req.headers['x-request-id'];
     const requestId = typeof requestIdHeader === 'string' ? requestIdHeader.slice(0, 64) : '';
     const result = await dispatchToHost(host, name, input, {
@@ -190,7 +271,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         for (const listener of listeners) listener({ command: name, requestId, done, total, stage });
       },
     });
-    sendJson(res, 200, result);
+    sendResult(res, result);
   };
 
   const guard = (res: ServerResponse, error: unknown): void => {

@@ -1,9 +1,19 @@
 /**
  * The only place that knows how commands travel: Electron's preload bridge when present,
  * otherwise the browser-mode HTTP bridge with its per-run token. Components never import this;
- * they use the hooks in renderer/api/hooks.ts.
+ * they use the hooks in renderer/api/hooks.ts. A file's bytes travel as bytes both ways
+ * (shared/api/bytes.ts): structured clone over IPC, the raw request or answer body over HTTP.
  */
+import {
+  BYTES_FIELD_HEADER,
+  INPUT_HEADER,
+  OCTET_STREAM,
+  RESULT_HEADER,
+  splitBytes,
+  type SplitBytes,
+} from '../../shared/api/bytes.js';
 import type { CommandInput, CommandName, CommandOutput, ProgressEvent } from '../../shared/api/index.js';
+import { uploadLimit } from '../../shared/api/uploads.js';
 import type { ErrorPayload, Result } from '../../shared/errors.js';
 
 export class ApiError extends Error {
@@ -60,25 +70,57 @@ window.addEventListener('pageshow', () => (leaving = false), { capture: true });
 /** Browsers refuse keepalive bodies over 64 KiB; a bigger save is sent the ordinary way. */
 const KEEPALIVE_MAX_BYTES = 60_000;
 
+const NOT_ANSWERING: Result<unknown> = {
+  ok: false,
+  error: { code: 'io_failed', message: 'Fieldwork’s local service is not answering. Is it still running?' },
+};
+
+/** A JSON command, or a file's bytes as the body with the other arguments in a header. */
+function requestOf(name: string, input: unknown, upload: SplitBytes | null): { headers: Record<string, string>; body: BodyInit } {
+  if (upload === null) return { headers: { 'content-type': 'application/json' }, body: JSON.stringify(input ?? {}) };
+  return {
+    headers: {
+      'content-type': OCTET_STREAM,
+      [INPUT_HEADER]: encodeURIComponent(JSON.stringify(upload.rest)),
+      [BYTES_FIELD_HEADER]: upload.field,
+    },
+    body: upload.bytes as Uint8Array<ArrayBuffer>,
+  };
+}
+
+async function answerOf(response: Response): Promise<Result<unknown>> {
+  const field = response.headers.get(BYTES_FIELD_HEADER);
+  const rest = response.headers.get(RESULT_HEADER);
+  if (response.headers.get('content-type') === OCTET_STREAM && field !== null && rest !== null) {
+    const result = JSON.parse(decodeURIComponent(rest)) as Result<Record<string, unknown>>;
+    if (!result.ok) return result;
+    return { ok: true, value: { ...result.value, [field]: new Uint8Array(await response.arrayBuffer()) } };
+  }
+  return (await response.json()) as Result<unknown>;
+}
+
 async function httpInvoke(name: string, input: unknown, requestId: string): Promise<Result<unknown>> {
   token ??= browserToken();
+  const upload = splitBytes(input);
+  const limit = upload === null ? null : uploadLimit(name);
+  // Refused here, before it is sent (the bridge refuses it too, before reading it).
+  if (upload !== null && limit !== null && upload.bytes.byteLength > limit.maxBytes) {
+    return { ok: false, error: { code: 'invalid_input', message: limit.tooLarge, details: { reason: 'too-large' } } };
+  }
   let response: Response;
   try {
-    const body = JSON.stringify(input ?? {});
+    const { headers, body } = requestOf(name, input, upload);
     response = await fetch(`/api/${encodeURIComponent(name)}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': requestId },
+      headers: { ...headers, authorization: `Bearer ${token}`, 'x-request-id': requestId },
       body,
-      keepalive: leaving && new TextEncoder().encode(body).length < KEEPALIVE_MAX_BYTES,
+      keepalive: upload === null && leaving && new TextEncoder().encode(body as string).length < KEEPALIVE_MAX_BYTES,
     });
   } catch {
-    return {
-      ok: false,
-      error: { code: 'io_failed', message: 'Fieldwork’s local service is not answering. Is it still running?' },
-    };
+    return NOT_ANSWERING;
   }
   try {
-    return (await response.json()) as Result<unknown>;
+    return await answerOf(response);
   } catch {
     return { ok: false, error: { code: 'internal', message: `Unexpected answer from Fieldwork (${response.status}).` } };
   }

@@ -11,13 +11,19 @@ import { ApiError, callOnce, useLongCommand } from '../api/hooks.js';
 import { currentEntry, useBundleImports, type ImportEntry } from '../state/bundle-imports.js';
 import { useUi } from '../state/ui-store.js';
 import { BundleImportList } from './BundleImportList.js';
-import { fileToBase64 } from './bundle-bytes.js';
+import { fileBytes } from './bundle-bytes.js';
 
-const bytesCache = new Map<number, Promise<string>>();
+const bytesCache = new Map<number, Promise<Uint8Array>>();
 const bytesOf = (entry: ImportEntry) => {
-  const cached = bytesCache.get(entry.id) ?? fileToBase64(entry.file);
+  const cached = bytesCache.get(entry.id) ?? fileBytes(entry.file);
   bytesCache.set(entry.id, cached);
   return cached;
+};
+/** The token of each entry's preview: importing with it merges what the preview verified, without reading the file again. */
+const previewTokens = new Map<number, string>();
+const forget = (entry: ImportEntry) => {
+  bytesCache.delete(entry.id);
+  previewTokens.delete(entry.id);
 };
 
 function reasonOf(error: unknown): string | null {
@@ -49,11 +55,26 @@ function useImportWorker() {
       ...(entry.passphrase ? { passphrase: entry.passphrase } : {}),
       ...(entry.inspectionId ? { inspectionId: entry.inspectionId } : {}),
     };
+    type Extra = { confirmDeletions?: true; trustLead?: string };
+    /** Imports with the preview's token; if that preview is no longer kept, with the file's bytes. */
+    const importEntry = async (extra: Extra) => {
+      const previewToken = previewTokens.get(entry.id);
+      if (previewToken !== undefined) {
+        try {
+          return await importer.mutateAsync({ ...base, previewToken, ...extra });
+        } catch (error) {
+          if (reasonOf(error) !== 'preview-expired') throw error;
+          previewTokens.delete(entry.id);
+        }
+      }
+      return importer.mutateAsync({ ...base, bytes: await bytesOf(entry), ...extra });
+    };
     const run = async () => {
-      const bytesBase64 = await bytesOf(entry);
       if (entry.stage === 'waiting') {
         update(entry.id, { stage: 'previewing', message: undefined });
-        const preview = await callOnce('bundles.preview', { ...base, bytesBase64 });
+        const { previewToken, ...preview } = await callOnce('bundles.preview', { ...base, bytes: await bytesOf(entry) });
+        if (previewToken === null) previewTokens.delete(entry.id);
+        else previewTokens.set(entry.id, previewToken);
         if (preview.isJoin) {
           update(entry.id, { stage: 'needs_confirmation', preview });
           return;
@@ -64,8 +85,8 @@ function useImportWorker() {
           // above all) is merged now, and the answer names what is held back.
           update(entry.id, { stage: 'importing', progress: undefined });
           try {
-            const result = await importer.mutateAsync({ ...base, bytesBase64 });
-            bytesCache.delete(entry.id);
+            const result = await importEntry({});
+            forget(entry);
             update(entry.id, { stage: result.status, result, progress: undefined });
           } catch (error) {
             if (reasonOf(error) !== 'needs-confirmation') throw error;
@@ -75,13 +96,11 @@ function useImportWorker() {
         }
       }
       update(entry.id, { stage: 'importing', progress: undefined });
-      const result = await importer.mutateAsync({
-        ...base,
-        bytesBase64,
-        ...(entry.confirmDeletions ? { confirmDeletions: true } : {}),
+      const result = await importEntry({
+        ...(entry.confirmDeletions ? { confirmDeletions: true as const } : {}),
         ...(entry.trustLead ? { trustLead: entry.trustLead } : {}),
       });
-      bytesCache.delete(entry.id);
+      forget(entry);
       update(entry.id, { stage: result.status, result, progress: undefined });
     };
     run()
@@ -95,7 +114,7 @@ function useImportWorker() {
         } else if (reason === 'needs-confirmation' && entry.preview) {
           update(entry.id, { stage: 'needs_confirmation' });
         } else {
-          bytesCache.delete(entry.id);
+          forget(entry);
           update(entry.id, { stage: 'refused', message: messageOf(error), progress: undefined });
         }
       })

@@ -20,16 +20,7 @@ type Mapping = z.infer<typeof ColumnMapping>;
 
 interface ChosenFile {
   readonly name: string;
-  readonly bytesBase64: string;
-}
-
-function toBase64(buffer: ArrayBuffer): string {
-  const bytes = new Uint8Array(buffer);
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
+  readonly bytes: Uint8Array;
 }
 
 const DELIMITER_NAMES: Record<string, string> = { ',': 'commas', ';': 'semicolons', '\t': 'tabs' };
@@ -59,13 +50,13 @@ export function CaseListImport({ inspectionId, onDone }: { inspectionId: string;
       return;
     }
     try {
-      const next = { name: chosen.name, bytesBase64: toBase64(await chosen.arrayBuffer()) };
+      const next = { name: chosen.name, bytes: new Uint8Array(await chosen.arrayBuffer()) };
       setFile(next);
       setMapping(null);
       setSheet(undefined);
       setHeaderLine(undefined);
       preview.mutate(
-        { inspectionId, fileName: next.name, bytesBase64: next.bytesBase64 },
+        { inspectionId, fileName: next.name, bytes: next.bytes },
         { onSuccess: (result) => setMapping(result.mapping) },
       );
     } catch {
@@ -84,7 +75,7 @@ export function CaseListImport({ inspectionId, onDone }: { inspectionId: string;
     preview.mutate({
       inspectionId,
       fileName: file.name,
-      bytesBase64: file.bytesBase64,
+      bytes: file.bytes,
       mapping: next,
       ...where(sheet, headerLine),
     });
@@ -96,7 +87,7 @@ export function CaseListImport({ inspectionId, onDone }: { inspectionId: string;
     setSheet(nextSheet);
     setHeaderLine(nextHeader);
     preview.mutate(
-      { inspectionId, fileName: file.name, bytesBase64: file.bytesBase64, ...where(nextSheet, nextHeader) },
+      { inspectionId, fileName: file.name, bytes: file.bytes, ...where(nextSheet, nextHeader) },
       { onSuccess: (result) => setMapping(result.mapping) },
     );
   };
@@ -111,7 +102,7 @@ export function CaseListImport({ inspectionId, onDone }: { inspectionId: string;
   const confirm = () => {
     if (!file || !mapping) return;
     commit.mutate(
-      { inspectionId, fileName: file.name, bytesBase64: file.bytesBase64, mapping, ...where(sheet, headerLine) },
+      { inspectionId, fileName: file.name, bytes: file.bytes, mapping, ...where(sheet, headerLine) },
       {
         onSuccess: (result) => {
           notice('info', `${result.imported} cases imported from ${file.name}.`);

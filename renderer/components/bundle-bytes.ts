@@ -1,21 +1,11 @@
-/** Bundle bytes in the browser: files to base64 for upload, base64 to a Blob for download. */
+/** Bundle bytes in the browser: a file's bytes for upload, bytes to a Blob for download (no base64 either way). */
 
-const CHUNK = 0x8000;
-
-export async function fileToBase64(file: Blob): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let binary = '';
-  for (let offset = 0; offset < bytes.length; offset += CHUNK) {
-    binary += String.fromCharCode(...bytes.subarray(offset, offset + CHUNK));
-  }
-  return btoa(binary);
+export async function fileBytes(file: Blob): Promise<Uint8Array> {
+  return new Uint8Array(await file.arrayBuffer());
 }
 
-export function base64ToBlob(base64: string): Blob {
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
-  return new Blob([bytes], { type: 'application/octet-stream' });
+export function bytesToBlob(bytes: Uint8Array, type = 'application/octet-stream'): Blob {
+  return new Blob([bytes as Uint8Array<ArrayBuffer>], { type });
 }
 
 export function formatSize(bytes: number): string {

@@ -7,7 +7,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useApi, useLongCommand } from '../api/hooks.js';
 import { BUNDLE_EXTENSION } from '../../shared/api/bundles.js';
 import { BundleImportList, changeCounts } from '../components/BundleImportList.js';
-import { base64ToBlob, formatSize } from '../components/bundle-bytes.js';
+import { bytesToBlob, formatSize } from '../components/bundle-bytes.js';
 import { formatDateTime } from '../components/dates.js';
 import { fieldErrors } from '../components/form.js';
 import { useBundleImports } from '../state/bundle-imports.js';
@@ -39,7 +39,7 @@ function ExportPanel({ inspectionId }: { inspectionId: string }) {
       {
         onSuccess: (result) =>
           setDownload({
-            url: URL.createObjectURL(base64ToBlob(result.bytesBase64)),
+            url: URL.createObjectURL(bytesToBlob(result.bytes)),
             fileName: result.fileName,
             summary: `${result.changesets} change sets, ${result.ops} changes, ${formatSize(result.size)}`,
           }),

@@ -8,7 +8,7 @@ import type { CommandName, CommandOutput } from '../../shared/api/index.js';
 import { ACCURACY_DECISIONS } from '../../shared/api/outputs.js';
 import { HEADLINE_HEADING, NEXT_STEPS_HEADING, NO_FINDINGS } from '../../shared/outputs/letter-model.js';
 import { useApi, useCommand, useLongCommand } from '../api/hooks.js';
-import { downloadBase64 } from '../components/download.js';
+import { downloadBytes } from '../components/download.js';
 import { LetterDetails } from '../components/LetterDetails.js';
 import { Field } from '../components/form.js';
 import { useUi } from '../state/ui-store.js';
@@ -38,7 +38,7 @@ function ExportButton({
         onClick={() =>
           run.mutate((appendix ? { inspectionId, variant: 'evidence-appendix' } : { inspectionId }) as never, {
             onSuccess: (file) => {
-              downloadBase64(file.fileName, file.mimeType, file.bytesBase64);
+              downloadBytes(file.fileName, file.mimeType, file.bytes);
               notice('info', `${file.fileName} is ready (${Math.ceil(file.size / 1024)} KB).`);
             },
           })

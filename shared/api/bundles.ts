@@ -1,7 +1,9 @@
 /**
  * Commands for bundles: export, preview before import, import (merge) and the import history.
- * A bundle travels as bytes (base64) across the API: in browser mode a file is an upload and
- * an export a download, never a path from the renderer. The CLI uses the file-based service
+ * A bundle travels as bytes (a Uint8Array, never base64: shared/api/bytes.ts) across the API: in
+ * browser mode a file is an upload and an export a download, never a path from the renderer.
+ * A preview keeps what it verified for a while and answers with a `previewToken`; importing with
+ * it merges that (one write transaction) instead of decrypting and verifying the file again. The CLI uses the file-based service
  * functions in main/services/bundles.ts instead.
  *
  * Failures are AppError payloads:
@@ -12,9 +14,15 @@
  */
 import { z } from 'zod';
 import { Id } from '../domain/schemas.js';
+import { Bytes } from './bytes.js';
 import { mutation, query } from './command.js';
 
 export const BUNDLE_EXTENSION = '.fwbundle';
+
+/** The largest bundle file Fieldwork reads (main/sync/bundle-format.ts DEFAULT_LIMITS). */
+export const MAX_BUNDLE_BYTES = 512 * 1024 * 1024;
+/** Said when a file over MAX_BUNDLE_BYTES is offered (the bridge refuses it before reading it). */
+export const BUNDLE_TOO_LARGE = 'This file is too large to be a Fieldwork bundle, so it was not read.';
 
 /** Imports that would delete more rows than this need the lead's confirmation. */
 export const DELETION_THRESHOLD = 10;
@@ -35,10 +43,13 @@ export const BUNDLE_REJECT_REASONS = [
 ] as const;
 export type BundleRejectReason = (typeof BUNDLE_REJECT_REASONS)[number];
 
+/** A bundle file's own bytes: never empty. */
+const FileBytes = Bytes().refine((bytes) => bytes.byteLength > 0, { message: 'The file is empty.' });
+
 /** A bundle file's bytes as they cross the API. */
 const BundleBytes = z.object({
   fileName: z.string().trim().min(1).max(255),
-  bytesBase64: z.string().min(1),
+  bytes: FileBytes,
   passphrase: z.string().min(1).max(1024).optional(),
   /** When set, a bundle for any other inspection is refused ('wrong-inspection'). */
   inspectionId: Id.optional(),
@@ -55,7 +66,7 @@ export const BundleExportInput = z.object({
 
 export const BundleExportResult = z.object({
   fileName: z.string(),
-  bytesBase64: z.string(),
+  bytes: Bytes(),
   size: z.number().int(),
   changesets: z.number().int(),
   ops: z.number().int(),
@@ -137,6 +148,31 @@ export const BundlePreview = z.object({
   needsKeyConfirmation: z.boolean().default(false),
 });
 
+/** What `bundles.preview` answers: the preview and the token that imports what it verified. */
+export const BundlePreviewAnswer = BundlePreview.extend({
+  /**
+   * Give it to `bundles.import` (with the same fileName) to merge what this preview verified
+   * without reading the file again; null when the preview could not be kept (too large).
+   * Good for one import, for PREVIEW_KEPT_MS, on this store in this session only.
+   */
+  previewToken: z.string().nullable(),
+});
+
+/** How long a preview is kept for its import. */
+export const PREVIEW_KEPT_MS = 10 * 60_000;
+
+export const BundleImportInput = BundleBytes.extend({
+  /** The file's bytes; may be left out when `previewToken` names a preview still kept. */
+  bytes: FileBytes.optional(),
+  previewToken: z.string().max(64).optional(),
+  confirmDeletions: z.boolean().optional(),
+  /** The exporter's fingerprint, confirmed by the user, when joining an inspection. */
+  trustLead: z.string().trim().max(64).optional(),
+}).refine((input) => input.bytes !== undefined || input.previewToken !== undefined, {
+  message: 'Give the bundle file’s bytes or the token of its preview.',
+  path: ['bytes'],
+});
+
 export const BundleImportResult = z.object({
   status: z.enum(['imported', 'already_imported']),
   bundleId: z.string(),
@@ -168,14 +204,7 @@ export type BundleImportResultT = z.output<typeof BundleImportResult>;
 
 export const bundleCommands = {
   'bundles.export': mutation(BundleExportInput, BundleExportResult),
-  'bundles.preview': query(BundleBytes, BundlePreview),
-  'bundles.import': mutation(
-    BundleBytes.extend({
-      confirmDeletions: z.boolean().optional(),
-      /** The exporter's fingerprint, confirmed by the user, when joining an inspection. */
-      trustLead: z.string().trim().max(64).optional(),
-    }),
-    BundleImportResult,
-  ),
+  'bundles.preview': query(BundleBytes, BundlePreviewAnswer),
+  'bundles.import': mutation(BundleImportInput, BundleImportResult),
   'bundles.history': query(z.object({ inspectionId: Id }), z.array(ImportedBundle)),
 } as const;

@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { CASE_LIST_FIELD_KEYS, type CaseListField } from '../case-list/fields.js';
 import { AgeBand, Agreement, AuditPromptKey, CaseStatus, Grade, Id, Stage } from '../domain/schemas.js';
 import { DIMENSION_ORDER, type StratumDimension } from '../sampling/strata.js';
+import { Bytes } from './bytes.js';
 import { mutation, query } from './command.js';
 
-/** Files over this size are refused before they are read. */
+/** Files over this size are refused before they are read (the bridge refuses the upload too). */
 export const MAX_CASE_LIST_BYTES = 50 * 1024 * 1024;
-/** Base64 of the largest file, plus slack; the bridge bounds the request body too. */
-const MAX_BASE64_CHARS = Math.ceil(MAX_CASE_LIST_BYTES / 3) * 4 + 1024;
+export const CASE_LIST_TOO_LARGE = `The file is larger than ${MAX_CASE_LIST_BYTES / 1024 / 1024} MB. Split the list or remove columns Fieldwork does not need.`;
 
 const HeaderName = z.string().max(200).nullable();
 export const ColumnMapping = z.object(
@@ -36,12 +36,7 @@ export const SampleCriteriaSchema = z.discriminatedUnion('mode', [
 const ImportInput = z.object({
   inspectionId: Id,
   fileName: z.string().trim().min(1).max(260),
-  bytesBase64: z
-    .string()
-    .max(
-      MAX_BASE64_CHARS,
-      `The file is larger than ${MAX_CASE_LIST_BYTES / 1024 / 1024} MB. Split the list or remove columns Fieldwork does not need.`,
-    ),
+  bytes: Bytes(MAX_CASE_LIST_BYTES, CASE_LIST_TOO_LARGE),
   mapping: ColumnMapping.optional(),
   /** A workbook's sheet to read (the first visible one when not given). */
   sheet: z.string().max(200).optional(),

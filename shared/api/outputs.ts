@@ -6,12 +6,13 @@
 import { z } from 'zod';
 import { Id, IsoDate, LongText, ShortText } from '../domain/schemas.js';
 import { LETTER_ROLES } from '../outputs/letter-model.js';
+import { Bytes } from './bytes.js';
 import { mutation, query } from './command.js';
 
 export const ExportedFile = z.object({
   fileName: z.string(),
   mimeType: z.string(),
-  bytesBase64: z.string(),
+  bytes: Bytes(),
   size: z.number().int(),
   /** Findings in the letter, or rows in a CSV. */
   count: z.number().int(),

@@ -120,7 +120,7 @@ describe('bundles in the browser', () => {
     const tamperedFile = join(folder, 'tampered.fwbundle');
     writeFileSync(tamperedFile, tampered);
     const refusal = await lead.runtime
-      .call('bundles.preview', { fileName: 'tampered.fwbundle', bytesBase64: tampered.toString('base64') })
+      .call('bundles.preview', { fileName: 'tampered.fwbundle', bytes: tampered })
       .then(
         () => null,
         (error: Error) => error.message,

@@ -36,7 +36,7 @@ describe.skipIf(!chromiumAvailable)('a hand-added case on the screens', () => {
     expect(await detail(app, 'Stage')).toBe('Not recorded');
     expect(await detail(app, 'On the case list')).toMatch(/^Not known here/);
 
-    const upload = { inspectionId, fileName: 'children.csv', bytesBase64: csvBytes(generatedCaseRows(10)).toString('base64') };
+    const upload = { inspectionId, fileName: 'children.csv', bytes: csvBytes(generatedCaseRows(10)) };
     const preview = await runtime.call('cases.previewImport', upload);
     await runtime.call('cases.commitImport', { ...upload, mapping: preview.mapping });
     await page.reload();

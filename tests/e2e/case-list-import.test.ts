@@ -48,7 +48,7 @@ describe('case list import in the browser', () => {
         ['Case Ref', 'Date of Birth', 'Stage of journey', 'Agencies involved'],
         ['A-1', '01/02/2015', 'CIN', 'CSC'],
       ]);
-      const upload = { inspectionId, fileName: 'october.csv', bytesBase64: first.toString('base64') };
+      const upload = { inspectionId, fileName: 'october.csv', bytes: first };
       const p1 = await runtime.call('cases.previewImport', upload);
       await runtime.call('cases.commitImport', { ...upload, mapping: p1.mapping });
     });

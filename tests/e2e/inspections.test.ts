@@ -146,7 +146,7 @@ describe('joining a team without a mouse', () => {
       await picker.setInputFiles({
         name: setup.fileName,
         mimeType: 'application/octet-stream',
-        buffer: Buffer.from(setup.bytesBase64, 'base64'),
+        buffer: Buffer.from(setup.bytes),
       });
       const dialog = page.getByRole('dialog', { name: 'Import bundles' });
       await dialog.getByLabel('The lead’s fingerprint matches').check();

@@ -100,7 +100,7 @@ describe('the overview in the browser', () => {
     const team = await runtime.call('team.list', { inspectionId });
     const asha = team.find((m) => m.isMe) as (typeof team)[number];
     const list = csvBytes(generatedCaseRows(6));
-    const upload = { inspectionId, fileName: 'list.csv', bytesBase64: list.toString('base64') };
+    const upload = { inspectionId, fileName: 'list.csv', bytes: list };
     const preview = await runtime.call('cases.previewImport', upload);
     await runtime.call('cases.commitImport', { ...upload, mapping: preview.mapping });
     // C00001 child in need, C00002 CP, C00003 looked after, C00004 early help.

@@ -42,7 +42,7 @@ export async function measurePingDuringMerge(
     for (const file of bundleFiles) {
       const result = await host.dispatch('bundles.import', {
         fileName: basename(file),
-        bytesBase64: readFileSync(file).toString('base64'),
+        bytes: readFileSync(file),
         inspectionId,
         confirmDeletions: true,
       });

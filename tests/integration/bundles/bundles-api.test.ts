@@ -27,11 +27,11 @@ describe('bundles API', () => {
       },
     );
     expect(setup.fileName).toMatch(/^northshire-county-council-\d{8}-\d{4}-[0-9a-f]{8}-[0-9a-f]{12}\.fwbundle$/);
-    expect(setup.size).toBe(Buffer.from(setup.bytesBase64, 'base64').length);
+    expect(setup.size).toBe(Buffer.from(setup.bytes).length);
     expect(setup.changesets).toBeGreaterThan(0);
     expect(progress.at(-1)).toBe(`Exporting ${setup.changesets}/${setup.changesets}`);
 
-    const upload = { fileName: setup.fileName, bytesBase64: setup.bytesBase64 };
+    const upload = { fileName: setup.fileName, bytes: setup.bytes };
     const hash = fileHash(inspector.ctx.db, inspector.storePath);
     const preview = await inspector.call('bundles.preview', upload);
     expect(preview).toMatchObject({
@@ -85,7 +85,7 @@ describe('bundles API', () => {
     const setup = await lead.call('bundles.export', { inspectionId, mode: 'full', recipients: 'team' });
     await inspector.call('bundles.import', {
       fileName: 'setup.fwbundle',
-      bytesBase64: setup.bytesBase64,
+      bytes: setup.bytes,
       trustLead: fingerprint(lead.ctx.device.author),
     });
     const notes = Array.from({ length: DELETION_THRESHOLD + 1 }, () => newNoteId());
@@ -95,9 +95,9 @@ describe('bundles API', () => {
       notes.flatMap((id, i) => noteEdits(id, `Note ${i}`)),
     );
     const first = await inspector.call('bundles.export', { inspectionId, mode: 'delta', recipients: 'team' });
-    await lead.call('bundles.import', { fileName: 'i1.fwbundle', bytesBase64: first.bytesBase64 });
+    await lead.call('bundles.import', { fileName: 'i1.fwbundle', bytes: first.bytes });
     const published = await lead.call('bundles.export', { inspectionId, mode: 'delta', recipients: 'team' });
-    await inspector.call('bundles.import', { fileName: 'lead.fwbundle', bytesBase64: published.bytesBase64 });
+    await inspector.call('bundles.import', { fileName: 'lead.fwbundle', bytes: published.bytes });
 
     edit(
       inspector.ctx,
@@ -106,7 +106,7 @@ describe('bundles API', () => {
     );
     const second = await inspector.call('bundles.export', { inspectionId, mode: 'delta', recipients: 'team' });
     expect(second.changesets).toBe(1); // only the delete: the lead acknowledged the rest
-    const upload = { fileName: 'i2.fwbundle', bytesBase64: second.bytesBase64 };
+    const upload = { fileName: 'i2.fwbundle', bytes: second.bytes };
     const preview = await lead.call('bundles.preview', upload);
     expect(preview).toMatchObject({ deletions: DELETION_THRESHOLD + 1, needsConfirmation: true, isJoin: false });
     const liveNotes = () =>
@@ -136,7 +136,7 @@ describe('bundles API', () => {
       recipients: 'passphrase',
       passphrase: 'blue kettle mountain',
     });
-    const upload = { fileName: usb.fileName, bytesBase64: usb.bytesBase64 };
+    const upload = { fileName: usb.fileName, bytes: usb.bytes };
     const wrong = await dispatch(team.inspectors[0]!.ctx, 'bundles.preview', upload);
     expect(wrong).toMatchObject({ ok: false, error: { code: 'bundle_invalid', details: { reason: 'wrong-key' } } });
     const right = await team.inspectors[0]!.call('bundles.preview', { ...upload, passphrase: 'blue kettle mountain' });

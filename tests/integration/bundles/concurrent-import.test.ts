@@ -80,7 +80,7 @@ describe('two imports on one store at once', () => {
 
     const [pull, drop] = await Promise.all([
       lead.call('sync.now', { inspectionId, direction: 'pull' }),
-      lead.call('bundles.import', { fileName: 'dropped.fwbundle', bytesBase64: readFileSync(dropped).toString('base64') }),
+      lead.call('bundles.import', { fileName: 'dropped.fwbundle', bytes: readFileSync(dropped) }),
     ]);
     expect(pull.failedPulls).toBe(0);
     expect(['imported', 'already_imported']).toContain(drop.status);

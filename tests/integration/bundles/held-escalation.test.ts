@@ -60,9 +60,9 @@ describe('a bundle held for its deletions', () => {
     const { team: t, inspector, folder, concern } = await deletionsWithEscalation();
     const bundle = join(folder, 'inspector.fwbundle');
     await exportTo(inspector.ctx, t.inspectionId, bundle);
-    const bytesBase64 = readFileSync(bundle).toString('base64');
+    const bytes = readFileSync(bundle);
 
-    const held = await refusalOf(t.lead.call('bundles.import', { fileName: 'inspector.fwbundle', bytesBase64 }));
+    const held = await refusalOf(t.lead.call('bundles.import', { fileName: 'inspector.fwbundle', bytes }));
     expect(held.details).toMatchObject({ reason: 'needs-confirmation', deletions: 12, escalations: 1 });
     expect(held.message).toContain('This bundle would delete 12 records (12 evidence notes deleted by Inspector 1)');
     expect(held.message).toContain('1 escalation, which is on the escalations banner');
@@ -72,7 +72,7 @@ describe('a bundle held for its deletions', () => {
     expect(live(t.lead)).toBe(12);
 
     // Asked again, it is still held (the held deletions count again); nothing else changes.
-    const again = await refusalOf(t.lead.call('bundles.import', { fileName: 'inspector.fwbundle', bytesBase64 }));
+    const again = await refusalOf(t.lead.call('bundles.import', { fileName: 'inspector.fwbundle', bytes }));
     expect(again.details).toMatchObject({ reason: 'needs-confirmation', deletions: 12 });
     expect(live(t.lead)).toBe(12);
     // The audience hold's list is not filled with deletions.
@@ -80,7 +80,7 @@ describe('a bundle held for its deletions', () => {
 
     const confirmed = await t.lead.call('bundles.import', {
       fileName: 'inspector.fwbundle',
-      bytesBase64,
+      bytes,
       confirmDeletions: true,
     });
     expect(confirmed).toMatchObject({ status: 'imported', deletions: 12 });

@@ -50,7 +50,7 @@ const hostileString = fc.oneof(
 const malformed = fc.oneof(
   fc.anything({ maxDepth: 3 }),
   fc.dictionary(
-    fc.constantFrom('id', 'inspectionId', 'fields', 'text', 'bytesBase64', 'caseId', 'mode'),
+    fc.constantFrom('id', 'inspectionId', 'fields', 'text', 'bytes', 'caseId', 'mode'),
     fc.oneof(hostileString, fc.integer(), fc.constant(null), fc.array(fc.anything({ maxDepth: 1 }))),
     { maxKeys: 4 },
   ),

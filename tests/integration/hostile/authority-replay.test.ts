@@ -16,6 +16,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BYTES_FIELD_HEADER, INPUT_HEADER, OCTET_STREAM, RESULT_HEADER, splitBytes } from '../../../shared/api/bytes.js';
 import type { CommandInput, CommandName, CommandOutput } from '../../../shared/api/index.js';
 import { findingEvidenceId, newId } from '../../../shared/domain/ids.js';
 import { fingerprint } from '../../../main/sync/device-identity.js';
@@ -110,20 +111,37 @@ async function webSurface(team: Team): Promise<LeadSurface> {
     child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.on('exit', (code) => reject(new Error(`the server exited (${code}): ${err}`)));
   });
+  // As the page sends them (renderer/api/transport.ts): a file's bytes as the raw body, the rest in a header.
   const post = (name: string, input: unknown) =>
     new Promise<Reply>((resolve, reject) => {
+      const upload = splitBytes(input);
+      const headers: Record<string, string> = upload
+        ? {
+            'content-type': OCTET_STREAM,
+            [INPUT_HEADER]: encodeURIComponent(JSON.stringify(upload.rest)),
+            [BYTES_FIELD_HEADER]: upload.field,
+          }
+        : { 'content-type': 'application/json' };
       const req = request(
         `${base}/api/${name}`,
         // A fresh connection per command: a kept-alive socket the server has just timed out would hang up.
-        { method: 'POST', agent: false, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } },
+        { method: 'POST', agent: false, headers: { authorization: `Bearer ${token}`, ...headers } },
         (res) => {
-          let body = '';
-          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-          res.on('end', () => resolve(JSON.parse(body) as Reply));
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            const body = Buffer.concat(chunks);
+            const field = res.headers[BYTES_FIELD_HEADER];
+            const rest = res.headers[RESULT_HEADER];
+            if (typeof field === 'string' && typeof rest === 'string') {
+              const reply = JSON.parse(decodeURIComponent(rest)) as { ok: true; value: Record<string, unknown> };
+              resolve({ ok: true, value: { ...reply.value, [field]: body } } as Reply);
+            } else resolve(JSON.parse(body.toString('utf8')) as Reply);
+          });
         },
       );
       req.on('error', (error) => reject(new Error(`${name}: ${error.message}`)));
-      req.end(JSON.stringify(input));
+      req.end(upload ? Buffer.from(upload.bytes) : JSON.stringify(input));
     });
   const call = async <K extends CommandName>(name: K, input: CommandInput<K>): Promise<CommandOutput<K>> => {
     const reply = await post(name, input);
@@ -135,13 +153,14 @@ async function webSurface(team: Team): Promise<LeadSurface> {
     merge: async (file, passphrase) => {
       const bytes = {
         fileName: basename(file),
-        bytesBase64: readFileSync(file).toString('base64'),
+        bytes: readFileSync(file),
         inspectionId,
         ...(passphrase === undefined ? {} : { passphrase }),
       };
       const preview = await post('bundles.preview', bytes);
       if (!preview.ok) return { imported: false, text: preview.error?.message ?? '' };
-      const reply = await post('bundles.import', bytes);
+      const { previewToken } = preview.value as CommandOutput<'bundles.preview'>;
+      const reply = await post('bundles.import', previewToken ? { ...bytes, bytes: undefined, previewToken } : bytes);
       if (!reply.ok) return { imported: false, text: reply.error?.message ?? '' };
       const result = reply.value as CommandOutput<'bundles.import'>;
       const lines = [
@@ -152,10 +171,8 @@ async function webSurface(team: Team): Promise<LeadSurface> {
       return { imported: result.status === 'imported', text: lines.join('\n') };
     },
     call,
-    exportFull: async () =>
-      Buffer.from((await call('bundles.export', { inspectionId, mode: 'full', recipients: 'team' })).bytesBase64, 'base64'),
-    evidenceLog: async () =>
-      Buffer.from((await call('outputs.evidenceLog', { inspectionId })).bytesBase64, 'base64').toString('utf8'),
+    exportFull: async () => Buffer.from((await call('bundles.export', { inspectionId, mode: 'full', recipients: 'team' })).bytes),
+    evidenceLog: async () => Buffer.from((await call('outputs.evidenceLog', { inspectionId })).bytes).toString('utf8'),
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

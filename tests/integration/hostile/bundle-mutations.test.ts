@@ -100,14 +100,14 @@ beforeAll(async () => {
   for (const s of samples) {
     const preview = await team.lead.call('bundles.preview', {
       fileName: `${s.name}.fwbundle`,
-      bytesBase64: s.file.toString('base64'),
+      bytes: s.file,
       ...(s.passphrase ? { passphrase: s.passphrase } : {}),
     });
     expect(preview.newOps).toBeGreaterThan(0);
     const resealed = await sealPlain(encodePlain(resignManifest(resignAll(s), s.author)), [team.lead.ctx.device.ageRecipient]);
     const again = await team.lead.call('bundles.preview', {
       fileName: 'control.fwbundle',
-      bytesBase64: resealed.toString('base64'),
+      bytes: resealed,
     });
     expect(again.newOps).toBe(preview.newOps);
   }
@@ -375,7 +375,7 @@ describe('mutated bundles are refused with a typed reason and change nothing', (
     expectTypedRejection(error as ErrorPayload, 'empty');
     expect((error as ErrorPayload).details?.reason).toBe('not-a-bundle');
     // Through the command an empty upload is refused by the input schema instead.
-    const viaApi = await dispatch(team.lead.ctx, 'bundles.import', { fileName: 'empty.fwbundle', bytesBase64: '' });
+    const viaApi = await dispatch(team.lead.ctx, 'bundles.import', { fileName: 'empty.fwbundle', bytes: new Uint8Array(0) });
     expect(viaApi.ok ? null : viaApi.error.code).toBe('invalid_input');
     expectUnchanged('empty', true);
   });
@@ -391,7 +391,7 @@ describe('mutated bundles are refused with a typed reason and change nothing', (
         const label = `${s.name} ${JSON.stringify(m).slice(0, 300)}`;
         const result = await dispatch(team.lead.ctx, 'bundles.import', {
           fileName: 'hostile.fwbundle',
-          bytesBase64: bytes.toString('base64'),
+          bytes: bytes,
           ...(passphrase ? { passphrase } : {}),
         });
         expect(result.ok, `${label} was accepted`).toBe(false);

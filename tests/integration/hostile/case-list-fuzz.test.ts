@@ -184,7 +184,7 @@ describe('hostile case lists', () => {
     const preview = await runtime.call('cases.previewImport', {
       inspectionId,
       fileName: 'mac.csv',
-      bytesBase64: Buffer.from(text, 'utf8').toString('base64'),
+      bytes: Buffer.from(text, 'utf8'),
     });
     expect(preview.rows.map((r) => [r.caseRef, r.line])).toEqual([
       ['C1', 2],
@@ -198,7 +198,7 @@ describe('hostile case lists', () => {
     await fc.assert(
       fc.asyncProperty(file.map(printable), fc.nat(), async ({ bytes }, pickColumn) => {
         const label = `file of ${bytes.length} bytes: ${JSON.stringify(bytes.subarray(0, 120).toString('latin1'))}`;
-        const input = { inspectionId, fileName: 'hostile.csv', bytesBase64: bytes.toString('base64') };
+        const input = { inspectionId, fileName: 'hostile.csv', bytes: bytes };
         const before = countLists();
         const previewed = await dispatch(runtime.ctx, 'cases.previewImport', input);
         expect(countLists(), `${label}: preview wrote`).toEqual(before);

@@ -100,7 +100,7 @@ async function inspectionWith(
 
 async function render(rt: TestRuntime, inspectionId: string, name: string, variant: 'letter' | 'evidence-appendix' = 'letter') {
   const file = await rt.call('outputs.letter', { inspectionId, variant });
-  const bytes = Buffer.from(file.bytesBase64, 'base64');
+  const bytes = Buffer.from(file.bytes);
   // The document's XML carries no non-character and no control character.
   const work = tempDir('fieldwork-letter-xml-');
   writeFileSync(join(work, 'letter.docx'), bytes);

@@ -12,8 +12,8 @@ let rt: TestRuntime;
 let inspectionId: string;
 const caseA = 'LCS-1001';
 
-function parseCsv(base64: string): { bom: boolean; rows: string[][] } {
-  const text = Buffer.from(base64, 'base64').toString('utf8');
+function parseCsv(bytes: Uint8Array): { bom: boolean; rows: string[][] } {
+  const text = Buffer.from(bytes).toString('utf8');
   const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: true });
   return { bom: text.startsWith('\uFEFF'), rows: parsed.data };
 }
@@ -87,7 +87,7 @@ describe('the lead’s outputs', () => {
     const letter = await rt.call('outputs.letter', { inspectionId });
     expect(letter.fileName).toMatch(/^northshire-county-council-\d{4}-\d{2}-\d{2}-draft-letter\.docx$/);
     expect(letter.count).toBe(2);
-    const rendered = renderDocx(Buffer.from(letter.bytesBase64, 'base64'), 'draft-letter', resolve('.test-output/letter'));
+    const rendered = renderDocx(Buffer.from(letter.bytes), 'draft-letter', resolve('.test-output/letter'));
     const text = rendered.text.replace(/\s+/g, ' ');
     expect(text).toContain(
       'Joint targeted area inspection of the multi-agency response to children living with domestic abuse in Northshire County Council',
@@ -111,7 +111,7 @@ describe('the lead’s outputs', () => {
 
   it('the evidence log is a CSV Excel opens correctly, one row per note with its linked findings', async () => {
     const log = await rt.call('outputs.evidenceLog', { inspectionId });
-    const { bom, rows } = parseCsv(log.bytesBase64);
+    const { bom, rows } = parseCsv(log.bytes);
     expect(bom).toBe(true);
     expect(rows[0]).toEqual([
       'Recorded at (UTC)',
@@ -139,12 +139,12 @@ describe('the lead’s outputs', () => {
       'Asha Patel',
     ]);
     expect(row[10]).toBe('Strategy discussions are timely and well attended by police and health.');
-    expect(Buffer.from(log.bytesBase64, 'base64').toString('utf8')).toContain('\r\n');
+    expect(Buffer.from(log.bytes).toString('utf8')).toContain('\r\n');
   });
 
   it('the case sample summary carries strata, seed, status, inspector, evaluation and audit agreement, and neutralises formulas', async () => {
     const summary = await rt.call('outputs.sampleSummary', { inspectionId });
-    const { rows } = parseCsv(summary.bytesBase64);
+    const { rows } = parseCsv(summary.bytes);
     expect(rows[0]?.slice(0, 4)).toEqual(['Case reference', 'Stage', 'Age band', 'Stratum']);
     const row = rows[1] as string[];
     expect(row[0]).toBe(caseA);
@@ -169,7 +169,7 @@ describe('the lead’s outputs', () => {
         caseId: null,
       },
     });
-    const { rows } = parseCsv((await rt.call('outputs.evidenceLog', { inspectionId })).bytesBase64);
+    const { rows } = parseCsv((await rt.call('outputs.evidenceLog', { inspectionId })).bytes);
     expect(rows.some((r) => r[9] === `'=HYPERLINK("http://example.invalid","click")`)).toBe(true);
   });
 
@@ -194,7 +194,7 @@ describe('the lead’s outputs', () => {
       await rt.call('outputs.accuracyLog', { inspectionId }),
     ];
     for (const file of files) {
-      const text = Buffer.from(file.bytesBase64, 'base64').toString('utf8');
+      const text = Buffer.from(file.bytes).toString('utf8');
       expect(text, file.fileName).toContain('Bell form feed, C1 and non-characters');
       // eslint-disable-next-line no-control-regex
       expect(text, file.fileName).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFDD0-\uFDEF\uFFFE\uFFFF]/);
@@ -214,7 +214,7 @@ describe('the lead’s outputs', () => {
       rt.ctx.db.prepare("SELECT id FROM finding WHERE statement LIKE 'Strategy discussions are timely%'").get() as { id: string }
     ).id;
     await rt.call('moderation.merge', { targetId: kept, sourceIds: [duplicate.id], reason: 'Same finding' });
-    const { rows } = parseCsv((await rt.call('outputs.evidenceLog', { inspectionId })).bytesBase64);
+    const { rows } = parseCsv((await rt.call('outputs.evidenceLog', { inspectionId })).bytes);
     const row = rows.find((r) => r[9] === 'Strategy discussion held promptly; police and health attended.') as string[];
     expect(row[10]).toBe('Strategy discussions are timely and well attended by police and health.');
     expect(row[10]).not.toContain('duplicate');

@@ -17,15 +17,15 @@ import { join } from 'node:path';
 let team: Team | undefined;
 afterEach(() => team?.dispose());
 
-function csvRows(base64: string): string[][] {
-  const text = Buffer.from(base64, 'base64')
+function csvRows(bytes: Uint8Array): string[][] {
+  const text = Buffer.from(bytes)
     .toString('utf8')
     .replace(/^\uFEFF/, '');
   return Papa.parse<string[]>(text, { skipEmptyLines: true }).data;
 }
 
 async function importList(rt: TestRuntime, inspectionId: string, n: number) {
-  const upload = { inspectionId, fileName: 'children.csv', bytesBase64: csvBytes(generatedCaseRows(n)).toString('base64') };
+  const upload = { inspectionId, fileName: 'children.csv', bytes: csvBytes(generatedCaseRows(n)) };
   const preview = await rt.call('cases.previewImport', upload);
   await rt.call('cases.commitImport', { ...upload, mapping: preview.mapping });
 }
@@ -43,10 +43,10 @@ async function everywhere(rt: TestRuntime, inspectionId: string, caseRef: string
   const listed = (await rt.call('cases.list', { inspectionId })).find((c) => c.caseRef === caseRef);
   if (!listed) throw new Error(`${caseRef} is not in the sample`);
   const one = await rt.call('cases.get', { id: listed.id });
-  const log = csvRows((await rt.call('outputs.evidenceLog', { inspectionId })).bytesBase64);
+  const log = csvRows((await rt.call('outputs.evidenceLog', { inspectionId })).bytes);
   const logHeader = log[0] as string[];
   const logRow = log.find((r) => r[logHeader.indexOf('Case reference')] === caseRef) as string[];
-  const sample = csvRows((await rt.call('outputs.sampleSummary', { inspectionId })).bytesBase64);
+  const sample = csvRows((await rt.call('outputs.sampleSummary', { inspectionId })).bytes);
   const sampleHeader = sample[0] as string[];
   const sampleRow = sample.find((r) => r[0] === caseRef) as string[];
   const coverage = await rt.call('coverage.summary', { inspectionId });

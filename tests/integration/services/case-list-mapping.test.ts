@@ -18,7 +18,7 @@ async function setUp() {
 const upload = (inspectionId: string, bytes: Buffer, fileName = 'children.csv') => ({
   inspectionId,
   fileName,
-  bytesBase64: bytes.toString('base64'),
+  bytes: bytes,
 });
 
 function storedRows(rt: TestRuntime) {

@@ -14,7 +14,7 @@ async function setUp() {
 const upload = (inspectionId: string, bytes: Buffer, fileName = 'children.csv') => ({
   inspectionId,
   fileName,
-  bytesBase64: bytes.toString('base64'),
+  bytes: bytes,
 });
 
 function openFile(rt: TestRuntime) {

@@ -59,7 +59,7 @@ describe('the write queue', () => {
     const ctx = team.inspectors[0]!.ctx;
     const input = {
       fileName: 'lead.fwbundle',
-      bytesBase64: readFileSync(bundle).toString('base64'),
+      bytes: readFileSync(bundle),
       trustLead: fingerprint(team.lead.ctx.device.author),
     };
     const [a, b] = await Promise.all([dispatch(ctx, 'bundles.import', input), dispatch(ctx, 'bundles.import', input)]);

@@ -300,7 +300,7 @@ describe('desktop app start-up', () => {
           'bundles.import',
           {
             fileName: 'lead.fwbundle',
-            bytesBase64: readFileSync(bundle).toString('base64'),
+            bytes: readFileSync(bundle),
             trustLead: fingerprint(team.lead.ctx.device.author),
           },
           'm1',
@@ -325,6 +325,65 @@ describe('desktop app start-up', () => {
         value: unknown[];
       };
       expect(notes.value).toHaveLength(4000);
+    } finally {
+      team.dispose();
+    }
+  }, 120_000);
+
+  it('carries a bundle’s bytes through IPC and the core as bytes, and imports a preview without checking it again', async () => {
+    await start();
+    const window = theWindow();
+    const handler = recorded.ipcHandlers.get('fieldwork:invoke');
+    const event = { sender: window.webContents, senderFrame: window.webContents.mainFrame };
+    // Electron's IPC structured-clones what the page sends; so does this stand-in call.
+    const call = (command: string, input: unknown, id: string) => handler?.(event, command, structuredClone(input), id);
+    const me = (await call('device.info', {}, 'd1')) as { ok: true; value: { author: string; ageRecipient: string } };
+    const team = await makeTeam(0);
+    try {
+      await team.lead.call('team.add', {
+        inspectionId: team.inspectionId,
+        fields: {
+          name: 'Desktop Inspector',
+          inspectorate: 'ofsted',
+          role: 'inspector',
+          specialism: 'social_care',
+          signingKey: me.value.author,
+          boxKey: me.value.ageRecipient,
+        },
+      });
+      edit(team.lead.ctx, team.inspectionId, noteEdits(newNoteId(), 'A note that crosses as bytes'));
+      const path = join(team.lead.dir, 'lead.fwbundle');
+      await exportTo(team.lead.ctx, team.inspectionId, path, { mode: 'full' });
+      const file = { fileName: 'lead.fwbundle', bytes: new Uint8Array(readFileSync(path)) };
+      const preview = (await call('bundles.preview', file, 'p1')) as {
+        ok: true;
+        value: { previewToken: string; newOps: number };
+      };
+      expect(preview).toMatchObject({ ok: true, value: { isJoin: true, previewToken: expect.any(String) } });
+      const imported = await call(
+        'bundles.import',
+        {
+          fileName: 'lead.fwbundle',
+          previewToken: preview.value.previewToken,
+          trustLead: fingerprint(team.lead.ctx.device.author),
+        },
+        'i1',
+      );
+      expect(imported).toMatchObject({ ok: true, value: { status: 'imported', newOps: preview.value.newOps } });
+      const stages = (requestId: string) =>
+        window.webContents.sent
+          .filter(([channel, p]) => channel === 'fieldwork:progress' && (p as { requestId: string }).requestId === requestId)
+          .map(([, p]) => (p as { stage: string }).stage);
+      expect(stages('p1')).toContain('Checking');
+      expect(stages('i1')).not.toContain('Checking');
+      expect(stages('i1')).toContain('Merging');
+
+      const exported = (await call('bundles.export', { inspectionId: team.inspectionId, mode: 'full' }, 'e1')) as {
+        ok: true;
+        value: { bytes: unknown; size: number };
+      };
+      expect(exported.value.bytes).toBeInstanceOf(Uint8Array);
+      expect((exported.value.bytes as Uint8Array).byteLength).toBe(exported.value.size);
     } finally {
       team.dispose();
     }
