@@ -134,7 +134,7 @@ export function NotesScreen({ inspectionId }: { inspectionId: string }) {
         </label>
       </div>
       <p className="small muted" role="status" aria-live="polite">
-        {pages.isLoading ? 'Loading notes…' : `${count} ${count === 1 ? 'note' : 'notes'}`}
+        {pages.isLoading ? 'Loading notes…' : `${count.toLocaleString('en-GB')} ${count === 1 ? 'note' : 'notes'}`}
       </p>
       {pages.error && <p className="error-box">{pages.error.message}</p>}
       {pages.data && notes.length === 0 ? (
