@@ -63,18 +63,22 @@ export async function measureSearch(
 
 export interface ConflictListRun {
   readonly ms: number;
+  readonly cpuMs: number;
   readonly conflicts: number;
 }
 
 /** The lead's conflict queue, timed `times` times (median kept). */
 export async function measureConflictList(ctx: ServiceContext, inspectionId: string, times: number): Promise<ConflictListRun> {
   const runs: number[] = [];
+  const cpu: number[] = [];
   let conflicts = 0;
   for (let i = 0; i < times; i += 1) {
     const started = nowMs();
+    const cpuStarted = cpuMs();
     const list = await invoke(ctx, 'conflicts.list', { inspectionId });
     runs.push(nowMs() - started);
+    cpu.push(cpuMs() - cpuStarted);
     conflicts = list.total;
   }
-  return { ms: median(runs), conflicts };
+  return { ms: median(runs), cpuMs: median(cpu), conflicts };
 }
