@@ -106,7 +106,7 @@ function describeConflict(
   queued: ConflictQueue['conflicts'][number],
   queue: ConflictQueue,
   look: Lookup,
-  names: Map<string, string>,
+  by: (author: string) => ConflictHead['by'],
 ) {
   const { key, sources } = queued;
   const kind = conflictKind(key.table, key.field);
@@ -117,7 +117,6 @@ function describeConflict(
     kind === 'deleted'
       ? (queue.rowHeads.get(recordKey(key.table, key.row)) ?? []).filter((h) => h.field !== DELETED_FIELD && !seen.has(h.id))
       : [];
-  const by = (author: string) => ({ author, name: names.get(author) ?? null, fingerprint: fingerprint(author) });
   const winner = heads[heads.length - 1];
   const place = placeRecord(look, key.table, key.row);
   const columns = look(key.table, key.row);
@@ -166,13 +165,23 @@ function describeConflict(
 function listConflicts(ctx: ServiceContext, inspectionId: string) {
   requireInspection(ctx, inspectionId);
   const names = memberNamesByKey(ctx.db, inspectionId);
+  // A queue of a thousand conflicts has a handful of authors: each is named once.
+  const people = new Map<string, ConflictHead['by']>();
+  const by = (author: string): ConflictHead['by'] => {
+    let person = people.get(author);
+    if (person === undefined) {
+      person = { author, name: names.get(author) ?? null, fingerprint: fingerprint(author) };
+      people.set(author, person);
+    }
+    return person;
+  };
   // One pass: every head, source and naming column read in a fixed number of statements.
   const queue = readConflictQueue(ctx.db, inspectionId, DELETED_FIELD);
   const look: Lookup = (table, row) => (row ? (queue.records.get(recordKey(table, row)) ?? null) : null);
   const groups = new Map<string, ConflictGroup>();
   let total = 0;
   for (const queued of queue.conflicts) {
-    const described = describeConflict(queued, queue, look, names);
+    const described = describeConflict(queued, queue, look, by);
     if (!described) continue;
     total += 1;
     const group = groups.get(described.group.key) ?? { ...described.group, conflicts: [] };

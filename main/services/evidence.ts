@@ -10,8 +10,8 @@ import {
   getCaseRef,
   getNote,
   listAuthorKeys,
+  countNotesByAuthor,
   listCaseOptions,
-  listNotes,
   listUsedThemes,
   rosterNamesByKey,
   type NoteRow,
@@ -19,6 +19,7 @@ import {
 import { writeEdits, type FieldEdit } from '../sync/local-write.js';
 import { inTransaction, notFound, type HandlerGroup, type ServiceContext } from './context.js';
 import { requireInspection } from './inspections.js';
+import { readNotePage } from './note-pages.js';
 
 export function parseJsonList(json: string | null): string[] {
   if (!json) return [];
@@ -96,8 +97,11 @@ function noteEdits(id: string, fields: Partial<NoteFields>): FieldEdit[] {
 export const evidenceHandlers = {
   'evidence.list': (ctx, input) => {
     requireInspection(ctx, input.inspectionId);
-    const names = rosterNamesByKey(ctx.db, input.inspectionId);
-    return listNotes(ctx.db, input.inspectionId, input.filters, input.includeDeleted).map((r) => toNote(r, names));
+    return readNotePage(ctx, input);
+  },
+  'evidence.countByAuthor': (ctx, input) => {
+    requireInspection(ctx, input.inspectionId);
+    return countNotesByAuthor(ctx.db, input.inspectionId).map((r) => ({ key: r.author, notes: r.notes }));
   },
   'evidence.get': (ctx, input) => readNote(ctx, input.id),
   'evidence.create': (ctx, input) => {
@@ -154,6 +158,7 @@ export const evidenceHandlers = {
   },
 } satisfies HandlerGroup<
   | 'evidence.list'
+  | 'evidence.countByAuthor'
   | 'evidence.get'
   | 'evidence.create'
   | 'evidence.update'

@@ -58,15 +58,70 @@ export function noteFilterSql(alias: string, filters: NoteFilterParams): { sql: 
   return { sql: parts.map((p) => ` AND ${p}`).join(''), params };
 }
 
-export function listNotes(db: Db, inspectionId: string, filters: NoteFilterParams, includeDeleted: boolean): NoteRow[] {
-  const where = noteFilterSql('n', filters);
-  return db
-    .prepare(
-      `${NOTE_SELECT} WHERE n.inspection_id = @inspectionId AND n.text IS NOT NULL
-       ${includeDeleted ? '' : 'AND n.deleted = 0'}${where.sql}
-       ORDER BY n.created_at DESC, n.id DESC`,
-    )
-    .all({ inspectionId, ...where.params }) as NoteRow[];
+/** Where a page of the notes list starts: just after this note, in newest-first order. */
+export interface NoteKey {
+  readonly createdAt: string | null;
+  readonly id: string;
+}
+
+export interface NoteListQuery {
+  readonly inspectionId: string;
+  readonly filters: NoteFilterParams;
+  readonly includeDeleted: boolean;
+}
+
+function listWhere(q: NoteListQuery): { sql: string; params: Record<string, string> } {
+  const where = noteFilterSql('n', q.filters);
+  return {
+    sql: `n.inspection_id = @inspectionId AND n.text IS NOT NULL${q.includeDeleted ? '' : ' AND n.deleted = 0'}${where.sql}`,
+    params: { inspectionId: q.inspectionId, ...where.params },
+  };
+}
+
+/**
+ * Up to `limit` notes after `after` (from the newest when null), newest first: by created_at,
+ * then id, both descending, read by keyset from evidence_note_by_inspection_order (one range
+ * seek, no sort, no offset). A note with no start time (never made by this app, but a store can
+ * hold one) sorts after every dated note, by id.
+ */
+export function listNotesPage(db: Db, q: NoteListQuery, after: NoteKey | null, limit: number): NoteRow[] {
+  const where = listWhere(q);
+  const rows: NoteRow[] = [];
+  if (after === null || after.createdAt !== null) {
+    const seek = after === null ? 'n.created_at IS NOT NULL' : '(n.created_at, n.id) < (@afterAt, @afterId)';
+    const keyset = after === null ? {} : { afterAt: after.createdAt, afterId: after.id };
+    rows.push(
+      ...(db
+        .prepare(`${NOTE_SELECT} WHERE ${where.sql} AND ${seek} ORDER BY n.created_at DESC, n.id DESC LIMIT @limit`)
+        .all({ ...where.params, ...keyset, limit }) as NoteRow[]),
+    );
+  }
+  if (rows.length < limit) {
+    const seek = after !== null && after.createdAt === null ? ' AND n.id < @afterId' : '';
+    rows.push(
+      ...(db
+        .prepare(`${NOTE_SELECT} WHERE ${where.sql} AND n.created_at IS NULL${seek} ORDER BY n.id DESC LIMIT @limit`)
+        .all({ ...where.params, ...(seek ? { afterId: after?.id } : {}), limit: limit - rows.length }) as NoteRow[]),
+    );
+  }
+  return rows;
+}
+
+/** How many notes the list's filters match: given with the first page only. */
+export function countNotes(db: Db, q: NoteListQuery): number {
+  const where = listWhere(q);
+  const row = db.prepare(`SELECT count(*) AS n FROM evidence_note n WHERE ${where.sql}`).get(where.params) as { n: number };
+  return row.n;
+}
+
+/** Live notes per signing device in an inspection. */
+export function countNotesByAuthor(db: Db, inspectionId: string): { author: string; notes: number }[] {
+  return cached(
+    db,
+    `SELECT author, count(*) AS notes FROM evidence_note
+     WHERE inspection_id = ? AND text IS NOT NULL AND deleted = 0 AND author IS NOT NULL
+     GROUP BY author ORDER BY author`,
+  ).all(inspectionId) as { author: string; notes: number }[];
 }
 
 export function getNote(db: Db, id: string): NoteRow | null {

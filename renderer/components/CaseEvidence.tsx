@@ -4,14 +4,20 @@
  */
 import { useState } from 'react';
 import { useApi, useCommand } from '../api/hooks.js';
+import { usePages } from '../api/pages.js';
 import { useUi } from '../state/ui-store.js';
 import { formatDateTime } from './dates.js';
 import { EscalationDialog } from './EscalationBanner.js';
 import { NoteCard } from './note-card.js';
 import { openNewNote, openNoteForEdit } from './NoteComposer.js';
 
+/** A case's notes are shown in full, this many at a time. */
+const CASE_NOTES_PAGE = 50;
+
 export function CaseEvidence({ caseId, inspectionId }: { caseId: string; inspectionId: string }) {
-  const notes = useApi('evidence.list', { inspectionId, filters: { caseId } });
+  const pages = usePages('evidence.list', { inspectionId, filters: { caseId }, limit: CASE_NOTES_PAGE });
+  const notes = pages.data?.pages.flatMap((p) => p.notes) ?? [];
+  const total = pages.data?.pages[0]?.total ?? notes.length;
   const escalations = useApi('escalations.list', { inspectionId });
   const raise = useCommand('escalations.raise');
   const notice = useUi((s) => s.noticeShown);
@@ -58,9 +64,9 @@ export function CaseEvidence({ caseId, inspectionId }: { caseId: string; inspect
         </ul>
       )}
       <h3>Evidence notes for this case</h3>
-      {notes.data && notes.data.length === 0 && <p className="muted">No notes for this case yet.</p>}
+      {pages.data && notes.length === 0 && <p className="muted">No notes for this case yet.</p>}
       <ul className="case-notes">
-        {(notes.data ?? []).map((note) => (
+        {notes.map((note) => (
           <li key={note.id}>
             <NoteCard
               note={note}
@@ -73,6 +79,13 @@ export function CaseEvidence({ caseId, inspectionId }: { caseId: string; inspect
           </li>
         ))}
       </ul>
+      {pages.hasNextPage && (
+        <p>
+          <button type="button" onClick={() => void pages.fetchNextPage()} disabled={pages.isFetchingNextPage}>
+            {pages.isFetchingNextPage ? 'Loading more notes…' : `Show more notes (${notes.length} of ${total} shown)`}
+          </button>
+        </p>
+      )}
       {opened && <EscalationDialog escalation={opened} onClose={() => setOpenId(null)} />}
     </section>
   );

@@ -50,11 +50,11 @@ function EvidencePicker({ finding }: { finding: FindingDetail }) {
     { inspectionId: finding.inspectionId, text: query, kinds: ['evidence_note'], limit: 20 },
     { enabled: query.trim() !== '' },
   );
-  const recent = useApi('evidence.list', { inspectionId: finding.inspectionId }, { enabled: query.trim() === '' });
+  const recent = useApi('evidence.list', { inspectionId: finding.inspectionId, limit: 20 }, { enabled: query.trim() === '' });
   const linked = new Set(finding.noteIds);
   const rows =
     query.trim() === ''
-      ? (recent.data ?? []).slice(0, 20).map((n) => ({ id: n.id, pieces: [{ text: n.text, match: false }], meta: n.caseRef }))
+      ? (recent.data?.notes ?? []).map((n) => ({ id: n.id, pieces: [{ text: n.text, match: false }], meta: n.caseRef }))
       : (hits.data?.hits ?? []).map((h) => ({
           id: h.id,
           pieces: h.snippet,

@@ -1,8 +1,9 @@
 /** Evidence notes: filter by case, agency, theme, polarity and author; edit, delete, restore. */
-import { useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { EvidenceNote, NoteFilters } from '../../shared/api/evidence.js';
-import { useApi, useCommand } from '../api/hooks.js';
+import { useCommand } from '../api/hooks.js';
+import { usePages } from '../api/pages.js';
 import { NoteCard } from '../components/note-card.js';
 import { NoteFilterBar } from '../components/note-filters.js';
 import { NEW_NOTE_SHORTCUT, openNewNote, openNoteForEdit } from '../components/NoteComposer.js';
@@ -37,20 +38,57 @@ function NoteActions({ note }: { note: EvidenceNote }) {
   );
 }
 
-function NoteList({ notes }: { notes: readonly EvidenceNote[] }) {
+/** Notes asked for at a time: a few screens' worth, so scrolling rarely waits for a page. */
+export const NOTES_PAGE = 100;
+
+interface NoteListProps {
+  readonly notes: readonly EvidenceNote[];
+  readonly hasMore: boolean;
+  readonly loadingMore: boolean;
+  readonly loadMore: () => void;
+}
+
+function NoteList({ notes, hasMore, loadingMore, loadMore }: NoteListProps) {
   const parent = useRef<HTMLDivElement>(null);
-  // Notes can run to thousands in a long inspection: only the visible ones are in the DOM.
+  // Notes can run to thousands in a long inspection: only the visible ones are in the DOM, and
+  // they are read from the store a page at a time as the end of what is loaded comes into view.
   const virtualizer = useVirtualizer({
-    count: notes.length,
+    count: notes.length + (hasMore ? 1 : 0),
     getScrollElement: () => parent.current,
     estimateSize: () => 110,
     overscan: 8,
   });
+  const items = virtualizer.getVirtualItems();
+  const lastShown = items[items.length - 1]?.index ?? -1;
+  useEffect(() => {
+    if (hasMore && !loadingMore && lastShown >= notes.length - 1) loadMore();
+  }, [hasMore, loadingMore, lastShown, notes.length, loadMore]);
   return (
     <div ref={parent} className="note-list-scroll" tabIndex={0} role="region" aria-label="Notes list">
       <div role="list" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-        {virtualizer.getVirtualItems().map((item) => {
-          const note = notes[item.index] as EvidenceNote;
+        {items.map((item) => {
+          const note = notes[item.index];
+          const style = {
+            position: 'absolute',
+            top: 0,
+            left: 0,
+            width: '100%',
+            transform: `translateY(${item.start}px)`,
+          } as const;
+          if (note === undefined) {
+            return (
+              <div
+                key="more"
+                role="listitem"
+                data-index={item.index}
+                ref={virtualizer.measureElement}
+                className="note-list-row muted"
+                style={style}
+              >
+                Loading more notes…
+              </div>
+            );
+          }
           return (
             <div
               key={note.id}
@@ -58,7 +96,7 @@ function NoteList({ notes }: { notes: readonly EvidenceNote[] }) {
               data-index={item.index}
               ref={virtualizer.measureElement}
               className="note-list-row"
-              style={{ position: 'absolute', top: 0, left: 0, width: '100%', transform: `translateY(${item.start}px)` }}
+              style={style}
             >
               <NoteCard note={note} actions={<NoteActions note={note} />} />
             </div>
@@ -72,8 +110,11 @@ function NoteList({ notes }: { notes: readonly EvidenceNote[] }) {
 export function NotesScreen({ inspectionId }: { inspectionId: string }) {
   const [filters, setFilters] = useState<NoteFilters>({});
   const [showDeleted, setShowDeleted] = useState(false);
-  const notes = useApi('evidence.list', { inspectionId, filters, includeDeleted: showDeleted });
-  const count = notes.data?.length ?? 0;
+  const pages = usePages('evidence.list', { inspectionId, filters, includeDeleted: showDeleted, limit: NOTES_PAGE });
+  const notes = useMemo(() => pages.data?.pages.flatMap((p) => p.notes) ?? [], [pages.data]);
+  const count = pages.data?.pages[0]?.total ?? notes.length;
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = pages;
+  const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
   return (
     <section aria-labelledby="notes-title" className="screen">
       <div className="screen-header">
@@ -93,16 +134,16 @@ export function NotesScreen({ inspectionId }: { inspectionId: string }) {
         </label>
       </div>
       <p className="small muted" role="status" aria-live="polite">
-        {notes.isLoading ? 'Loading notes…' : `${count} ${count === 1 ? 'note' : 'notes'}`}
+        {pages.isLoading ? 'Loading notes…' : `${count.toLocaleString('en-GB')} ${count === 1 ? 'note' : 'notes'}`}
       </p>
-      {notes.error && <p className="error-box">{notes.error.message}</p>}
-      {notes.data && notes.data.length === 0 ? (
+      {pages.error && <p className="error-box">{pages.error.message}</p>}
+      {pages.data && notes.length === 0 ? (
         <div className="empty">
           <p>No notes match.</p>
           <p className="muted small">Start one with “New note” or {NEW_NOTE_SHORTCUT}.</p>
         </div>
       ) : (
-        <NoteList notes={notes.data ?? []} />
+        <NoteList notes={notes} hasMore={hasNextPage} loadingMore={isFetchingNextPage} loadMore={loadMore} />
       )}
     </section>
   );

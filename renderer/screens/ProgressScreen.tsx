@@ -21,7 +21,7 @@ const zero = (): Record<CaseStatus, number> => ({ not_started: 0, in_progress: 0
 export function ProgressScreen({ inspectionId }: { inspectionId: string }) {
   const team = useApi('team.list', { inspectionId });
   const cases = useApi('cases.list', { inspectionId });
-  const notes = useApi('evidence.list', { inspectionId, filters: {}, includeDeleted: false });
+  const notes = useApi('evidence.countByAuthor', { inspectionId });
   const findings = useApi('findings.list', { inspectionId, filters: {} });
   const ready = team.data && cases.data && notes.data && findings.data;
   const error = team.error ?? cases.error ?? notes.error ?? findings.error;
@@ -43,7 +43,7 @@ export function ProgressScreen({ inspectionId }: { inspectionId: string }) {
       name: m.name,
       cases: byStatus,
       total: mine.length,
-      notes: m.signingKey ? (notes.data ?? []).filter((n) => n.author.key === m.signingKey).length : 0,
+      notes: m.signingKey ? ((notes.data ?? []).find((n) => n.key === m.signingKey)?.notes ?? 0) : 0,
       findings: m.signingKey ? (findings.data ?? []).filter((f) => f.author.key === m.signingKey).length : 0,
     };
   });

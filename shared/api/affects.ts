@@ -19,6 +19,7 @@ export type Affects = 'all' | readonly (QueryName | QueryFamily)[];
 /** What a note's own fields feed: the notes list, search, coverage counts, the evidence log. */
 const NOTE_READS = [
   'evidence.list',
+  'evidence.countByAuthor',
   'evidence.get',
   'evidence.options',
   'search.query',

@@ -51,10 +51,40 @@ export const EvidenceOptions = z.object({
   cases: z.array(CaseOption),
 });
 
+/** The most notes one page of the list can hold; the screen asks for fewer. */
+export const NOTE_PAGE_MAX = 500;
+
+/**
+ * One page of the notes list, newest first (by when each note was started, then its id). `next`
+ * is the cursor for the page after (null on the last); `total` is the count of every note the
+ * filters match, given with the first page only (a cursor is given: it is null).
+ */
+export const NotePage = z.object({
+  notes: z.array(EvidenceNote),
+  next: z.string().nullable(),
+  total: z.number().int().nonnegative().nullable(),
+});
+export type NotePage = z.infer<typeof NotePage>;
+
 export const evidenceCommands = {
+  /**
+   * The notes list, a page at a time from the store. A page is read after the cursor's note, so
+   * a note added or edited between pages never makes a note appear twice or be skipped.
+   */
   'evidence.list': query(
-    z.object({ inspectionId: Id, filters: NoteFilters.default({}), includeDeleted: z.boolean().default(false) }),
-    z.array(EvidenceNote),
+    z.object({
+      inspectionId: Id,
+      filters: NoteFilters.default({}),
+      includeDeleted: z.boolean().default(false),
+      cursor: z.string().max(200).nullable().default(null),
+      limit: z.number().int().min(1).max(NOTE_PAGE_MAX).default(100),
+    }),
+    NotePage,
+  ),
+  /** How many live notes each device has signed in the inspection (the team's progress). */
+  'evidence.countByAuthor': query(
+    z.object({ inspectionId: Id }),
+    z.array(z.object({ key: z.string(), notes: z.number().int() })),
   ),
   'evidence.get': query(z.object({ id: Id }), EvidenceNote),
   /** The id is made by the client so a retried first save cannot create the note twice. */

@@ -13,6 +13,7 @@ import { measureFloors, runMergeChild, type FloorRun } from './measures/merge.js
 import { measureNoteSaves } from './measures/note-save.js';
 import { measurePingDuringMerge } from './measures/ping.js';
 import { measurePeer, type PeerResult } from './measures/peers.js';
+import { measureConflictCorpus } from './measures/conflict-corpus.js';
 import { measureConflictList, measureSearch } from './measures/queries.js';
 import { searchAtSizes, searchFigures, searchOnly } from './search-scales.js';
 import type { MergeJob, MergeRun } from './merge-protocol.js';
@@ -47,6 +48,7 @@ interface Options {
   peers: PeerName[];
   peerRuns: number | null;
   peersOnly: boolean;
+  conflicts: number;
 }
 
 const HELP = `npm run bench -- [options]
@@ -63,7 +65,8 @@ const HELP = `npm run bench -- [options]
   --generate-only         generate (or find cached) teams and stop
   --jobs N                inspectors generated at once, each in its own process (default: CPUs; 0: all in this one)
   --notes N               notes saved per note-save run (3 saves each; default 100)
-  --queries N             search queries per run (default 200)`;
+  --queries N             search queries per run (default 200)
+  --conflicts N           only conflicts.list on a lead store holding N conflicts made by a real merge (e.g. 1000)`;
 
 function parseArgs(argv: readonly string[]): Options {
   const options: Options = {
@@ -81,6 +84,7 @@ function parseArgs(argv: readonly string[]): Options {
     peers: [],
     peerRuns: null,
     peersOnly: false,
+    conflicts: 0,
   };
   const list = (text: string | undefined) =>
     (text ?? '')
@@ -103,6 +107,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (flag === '--queries') options.queries = Math.max(1, Number(value()));
     else if (flag === '--peer-runs') options.peerRuns = Math.max(1, Number(value()));
     else if (flag === '--peers-only') options.peersOnly = true;
+    else if (flag === '--conflicts') options.conflicts = Math.max(1, Number(value()));
     else if (flag === '--peers') {
       // `--peers` alone means both; `--peers loro` (or `--peers=loro,automerge`) names them.
       const named = inline ?? (argv[i + 1]?.startsWith('--') === false ? argv[++i] : undefined);
@@ -401,9 +406,24 @@ async function peersOnly(factor: number, options: Options): Promise<void> {
   }
 }
 
+/** `--conflicts N`: the conflict queue alone, on a lead store whose N conflicts a real merge made. */
+async function conflictsOnly(conflicts: number, runs: number): Promise<void> {
+  say(`\n=== Fieldwork conflict list at ${conflicts} conflicts (median of ${2 * runs + 1}) ===`);
+  say(`Load average now ${loadNow().join(' / ')} (1 / 5 / 15 min) on ${cpus().length} CPUs.`);
+  const run = await measureConflictCorpus(CACHE, conflicts, 2 * runs + 1, say);
+  if (run.buildSeconds !== null) say(`  built the lead store in ${run.buildSeconds.toFixed(0)} s`);
+  say(
+    `conflicts.list: ${run.ms.toFixed(1)} ms wall (CPU ${run.cpuMs.toFixed(1)} ms) for ${run.conflicts} conflicts; target < 100 ms for 1,000`,
+  );
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   if (!existsSync('package.json')) throw new Error('Run the benchmark from the repository root (npm run bench).');
+  if (options.conflicts > 0) {
+    await conflictsOnly(options.conflicts, options.runs);
+    if (!options.searchOnly) return;
+  }
   if (options.searchOnly) {
     const sizes = options.searchNotes.length > 0 ? options.searchNotes : [10_000, 100_000];
     await searchOnly(RESULTS, sizes, options, say);

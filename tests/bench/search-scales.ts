@@ -45,6 +45,8 @@ export async function searchAtSizes(
         measureSearch(store.ctx, corpus.inspectionId, options.queries, options.seed + r),
       );
       figures.push(searchFigures(runs, 'search-only corpus'));
+      const slow = runs[runs.length - 1]?.slowest ?? [];
+      say(`  slowest while typing at ${notes} notes: ${slow.map((q) => `"${q.text}" ${q.ms.toFixed(1)} ms`).join(', ')}`);
       const ranked = await repeat(options.runs, (r) =>
         measureSearch(store.ctx, corpus.inspectionId, options.queries, options.seed + r, 'ranked'),
       );

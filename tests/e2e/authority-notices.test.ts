@@ -66,7 +66,7 @@ describe.skipIf(!chromiumAvailable)('authority notices in the browser', () => {
     await held.getByText(/^Inspector 1 wants to add “Outsider” to the team\. It takes effect/).waitFor();
     expect(await app.axeViolations()).toEqual([]);
     await app.screenshot('bundle-import-authority-notices');
-    const texts = (await app.runtime.call('evidence.list', { inspectionId })).map((n) => n.text);
+    const texts = (await app.runtime.call('evidence.list', { inspectionId })).notes.map((n) => n.text);
     expect(texts).toContain('Honest note in the hostile bundle');
     expect((await app.runtime.call('team.list', { inspectionId })).find((m) => m.id === leadRow.id)?.role).toBe('lead');
   }, 180_000);

@@ -29,7 +29,7 @@ describe('a screen that fails to render', () => {
       route.fulfill({
         status: 200,
         contentType: 'application/json',
-        body: JSON.stringify({ ok: true, value: [{ id: 'broken' }] }),
+        body: JSON.stringify({ ok: true, value: { notes: [{ id: 'broken' }], next: null, total: 1 } }),
       }),
     );
     await page.reload();

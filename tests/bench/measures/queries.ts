@@ -20,6 +20,8 @@ export interface SearchRun {
   readonly meanHits: number;
   readonly cpuP50Ms: number;
   readonly cpuP95Ms: number;
+  /** The five slowest queries of the run (what to profile when p95 misses). */
+  readonly slowest: readonly { readonly text: string; readonly ms: number; readonly hits: number }[];
 }
 
 const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
@@ -39,6 +41,7 @@ export async function measureSearch(
   const times: number[] = [];
   const cpu: number[] = [];
   let hits = 0;
+  const each: { text: string; ms: number; hits: number }[] = [];
   // One warm-up query: the first touches cold pages and compiles statements.
   await invoke(ctx, 'search.query', { inspectionId, text: 'strategy', limit: 50, mode });
   for (const text of texts) {
@@ -48,6 +51,7 @@ export async function measureSearch(
     times.push(nowMs() - started);
     cpu.push(cpuMs() - cpuStarted);
     hits += result.hits.length;
+    each.push({ text, ms: times[times.length - 1] as number, hits: result.hits.length });
   }
   return {
     notes: countSearchNotes(ctx.db, inspectionId),
@@ -58,23 +62,28 @@ export async function measureSearch(
     meanHits: hits / texts.length,
     cpuP50Ms: percentile(cpu, 50),
     cpuP95Ms: percentile(cpu, 95),
+    slowest: each.sort((a, b) => b.ms - a.ms).slice(0, 5),
   };
 }
 
 export interface ConflictListRun {
   readonly ms: number;
+  readonly cpuMs: number;
   readonly conflicts: number;
 }
 
 /** The lead's conflict queue, timed `times` times (median kept). */
 export async function measureConflictList(ctx: ServiceContext, inspectionId: string, times: number): Promise<ConflictListRun> {
   const runs: number[] = [];
+  const cpu: number[] = [];
   let conflicts = 0;
   for (let i = 0; i < times; i += 1) {
     const started = nowMs();
+    const cpuStarted = cpuMs();
     const list = await invoke(ctx, 'conflicts.list', { inspectionId });
     runs.push(nowMs() - started);
+    cpu.push(cpuMs() - cpuStarted);
     conflicts = list.total;
   }
-  return { ms: median(runs), conflicts };
+  return { ms: median(runs), cpuMs: median(cpu), conflicts };
 }

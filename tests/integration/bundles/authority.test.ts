@@ -118,7 +118,7 @@ describe('the authority model at import', () => {
     edit(b().ctx, inspectionId, noteEdits(newId(), 'Honest work'));
     const result = await send(b(), lead);
     expect(result.status).toBe('imported');
-    const texts = (await lead.call('evidence.list', { inspectionId })).map((x) => x.text);
+    const texts = (await lead.call('evidence.list', { inspectionId })).notes.map((x) => x.text);
     expect(texts).toEqual(expect.arrayContaining(['Written before removal', 'Honest work']));
     const again = await send(b(), lead);
     expect(again.newOps).toBe(0);

@@ -232,7 +232,7 @@ describe.each(['cli', 'web'] as const)('issue 13’s attacks replayed through th
     return id;
   }
   async function leadTexts(): Promise<string[]> {
-    return (await lead.call('evidence.list', { inspectionId: team.inspectionId })).map((x) => x.text);
+    return (await lead.call('evidence.list', { inspectionId: team.inspectionId })).notes.map((x) => x.text);
   }
   async function rosterShape() {
     return (await lead.call('team.list', { inspectionId: team.inspectionId }))
@@ -459,7 +459,7 @@ describe.each(['cli', 'web'] as const)('issue 13’s attacks replayed through th
     );
     await lead.call('evidence.create', { inspectionId, id: newId(), fields: noteFields('Lead note after the roster rewrite') });
     expect((await leadTo(b())).status).toBe('imported');
-    expect((await b().call('evidence.list', { inspectionId })).map((x) => x.text)).toContain(
+    expect((await b().call('evidence.list', { inspectionId })).notes.map((x) => x.text)).toContain(
       'Lead note after the roster rewrite',
     );
   });

@@ -72,7 +72,7 @@ describe('evidence notes', () => {
     expect(countOps()).toBe(before);
     await rt.call('evidence.update', { id, fields: { text: `${fields.text} Child seen alone.` } });
     expect(countOps()).toBe(before + 1);
-    expect((await rt.call('evidence.list', { inspectionId })).map((n) => n.id)).toEqual([id]);
+    expect((await rt.call('evidence.list', { inspectionId })).notes.map((n) => n.id)).toEqual([id]);
     expect((await rt.call('evidence.get', { id })).text).toContain('Child seen alone.');
   });
 
@@ -90,7 +90,7 @@ describe('evidence notes', () => {
     const n2 = await make({ caseId: b });
     const n3 = await make({ caseId: a, polarity: 'neutral' });
     const ids = async (filters: Record<string, string>) =>
-      (await rt.call('evidence.list', { inspectionId, filters })).map((n) => n.id).sort();
+      (await rt.call('evidence.list', { inspectionId, filters })).notes.map((n) => n.id).sort();
     expect(await ids({ caseId: a })).toEqual([n1.id, n3.id].sort());
     expect(await ids({ agency: 'health' })).toEqual([n1.id]);
     expect(await ids({ theme: 'Multi-agency information sharing' })).toEqual([n2.id, n3.id].sort());
@@ -104,8 +104,8 @@ describe('evidence notes', () => {
     const { rt, inspectionId } = await setUp();
     const note = await rt.call('evidence.create', { inspectionId, id: newId(), fields: { ...fields, themes: [] } });
     await rt.call('evidence.delete', { id: note.id });
-    expect(await rt.call('evidence.list', { inspectionId })).toEqual([]);
-    const withDeleted = await rt.call('evidence.list', { inspectionId, includeDeleted: true });
+    expect((await rt.call('evidence.list', { inspectionId })).notes).toEqual([]);
+    const withDeleted = (await rt.call('evidence.list', { inspectionId, includeDeleted: true })).notes;
     expect(withDeleted.map((n) => [n.id, n.deleted])).toEqual([[note.id, true]]);
     await expect(rt.call('evidence.update', { id: note.id, fields: { text: 'x' } })).rejects.toMatchObject({ code: 'conflict' });
     const restored = await rt.call('evidence.restore', { id: note.id });
@@ -119,7 +119,7 @@ describe('evidence notes', () => {
     await expect(
       rt.call('evidence.create', { inspectionId, id: newId(), fields: { ...fields, themes: [], caseId: newId() } }),
     ).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('not in this inspection') });
-    expect(await rt.call('evidence.list', { inspectionId, includeDeleted: true })).toEqual([]);
+    expect((await rt.call('evidence.list', { inspectionId, includeDeleted: true })).notes).toEqual([]);
   });
 
   it('suggests the inspection theme, audit prompts and themes in use; lists sampled cases and authors', async () => {

@@ -121,7 +121,7 @@ describe('purging an inspection from every copy in the data folder', () => {
     const only = openSqliteFile(onlyDoomed, {}, { readonly: false });
     only.prepare('DELETE FROM inspection WHERE id = ?').run(kept.id);
     only.close();
-    expect(await rt.call('evidence.list', { inspectionId: kept.id })).toHaveLength(1);
+    expect((await rt.call('evidence.list', { inspectionId: kept.id })).notes).toHaveLength(1);
 
     const result = await rt.call('inspections.purge', { id: doomed.id, confirmation: 'Canaryshire' });
 
@@ -144,7 +144,7 @@ describe('purging an inspection from every copy in the data folder', () => {
       ]),
     );
     // The note only the damaged copy held is in the store now: removing the copy lost nothing.
-    const notes = await rt.call('evidence.list', { inspectionId: kept.id });
+    const { notes } = await rt.call('evidence.list', { inspectionId: kept.id });
     expect(notes.map((n) => n.text).sort()).toEqual([KEPT, `${KEPT} written after the backup`]);
     expect(filesUnder(dir).filter((f) => readFileSync(f).includes(Buffer.from('PURGECANARY51c2')))).toEqual([]);
   });
@@ -177,7 +177,7 @@ describe('purging an inspection from every copy in the data folder', () => {
     runtime = again;
     expect((await again.call('inspections.list', {})).map((i) => i.id)).toEqual([kept.id]);
     writeNote(again, kept.id, 'carrying on after the restore');
-    expect((await again.call('evidence.list', { inspectionId: kept.id })).map((n) => n.text)).toContain(
+    expect((await again.call('evidence.list', { inspectionId: kept.id })).notes.map((n) => n.text)).toContain(
       'carrying on after the restore',
     );
     expect(filesUnder(dir).filter((f) => readFileSync(f).includes(Buffer.from('PURGECANARY51c2')))).toEqual([]);

@@ -31,7 +31,10 @@ describe('search', () => {
     expect(buildFtsQuery('domestic ab')).toBe('"domestic"* "ab"*');
     expect(buildFtsQuery('  ')).toBeNull();
     expect(buildFtsQuery('"')).toBeNull();
-    expect(buildFtsQuery('a OR b NEAR(c) NOT d*')).toBe('"a"* "OR"* "b"* "NEAR"* "c"* "NOT"* "d"*');
+    expect(buildFtsQuery('a OR b NEAR(c) NOT d*')).toBe('"a" "OR"* "b" "NEAR"* "c" "NOT"* "d"');
+    // A one-letter word beside longer ones is a whole word, not the prefix of every word with that letter.
+    expect(buildFtsQuery('mother s disclosure')).toBe('"mother"* "s" "disclosure"*');
+    expect(buildFtsQuery('s')).toBe('"s"*');
     expect(buildFtsQuery('école-sûre')).toBe('"école"* "sûre"*');
   });
 

@@ -29,6 +29,7 @@ describe('which reads each write makes stale (shared/api/affects.ts)', () => {
       expect(queries.filter(stale).sort()).toEqual(
         [
           'coverage.summary',
+          'evidence.countByAuthor',
           'evidence.get',
           'evidence.list',
           'evidence.options',
