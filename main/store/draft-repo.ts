@@ -15,6 +15,8 @@ export interface DraftRow {
   readonly value: string;
   /** JSON array of the field's head op ids when the draft began, sorted. */
   readonly deps: string;
+  /** The latest autosave's timestamp: the sealed op's. */
+  readonly hlc: string;
   readonly saved_at: string;
 }
 
@@ -27,17 +29,18 @@ export function upsertDraft(
   key: { table: SyncedTableName; row: string; field: string },
   inspectionId: string,
   valueJson: string,
+  hlc: string,
   savedAt: string,
 ): void {
   cached(
     db,
-    `INSERT INTO draft_edit(tbl, row_id, field, inspection_id, value, deps, saved_at)
-     VALUES (@tbl, @row, @field, @inspection, @value,
+    `INSERT INTO draft_edit(tbl, row_id, field, inspection_id, value, hlc, deps, saved_at)
+     VALUES (@tbl, @row, @field, @inspection, @value, @hlc,
        (SELECT json_group_array(op_id) FROM
          (SELECT op_id FROM field_head WHERE tbl = @tbl AND row_id = @row AND field = @field ORDER BY op_id)),
        @at)
-     ON CONFLICT(tbl, row_id, field) DO UPDATE SET value = excluded.value, saved_at = excluded.saved_at`,
-  ).run({ tbl: key.table, row: key.row, field: key.field, inspection: inspectionId, value: valueJson, at: savedAt });
+     ON CONFLICT(tbl, row_id, field) DO UPDATE SET value = excluded.value, hlc = excluded.hlc, saved_at = excluded.saved_at`,
+  ).run({ tbl: key.table, row: key.row, field: key.field, inspection: inspectionId, value: valueJson, hlc, at: savedAt });
 }
 
 /** Whether a row has an open draft (its first autosave is judged by the authority model, later ones are not). */
@@ -49,7 +52,7 @@ export function hasAnyDraft(db: ReadableDb): boolean {
   return cached(db, 'SELECT 1 FROM draft_edit LIMIT 1').get() !== undefined;
 }
 
-const DRAFT_COLUMNS = 'tbl, row_id, field, inspection_id, value, deps, saved_at';
+const DRAFT_COLUMNS = 'tbl, row_id, field, inspection_id, value, deps, hlc, saved_at';
 
 /** Which drafts to seal: one row's, one inspection's, all but one row's, or every one. */
 export type DraftScope =
@@ -101,7 +104,8 @@ export function readAllDraftsTolerantly(db: ReadableDb): DraftRow[] {
 export function restoreDraft(db: Db, draft: DraftRow): void {
   cached(
     db,
-    `INSERT INTO draft_edit(${DRAFT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT(tbl, row_id, field) DO UPDATE SET value = excluded.value, deps = excluded.deps, saved_at = excluded.saved_at`,
-  ).run(draft.tbl, draft.row_id, draft.field, draft.inspection_id, draft.value, draft.deps, draft.saved_at);
+    `INSERT INTO draft_edit(${DRAFT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT(tbl, row_id, field) DO UPDATE SET
+       value = excluded.value, deps = excluded.deps, hlc = excluded.hlc, saved_at = excluded.saved_at`,
+  ).run(draft.tbl, draft.row_id, draft.field, draft.inspection_id, draft.value, draft.deps, draft.hlc, draft.saved_at);
 }

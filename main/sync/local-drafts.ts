@@ -71,7 +71,7 @@ export function saveDraft(ctx: WriteContext, inspectionId: string, edits: readon
       checkLocalOps(ctx.db, inspectionId, ctx.device.author, provisionalOps(ctx, inspectionId, rowEdits), at);
     }
     for (const edit of rowEdits) {
-      upsertDraft(ctx.db, edit, inspectionId, canonicalJson(edit.value), at);
+      upsertDraft(ctx.db, edit, inspectionId, canonicalJson(edit.value), nextHlc(ctx, []), at);
       // No hlc: the row's `updated_hlc` moves when the draft is sealed.
       writeFieldValue(ctx.db, edit.table, edit.row, inspectionId, edit.field, edit.value, '');
     }
@@ -104,13 +104,15 @@ function opFromDraft(ctx: WriteContext, draft: DraftRow): Op | null {
   }
   if (!sameIds(heads.map((h) => h.id).sort(), deps) && sealedElsewhere(ctx, key, deps)) {
     // A backup's draft whose session this laptop sealed after the backup was taken (the sealed
-    // changeset came back by salvage or an import): the sealed one is newer. Show it again.
+    // changeset came back by salvage or an import): that one is the same or newer. Show it again.
     materialiseField(ctx.db, key, draft.inspection_id);
     return null;
   }
+  // The latest autosave's timestamp, unless a head the draft did not see sorts after it.
+  const late = heads.some((h) => h.hlc >= draft.hlc);
   const partial = {
     inspection: draft.inspection_id,
-    hlc: nextHlc(ctx, heads),
+    hlc: late ? nextHlc(ctx, heads) : draft.hlc,
     author: ctx.device.author,
     table: draft.tbl,
     row: draft.row_id,

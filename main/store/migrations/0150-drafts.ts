@@ -6,7 +6,9 @@
  *
  * Local to this laptop: never exported, never merged; carried by backups (VACUUM INTO copies
  * it) and purged with its inspection. `deps` are the field's heads when the draft began: the op
- * sealed from it lists them, as the first autosave's op would have. docs/sync-and-merge.md.
+ * sealed from it lists them, as the first autosave's op would have. `hlc` is the latest
+ * autosave's timestamp: the sealed op is fully determined by the row (same id wherever it is
+ * sealed, so a backup's copy of a draft sealed since is the same op). docs/sync-and-merge.md.
  */
 export const migration0150 = `
 CREATE TABLE draft_edit (
@@ -16,6 +18,7 @@ CREATE TABLE draft_edit (
   inspection_id TEXT NOT NULL,
   value TEXT NOT NULL,
   deps TEXT NOT NULL,
+  hlc TEXT NOT NULL,
   saved_at TEXT NOT NULL,
   PRIMARY KEY (tbl, row_id, field)
 ) STRICT, WITHOUT ROWID;
