@@ -78,6 +78,8 @@ export function startDesktopApp(options: DesktopAppOptions): DesktopApp {
     });
     mainWindow.on('closed', () => {
       mainWindow = null;
+      // The window took the composer with it: seal its note draft (on macOS the app stays open).
+      void core?.dispatch('evidence.sealDraft', {});
     });
   };
 

@@ -9,6 +9,7 @@ import { commands, isCommandName, type CommandName, type CommandOutput, type Com
 import { AppError, toErrorPayload, type Result } from '../../shared/errors.js';
 import { cliHandlers } from './cli-commands.js';
 import type { CallContext, ServiceContext } from './context.js';
+import { sealBeforeWrite } from './drafts.js';
 import { handlers } from './index.js';
 import { queueWrite } from './write-queue.js';
 
@@ -68,7 +69,11 @@ async function run(
   const call: CallContext = { ...ctx, progress: options.onProgress ?? (() => undefined) };
   // Every write waits its turn in the store's one queue; reads run at once (WAL snapshot).
   const value = spec.writes
-    ? await queueWrite(ctx.dataDir, async () => handler(call, parsed.data))
+    ? await queueWrite(ctx.dataDir, async () => {
+        // Open note drafts are sealed before any other write (main/services/drafts.ts).
+        sealBeforeWrite(ctx, name, parsed.data);
+        return handler(call, parsed.data);
+      })
     : await handler(call, parsed.data);
   return checkAgainst(spec, name, value);
 }

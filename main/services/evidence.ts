@@ -1,7 +1,9 @@
 /**
  * Evidence notes: created with an id the client made (so a retried first save is harmless),
- * then edited field by field; every change is an op through writeEdits, which skips values
- * that did not change, so autosave does not fill the log.
+ * then edited field by field. An autosave (create, update) is kept as an open draft of the note
+ * (main/sync/local-drafts.ts): durable and shown everywhere at once, sealed into one signed
+ * changeset when the composer closes (`evidence.sealDraft`) or before any other write. Sealing
+ * skips values that did not change, so autosave does not fill the log.
  */
 import type { Author, EvidenceNote, NoteFields } from '../../shared/api/evidence.js';
 import { AUDIT_PROMPTS, type Agency, type Polarity, type Source } from '../../shared/domain/vocabulary.js';
@@ -16,6 +18,7 @@ import {
   rosterNamesByKey,
   type NoteRow,
 } from '../store/evidence-repo.js';
+import { sealDrafts, saveDraft } from '../sync/local-drafts.js';
 import { writeEdits, type FieldEdit } from '../sync/local-write.js';
 import { inTransaction, notFound, type HandlerGroup, type ServiceContext } from './context.js';
 import { requireInspection } from './inspections.js';
@@ -118,7 +121,7 @@ export const evidenceHandlers = {
         edits.push({ table: 'evidence_note', row: input.id, field: 'author', value: ctx.device.author });
         edits.push({ table: 'evidence_note', row: input.id, field: 'created_at', value: new Date(ctx.now()).toISOString() });
       }
-      writeEdits(ctx, input.inspectionId, edits);
+      saveDraft(ctx, input.inspectionId, edits);
     });
     return readNote(ctx, input.id);
   },
@@ -126,9 +129,13 @@ export const evidenceHandlers = {
     const row = requireNote(ctx, input.id);
     if (row.deleted === 1) throw new AppError('conflict', 'This note has been deleted. Restore it before editing.');
     checkCase(ctx, row.inspection_id, input.fields.caseId);
-    inTransaction(ctx, () => writeEdits(ctx, row.inspection_id, noteEdits(input.id, input.fields)));
+    inTransaction(ctx, () => saveDraft(ctx, row.inspection_id, noteEdits(input.id, input.fields)));
     return readNote(ctx, input.id);
   },
+  'evidence.sealDraft': (ctx, input) =>
+    inTransaction(ctx, () =>
+      sealDrafts(ctx, input.id === undefined ? { kind: 'all' } : { kind: 'row', table: 'evidence_note', row: input.id }),
+    ),
   'evidence.delete': (ctx, input) => {
     const row = requireNote(ctx, input.id);
     if (row.deleted === 0) {
@@ -162,6 +169,7 @@ export const evidenceHandlers = {
   | 'evidence.get'
   | 'evidence.create'
   | 'evidence.update'
+  | 'evidence.sealDraft'
   | 'evidence.delete'
   | 'evidence.restore'
   | 'evidence.options'

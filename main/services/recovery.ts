@@ -14,17 +14,19 @@ import { AppError, toErrorPayload, type Result } from '../../shared/errors.js';
 import type { Op } from '../../shared/sync/op.js';
 import { listBackups, restoreStoreFile, setAside, type BackupEntry } from '../store/backup.js';
 import { openStore, type Db, type OpenStoreOptions } from '../store/connection.js';
-import { countSalvageable, salvageChangesets, type SalvagedChangeset } from '../store/integrity.js';
+import { countSalvageable, salvageChangesets, salvageDrafts, type SalvagedChangeset } from '../store/integrity.js';
 import { hasChangeset, insertChangeset } from '../store/op-log-repo.js';
 import { startNewChainLine } from '../store/meta-repo.js';
 import { insertOps, linkOps } from '../sync/apply-ops.js';
 import type { ChangesetBody } from '../sync/changeset.js';
 import { verifySignature, type DeviceIdentity } from '../sync/device-identity.js';
+import { putBackDrafts } from '../sync/local-drafts.js';
 import { observeRemoteHlc, sealOps } from '../sync/local-write.js';
 import { sha256Hex } from '../sync/op-id.js';
 import { backupsDir, countOutboxBundles, listOutboxBundles, toBackupInfo, writeReadableExport } from './backups.js';
 import { importBundleFile } from './bundles.js';
-import type { Logger, ServiceContext } from './context.js';
+import { inTransaction, type Logger, type ServiceContext } from './context.js';
+import { sealAllDrafts } from './drafts.js';
 import { checkOutput, type DispatchOptions } from './dispatch.js';
 import { queueWrite } from './write-queue.js';
 
@@ -205,6 +207,14 @@ export function createRecoverySession(options: RecoverySessionOptions): Recovery
         return [];
       }
     })();
+    // Typed but not yet sealed in the damaged file: newer than anything in a backup.
+    const drafts = (() => {
+      try {
+        return salvageDrafts(options.storePath, { key: options.store?.key });
+      } catch {
+        return [];
+      }
+    })();
     closeReadOnly();
     const all = listBackups(backupsDir(options.dataDir));
     const candidates = backupName ? all.filter((b) => b.name === backupName) : all;
@@ -239,6 +249,10 @@ export function createRecoverySession(options: RecoverySessionOptions): Recovery
     progress(2, 3, 'Re-applying newer changes');
     const applied = reapplyChangesets(recovered.ctx, salvaged);
     const outbox = await reapplyOutbox(recovered.ctx, progress);
+    // The backup's own drafts and the damaged file's are sealed now, after the newer work.
+    const ctx = recovered.ctx;
+    inTransaction(ctx, () => putBackDrafts(ctx, drafts));
+    sealAllDrafts(ctx);
     progress(3, 3, 'Done');
     return {
       restoredFrom: used ? toBackupInfo(used) : null,

@@ -12,6 +12,7 @@ import { ensureFolder } from '../store/durable-file.js';
 import { recordDevice } from '../store/meta-repo.js';
 import { fileKeyVault, loadOrCreateIdentity, type DeviceIdentity, type KeyVault } from '../sync/device-identity.js';
 import { startBackupScheduler, type BackupPolicy, type BackupScheduler } from './backups.js';
+import { sealAllDrafts } from './drafts.js';
 import { consoleLogger, type Logger, type ServiceContext } from './context.js';
 import { acquireDataLock, acquireDataLockInTurn, type DataLock, type LockQueue } from './data-lock.js';
 import { queueWrite } from './write-queue.js';
@@ -110,12 +111,29 @@ function checkpointOffTheSavePath(db: Db, dataDir: string, log: Logger): () => v
   return () => clearInterval(timer);
 }
 
-function openReady(options: RuntimeOptions, device: DeviceIdentity, log: Logger, keyProtection: string): Runtime {
+/** Drafts left open by a kill, a power cut or a quit: sealed now (they were durable all along). */
+function sealLeftoverDrafts(ctx: ServiceContext): void {
+  try {
+    const sealed = sealAllDrafts(ctx);
+    if (sealed.ops > 0) ctx.log.info('Sealed the note drafts left open.', { ...sealed });
+  } catch (error) {
+    ctx.log.warn('Open note drafts could not be sealed yet; they stay in the store.', { reason: String(error) });
+  }
+}
+
+function openReady(
+  options: RuntimeOptions,
+  device: DeviceIdentity,
+  log: Logger,
+  keyProtection: string,
+  sealAtStart = true,
+): Runtime {
   const storePath = storePathOf(options);
   const db: Db = openStore(storePath, options.store);
   recordDevice(db, device.author, device.ageRecipient, new Date().toISOString());
   const ctx = contextFor(db, device, options, log, keyProtection);
   const stopCheckpoints = options.store?.readonly ? () => undefined : checkpointOffTheSavePath(db, options.dataDir, log);
+  if (!options.store?.readonly && sealAtStart) sealLeftoverDrafts(ctx);
   const backups =
     options.backups === false || options.store?.readonly
       ? null
@@ -127,6 +145,8 @@ function openReady(options: RuntimeOptions, device: DeviceIdentity, log: Logger,
     backups,
     close: () => {
       stopCheckpoints();
+      // Quitting closes the composer: its draft is sealed before the on-quit backup.
+      if (!options.store?.readonly) sealLeftoverDrafts(ctx);
       backups?.stop();
       db.close();
     },
@@ -184,7 +204,8 @@ async function openLocked(requested: RuntimeOptions, lock: DataLock | null): Pro
       log,
       now: options.now ?? Date.now,
       ...(options.store ? { store: options.store } : {}),
-      openReady: () => openReady(options, device, log, vault.description),
+      // A restore seals the backup's drafts itself, after the damaged file's newer work (recovery.ts).
+      openReady: () => openReady(options, device, log, vault.description, false),
       readOnlyContext: (db) => contextFor(db, device, options, log, vault.description),
     });
     return {

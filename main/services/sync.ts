@@ -25,6 +25,7 @@ import { fileSource, openBundle } from '../sync/bundle-reader.js';
 import { fingerprint } from '../sync/device-identity.js';
 import { exportBundleToFile, importBundleFile } from './bundles.js';
 import { inTransaction, type CallContext, type HandlerGroup, type ServiceContext } from './context.js';
+import { sealBeforeWrite } from './drafts.js';
 import { requireInspection } from './inspections.js';
 import { queueWrite } from './write-queue.js';
 
@@ -95,6 +96,8 @@ export function bundlePortFor(ctx: CallContext | ServiceContext): BundlePort {
       }
     },
     async importBundle({ inspectionId, path, fileName, confirmDeletions }) {
+      // A pull is a write like any other: open note drafts are sealed before it (drafts.ts).
+      sealBeforeWrite(ctx, 'sync.pull', {});
       try {
         const result = await importBundleFile(ctx, path, {
           fileName,

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { SYNCED_TABLES } from '../../shared/sync/tables.js';
 import type { Db } from './connection.js';
+import { readAllDraftsTolerantly, type DraftRow } from './draft-repo.js';
 import { toChangeset, type ChangesetRecord, type ChangesetRow } from './op-log-repo.js';
 import { openSqliteFile, type FileAccess } from './sqlite-file.js';
 
@@ -165,6 +166,16 @@ export function salvageSyncedRows(path: string, access: FileAccess = {}): Record
       out[table] = rows;
     }
     return out;
+  } finally {
+    db.close();
+  }
+}
+
+/** Every open note draft still readable in a (possibly damaged) store: typed, never sealed. */
+export function salvageDrafts(path: string, access: FileAccess = {}): DraftRow[] {
+  const db = openReadOnly(path, access);
+  try {
+    return readAllDraftsTolerantly(db);
   } finally {
     db.close();
   }

@@ -11,7 +11,15 @@ import { openSqliteFile, type FileAccess } from './sqlite-file.js';
 import { dirname } from 'node:path';
 
 /** Tables owned by other parts that also key rows by inspection_id (if present in this schema). */
-const OPTIONAL_INSPECTION_TABLES = ['sync_target', 'sync_state', 'sync_outbox', 'sync_pushed', 'sync_pulled', 'bundle_ack'];
+const OPTIONAL_INSPECTION_TABLES = [
+  'draft_edit',
+  'sync_target',
+  'sync_state',
+  'sync_outbox',
+  'sync_pushed',
+  'sync_pulled',
+  'bundle_ack',
+];
 
 function tableExists(db: Db, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;

@@ -24,6 +24,7 @@ import {
   type BundleManifest,
 } from './bundle-format.js';
 import { signBytes } from './device-identity.js';
+import { sealDraftsBeforeExport } from './local-drafts.js';
 import type { WriteContext } from './local-write.js';
 import { sha256Hex } from './op-id.js';
 
@@ -174,6 +175,8 @@ function plaintextStream(
 
 /** Writes the bundle to `path` (via `path.tmp`, fsync, rename). */
 export async function exportBundleToFile(ctx: WriteContext, options: ExportOptions, path: string): Promise<ExportResult> {
+  // Seal first: the bundle carries the text as it stands, and no unsealed draft leaves the laptop.
+  sealDraftsBeforeExport(ctx, options.inspectionId);
   const { manifest, bounds } = buildManifest(ctx, options);
   const encrypter = new Encrypter();
   if (options.recipients.kind === 'passphrase') {

@@ -74,7 +74,13 @@ function remember(ctx: WriteContext, last: Hlc | null, clock: Hlc): string {
   return text;
 }
 
-function nextHlc(ctx: WriteContext, after: readonly Op[]): string {
+/** The timestamp the next edit would get, without taking it (for judging a draft before it is sealed). */
+export function peekHlc(ctx: WriteContext): string {
+  return formatHlc(tick(lastHlc(ctx.db), ctx.now(), hlcNode(ctx.device.author)));
+}
+
+/** Takes this device's next timestamp, after every op in `after` (what the edit replaces). */
+export function nextHlc(ctx: WriteContext, after: readonly Op[]): string {
   const last = lastHlc(ctx.db);
   let clock = tick(last, ctx.now(), hlcNode(ctx.device.author));
   // An edit must sort after what it replaces even if this laptop's clock is behind.

@@ -2,12 +2,19 @@
  * Autosave for the note draft: ~600 ms after typing stops, the first save creates the note
  * (with the id the draft already holds, so a retry cannot duplicate it) and later saves send
  * only changed fields. A failed save keeps the text on screen and retries with backoff.
+ *
+ * Each save is durable in the store as an open draft of the note (main/sync/local-drafts.ts).
+ * When the composer closes (or switches to another note), and after a quiet spell of 30 s with
+ * nothing new typed, the draft is sealed (`evidence.sealDraft`): one signed change per field
+ * for the whole time the note was worked on, not one per pause.
  */
 import { useEffect } from 'react';
 import { ApiError, callOnce, refreshAfter } from '../api/hooks.js';
 import { changedFields, isDirty, useNoteDraft } from './note-draft-store.js';
 
 export const AUTOSAVE_DELAY_MS = 600;
+/** Typing paused this long with the composer open: the draft is sealed. */
+export const QUIET_SPELL_MS = 30_000;
 const RETRY_MS = [2_000, 5_000, 10_000, 30_000];
 
 let inFlight: Promise<boolean> | null = null;
@@ -104,13 +111,45 @@ export function saveBeforeLeaving(): Promise<boolean> {
   );
 }
 
-/** Debounced save while the composer is open. */
+/**
+ * Seals a note's open draft once what is on screen is saved. Nothing is lost if this fails or
+ * never runs (a closed page, an unreachable store): the draft is durable and the store seals it
+ * before any other write, at quit and at the next start.
+ */
+export async function sealNoteDraft(noteId: string): Promise<void> {
+  while (inFlight) await inFlight;
+  const s = useNoteDraft.getState();
+  if (s.noteId === noteId && s.active && isDirty(s) && !(await flushNoteDraft())) return;
+  try {
+    const sealed = await callOnce('evidence.sealDraft', { id: noteId });
+    if (sealed.ops > 0) void refreshAfter('evidence.sealDraft');
+  } catch {
+    // The draft stays open and safe; it is sealed at the next opportunity.
+  }
+}
+
+/**
+ * Debounced save while the composer is open; the draft is sealed after a quiet spell and when
+ * the composer closes or switches to another note (the composer is keyed by the note's id).
+ */
 export function useNoteAutosave(): void {
   const fields = useNoteDraft((s) => s.fields);
   const active = useNoteDraft((s) => s.active);
+  const noteId = useNoteDraft((s) => s.noteId);
   useEffect(() => {
     if (!active || !isDirty(useNoteDraft.getState())) return undefined;
     const timer = setTimeout(() => void flushNoteDraft(), AUTOSAVE_DELAY_MS);
     return () => clearTimeout(timer);
   }, [fields, active]);
+  useEffect(() => {
+    if (!active) return undefined;
+    const quiet = setTimeout(() => void sealNoteDraft(noteId), QUIET_SPELL_MS);
+    return () => clearTimeout(quiet);
+  }, [fields, active, noteId]);
+  useEffect(
+    () => () => {
+      void sealNoteDraft(noteId);
+    },
+    [noteId],
+  );
 }

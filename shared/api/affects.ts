@@ -53,6 +53,8 @@ export const AFFECTS = {
   'escalations.close': ['escalations.*', 'cases.get', 'outputs.letterPreview'],
   'evidence.create': NOTE_READS,
   'evidence.update': NOTE_READS,
+  // What is shown does not change (the draft was already in every read); only what is unsent.
+  'evidence.sealDraft': ['sync.status'],
   'evidence.delete': [...NOTE_READS, 'findings.list'],
   'evidence.restore': [...NOTE_READS, 'findings.list'],
   'findings.create': FINDING_READS,

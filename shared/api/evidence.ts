@@ -91,6 +91,15 @@ export const evidenceCommands = {
   'evidence.create': mutation(z.object({ inspectionId: Id, id: Id, fields: NoteFields }), EvidenceNote),
   /** Writes only the fields given; unchanged values make no op. */
   'evidence.update': mutation(z.object({ id: Id, fields: NoteFields.partial() }), EvidenceNote),
+  /**
+   * The composer closed (or typing paused long enough): seals the note's open draft — every
+   * autosave since it opened — into one signed changeset, one op per changed field. With no id,
+   * every open draft. Nothing typed depends on it: autosaves are durable before it runs.
+   */
+  'evidence.sealDraft': mutation(
+    z.object({ id: Id.optional() }),
+    z.object({ changesets: z.number().int().nonnegative(), ops: z.number().int().nonnegative() }),
+  ),
   'evidence.delete': mutation(z.object({ id: Id }), EvidenceNote),
   'evidence.restore': mutation(z.object({ id: Id }), EvidenceNote),
   'evidence.options': query(z.object({ inspectionId: Id }), EvidenceOptions),

@@ -5,10 +5,9 @@
  * draft's, made by the client), then `evidence.update` with only the fields that changed since
  * the last save (here the text so far). Revisions later re-open the note and type again.
  *
- * Nothing here decides what an autosave writes to the op log: the services do. When autosave
- * is sealed differently (draft kept locally, one changeset when the composer closes), the
- * generator picks that up unchanged; if closing the composer becomes a call of its own, it
- * goes in `closeComposer` and nowhere else.
+ * Nothing here decides what an autosave writes to the op log: the services do. An autosave is
+ * an open draft of the note; closing the composer (`closeComposer`, the one place it is called)
+ * seals it into one changeset, one op per changed field.
  */
 import type { NoteFields } from '../../shared/api/evidence.js';
 import { invoke } from '../../main/services/dispatch.js';
@@ -54,7 +53,7 @@ export async function typeNewNote(
     if (i === 0) await invoke(ctx, 'evidence.create', { inspectionId, id, fields: { ...fields, text } });
     else await invoke(ctx, 'evidence.update', { id, fields: { text } });
   }
-  await closeComposer(laptop);
+  await closeComposer(laptop, id);
   return prefixes.length;
 }
 
@@ -68,7 +67,7 @@ export async function reviseNote(laptop: Laptop, id: string, added: string, burs
     typeFor(laptop);
     await invoke(ctx, 'evidence.update', { id, fields: { text } });
   }
-  await closeComposer(laptop);
+  await closeComposer(laptop, id);
   return prefixes.length;
 }
 
@@ -76,13 +75,13 @@ export async function reviseNote(laptop: Laptop, id: string, added: string, burs
 export async function editNoteOnce(laptop: Laptop, id: string, fields: Partial<NoteFields>): Promise<void> {
   typeFor(laptop);
   await invoke(laptop.runtime.ctx, 'evidence.update', { id, fields });
-  await closeComposer(laptop);
+  await closeComposer(laptop, id);
 }
 
 /**
- * The composer closes. Today that is no call of its own: every autosave above is already a
- * signed changeset. If sealing on close becomes a command, call it here.
+ * The composer closes: it seals the note's open draft (every autosave since it opened) into one
+ * signed changeset, as renderer/state/note-draft-autosave.ts does on close.
  */
-export async function closeComposer(_laptop: Laptop): Promise<void> {
-  return Promise.resolve();
+export async function closeComposer(laptop: Laptop, id: string): Promise<void> {
+  await invoke(laptop.runtime.ctx, 'evidence.sealDraft', { id });
 }

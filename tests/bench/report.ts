@@ -63,6 +63,8 @@ export interface ScaleResult {
     updateP99Ms: number;
     cpuP50Ms: number;
     cpuP99Ms: number;
+    sealP99Ms?: number;
+    sealCpuP99Ms?: number;
   };
   readonly search: readonly SearchFigures[];
   readonly export: {
@@ -152,6 +154,13 @@ export function printResult(result: ScaleResult, say: (line: string) => void): v
   const n = result.noteSave;
   rows.push(['note save p50 / p99 (wall)', `${f(n.p50Ms, 2)} / ${f(n.p99Ms, 2)} ms`, `${p.noteSave}, ${n.saves} saves`]);
   rows.push(['note save p50 / p99 (CPU)', `${f(n.cpuP50Ms, 2)} / ${f(n.cpuP99Ms, 2)} ms`, 'CPU time of the same saves']);
+  if (n.sealP99Ms !== undefined && n.sealCpuP99Ms !== undefined) {
+    rows.push([
+      'composer close (seal) p99',
+      `${f(n.sealP99Ms, 2)} / ${f(n.sealCpuP99Ms, 2)} ms`,
+      'wall / CPU: the open draft signed into one changeset',
+    ]);
+  }
   for (const s of result.search) {
     rows.push([
       `search${s.mode ? ` (${s.mode})` : ''} p50 / p95 at ${s.notes} notes (wall)`,

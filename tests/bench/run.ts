@@ -266,7 +266,7 @@ async function runScale(factor: number, options: Options): Promise<void> {
       load: { start: loadStart, end: loadEnd },
       generation: { ...g, reused },
       paths: {
-        noteSave: 'evidence.create + evidence.update (service)',
+        noteSave: 'evidence.create + evidence.update (service; each an open draft), then evidence.sealDraft timed apart',
         search: 'search.query (service): typing = newest first, no bm25; ranked = bm25 (Enter)',
         ping: 'bundles.import of every bundle through the core host (worker thread); the shell thread pinged every 10 ms over a MessageChannel',
         conflicts: 'conflicts.list (service)',
@@ -285,6 +285,8 @@ async function runScale(factor: number, options: Options): Promise<void> {
         updateP99Ms: medianOf(saves, (s) => s.updateP99Ms),
         cpuP50Ms: medianOf(saves, (s) => s.cpuP50Ms),
         cpuP99Ms: medianOf(saves, (s) => s.cpuP99Ms),
+        sealP99Ms: medianOf(saves, (s) => s.sealP99Ms),
+        sealCpuP99Ms: medianOf(saves, (s) => s.sealCpuP99Ms),
       },
       search,
       export: {

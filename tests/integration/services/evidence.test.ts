@@ -43,6 +43,8 @@ describe('evidence notes', () => {
     });
     expect(note).toMatchObject({ id, caseRef: 'NS-1001', polarity: 'strength', deleted: false });
     expect(note.author).toEqual({ key: rt.ctx.device.author, name: 'Asha Patel' });
+    // The composer closes: its draft is sealed into the op log.
+    await rt.call('evidence.sealDraft', { id });
 
     const file = readStoreFile(rt.storePath, rt.ctx.device);
     const row = file.prepare('SELECT text, themes, case_id, author FROM evidence_note WHERE id = ?').get(id) as Record<
@@ -65,13 +67,18 @@ describe('evidence notes', () => {
     const id = newId();
     await rt.call('evidence.create', { inspectionId, id, fields: { ...fields, themes: [] } });
     await rt.call('evidence.create', { inspectionId, id, fields: { ...fields, themes: [] } });
-    const countOps = () =>
-      (rt.ctx.db.prepare("SELECT count(*) AS n FROM op WHERE tbl = 'evidence_note' AND row_id = ?").get(id) as { n: number }).n;
-    const before = countOps();
+    // Each autosave is sealed (the composer closes) before the op log is counted.
+    const countOps = async () => {
+      await rt.call('evidence.sealDraft', { id });
+      return (
+        rt.ctx.db.prepare("SELECT count(*) AS n FROM op WHERE tbl = 'evidence_note' AND row_id = ?").get(id) as { n: number }
+      ).n;
+    };
+    const before = await countOps();
     await rt.call('evidence.update', { id, fields: { text: fields.text, polarity: 'strength' } });
-    expect(countOps()).toBe(before);
+    expect(await countOps()).toBe(before);
     await rt.call('evidence.update', { id, fields: { text: `${fields.text} Child seen alone.` } });
-    expect(countOps()).toBe(before + 1);
+    expect(await countOps()).toBe(before + 1);
     expect((await rt.call('evidence.list', { inspectionId })).notes.map((n) => n.id)).toEqual([id]);
     expect((await rt.call('evidence.get', { id })).text).toContain('Child seen alone.');
   });
