@@ -73,7 +73,7 @@ describe('note drafts', () => {
     // Open: nothing signed yet, but every read shows the text.
     expect(noteOps(rt, id)).toMatchObject({ fields: [], changesets: 0 });
     expect((await rt.call('evidence.get', { id })).text).toBe(text);
-    expect((await rt.call('evidence.list', { inspectionId })).map((n) => n.text)).toEqual([text]);
+    expect((await rt.call('evidence.list', { inspectionId })).notes.map((n) => n.text)).toEqual([text]);
     const hits = await rt.call('search.query', { inspectionId, text: 'boyfriend', mode: 'typing' });
     expect(hits.hits.map((h) => h.id)).toContain(id);
 

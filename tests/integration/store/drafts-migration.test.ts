@@ -34,7 +34,7 @@ describe('migration 0150: open note drafts', () => {
     try {
       expect(rt.ctx.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
       const notes = await invoke(rt.ctx, 'evidence.list', { inspectionId: inspection.id });
-      expect(notes.map((n) => n.text)).toEqual(['Strategy discussion held without the police.']);
+      expect(notes.notes.map((n) => n.text)).toEqual(['Strategy discussion held without the police.']);
       const id = newId();
       await invoke(rt.ctx, 'evidence.create', {
         inspectionId: inspection.id,
