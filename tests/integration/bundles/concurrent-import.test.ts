@@ -105,37 +105,52 @@ describe('two imports on one store at once', () => {
     team.lead.ctx.db.pragma('wal_checkpoint(TRUNCATE)');
     for (const file of ['fieldwork.db', 'device-keys.json']) copyFileSync(join(team.lead.dir, file), join(leadDir, file));
 
-    const merge = (bundle: string) =>
+    // What each command has printed so far, so the test can wait for all three to be in line.
+    const printed: string[] = [];
+    const merge = (bundle: string, n: number) =>
       new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
         const child = spawn(process.execPath, [CLI, 'merge', '--data', leadDir, bundle], {
           env: { ...process.env, FIELDWORK_DATA: '' },
         });
         let stdout = '';
         let stderr = '';
+        printed[n] = '';
         child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+        child.stderr.on('data', (c: Buffer) => {
+          stderr += c.toString();
+          printed[n] = stderr;
+        });
         child.on('exit', (code) => resolve({ code, stdout, stderr }));
       });
     // Another fieldwork command (a live process) holds the folder as the three start: all wait in line.
-    const holder = spawn('sleep', ['30']);
+    const holder = spawn('sleep', ['300']);
     writeFileSync(
       join(leadDir, LOCK_FILE),
       JSON.stringify({ pid: holder.pid, host: hostname(), who: CLI_HOLDER, since: new Date().toISOString() }),
     );
     const runs = await stepAsideFromLock([], async () => {
-      let finished = 0;
-      const all = Promise.all(
-        bundles.map((bundle) =>
-          merge(bundle).then((run) => {
-            finished += 1;
-            return run;
-          }),
-        ),
-      );
-      await new Promise((resolve) => setTimeout(resolve, 3_000));
-      expect(finished).toBe(0);
-      holder.kill('SIGKILL');
-      return all;
+      try {
+        let finished = 0;
+        const all = Promise.all(
+          bundles.map((bundle, n) =>
+            merge(bundle, n).then((run) => {
+              finished += 1;
+              return run;
+            }),
+          ),
+        );
+        // Released only once all three say they are waiting (however slowly a loaded machine starts them).
+        const waiting = `Waiting for another fieldwork command on this data folder (process ${holder.pid}) to finish`;
+        const deadline = Date.now() + 90_000;
+        while (finished === 0 && Date.now() < deadline && !bundles.every((_, n) => (printed[n] ?? '').includes(waiting))) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(finished).toBe(0);
+        holder.kill('SIGKILL');
+        return await all;
+      } finally {
+        holder.kill('SIGKILL');
+      }
     });
     for (const run of runs) {
       expect(`${run.stdout}${run.stderr}`).not.toMatch(/database is locked|damaged|SQLITE/i);
@@ -145,5 +160,5 @@ describe('two imports on one store at once', () => {
     const check = await openRuntime({ dataDir: leadDir, log: quietLog, encryptStore: true });
     extra.push(check);
     expect(noteCount(check)).toBe(90);
-  }, 120_000);
+  }, 240_000);
 });
