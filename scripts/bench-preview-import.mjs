@@ -4,7 +4,7 @@
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { common } from './build-config.mjs';
 
 const args = process.argv.slice(2);
@@ -19,7 +19,7 @@ await build({ ...bench, entryPoints: ['tests/bench/preview-import.ts'], outfile:
 await build({ ...bench, entryPoints: ['main/host/core-worker.ts'], outfile: 'dist/bench/core-worker.cjs' });
 const run = spawnSync(
   process.execPath,
-  ['--enable-source-maps', 'dist/bench/preview-import.cjs', join(cache, team), 'dist/bench/core-worker.cjs', runs],
+  ['--enable-source-maps', 'dist/bench/preview-import.cjs', join(cache, team), resolve('dist/bench/core-worker.cjs'), runs],
   { stdio: 'inherit' },
 );
 process.exit(run.status ?? 1);

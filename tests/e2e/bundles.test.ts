@@ -119,12 +119,10 @@ describe('bundles in the browser', () => {
     tampered[middle] = (tampered[middle] as number) ^ 0x01;
     const tamperedFile = join(folder, 'tampered.fwbundle');
     writeFileSync(tamperedFile, tampered);
-    const refusal = await lead.runtime
-      .call('bundles.preview', { fileName: 'tampered.fwbundle', bytes: tampered })
-      .then(
-        () => null,
-        (error: Error) => error.message,
-      );
+    const refusal = await lead.runtime.call('bundles.preview', { fileName: 'tampered.fwbundle', bytes: tampered }).then(
+      () => null,
+      (error: Error) => error.message,
+    );
     expect(refusal).toBeTruthy();
 
     // The lead picks both files at once: one imports, the tampered one is refused with its reason.
