@@ -4,10 +4,9 @@
  * delete, a finding link, an import or an export never runs beside an unsealed draft, and no
  * draft is ever in a bundle. Also at start-up (leftovers of a kill or power cut) and at close.
  */
-import { AppError } from '../../shared/errors.js';
-import { hasAnyDraft } from '../store/draft-repo.js';
-import { sealDrafts, type SealResult } from '../sync/local-drafts.js';
-import { inTransaction, type ServiceContext } from './context.js';
+import { hasAnyDraft, type DraftScope } from '../store/draft-repo.js';
+import { sealKeepingRefused, type SealResult } from '../sync/local-drafts.js';
+import type { ServiceContext } from './context.js';
 
 const AUTOSAVES = new Set(['evidence.create', 'evidence.update']);
 
@@ -25,27 +24,19 @@ function noteIdOf(input: unknown): string | null {
 export function sealBeforeWrite(ctx: ServiceContext, name: string, input: unknown): void {
   if (ctx.db.readonly || name === 'evidence.sealDraft' || !hasAnyDraft(ctx.db)) return;
   const noteId = AUTOSAVES.has(name) ? noteIdOf(input) : null;
-  sealOrKeep(ctx, () =>
-    inTransaction(ctx, () =>
-      sealDrafts(ctx, noteId === null ? { kind: 'all' } : { kind: 'allBut', table: 'evidence_note', row: noteId }),
-    ),
-  );
+  sealOrKeep(ctx, noteId === null ? { kind: 'all' } : { kind: 'allBut', table: 'evidence_note', row: noteId });
 }
 
 /** Seals every open draft (start-up, quit). A refused draft stays, logged (see above). */
 export function sealAllDrafts(ctx: ServiceContext): SealResult {
   if (ctx.db.readonly || !hasAnyDraft(ctx.db)) return { changesets: 0, ops: 0 };
-  return sealOrKeep(ctx, () => inTransaction(ctx, () => sealDrafts(ctx, { kind: 'all' })));
+  return sealOrKeep(ctx, { kind: 'all' });
 }
 
-function sealOrKeep(ctx: ServiceContext, seal: () => SealResult): SealResult {
-  try {
-    return seal();
-  } catch (error) {
-    if (!(error instanceof AppError) || error.code !== 'forbidden') throw error;
+function sealOrKeep(ctx: ServiceContext, scope: DraftScope): SealResult {
+  return sealKeepingRefused(ctx, scope, (reason) =>
     ctx.log.warn('An open draft was not sealed: the team no longer allows this change. It stays on this laptop.', {
-      reason: error.message,
-    });
-    return { changesets: 0, ops: 0 };
-  }
+      reason,
+    }),
+  );
 }

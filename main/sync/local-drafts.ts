@@ -26,27 +26,20 @@ import { writeFieldValue } from '../store/materialize-repo.js';
 import { readFieldOps, readHeads, type FieldKey } from '../store/op-log-repo.js';
 import { materialiseField } from './apply-ops.js';
 import { checkLocalOps } from './authority.js';
-import { nextHlc, peekHlc, sealOps, type FieldEdit, type WriteContext } from './local-write.js';
-import { computeOpId } from './op-id.js';
+import { lastEditPerField, nextHlc, ownOp, peekHlc, sealOps, type FieldEdit, type WriteContext } from './local-write.js';
 
 /** What an op made from these edits now would look like: judged by the authority model, never stored. */
 function provisionalOps(ctx: WriteContext, inspectionId: string, edits: readonly FieldEdit[]): Op[] {
   const hlc = peekHlc(ctx);
-  return edits.map((edit) => {
-    const partial = {
-      inspection: inspectionId,
+  return edits.map((edit) =>
+    ownOp(
+      ctx,
+      inspectionId,
+      edit,
       hlc,
-      author: ctx.device.author,
-      table: edit.table,
-      row: edit.row,
-      field: edit.field,
-      value: edit.value,
-      deps: readHeads(ctx.db, edit)
-        .map((h) => h.id)
-        .sort(),
-    };
-    return { id: computeOpId(partial), ...partial };
-  });
+      readHeads(ctx.db, edit).map((h) => h.id),
+    ),
+  );
 }
 
 /**
@@ -55,9 +48,8 @@ function provisionalOps(ctx: WriteContext, inspectionId: string, edits: readonly
  * open draft take the fast path: one upsert per field and the row's current value.
  */
 export function saveDraft(ctx: WriteContext, inspectionId: string, edits: readonly FieldEdit[]): void {
-  const last = new Map(edits.map((edit) => [`${edit.table}\u0000${edit.row}\u0000${edit.field}`, edit]));
   const byRow = new Map<string, FieldEdit[]>();
-  for (const edit of last.values()) {
+  for (const edit of lastEditPerField(edits)) {
     if (fieldKind(edit.table, edit.field) === null || edit.field === DELETED_FIELD) {
       throw new Error(`Not a draftable field: ${edit.table}.${edit.field}`);
     }
@@ -110,17 +102,8 @@ function opFromDraft(ctx: WriteContext, draft: DraftRow): Op | null {
   }
   // The latest autosave's timestamp, unless a head the draft did not see sorts after it.
   const late = heads.some((h) => h.hlc >= draft.hlc);
-  const partial = {
-    inspection: draft.inspection_id,
-    hlc: late ? nextHlc(ctx, heads) : draft.hlc,
-    author: ctx.device.author,
-    table: draft.tbl,
-    row: draft.row_id,
-    field: draft.field,
-    value: JSON.parse(draft.value) as OpValue,
-    deps,
-  };
-  return { id: computeOpId(partial), ...partial };
+  const edit: FieldEdit = { table: draft.tbl, row: draft.row_id, field: draft.field, value: JSON.parse(draft.value) as OpValue };
+  return ownOp(ctx, draft.inspection_id, edit, late ? nextHlc(ctx, heads) : draft.hlc, deps);
 }
 
 export interface SealResult {
@@ -158,10 +141,21 @@ export function sealDrafts(ctx: WriteContext, scope: DraftScope): SealResult {
  */
 export function sealDraftsBeforeExport(ctx: WriteContext, inspectionId: string): void {
   if (ctx.db.readonly || !hasAnyDraft(ctx.db)) return;
+  sealKeepingRefused(ctx, { kind: 'inspection', inspectionId }, () => undefined);
+}
+
+/**
+ * Seals `scope` in a transaction of its own. When the authority model refuses the drafts (the
+ * author was removed from the team meanwhile), nothing is sealed: the drafts stay on this laptop
+ * and `refused` is told why.
+ */
+export function sealKeepingRefused(ctx: WriteContext, scope: DraftScope, refused: (reason: string) => void): SealResult {
   try {
-    ctx.db.transaction(() => sealDrafts(ctx, { kind: 'inspection', inspectionId }))();
+    return ctx.db.transaction(() => sealDrafts(ctx, scope))();
   } catch (error) {
     if (!(error instanceof AppError) || error.code !== 'forbidden') throw error;
+    refused(error.message);
+    return { changesets: 0, ops: 0 };
   }
 }
 

@@ -102,10 +102,29 @@ function depsFor(db: Db, edit: FieldEdit): { deps: string[]; heads: Op[] } {
  * Records the edits as one changeset and applies them. Must run inside the command's
  * transaction so the op log and the current-value tables change together or not at all.
  */
+/** The last edit of each field (a command may set one field twice; the last value is the one meant). */
+export function lastEditPerField<T extends FieldEdit>(edits: readonly T[]): T[] {
+  return [...new Map(edits.map((edit) => [`${edit.table}\u0000${edit.row}\u0000${edit.field}`, edit])).values()];
+}
+
+/** This device's op for one edit, its id computed from the rest. */
+export function ownOp(ctx: WriteContext, inspectionId: string, edit: FieldEdit, hlc: string, deps: readonly string[]): Op {
+  const partial = {
+    inspection: inspectionId,
+    hlc,
+    author: ctx.device.author,
+    table: edit.table,
+    row: edit.row,
+    field: edit.field,
+    value: edit.value,
+    deps: [...deps].sort(),
+  };
+  return { id: computeOpId(partial), ...partial };
+}
+
 export function writeEdits(ctx: WriteContext, inspectionId: string, edits: readonly FieldEdit[]): Op[] {
   const ops: Op[] = [];
-  const lastEditPerField = new Map(edits.map((edit) => [`${edit.table}\u0000${edit.row}\u0000${edit.field}`, edit]));
-  for (const edit of lastEditPerField.values()) {
+  for (const edit of lastEditPerField(edits)) {
     if (fieldKind(edit.table, edit.field) === null) {
       throw new Error(`No such field: ${edit.table}.${edit.field}`);
     }
@@ -113,18 +132,7 @@ export function writeEdits(ctx: WriteContext, inspectionId: string, edits: reado
     if (heads.length === 1 && edit.field !== DELETED_FIELD && canonicalJson(heads[0]?.value) === canonicalJson(edit.value)) {
       continue;
     }
-    const hlc = nextHlc(ctx, heads);
-    const partial = {
-      inspection: inspectionId,
-      hlc,
-      author: ctx.device.author,
-      table: edit.table,
-      row: edit.row,
-      field: edit.field,
-      value: edit.value,
-      deps: [...deps].sort(),
-    };
-    ops.push({ id: computeOpId(partial), ...partial });
+    ops.push(ownOp(ctx, inspectionId, edit, nextHlc(ctx, heads), deps));
   }
   if (ops.length === 0) return ops;
   // The authority model (docs/authority.md): a member's own command is judged like an import.

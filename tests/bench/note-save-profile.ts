@@ -10,20 +10,14 @@ import { join } from 'node:path';
 import { invoke } from '../../main/services/dispatch.js';
 import { newId } from '../../shared/domain/ids.js';
 import { measureNoteSaves } from './measures/note-save.js';
-import { openDataDir } from './team.js';
+import { MEASURE_INSPECTION, openDataDir } from './team.js';
 
 async function storeWithNotes(notes: number): Promise<{ dataDir: string; inspectionId: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fieldwork-note-save-'));
   const runtime = await openDataDir(dataDir);
   try {
     const inspection = await invoke(runtime.ctx, 'inspections.create', {
-      fields: {
-        type: 'jtai_thematic',
-        localAuthority: 'Northshire County Council',
-        fieldworkStart: '2026-11-02',
-        fieldworkEnd: '2026-11-13',
-        inspectorates: ['ofsted'],
-      },
+      fields: { ...MEASURE_INSPECTION, inspectorates: [...MEASURE_INSPECTION.inspectorates] },
       leadName: 'Asha Patel',
     });
     for (let i = 0; i < notes; i += 1) {

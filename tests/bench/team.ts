@@ -40,6 +40,15 @@ export interface Laptop {
 }
 
 /** Fieldwork starts on a Monday morning; every laptop's clock starts there, a few minutes apart. */
+/** The inspection the measures' own stores are made for (search, conflicts, note save). */
+export const MEASURE_INSPECTION = {
+  type: 'jtai_thematic',
+  localAuthority: 'Northshire County Council',
+  fieldworkStart: '2026-11-02',
+  fieldworkEnd: '2026-11-13',
+  inspectorates: ['ofsted'],
+} as const;
+
 export const FIELDWORK_START_MS = Date.UTC(2026, 10, 2, 9, 0, 0);
 
 /**

@@ -10,9 +10,9 @@ import type { Page, Request } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exportBundleToFile } from '../../main/sync/export-bundle.js';
 import { fingerprint } from '../../main/sync/device-identity.js';
-import { launchApp, type BrowserApp } from '../support/browser.js';
+import { launchApp, leadWithInspector, type BrowserApp } from '../support/browser.js';
 import { edit } from '../support/exchange.js';
-import { sampleInspection, tempDir } from '../support/runtime.js';
+import { tempDir } from '../support/runtime.js';
 
 let apps: BrowserApp[] = [];
 afterEach(async () => {
@@ -51,21 +51,7 @@ describe('bundle bytes in browser mode', () => {
     const inspector = await launchApp();
     apps.push(lead, inspector);
     const folder = tempDir('fieldwork-bundle-bytes-');
-    const inspection = await lead.runtime.call('inspections.create', {
-      fields: { ...sampleInspection, inspectorates: [...sampleInspection.inspectorates] },
-      leadName: 'Asha Patel',
-    });
-    await lead.runtime.call('team.add', {
-      inspectionId: inspection.id,
-      fields: {
-        name: 'Ben Okafor',
-        inspectorate: 'cqc',
-        role: 'inspector',
-        specialism: 'health',
-        signingKey: inspector.runtime.ctx.device.author,
-        boxKey: inspector.runtime.ctx.device.ageRecipient,
-      },
-    });
+    const inspection = await leadWithInspector(lead, inspector);
     const setup = join(folder, 'setup.fwbundle');
     await exportBundleToFile(
       lead.runtime.ctx,

@@ -4,9 +4,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { fingerprint } from '../../main/sync/device-identity.js';
-import { launchApp, type BrowserApp } from '../support/browser.js';
+import { launchApp, leadWithInspector, type BrowserApp } from '../support/browser.js';
 import { edit } from '../support/exchange.js';
-import { sampleInspection, tempDir } from '../support/runtime.js';
+import { tempDir } from '../support/runtime.js';
 
 let apps: BrowserApp[] = [];
 afterEach(async () => {
@@ -61,21 +61,7 @@ describe('bundles in the browser', () => {
     const inspector = await launchApp();
     apps.push(lead, inspector);
     const folder = tempDir('fieldwork-downloads-');
-    const inspection = await lead.runtime.call('inspections.create', {
-      fields: { ...sampleInspection, inspectorates: [...sampleInspection.inspectorates] },
-      leadName: 'Asha Patel',
-    });
-    await lead.runtime.call('team.add', {
-      inspectionId: inspection.id,
-      fields: {
-        name: 'Ben Okafor',
-        inspectorate: 'cqc',
-        role: 'inspector',
-        specialism: 'health',
-        signingKey: inspector.runtime.ctx.device.author,
-        boxKey: inspector.runtime.ctx.device.ageRecipient,
-      },
-    });
+    const inspection = await leadWithInspector(lead, inspector);
 
     // The lead exports everything for the team, by keyboard.
     await openInspection(lead.page, 'Bundles and sync');
@@ -154,21 +140,7 @@ describe('bundle questions in the browser', () => {
     const inspector = await launchApp();
     apps.push(lead, inspector);
     const folder = tempDir('fieldwork-downloads-');
-    const inspection = await lead.runtime.call('inspections.create', {
-      fields: { ...sampleInspection, inspectorates: [...sampleInspection.inspectorates] },
-      leadName: 'Asha Patel',
-    });
-    await lead.runtime.call('team.add', {
-      inspectionId: inspection.id,
-      fields: {
-        name: 'Ben Okafor',
-        inspectorate: 'cqc',
-        role: 'inspector',
-        specialism: 'health',
-        signingKey: inspector.runtime.ctx.device.author,
-        boxKey: inspector.runtime.ctx.device.ageRecipient,
-      },
-    });
+    const inspection = await leadWithInspector(lead, inspector);
     const noteIds = Array.from({ length: 11 }, (_, i) => `01932f4e-7b00-7000-8000-0000000001${String(i).padStart(2, '0')}`);
     edit(
       lead.runtime,

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 import { startWebServer, type WebServer } from '../../main/web/server.js';
-import { testRuntime, type TestRuntime } from './runtime.js';
+import { sampleInspection, testRuntime, type TestRuntime } from './runtime.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENS_DIR = resolve('.test-output/screens');
@@ -71,3 +71,23 @@ export async function launchApp(options: { dir?: string } = {}): Promise<Browser
 }
 
 export const chromiumAvailable = existsSync(CHROMIUM_PATH);
+
+/** The lead's inspection with one inspector (Ben Okafor, the other app's laptop) on its team. */
+export async function leadWithInspector(lead: BrowserApp, inspector: BrowserApp): Promise<{ id: string }> {
+  const inspection = await lead.runtime.call('inspections.create', {
+    fields: { ...sampleInspection, inspectorates: [...sampleInspection.inspectorates] },
+    leadName: 'Asha Patel',
+  });
+  await lead.runtime.call('team.add', {
+    inspectionId: inspection.id,
+    fields: {
+      name: 'Ben Okafor',
+      inspectorate: 'cqc',
+      role: 'inspector',
+      specialism: 'health',
+      signingKey: inspector.runtime.ctx.device.author,
+      boxKey: inspector.runtime.ctx.device.ageRecipient,
+    },
+  });
+  return inspection;
+}

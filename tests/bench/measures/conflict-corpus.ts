@@ -14,7 +14,7 @@ import { invoke } from '../../../main/services/dispatch.js';
 import { fingerprint } from '../../../main/sync/device-identity.js';
 import { newId } from '../../../shared/domain/ids.js';
 import { measureConflictList, type ConflictListRun } from './queries.js';
-import { openDataDir } from '../team.js';
+import { MEASURE_INSPECTION, openDataDir } from '../team.js';
 
 export interface ConflictCorpusRun extends ConflictListRun {
   readonly notes: number;
@@ -45,13 +45,7 @@ async function conflictCorpus(
   let inspectionId: string;
   try {
     const inspection = await invoke(lead.ctx, 'inspections.create', {
-      fields: {
-        type: 'jtai_thematic',
-        localAuthority: 'Northshire County Council',
-        fieldworkStart: '2026-11-02',
-        fieldworkEnd: '2026-11-13',
-        inspectorates: ['ofsted'],
-      },
+      fields: { ...MEASURE_INSPECTION, inspectorates: [...MEASURE_INSPECTION.inspectorates] },
       leadName: 'Asha Patel',
     });
     inspectionId = inspection.id;

@@ -11,7 +11,7 @@ import { bulkInsertRows } from '../bench-repo.js';
 import { AGENCIES, JTAI_THEMES, POLARITIES, SOURCES, keysOf } from '../../../shared/domain/vocabulary.js';
 import { inspectionProse } from '../prose.js';
 import { seededId, seededRng } from '../seeded.js';
-import { FIELDWORK_START_MS, openDataDir } from '../team.js';
+import { FIELDWORK_START_MS, MEASURE_INSPECTION, openDataDir } from '../team.js';
 
 const BATCH = 20_000;
 const NOTE_COLUMNS = ['id', 'inspection_id', 'text', 'source', 'agency', 'themes', 'polarity', 'author', 'created_at'];
@@ -41,13 +41,7 @@ export async function searchCorpus(
   runtime.ctx.db.pragma('cache_size = -262144');
   try {
     const inspection = await invoke(runtime.ctx, 'inspections.create', {
-      fields: {
-        type: 'jtai_thematic',
-        localAuthority: 'Northshire County Council',
-        fieldworkStart: '2026-11-02',
-        fieldworkEnd: '2026-11-13',
-        inspectorates: ['ofsted'],
-      },
+      fields: { ...MEASURE_INSPECTION, inspectorates: [...MEASURE_INSPECTION.inspectorates] },
     });
     const author = runtime.ctx.device.author;
     for (let done = 0; done < notes; done += BATCH) {

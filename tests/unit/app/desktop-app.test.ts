@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { sampleInspection } from '../../support/runtime.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fingerprint } from '../../../main/sync/device-identity.js';
-import { edit, exportTo, makeTeam, newNoteId, noteEdits } from '../../fixtures/bundles.js';
+import { edit, exportTo, makeTeam, newNoteId, noteEdits, type Team } from '../../fixtures/bundles.js';
 import { coreWorkerScript } from '../../support/core-worker.js';
 import { app, FakeBrowserWindow, FakeEvent, FakeWebContents, recorded, resetFakeElectron } from './fake-electron.js';
 
@@ -48,6 +48,21 @@ async function quit(): Promise<void> {
   const before = recorded.quitCalls;
   app.emit('will-quit', event);
   if (event.defaultPrevented) await vi.waitFor(() => expect(recorded.quitCalls).toBeGreaterThan(before), { timeout: 30_000 });
+}
+
+/** A lead elsewhere adds this desktop's device to the team, so bundles can be sent to it. */
+async function addToTeam(team: Team, device: { author: string; ageRecipient: string }): Promise<void> {
+  await team.lead.call('team.add', {
+    inspectionId: team.inspectionId,
+    fields: {
+      name: 'Desktop Inspector',
+      inspectorate: 'ofsted',
+      role: 'inspector',
+      specialism: 'social_care',
+      signingKey: device.author,
+      boxKey: device.ageRecipient,
+    },
+  });
 }
 
 function theWindow(): FakeBrowserWindow {
@@ -273,17 +288,7 @@ describe('desktop app start-up', () => {
     // A lead elsewhere (a real store in another folder) with a big inspection to send us.
     const team = await makeTeam(0);
     try {
-      await team.lead.call('team.add', {
-        inspectionId: team.inspectionId,
-        fields: {
-          name: 'Desktop Inspector',
-          inspectorate: 'ofsted',
-          role: 'inspector',
-          specialism: 'social_care',
-          signingKey: me.value.author,
-          boxKey: me.value.ageRecipient,
-        },
-      });
+      await addToTeam(team, me.value);
       edit(
         team.lead.ctx,
         team.inspectionId,
@@ -340,17 +345,7 @@ describe('desktop app start-up', () => {
     const me = (await call('device.info', {}, 'd1')) as { ok: true; value: { author: string; ageRecipient: string } };
     const team = await makeTeam(0);
     try {
-      await team.lead.call('team.add', {
-        inspectionId: team.inspectionId,
-        fields: {
-          name: 'Desktop Inspector',
-          inspectorate: 'ofsted',
-          role: 'inspector',
-          specialism: 'social_care',
-          signingKey: me.value.author,
-          boxKey: me.value.ageRecipient,
-        },
-      });
+      await addToTeam(team, me.value);
       edit(team.lead.ctx, team.inspectionId, noteEdits(newNoteId(), 'A note that crosses as bytes'));
       const path = join(team.lead.dir, 'lead.fwbundle');
       await exportTo(team.lead.ctx, team.inspectionId, path, { mode: 'full' });
