@@ -4,9 +4,13 @@
  * composer closes, before an export (so the bundle carries the final text), and after a
  * backup holding an open draft is restored (the chain stays valid for the lead).
  */
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newId } from '../../../shared/domain/ids.js';
+import { join } from 'node:path';
+import { importBundleFile } from '../../../main/services/bundles.js';
 import { restoreStoreFile } from '../../../main/store/backup.js';
+import { exportBundleToFile } from '../../../main/sync/export-bundle.js';
 import { exportFull, importInto, setUpTeam } from '../../support/exchange.js';
 import { sampleInspection, tempDir, testRuntime, type TestRuntime } from '../../support/runtime.js';
 
@@ -111,6 +115,33 @@ describe('note drafts', () => {
     expect(noteOps(inspector, id)).toEqual({ fields: ALL_FIELDS, changesets: 1, drafts: 0 });
   });
 
+  it('two writers at once: the lead types a note while an inspector’s bundle merges; both land, the draft is sealed once', async () => {
+    const lead = await laptop();
+    const inspector = await laptop();
+    const team = await setUpTeam(lead, inspector);
+    const theirs = newId();
+    await typeNote(inspector, team.inspectionId, theirs, BURSTS);
+    const path = await exportFull(inspector, team.inspectionId);
+    const mine = newId();
+    await typeNote(lead, team.inspectionId, mine, BURSTS.slice(0, 2));
+    // The autosave and the merge are sent together, as the window and a sync pull would.
+    const more = `${BURSTS.slice(0, 2).join('')} and the school was not told.`;
+    const [saved, merged] = await Promise.all([
+      lead.call('evidence.update', { id: mine, fields: { text: more } }),
+      lead.call('bundles.import', { fileName: 'inspector.fwbundle', bytes: new Uint8Array(readFileSync(path)) }),
+    ]);
+    expect(saved.text).toBe(more);
+    expect(merged.status).toBe('imported');
+    expect((await lead.call('evidence.get', { id: theirs })).text).toBe(BURSTS.join(''));
+    expect((await lead.call('evidence.get', { id: mine })).text).toBe(more);
+    await lead.call('evidence.sealDraft', { id: mine });
+    const sealed = noteOps(lead, mine);
+    expect(sealed.drafts).toBe(0);
+    // Whichever ran first, the lead's note ends as the text last typed, with no conflict of its own.
+    expect((await lead.call('evidence.get', { id: mine })).text).toBe(more);
+    expect(lead.ctx.db.prepare('SELECT count(*) FROM conflict WHERE row_id = ?').pluck().get(mine)).toBe(0);
+  });
+
   it('any other write seals open drafts first: a delete lists the sealed text as seen', async () => {
     const rt = await laptop();
     const { id: inspectionId } = await rt.call('inspections.create', {
@@ -155,5 +186,40 @@ describe('note drafts', () => {
     expect((await lead.call('evidence.get', { id })).text).toBe(final);
     // The backup's draft, sealed twice (before and after the restore), is the same op: no conflict.
     expect(lead.ctx.db.prepare('SELECT count(*) FROM conflict').pluck().get()).toBe(0);
+  });
+
+  it('a draft of a member the lead has since removed is never sealed or sent: it stays on the laptop, shown, through a restart', async () => {
+    const lead = await laptop();
+    const dir = tempDir('fieldwork-draft-removed-');
+    let inspector = await laptop(dir);
+    const team = await setUpTeam(lead, inspector);
+    const id = newId();
+    const typed = await typeNote(inspector, team.inspectionId, id, BURSTS);
+    const row = (await lead.call('team.list', { inspectionId: team.inspectionId })).find(
+      (m) => m.signingKey === inspector.ctx.device.author,
+    );
+    if (!row) throw new Error('the inspector is not on the roster');
+    await lead.call('team.remove', { id: row.id });
+    // The removal reaches the laptop (a passphrase bundle: a team bundle is no longer encrypted to
+    // it) by a path that does not seal first, so the draft is still open when it lands.
+    const removal = join(tempDir('fieldwork-draft-removal-'), 'removal.fwbundle');
+    const passphrase = 'a shared secret for the removal';
+    await exportBundleToFile(
+      lead.ctx,
+      { inspectionId: team.inspectionId, mode: 'full', recipients: { kind: 'passphrase', passphrase } },
+      removal,
+    );
+    await importBundleFile(inspector.ctx, removal, { fileName: 'removal.fwbundle', passphrase });
+    const changesets = () =>
+      inspector.ctx.db.prepare('SELECT count(*) FROM changeset WHERE author = ?').pluck().get(inspector.ctx.device.author);
+    const before = changesets();
+    // Neither an export nor the next start seals it (the team no longer allows it); nothing is lost.
+    await exportFull(inspector, team.inspectionId);
+    open.splice(open.indexOf(inspector), 1);
+    inspector.close();
+    inspector = await laptop(dir);
+    expect(changesets()).toBe(before);
+    expect(noteOps(inspector, id).drafts).toBeGreaterThan(0);
+    expect((await inspector.call('evidence.get', { id })).text).toBe(typed);
   });
 });

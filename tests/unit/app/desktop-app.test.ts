@@ -254,6 +254,32 @@ describe('desktop app start-up', () => {
     expect(readFileSync(join(userData, 'fieldwork.db')).subarray(0, 15).toString('latin1')).not.toBe('SQLite format 3');
   });
 
+  it('keeps a note draft typed before quitting, sealed once at quit, through a second and third start', async () => {
+    await start();
+    const created = (await invoke('inspections.create', anInspection)) as { ok: true; value: { id: string } };
+    const inspectionId = created.value.id;
+    const waiting = async () =>
+      ((await invoke('sync.status', { inspectionId })) as { ok: true; value: { changesWaiting: number } }).value.changesWaiting;
+    const before = await waiting();
+    const id = newNoteId();
+    const text = 'Typed just before the laptop was shut: the child was seen alone.';
+    const saved = await invoke('evidence.create', {
+      inspectionId,
+      id,
+      fields: { text, source: 'case_record', agency: 'social_care', themes: [], polarity: 'weakness', caseId: null },
+    });
+    expect(saved).toMatchObject({ ok: true, value: { text } });
+    // An autosave is a draft: durable, shown, but not yet a signed changeset.
+    expect(await waiting()).toBe(before);
+    for (let round = 0; round < 2; round += 1) {
+      await restart();
+      expect(recorded.errorBoxes).toEqual([]);
+      expect(await invoke('evidence.get', { id })).toMatchObject({ ok: true, value: { text } });
+      // Sealed at the first quit into exactly one changeset; later starts seal nothing more.
+      expect(await waiting()).toBe(before + 1);
+    }
+  });
+
   it('moves a browser-mode folder’s key file into the keychain, store key included, and opens its store', async () => {
     const { openRuntime } = await import('../../../main/services/runtime.js');
     const { dispatch } = await import('../../../main/services/dispatch.js');
