@@ -81,7 +81,11 @@ export function CaseEvidence({ caseId, inspectionId }: { caseId: string; inspect
       </ul>
       {pages.hasNextPage && (
         <p>
-          <button type="button" onClick={() => void pages.fetchNextPage()} disabled={pages.isFetchingNextPage}>
+          <button
+            type="button"
+            onClick={() => void pages.fetchNextPage({ cancelRefetch: false })}
+            disabled={pages.isFetchingNextPage}
+          >
             {pages.isFetchingNextPage ? 'Loading more notes…' : `Show more notes (${notes.length} of ${total} shown)`}
           </button>
         </p>

@@ -114,7 +114,9 @@ export function NotesScreen({ inspectionId }: { inspectionId: string }) {
   const notes = useMemo(() => pages.data?.pages.flatMap((p) => p.notes) ?? [], [pages.data]);
   const count = pages.data?.pages[0]?.total ?? notes.length;
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = pages;
-  const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
+  // cancelRefetch: false — a second ask while a page is on its way joins it instead of cancelling
+  // it and reading the same page again (the effect can run twice before isFetchingNextPage shows).
+  const loadMore = useCallback(() => void fetchNextPage({ cancelRefetch: false }), [fetchNextPage]);
   return (
     <section aria-labelledby="notes-title" className="screen">
       <div className="screen-header">

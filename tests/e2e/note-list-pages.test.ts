@@ -72,6 +72,7 @@ describe.skipIf(!chromiumAvailable)('long note lists', () => {
       await page.waitForTimeout(150);
     }
     await oldest.waitFor();
+    expect(new Set(pagesRead).size).toBe(pagesRead.length); // no page read twice
     expect(pagesRead.length).toBe(NOTES / 100);
     expect(await list.getByText('Loading more notes…').count()).toBe(0);
     expect(await app.axeViolations()).toEqual([]);
