@@ -4,14 +4,14 @@
  * whether what is on screen is safely in the store.
  */
 import { useEffect, useRef } from 'react';
-import { format } from 'date-fns';
 import type { EvidenceNote } from '../../shared/api/evidence.js';
 import { useUi } from '../state/ui-store.js';
 import { focusMainHeading } from '../state/route.js';
-import { useNoteDraft, isDirty, type SaveState } from '../state/note-draft-store.js';
+import { useNoteDraft, isDirty } from '../state/note-draft-store.js';
 import { flushNoteDraft, useNoteAutosave } from '../state/note-draft-autosave.js';
 import { installDraftLifecycle, noteToReopen } from '../state/note-draft-lifecycle.js';
 import { NoteFieldsForm } from './note-fields.js';
+import { SaveStatusLine } from './SaveStatusLine.js';
 
 export const NEW_NOTE_SHORTCUT = 'Ctrl+Shift+N';
 
@@ -25,20 +25,6 @@ export async function openNewNote(inspectionId: string, caseId: string | null): 
   if (draft.active && isDirty(draft) && !(await flushNoteDraft())) return;
   useNoteDraft.getState().draftStarted(inspectionId, caseId);
   useUi.getState().noteComposerOpened(caseId);
-}
-
-function SaveStatus({ save }: { save: SaveState }) {
-  switch (save.kind) {
-    case 'empty':
-      return <span>Start typing: the note saves itself.</span>;
-    case 'unsaved':
-    case 'saving':
-      return <span>Saving…</span>;
-    case 'saved':
-      return <span>Saved at {format(save.at, 'HH:mm')}</span>;
-    case 'failed':
-      return <span className="save-failed">Not saved — {save.reason.replace(/\.$/, '')}; your text is still here.</span>;
-  }
 }
 
 function Composer({ inspectionId }: { inspectionId: string }) {
@@ -64,6 +50,8 @@ function Composer({ inspectionId }: { inspectionId: string }) {
       role="dialog"
       aria-modal="false"
       aria-labelledby="note-composer-title"
+      // Leaving a field saves at once rather than after the pause.
+      onBlur={() => void flushNoteDraft()}
       onKeyDown={(e) => {
         // Escape first closes an open suggestion list (the combobox reports it as expanded).
         const expanded = e.target instanceof HTMLElement && e.target.getAttribute('aria-expanded') === 'true';
@@ -75,9 +63,7 @@ function Composer({ inspectionId }: { inspectionId: string }) {
     >
       <div className="note-composer-head">
         <h2 id="note-composer-title">{mode === 'edit' ? 'Edit evidence note' : 'New evidence note'}</h2>
-        <p className={`save-state save-${save.kind}`} role="status" aria-live="polite">
-          <SaveStatus save={save} />
-        </p>
+        <SaveStatusLine status={save} idle="Start typing: the note saves itself." />
       </div>
       <NoteFieldsForm inspectionId={inspectionId} fields={fields} onChange={fieldChanged} />
       <div className="form-actions note-composer-actions">

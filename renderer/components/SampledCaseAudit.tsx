@@ -1,9 +1,10 @@
 /**
  * The inspector's audit of one case: status, the area's own grade, the inspector's grade,
  * agreement with the area's audit (a reason is required for "partly" and "no"), and the theme
- * prompts. Everything saves itself within a second and says so; typing never waits on a save.
+ * prompts. Everything saves itself within a second (at once on leaving a field) and says so,
+ * through the renderer's one autosave (renderer/state/autosave.ts); typing never waits on a save.
  */
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
 import type { z } from 'zod';
 import type { AuditFields, SampledCase } from '../../shared/api/cases.js';
 import {
@@ -16,122 +17,31 @@ import {
   type CaseStatus,
   type Grade,
 } from '../../shared/domain/vocabulary.js';
-import { ApiError, useCommand } from '../api/hooks.js';
-import { registerPendingSave } from '../state/note-draft-lifecycle.js';
+import { useCommand } from '../api/hooks.js';
+import { AUTOSAVE_DELAY_MS, type SaveStatus } from '../state/autosave.js';
+import { useAutosave } from '../state/use-autosave.js';
+import { SaveStatusLine } from './SaveStatusLine.js';
 
 type Patch = z.input<typeof AuditFields>;
-type SaveState =
-  | { kind: 'idle' | 'saving' | 'saved' }
-  /** Refused or failed; `field` names the field the service's message is about, if one. */
-  | { kind: 'error'; message: string; field: string | null };
-
-const TYPING_DELAY_MS = 600;
 
 function merge(a: Patch, b: Patch): Patch {
   return { ...a, ...b, ...(a.prompts || b.prompts ? { prompts: { ...a.prompts, ...b.prompts } } : {}) };
 }
 
-function refusal(error: unknown): SaveState {
-  if (error instanceof ApiError) {
-    const issue = (error.details?.issues as { path?: unknown; message?: unknown }[] | undefined)?.find(
-      (i) => Array.isArray(i.path) && typeof i.message === 'string',
-    );
-    if (issue) return { kind: 'error', message: String(issue.message), field: String((issue.path as unknown[])[0]) };
-    return { kind: 'error', message: error.message, field: null };
-  }
-  return { kind: 'error', message: 'The change was not saved.', field: null };
+/** The case's autosave (renderer/state/autosave.ts) through the api layer's command. */
+function useAuditAutosave(caseId: string) {
+  const { mutateAsync } = useCommand('cases.updateAudit');
+  return useAutosave<Patch>(caseId, (id, fields) => mutateAsync({ id, fields }), merge);
 }
 
-/**
- * Collects edits and saves them in order: at once for choices, shortly after typing stops for
- * text. A refused edit is kept, so the next change sends it again and nothing typed is lost;
- * it is not retried on its own, so a refusal cannot loop.
- */
-function useAutosave(caseId: string) {
-  const update = useCommand('cases.updateAudit');
-  const [state, setState] = useState<SaveState>({ kind: 'idle' });
-  const pending = useRef<Patch | null>(null);
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const inFlight = useRef<Promise<boolean> | null>(null);
-  const { mutateAsync } = update;
-
-  const flush = useCallback(
-    async (leaving = false): Promise<boolean> => {
-      if (timer.current) clearTimeout(timer.current);
-      timer.current = null;
-      // Leaving the page: send now even if a save is on its way (the page may not see it answer).
-      if (!leaving) while (inFlight.current) await inFlight.current;
-      if (!pending.current) return true;
-      const patch = pending.current;
-      pending.current = null;
-      setState({ kind: 'saving' });
-      const sending = mutateAsync({ id: caseId, fields: patch }).then(
-        () => true,
-        (error: unknown) => {
-          pending.current = merge(patch, pending.current ?? {});
-          setState(refusal(error));
-          return false;
-        },
-      );
-      inFlight.current = sending;
-      const saved = await sending;
-      if (inFlight.current === sending) inFlight.current = null;
-      if (!saved) return false;
-      if (pending.current) return flush();
-      setState({ kind: 'saved' });
-      return true;
-    },
-    [caseId, mutateAsync],
-  );
-
-  const queue = useCallback(
-    (patch: Patch, delay: number) => {
-      pending.current = merge(pending.current ?? {}, patch);
-      if (timer.current) clearTimeout(timer.current);
-      timer.current = setTimeout(() => void flush(), delay);
-    },
-    [flush],
-  );
-
-  // Leaving the screen, the page or the app saves what is waiting rather than dropping it.
-  useEffect(() => registerPendingSave(({ leaving }) => flush(leaving)), [flush]);
-  useEffect(() => () => void flush(), [flush]);
-  return { state, queue, flush };
-}
+const RANK: Record<SaveStatus['kind'], number> = { refused: 4, retrying: 3, saving: 2, saved: 1, idle: 0 };
 
 /** One line for both channels; a refused answer on the area's audit outranks everything else. */
-function combined(answer: SaveState, general: SaveState): SaveState {
-  if (answer.kind === 'error') return answer;
-  if (general.kind === 'error') return general;
-  if (answer.kind === 'saving' || general.kind === 'saving') return { kind: 'saving' };
-  if (answer.kind === 'saved' || general.kind === 'saved') return { kind: 'saved' };
-  return { kind: 'idle' };
-}
-
-const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
-
-function SaveStatus({ state, onRetry }: { state: SaveState; onRetry: () => void }) {
-  const text =
-    state.kind === 'saving'
-      ? 'Saving…'
-      : state.kind === 'saved'
-        ? 'Saved'
-        : state.kind === 'error'
-          ? `Not saved: ${lowerFirst(state.message)}`
-          : 'Changes save automatically';
-  return (
-    <p className={`save-status save-${state.kind}`} role="status" aria-live="polite">
-      {text}
-      {state.kind === 'error' && state.field === null && (
-        <>
-          {' '}
-          <button type="button" className="link-button" onClick={onRetry}>
-            Try again
-          </button>
-        </>
-      )}
-    </p>
-  );
+function combined(answer: SaveStatus, general: SaveStatus): SaveStatus {
+  if (RANK[answer.kind] >= RANK[general.kind]) {
+    return answer.kind === 'saved' && general.kind === 'saved' && general.at > answer.at ? general : answer;
+  }
+  return general;
 }
 
 function RadioGroup<T extends string>({
@@ -164,8 +74,8 @@ export function SampledCaseAudit({ sampled, theme }: { sampled: SampledCase; the
   const id = useId();
   // Two channels: the answer on the area's audit (which the service may refuse without a
   // reason) is saved apart from everything else, so a refusal there never holds up the rest.
-  const general = useAutosave(sampled.id);
-  const answer = useAutosave(sampled.id);
+  const general = useAuditAutosave(sampled.id);
+  const answer = useAuditAutosave(sampled.id);
   const [status, setStatus] = useState<CaseStatus>(sampled.status);
   // Recording anything starts the case (the service does the same), so the list shows who is on it.
   const started = (patch: Patch): Patch => {
@@ -180,7 +90,7 @@ export function SampledCaseAudit({ sampled, theme }: { sampled: SampledCase; the
   const [reason, setReason] = useState(sampled.agreementReason ?? '');
   const [prompts, setPrompts] = useState<Record<string, string>>(sampled.prompts);
   // The rule (a reason for "partly" and "no") is the service's; its message is shown at the field.
-  const reasonError = answer.state.kind === 'error' && answer.state.field === 'agreementReason' ? answer.state.message : null;
+  const reasonError = answer.status.kind === 'refused' && answer.status.field === 'agreementReason' ? answer.status.reason : null;
 
   const chooseAgreement = (next: Agreement) => {
     setAgreement(next);
@@ -189,15 +99,16 @@ export function SampledCaseAudit({ sampled, theme }: { sampled: SampledCase; the
   };
   const typeReason = (text: string) => {
     setReason(text);
-    answer.queue({ agreementReason: text, ...(agreement ? { auditAgreement: agreement } : {}) }, TYPING_DELAY_MS);
+    answer.queue({ agreementReason: text, ...(agreement ? { auditAgreement: agreement } : {}) }, AUTOSAVE_DELAY_MS);
   };
 
   return (
     <form className="case-audit" onSubmit={(e) => e.preventDefault()} aria-labelledby={`${id}-title`}>
       <div className="screen-header">
         <h2 id={`${id}-title`}>Audit</h2>
-        <SaveStatus
-          state={combined(answer.state, general.state)}
+        <SaveStatusLine
+          status={combined(answer.status, general.status)}
+          idle="Changes save automatically"
           onRetry={() => {
             void general.flush();
             void answer.flush();
@@ -266,6 +177,7 @@ export function SampledCaseAudit({ sampled, theme }: { sampled: SampledCase; the
           className="short-textarea"
           value={reason}
           onChange={(e) => typeReason(e.target.value)}
+          onBlur={() => void answer.flush()}
           aria-invalid={reasonError ? true : undefined}
           aria-describedby={reasonError ? `${id}-reason-error` : undefined}
         />
@@ -287,8 +199,9 @@ export function SampledCaseAudit({ sampled, theme }: { sampled: SampledCase; the
               onChange={(e) => {
                 const text = e.target.value;
                 setPrompts((p) => ({ ...p, [key]: text }));
-                queue({ prompts: { [key]: text } }, TYPING_DELAY_MS);
+                queue({ prompts: { [key]: text } }, AUTOSAVE_DELAY_MS);
               }}
+              onBlur={() => void general.flush()}
             />
           </div>
         ))}

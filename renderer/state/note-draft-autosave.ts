@@ -1,7 +1,9 @@
 /**
- * Autosave for the note draft: ~600 ms after typing stops, the first save creates the note
- * (with the id the draft already holds, so a retry cannot duplicate it) and later saves send
- * only changed fields. A failed save keeps the text on screen and retries with backoff.
+ * Autosave for the note draft, through the renderer's one autosave (./autosave.ts: debounce,
+ * one save at a time, retry with backoff, refusals shown): ~600 ms after typing stops, the
+ * first save creates the note (with the id the draft already holds, so a retry cannot
+ * duplicate it) and later saves send only changed fields. A failed save keeps the text on
+ * screen and is retried; a refused one (too long, say) waits for the next edit.
  *
  * Each save is durable in the store as an open draft of the note (main/sync/local-drafts.ts).
  * When the composer closes (or switches to another note), and after a quiet spell of 30 s with
@@ -9,106 +11,68 @@
  * for the whole time the note was worked on, not one per pause.
  */
 import { useEffect } from 'react';
-import { ApiError, callOnce, refreshAfter } from '../api/hooks.js';
-import { changedFields, isDirty, useNoteDraft } from './note-draft-store.js';
+import { callOnce, refreshAfter } from '../api/hooks.js';
+import { AUTOSAVE_DELAY_MS, Autosaver } from './autosave.js';
+import { changedFields, isDirty, useNoteDraft, type NoteDraftFields } from './note-draft-store.js';
 
-export const AUTOSAVE_DELAY_MS = 600;
+export { AUTOSAVE_DELAY_MS } from './autosave.js';
 /** Typing paused this long with the composer open: the draft is sealed. */
 export const QUIET_SPELL_MS = 30_000;
-const RETRY_MS = [2_000, 5_000, 10_000, 30_000];
 
-let inFlight: Promise<boolean> | null = null;
-let retryTimer: ReturnType<typeof setTimeout> | null = null;
-let failures = 0;
+/** What is on screen for one note; a newer snapshot replaces an older one whole. */
+interface NoteSnapshot {
+  readonly inspectionId: string;
+  readonly noteId: string;
+  readonly fields: NoteDraftFields;
+}
 
 /** Only the reads a note save affects (shared/api/affects.ts), not every list on screen. */
 function refreshViews(): void {
   void refreshAfter('evidence.update');
 }
 
-/** Field messages are written for people; the summary message is not, so prefer them. */
-function plainReason(error: ApiError): string {
-  const issues = error.details?.issues;
-  if (Array.isArray(issues)) {
-    const messages = issues.flatMap((i: unknown) =>
-      typeof i === 'object' && i !== null && typeof (i as { message?: unknown }).message === 'string'
-        ? [(i as { message: string }).message]
-        : [],
-    );
-    if (messages.length > 0) return messages.join('; ');
-  }
-  return error.message;
-}
-
-async function saveOnce(): Promise<boolean> {
+async function sendNote(note: NoteSnapshot, how: { readonly leaving: boolean }): Promise<void> {
   const s = useNoteDraft.getState();
-  if (!s.active || !s.inspectionId || !isDirty(s)) return true;
-  const sent = s.fields;
-  const noteId = s.noteId;
-  s.saveStarted();
-  try {
-    if (!s.created) {
-      await callOnce('evidence.create', { inspectionId: s.inspectionId, id: noteId, fields: sent });
-    } else {
-      await callOnce('evidence.update', { id: noteId, fields: changedFields(s.saved, sent) });
-    }
-    failures = 0;
-    useNoteDraft.getState().saveSucceeded(noteId, sent, Date.now());
-    refreshViews();
-    return true;
-  } catch (error) {
-    const reason = error instanceof ApiError ? plainReason(error) : 'Fieldwork could not reach its data file';
-    useNoteDraft.getState().saveFailed(noteId, reason);
-    // Bad input will not fix itself; anything else (a busy or unreachable store) is retried.
-    if (!(error instanceof ApiError && error.code === 'invalid_input')) scheduleRetry();
-    return false;
+  const created = s.noteId === note.noteId && s.created;
+  if (!created && note.fields.text.trim() === '') return;
+  if (!created || how.leaving) {
+    // `evidence.create` with the draft's own id is an upsert: right whether or not the note
+    // exists yet, so it is also the one request sent as the page goes.
+    await callOnce('evidence.create', { inspectionId: note.inspectionId, id: note.noteId, fields: note.fields });
+  } else {
+    const changed = changedFields(s.saved, note.fields);
+    if (Object.keys(changed).length === 0) return;
+    await callOnce('evidence.update', { id: note.noteId, fields: changed });
   }
+  useNoteDraft.getState().saveSucceeded(note.noteId, note.fields);
+  if (!how.leaving) refreshViews();
 }
 
-function scheduleRetry(): void {
-  if (retryTimer) clearTimeout(retryTimer);
-  const delay = RETRY_MS[Math.min(failures, RETRY_MS.length - 1)] ?? 30_000;
-  failures += 1;
-  retryTimer = setTimeout(() => {
-    retryTimer = null;
-    void flushNoteDraft();
-  }, delay);
+const noteSaver = new Autosaver<NoteSnapshot>({ send: sendNote, merge: (_older, newer) => newer });
+noteSaver.subscribe(() => useNoteDraft.getState().saveShown(noteSaver.getStatus()));
+
+/** Queues what is on screen, if the store does not hold it yet. */
+function queueOnScreen(delay: number): boolean {
+  const s = useNoteDraft.getState();
+  if (!s.active || !s.inspectionId || !isDirty(s)) return false;
+  noteSaver.queue({ inspectionId: s.inspectionId, noteId: s.noteId, fields: s.fields }, delay);
+  return true;
 }
 
 /** Saves now if anything is unsaved; resolves true when the store holds what is on screen. */
-export async function flushNoteDraft(): Promise<boolean> {
-  while (inFlight) await inFlight;
-  inFlight = saveOnce();
-  let ok: boolean;
-  try {
-    ok = await inFlight;
-  } finally {
-    inFlight = null;
-  }
-  // Typing continued during the save: catch up.
-  if (ok && isDirty(useNoteDraft.getState())) return flushNoteDraft();
-  return ok;
+export function flushNoteDraft(): Promise<boolean> {
+  queueOnScreen(0);
+  return noteSaver.flush();
 }
 
 /**
  * The page is going away (reload, tab or window closed): send what is on screen at once, in
  * one request that does not wait for a save already on its way (the page may not live to see
- * it answer). `evidence.create` with the draft's own id is an upsert, so it is right whether
- * or not the note exists yet; the transport sends it with keepalive so it outlives the page.
+ * it answer); the transport sends it with keepalive so it outlives the page.
  */
 export function saveBeforeLeaving(): Promise<boolean> {
-  const s = useNoteDraft.getState();
-  if (!s.active || !s.inspectionId || !isDirty(s)) return Promise.resolve(true);
-  if (retryTimer) clearTimeout(retryTimer);
-  const sent = s.fields;
-  const noteId = s.noteId;
-  return callOnce('evidence.create', { inspectionId: s.inspectionId, id: noteId, fields: sent }).then(
-    () => {
-      useNoteDraft.getState().saveSucceeded(noteId, sent, Date.now());
-      return true;
-    },
-    () => false,
-  );
+  queueOnScreen(0);
+  return noteSaver.saveBeforeLeaving();
 }
 
 /**
@@ -117,7 +81,7 @@ export function saveBeforeLeaving(): Promise<boolean> {
  * before any other write, at quit and at the next start.
  */
 export async function sealNoteDraft(noteId: string): Promise<void> {
-  while (inFlight) await inFlight;
+  await noteSaver.settled();
   const s = useNoteDraft.getState();
   if (s.noteId === noteId && s.active && isDirty(s) && !(await flushNoteDraft())) return;
   try {
@@ -137,9 +101,7 @@ export function useNoteAutosave(): void {
   const active = useNoteDraft((s) => s.active);
   const noteId = useNoteDraft((s) => s.noteId);
   useEffect(() => {
-    if (!active || !isDirty(useNoteDraft.getState())) return undefined;
-    const timer = setTimeout(() => void flushNoteDraft(), AUTOSAVE_DELAY_MS);
-    return () => clearTimeout(timer);
+    if (active) queueOnScreen(AUTOSAVE_DELAY_MS);
   }, [fields, active]);
   useEffect(() => {
     if (!active) return undefined;

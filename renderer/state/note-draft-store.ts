@@ -6,15 +6,9 @@
 import { create } from 'zustand';
 import type { EvidenceNote, NoteFields } from '../../shared/api/evidence.js';
 import { newId } from '../../shared/domain/ids.js';
+import type { SaveStatus } from './autosave.js';
 
 export type NoteDraftFields = NoteFields;
-
-export type SaveState =
-  | { readonly kind: 'empty' }
-  | { readonly kind: 'unsaved' }
-  | { readonly kind: 'saving' }
-  | { readonly kind: 'saved'; readonly at: number }
-  | { readonly kind: 'failed'; readonly reason: string };
 
 export interface NoteDraftState {
   active: boolean;
@@ -26,13 +20,13 @@ export interface NoteDraftState {
   mode: 'new' | 'edit';
   fields: NoteDraftFields;
   saved: NoteDraftFields | null;
-  save: SaveState;
+  /** What the composer says about saving (the autosave's status, ./autosave.ts). */
+  save: SaveStatus;
   draftStarted: (inspectionId: string, caseId: string | null) => void;
   editStarted: (note: EvidenceNote) => void;
   fieldChanged: <K extends keyof NoteDraftFields>(key: K, value: NoteDraftFields[K]) => void;
-  saveStarted: () => void;
-  saveSucceeded: (noteId: string, sent: NoteDraftFields, at: number) => void;
-  saveFailed: (noteId: string, reason: string) => void;
+  saveSucceeded: (noteId: string, sent: NoteDraftFields) => void;
+  saveShown: (status: SaveStatus) => void;
   draftClosed: () => void;
 }
 
@@ -53,7 +47,7 @@ export const useNoteDraft = create<NoteDraftState>()((set) => ({
   mode: 'new',
   fields: emptyFields(null),
   saved: null,
-  save: { kind: 'empty' },
+  save: { kind: 'idle' },
   draftStarted: (inspectionId, caseId) =>
     set({
       active: true,
@@ -63,7 +57,7 @@ export const useNoteDraft = create<NoteDraftState>()((set) => ({
       mode: 'new',
       fields: emptyFields(caseId),
       saved: null,
-      save: { kind: 'empty' },
+      save: { kind: 'idle' },
     }),
   editStarted: (note) => {
     const fields: NoteDraftFields = {
@@ -85,16 +79,9 @@ export const useNoteDraft = create<NoteDraftState>()((set) => ({
       save: { kind: 'saved', at: Date.now() },
     });
   },
-  fieldChanged: (key, value) =>
-    set((s) => ({ fields: { ...s.fields, [key]: value }, save: s.save.kind === 'failed' ? s.save : { kind: 'unsaved' } })),
-  saveStarted: () => set({ save: { kind: 'saving' } }),
-  saveSucceeded: (noteId, sent, at) =>
-    set((s) =>
-      s.noteId !== noteId
-        ? s
-        : { created: true, saved: sent, save: s.fields === sent ? { kind: 'saved', at } : { kind: 'unsaved' } },
-    ),
-  saveFailed: (noteId, reason) => set((s) => (s.noteId !== noteId ? s : { save: { kind: 'failed', reason } })),
+  fieldChanged: (key, value) => set((s) => ({ fields: { ...s.fields, [key]: value } })),
+  saveSucceeded: (noteId, sent) => set((s) => (s.noteId !== noteId ? s : { created: true, saved: sent })),
+  saveShown: (save) => set({ save }),
   draftClosed: () => set({ active: false }),
 }));
 
