@@ -138,19 +138,19 @@ describe('cases in the browser', () => {
     await page.getByLabel('The area’s own audit grade').focus();
     await page.keyboard.press('ArrowDown'); // Outstanding
     await page.keyboard.press('ArrowDown'); // Good
-    await page.getByText('Saved', { exact: true }).waitFor();
+    await page.getByText(/^Saved at \d\d:\d\d$/).waitFor();
     await page.keyboard.press('Tab'); // evaluation: Outstanding
     await page.keyboard.press('ArrowDown'); // Good
     await page.keyboard.press('ArrowDown'); // Requires improvement
     await page.keyboard.press('Tab'); // agreement: Yes
     await page.keyboard.press('ArrowDown'); // Partly, which needs a reason
-    await page.getByText('Not saved: give a reason', { exact: false }).waitFor();
+    await page.getByText('Not saved — Give a reason', { exact: false }).waitFor();
     await page.keyboard.press('Tab');
     await page.keyboard.type('Plans drift after the conference.');
-    await page.getByText('Saved', { exact: true }).waitFor();
+    await page.getByText(/^Saved at \d\d:\d\d$/).waitFor();
     await page.keyboard.press('Tab'); // first prompt: the child's voice
     await page.keyboard.type('Seen alone twice; wishes recorded in her words.');
-    await page.getByText('Saved', { exact: true }).waitFor();
+    await page.getByText(/^Saved at \d\d:\d\d$/).waitFor();
     await page.getByLabel('Status').focus();
     await page.keyboard.press('ArrowDown'); // Done (recording made it In progress)
     await expect.poll(() => readStore(app as BrowserApp).cases.find((c) => c.case_ref === firstRef)?.status).toBe('done');

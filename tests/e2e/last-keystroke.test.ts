@@ -121,7 +121,7 @@ describe('the case audit', () => {
     await page.getByText('Give a reason why you only partly agree with the area’s audit.', { exact: false }).first().waitFor();
     // Long enough for every save to have come back: still refused, never a green "Saved".
     await page.waitForTimeout(1500);
-    await expect.poll(() => status.textContent()).toMatch(/^Not saved: give a reason why you only partly agree/i);
+    await expect.poll(() => status.textContent()).toMatch(/^Not saved — Give a reason why you only partly agree/);
     const reason = page.getByLabel(/^Reason/);
     expect(await reason.getAttribute('aria-invalid')).toBe('true');
     const stored = () => {
@@ -142,7 +142,7 @@ describe('the case audit', () => {
     await app.screenshot('audit-reason-refused');
 
     await reason.fill('Plans drift after the conference.');
-    await expect.poll(() => status.textContent()).toBe('Saved');
+    await expect.poll(() => status.textContent()).toMatch(/^Saved at \d\d:\d\d$/);
     expect(stored()).toMatchObject({ audit_agreement: 'partly', agreement_reason: 'Plans drift after the conference.' });
     expect(await reason.getAttribute('aria-invalid')).toBeNull();
   });
