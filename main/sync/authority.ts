@@ -100,6 +100,21 @@ const NO_SIBLINGS: readonly Op[] = [];
  */
 const JUDGED_VALUES = { tables: [...SIBLING_TABLES], fields: AUTHOR_FIELDS };
 
+const JUDGED_TABLES: ReadonlySet<string> = new Set(JUDGED_VALUES.tables);
+
+/**
+ * The op as the judgement and the rest of an import's transaction need it once it is in the
+ * op log: its value only where something reads it (JUDGED_VALUES, and `_deleted`, which the
+ * held-deletions rule reads), null otherwise — the same values a re-judgement reads back
+ * (`opsFrom`). An import holds its bundle's ops like this, so a note's text is held only
+ * while its own changeset is being inserted, never the bundle's texts all at once.
+ */
+export function judgedOnly<T extends Op>(op: T): T {
+  if (op.value === null || op.field === DELETED_FIELD || JUDGED_TABLES.has(op.table)) return op;
+  if ((JUDGED_VALUES.fields[op.table] ?? []).includes(op.field)) return op;
+  return { ...op, value: null };
+}
+
 const fieldText = (k: FieldKey) => `${k.table}\u0000${k.row}\u0000${k.field}`;
 
 /**
