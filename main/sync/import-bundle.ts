@@ -39,7 +39,7 @@ import { DEFAULT_LIMITS, rejectBundle, type BundleLimits, type BundleManifest } 
 import { openBundle, type BundleSource, type OpenedBundle } from './bundle-reader.js';
 import { opsOfBody, verifyChangeset } from './bundle-verify.js';
 import { fingerprint } from './device-identity.js';
-import { observeRemoteHlc, type WriteContext } from './local-write.js';
+import { keepNearest, observeRemoteHlc, type WriteContext } from './local-write.js';
 import { rosterEditsOf, type RosterEdits } from './roster-trust.js';
 import { checkChains, checkTrust, rangesMatch, type ChainFork, type ChainLink } from './bundle-admission.js';
 
@@ -502,6 +502,7 @@ function applyStaged(
       const updated = new Set<string>();
       let newOps = 0;
       let maxHlc = '';
+      const ahead = new Set<string>();
       let done = 0;
       const maxBefore = maxOpHlc(ctx.db, manifest.inspection);
       const batches: ChangesetOps[] = [];
@@ -529,7 +530,8 @@ function applyStaged(
           const ahead = parseHlc(op.hlc).wallMs - ctx.now();
           // The clock follows the latest op within the skew bound: one far-ahead op in the bundle
           // must not make the clock ignore the others (it would then write before them).
-          if (op.hlc > maxHlc && parseHlc(op.hlc).wallMs <= clockBound(ctx.now())) maxHlc = op.hlc;
+          if (parseHlc(op.hlc).wallMs > clockBound(ctx.now())) keepNearest(ahead, op.hlc);
+          else if (op.hlc > maxHlc) maxHlc = op.hlc;
           if (ahead > CLOCK_AHEAD_WARNING_MS && ahead > (clockAhead.get(op.author) ?? 0)) clockAhead.set(op.author, ahead);
         }
         done += 1;
@@ -639,7 +641,8 @@ function applyStaged(
         );
       }
       // Bounded: a timestamp beyond now + MAX_CLOCK_SKEW_MS is not followed (hlc.ts).
-      if (maxHlc !== '') observeRemoteHlc(ctx, maxHlc);
+      // Those beyond it are kept, the nearest few, so the clock sorts after them once it reaches them.
+      if (maxHlc !== '' || ahead.size > 0) observeRemoteHlc(ctx, maxHlc === '' ? null : maxHlc, [...ahead]);
       const conflictsAfter = conflictKeySet(ctx.db, manifest.inspection);
       counts = {
         newOps,

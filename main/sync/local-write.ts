@@ -41,35 +41,50 @@ function lastHlc(db: Db): Hlc | null {
   return text === null || !isHlc(text) ? null : parseHlc(text);
 }
 
-/** Advance this device's clock past timestamps seen in imported ops. */
-export function observeRemoteHlc(ctx: WriteContext, remote: string): void {
+/** Advance this device's clock past timestamps seen in imported ops; `ahead` are those beyond the bound, kept for later. */
+export function observeRemoteHlc(ctx: WriteContext, remote: string | null, ahead: readonly string[] = []): void {
   const last = lastHlc(ctx.db);
-  remember(ctx, last, receive(last, parseHlc(remote), ctx.now(), hlcNode(ctx.device.author)));
+  if (remote !== null) remember(ctx, last, receive(last, parseHlc(remote), ctx.now(), hlcNode(ctx.device.author)), ahead);
+  else if (last !== null && ahead.length > 0) remember(ctx, last, last, ahead);
 }
 
 /**
- * The furthest timestamp this laptop issued, kept only while its clock runs behind it (the
- * laptop's own clock was once set far ahead, beyond the bound it now follows): should the
- * physical clock reach that far again, the next timestamp still sorts after it.
+ * Timestamps this laptop issued or saw that lie beyond the bound its clock now follows (its own
+ * clock was set far ahead and corrected, or ran back past the bound, or a remote op was ahead):
+ * should the bound reach one of them again, the next timestamp still sorts after it. Kept in
+ * order, at most MAX_PEAKS of them, the nearest first: those are the ones the bound meets first.
  */
 const PEAK_KEY = 'hlc_peak';
+const MAX_PEAKS = 32;
 
-function peakHlc(db: Db): Hlc | null {
-  const text = readMeta(db, PEAK_KEY);
-  return text === null || !isHlc(text) ? null : parseHlc(text);
+/** Adds `hlc` to `nearest`, keeping only the MAX_PEAKS smallest (the first the bound reaches). */
+export function keepNearest(nearest: Set<string>, hlc: string): void {
+  nearest.add(hlc);
+  if (nearest.size <= MAX_PEAKS) return;
+  let largest = '';
+  for (const value of nearest) if (value > largest) largest = value;
+  nearest.delete(largest);
 }
 
-/** Stores `clock` as this device's last timestamp, never going back behind one it issued. */
-function remember(ctx: WriteContext, last: Hlc | null, clock: Hlc): string {
-  const peak = peakHlc(ctx.db);
+function peaksOf(db: Db): string[] {
+  const text = readMeta(db, PEAK_KEY);
+  return text === null ? [] : text.split(' ').filter(isHlc);
+}
+
+/**
+ * Stores `clock` as this device's last timestamp, after every kept peak the bound now covers;
+ * `last` and `ahead` (timestamps seen beyond the bound) are kept as peaks while they sort after it.
+ */
+function remember(ctx: WriteContext, last: Hlc | null, clock: Hlc, ahead: readonly string[] = []): string {
+  const bound = clockBound(ctx.now());
+  const known = peaksOf(ctx.db);
   let next = clock;
-  if (peak !== null && peak.wallMs <= clockBound(ctx.now()) && formatHlc(next) <= formatHlc(peak)) {
-    next = tick(peak, ctx.now(), next.node);
-  }
+  const covered = known.filter((p) => parseHlc(p).wallMs <= bound).reduce((a, b) => (a > b ? a : b), '');
+  if (covered !== '' && formatHlc(next) <= covered) next = tick(parseHlc(covered), ctx.now(), next.node);
   const text = formatHlc(next);
-  const furthest = [last, peak].map((h) => (h === null ? '' : formatHlc(h))).reduce((a, b) => (a > b ? a : b), '');
-  if (furthest > text) writeMeta(ctx.db, PEAK_KEY, furthest);
-  else if (peak !== null) writeMeta(ctx.db, PEAK_KEY, '');
+  const candidates = [...known, ...ahead, ...(last === null ? [] : [formatHlc(last)])];
+  const kept = [...new Set(candidates.filter((p) => p > text))].sort().slice(0, MAX_PEAKS);
+  if (kept.length > 0 || known.length > 0) writeMeta(ctx.db, PEAK_KEY, kept.join(' '));
   writeMeta(ctx.db, HLC_KEY, text);
   return text;
 }
