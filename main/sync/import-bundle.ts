@@ -502,7 +502,7 @@ function applyStaged(
       const updated = new Set<string>();
       let newOps = 0;
       let maxHlc = '';
-      const ahead = new Set<string>();
+      const beyondBound = new Set<string>();
       let done = 0;
       const maxBefore = maxOpHlc(ctx.db, manifest.inspection);
       const batches: ChangesetOps[] = [];
@@ -530,7 +530,7 @@ function applyStaged(
           const ahead = parseHlc(op.hlc).wallMs - ctx.now();
           // The clock follows the latest op within the skew bound: one far-ahead op in the bundle
           // must not make the clock ignore the others (it would then write before them).
-          if (parseHlc(op.hlc).wallMs > clockBound(ctx.now())) keepNearest(ahead, op.hlc);
+          if (parseHlc(op.hlc).wallMs > clockBound(ctx.now())) keepNearest(beyondBound, op.hlc);
           else if (op.hlc > maxHlc) maxHlc = op.hlc;
           if (ahead > CLOCK_AHEAD_WARNING_MS && ahead > (clockAhead.get(op.author) ?? 0)) clockAhead.set(op.author, ahead);
         }
@@ -642,7 +642,7 @@ function applyStaged(
       }
       // Bounded: a timestamp beyond now + MAX_CLOCK_SKEW_MS is not followed (hlc.ts).
       // Those beyond it are kept, the nearest few, so the clock sorts after them once it reaches them.
-      if (maxHlc !== '' || ahead.size > 0) observeRemoteHlc(ctx, maxHlc === '' ? null : maxHlc, [...ahead]);
+      if (maxHlc !== '' || beyondBound.size > 0) observeRemoteHlc(ctx, maxHlc === '' ? null : maxHlc, [...beyondBound]);
       const conflictsAfter = conflictKeySet(ctx.db, manifest.inspection);
       counts = {
         newOps,
