@@ -141,9 +141,11 @@ export function settleAuthority(
   let oldestNew = floor as string;
   for (const op of newOps) if (op.hlc < oldestNew) oldestNew = op.hlc;
   const from = whole ? '' : oldestNew;
-  const fixed = full
-    ? authorityOpsBefore(db, inspectionId, from)
-    : authorityOpsBefore(db, inspectionId, null).filter((op) => !newIds.has(op.id));
+  // Every authority op that takes effect, read once: the ones before `from` are the fixed state
+  // (authorityOpsBefore(from) is exactly those, in the same order), and all but the new ones say
+  // who the lead is.
+  const effective = authorityOpsBefore(db, inspectionId, null);
+  const fixed = full ? effective.filter((op) => op.hlc < from) : effective.filter((op) => !newIds.has(op.id));
   const toJudge: Iterable<Op & { changesetId: string }> = full
     ? opsFrom(db, inspectionId, from, JUDGED_VALUES)
     : [...newOps].sort(compareOps);
@@ -151,7 +153,7 @@ export function settleAuthority(
   const state = withLabels(db, new AuthorityState(root));
   // Whether this laptop is the lead is decided by what took effect before this import: the new
   // ops are already in the op log (unjudged), and a hostile "make me lead" among them must not count.
-  const holdWidening = isLeadDevice(db, inspectionId, root, options.device, newIds);
+  const holdWidening = isLeadDevice(root, options.device, effective, newIds);
   const result: SettleResult = { refused: [], held: [], accepted: new Set(), changedFields: [] };
   const changed = new Map<string, FieldKey>();
   let i = 0;
@@ -241,9 +243,9 @@ function withLabels(db: Db, state: AuthorityState): AuthorityState {
 }
 
 /** Whether this laptop is the inspection's lead now (by the ops that took effect). */
-function isLeadDevice(db: Db, inspectionId: string, root: string, device: string, exclude: ReadonlySet<string>): boolean {
+function isLeadDevice(root: string, device: string, effective: readonly Op[], exclude: ReadonlySet<string>): boolean {
   const state = new AuthorityState(root);
-  for (const op of authorityOpsBefore(db, inspectionId, null)) if (!exclude.has(op.id)) state.absorb(op);
+  for (const op of effective) if (!exclude.has(op.id)) state.absorb(op);
   return state.lead() === device;
 }
 
