@@ -100,6 +100,21 @@ const NO_SIBLINGS: readonly Op[] = [];
  */
 const JUDGED_VALUES = { tables: [...SIBLING_TABLES], fields: AUTHOR_FIELDS };
 
+const JUDGED_TABLES: ReadonlySet<string> = new Set(JUDGED_VALUES.tables);
+
+/**
+ * The op as the judgement and the rest of an import's transaction need it once it is in the
+ * op log: its value only where something reads it (JUDGED_VALUES, and `_deleted`, which the
+ * held-deletions rule reads), null otherwise — the same values a re-judgement reads back
+ * (`opsFrom`). An import holds its bundle's ops like this, so a note's text is held only
+ * while its own changeset is being inserted, never the bundle's texts all at once.
+ */
+export function judgedOnly<T extends Op>(op: T): T {
+  if (op.value === null || op.field === DELETED_FIELD || JUDGED_TABLES.has(op.table)) return op;
+  if ((JUDGED_VALUES.fields[op.table] ?? []).includes(op.field)) return op;
+  return { ...op, value: null };
+}
+
 const fieldText = (k: FieldKey) => `${k.table}\u0000${k.row}\u0000${k.field}`;
 
 /**
@@ -126,9 +141,11 @@ export function settleAuthority(
   let oldestNew = floor as string;
   for (const op of newOps) if (op.hlc < oldestNew) oldestNew = op.hlc;
   const from = whole ? '' : oldestNew;
-  const fixed = full
-    ? authorityOpsBefore(db, inspectionId, from)
-    : authorityOpsBefore(db, inspectionId, null).filter((op) => !newIds.has(op.id));
+  // Every authority op that takes effect, read once: the ones before `from` are the fixed state
+  // (authorityOpsBefore(from) is exactly those, in the same order), and all but the new ones say
+  // who the lead is.
+  const effective = authorityOpsBefore(db, inspectionId, null);
+  const fixed = full ? effective.filter((op) => op.hlc < from) : effective.filter((op) => !newIds.has(op.id));
   const toJudge: Iterable<Op & { changesetId: string }> = full
     ? opsFrom(db, inspectionId, from, JUDGED_VALUES)
     : [...newOps].sort(compareOps);
@@ -136,7 +153,7 @@ export function settleAuthority(
   const state = withLabels(db, new AuthorityState(root));
   // Whether this laptop is the lead is decided by what took effect before this import: the new
   // ops are already in the op log (unjudged), and a hostile "make me lead" among them must not count.
-  const holdWidening = isLeadDevice(db, inspectionId, root, options.device, newIds);
+  const holdWidening = isLeadDevice(root, options.device, effective, newIds);
   const result: SettleResult = { refused: [], held: [], accepted: new Set(), changedFields: [] };
   const changed = new Map<string, FieldKey>();
   let i = 0;
@@ -226,9 +243,9 @@ function withLabels(db: Db, state: AuthorityState): AuthorityState {
 }
 
 /** Whether this laptop is the inspection's lead now (by the ops that took effect). */
-function isLeadDevice(db: Db, inspectionId: string, root: string, device: string, exclude: ReadonlySet<string>): boolean {
+function isLeadDevice(root: string, device: string, effective: readonly Op[], exclude: ReadonlySet<string>): boolean {
   const state = new AuthorityState(root);
-  for (const op of authorityOpsBefore(db, inspectionId, null)) if (!exclude.has(op.id)) state.absorb(op);
+  for (const op of effective) if (!exclude.has(op.id)) state.absorb(op);
   return state.lead() === device;
 }
 

@@ -12,7 +12,7 @@ import { rejectBundle, type BundleManifest } from './bundle-format.js';
 import type { RawRecord } from './bundle-reader.js';
 import { CHANGESET_FORMAT } from './changeset.js';
 import { verifySignature } from './device-identity.js';
-import { computeOpId, sha256Hex } from './op-id.js';
+import { sha256Hex } from './op-id.js';
 
 export interface VerifiedChangeset {
   readonly record: ChangesetRecord;
@@ -26,8 +26,55 @@ const OP_KEYS = ['author', 'deps', 'field', 'hlc', 'id', 'inspection', 'row', 't
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-const hasExactKeys = (value: Record<string, unknown>, keys: readonly string[]): boolean =>
-  canonicalJson(Object.keys(value).sort()) === canonicalJson(keys);
+const CHANGESET_KEY_SET: ReadonlySet<string> = new Set(CHANGESET_KEYS);
+const OP_KEY_SET: ReadonlySet<string> = new Set(OP_KEYS);
+/** JSON.parse keeps one value per key, so the same count and every key expected is the same key set. */
+function hasExactKeys(value: Record<string, unknown>, keys: ReadonlySet<string>): boolean {
+  let count = 0;
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    if (!keys.has(key)) return false;
+    count += 1;
+  }
+  return count === keys.size;
+}
+
+const J = canonicalJson;
+
+/**
+ * canonicalJson of a parsed op, written out for the one shape an op has (its nine keys in
+ * sorted order), so a body's canonical check does not sort every op's keys; the value's text
+ * is kept for the op id. Anything of another shape goes through canonicalJson itself, so the
+ * text is exactly canonicalJson(raw) either way.
+ */
+function canonicalOp(raw: unknown, valueTexts: (string | null)[]): string {
+  if (!isObject(raw) || !hasExactKeys(raw, OP_KEY_SET)) {
+    valueTexts.push(null);
+    return canonicalJson(raw);
+  }
+  const value = J(raw.value);
+  valueTexts.push(value);
+  return `{"author":${J(raw.author)},"deps":${J(raw.deps)},"field":${J(raw.field)},"hlc":${J(raw.hlc)},"id":${J(raw.id)},"inspection":${J(raw.inspection)},"row":${J(raw.row)},"table":${J(raw.table)},"value":${value}}`;
+}
+
+/** canonicalJson of a parsed changeset body (its six keys in sorted order), and each op's value text. */
+function canonicalBody(parsed: Record<string, unknown>, valueTexts: (string | null)[]): string {
+  const { ops } = parsed;
+  const opsText = Array.isArray(ops) ? `[${ops.map((op) => canonicalOp(op, valueTexts)).join(',')}]` : J(ops);
+  return `{"author":${J(parsed.author)},"inspection":${J(parsed.inspection)},"ops":${opsText},"prev":${J(parsed.prev)},"seq":${J(parsed.seq)},"v":${J(parsed.v)}}`;
+}
+
+/**
+ * The op id (op-id.ts computeOpId) from the value's canonical text already written for the
+ * body check: the same bytes canonicalJson gives for {inspection, hlc, author, table, row,
+ * field, value, deps sorted}, whose keys sort as written here.
+ */
+function opIdOf(op: Omit<Op, 'id'>, valueText: string): string {
+  const deps = [...op.deps].sort();
+  return sha256Hex(
+    `{"author":${J(op.author)},"deps":${J(deps)},"field":${J(op.field)},"hlc":${J(op.hlc)},"inspection":${J(op.inspection)},"row":${J(op.row)},"table":${J(op.table)},"value":${valueText}}`,
+  );
+}
 
 function valueFits(kind: string, value: unknown): boolean {
   switch (kind) {
@@ -46,8 +93,8 @@ function valueFits(kind: string, value: unknown): boolean {
   }
 }
 
-function parseOp(raw: unknown, inspection: string, author: string): Op {
-  if (!isObject(raw) || !hasExactKeys(raw, OP_KEYS)) throw rejectBundle('corrupt');
+function parseOp(raw: unknown, inspection: string, author: string, valueText: string | null): Op {
+  if (!isObject(raw) || valueText === null) throw rejectBundle('corrupt');
   const { id, hlc, table, row, field, value, deps } = raw;
   if (raw.inspection !== inspection) throw rejectBundle('wrong-inspection');
   if (raw.author !== author) throw rejectBundle('corrupt');
@@ -69,8 +116,7 @@ function parseOp(raw: unknown, inspection: string, author: string): Op {
     value: value as OpValue,
     deps: deps as string[],
   };
-  const { id: _id, ...rest } = op;
-  if (computeOpId(rest) !== id) throw rejectBundle('corrupt');
+  if (opIdOf(op, valueText) !== id) throw rejectBundle('corrupt');
   return op;
 }
 
@@ -93,7 +139,7 @@ function checkDepsWithin(ops: readonly Op[]): void {
 }
 
 /** Throws a typed rejection, or returns the changeset as the store will hold it. */
-export function verifyChangeset(raw: RawRecord, manifest: BundleManifest): VerifiedChangeset {
+export function verifyChangeset(raw: RawRecord, manifest: BundleManifest, id: string = sha256Hex(raw.body)): VerifiedChangeset {
   const text = raw.body.toString('utf8');
   let parsed: unknown;
   try {
@@ -101,13 +147,14 @@ export function verifyChangeset(raw: RawRecord, manifest: BundleManifest): Verif
   } catch {
     throw rejectBundle('bad-signature');
   }
-  if (!isObject(parsed) || !hasExactKeys(parsed, CHANGESET_KEYS)) throw rejectBundle('corrupt');
+  if (!isObject(parsed) || !hasExactKeys(parsed, CHANGESET_KEY_SET)) throw rejectBundle('corrupt');
   const { v, inspection, author, seq, prev, ops } = parsed;
   if (typeof author !== 'string' || !AUTHOR.test(author)) throw rejectBundle('corrupt');
   // The signature first: until it holds, nothing else in the body means anything.
   if (!verifySignature(author, raw.body, raw.signature)) throw rejectBundle('bad-signature', { author });
   if (typeof v !== 'number' || v > CHANGESET_FORMAT) throw rejectBundle('newer-format');
-  if (v !== CHANGESET_FORMAT || canonicalJson(parsed) !== text) throw rejectBundle('corrupt');
+  const valueTexts: (string | null)[] = [];
+  if (v !== CHANGESET_FORMAT || canonicalBody(parsed, valueTexts) !== text) throw rejectBundle('corrupt');
   if (inspection !== manifest.inspection) throw rejectBundle('wrong-inspection');
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) throw rejectBundle('corrupt');
   if (!(prev === null || (typeof prev === 'string' && HEX64.test(prev)))) throw rejectBundle('corrupt');
@@ -115,11 +162,11 @@ export function verifyChangeset(raw: RawRecord, manifest: BundleManifest): Verif
   // held none of its changesets (bundle-admission.ts, CHAIN CONTINUITY).
   if (seq === 1 && prev !== null) throw rejectBundle('corrupt');
   if (!Array.isArray(ops) || ops.length === 0) throw rejectBundle('corrupt');
-  const verifiedOps = ops.map((op) => parseOp(op, manifest.inspection, author));
+  const verifiedOps = ops.map((op, i) => parseOp(op, manifest.inspection, author, valueTexts[i] ?? null));
   checkDepsWithin(verifiedOps);
   return {
     record: {
-      id: sha256Hex(raw.body),
+      id,
       inspection: manifest.inspection,
       author,
       seq,

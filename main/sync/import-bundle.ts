@@ -32,7 +32,7 @@ import { insertChangeset, type FieldKey } from '../store/op-log-repo.js';
 import type { Op } from '../../shared/sync/op.js';
 import { sha256Hex } from './op-id.js';
 import { insertOps, linkOps } from './apply-ops.js';
-import { deriveSignerFields, rebuildField, settleAuthority, type ChangesetOps } from './authority.js';
+import { deriveSignerFields, judgedOnly, rebuildField, settleAuthority, type ChangesetOps } from './authority.js';
 import { clearVerdict, DELETIONS_HELD_RULE, heldDeletionsIn, maxOpHlc, writeVerdict } from '../store/authority-repo.js';
 import type { VerdictRow } from '../store/authority-repo.js';
 import { DEFAULT_LIMITS, rejectBundle, type BundleLimits, type BundleManifest } from './bundle-format.js';
@@ -340,7 +340,7 @@ async function verifyOpened(ctx: WriteContext, opened: OpenedBundle, options: Im
       const stored = knownChangeset(ctx.db, id);
       const known = stored !== null && stored.signature.equals(raw.signature);
       const link = known ? { ...stored, opCount: opsOfBody(raw.body).length } : null;
-      const verified = link === null ? verifyChangeset(raw, manifest) : null;
+      const verified = link === null ? verifyChangeset(raw, manifest, id) : null;
       if (verified) edits.push(rosterEditsOf(verified.record.author, verified.ops));
       const { author, seq, prev } = verified ? verified.record : (link as NonNullable<typeof link>);
       // Staged whole either way: whether it is known is decided again inside the write transaction.
@@ -524,7 +524,8 @@ function applyStaged(
           if (op.field === DELETED_FIELD) deleteTouched.add(rowKey);
         }
         insertChangeset(ctx.db, record, new Date(ctx.now()).toISOString());
-        batches.push({ changesetId: record.id, ops: insertOps(ctx.db, ops, record.id) });
+        // Held for the rest of the transaction without the values nothing reads (a note's text).
+        batches.push({ changesetId: record.id, ops: insertOps(ctx.db, ops, record.id).map(judgedOnly) });
         for (const op of ops) {
           const ahead = parseHlc(op.hlc).wallMs - ctx.now();
           // The clock follows the latest op within the skew bound: one far-ahead op in the bundle
