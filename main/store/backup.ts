@@ -17,6 +17,7 @@ import { openStore, restoringPathFor, type Db, type OpenStoreOptions } from './c
 import { PRIVATE_FILE_MODE, ensureFolder, makePrivate, renameDurably, syncFile, syncFolder } from './durable-file.js';
 import { checkStoreFile, openReadOnly } from './integrity.js';
 import { startNewChainLine } from './meta-repo.js';
+import { oneRow } from './one-row.js';
 import { COMPANION_SUFFIXES, isEncryptedConnection, openSqliteFile, type FileAccess } from './sqlite-file.js';
 
 export const BACKUPS_DIR = 'backups';
@@ -302,7 +303,7 @@ export function restoreStoreFile(
  * SQLite's data_version (which moves when another connection, e.g. the CLI, commits).
  */
 export function changeMarker(db: Db): string {
-  const total = (db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+  const total = oneRow(db.prepare<[], { n: number }>('SELECT total_changes() AS n').get()).n;
   const version = Number(db.pragma('data_version', { simple: true }));
   return `${total}:${version}`;
 }

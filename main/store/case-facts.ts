@@ -10,19 +10,20 @@
  * it was drawn from one, matches a row of the list here, or was added from the list elsewhere.
  * `on_list` is 1, 0, or NULL when this laptop cannot tell (no list here, no word from elsewhere).
  */
+import { ident } from './sql-ident.js';
 
 const LATEST_LIST = `(SELECT i.id FROM case_list_import i WHERE i.inspection_id = s.inspection_id
                       ORDER BY i.imported_at DESC, i.rowid DESC LIMIT 1)`;
 
-const emptyJson = (column: string) => `(s.${column} IS NULL OR s.${column} = '[]')`;
+const emptyJsonSql = (column: 'agencies' | 'flags') => `(s.${ident(column)} IS NULL OR s.${ident(column)} = '[]')`;
 
 const FACTS = `
   SELECT s.id, s.inspection_id, s.deleted, s.case_ref,
          coalesce(s.age_band, l.age_band) AS age_band,
          coalesce(s.stage, l.stage) AS stage,
          coalesce(s.legal_status, l.legal_status) AS legal_status,
-         CASE WHEN ${emptyJson('agencies')} AND l.agencies IS NOT NULL THEN l.agencies ELSE s.agencies END AS agencies,
-         CASE WHEN ${emptyJson('flags')} AND l.flags IS NOT NULL THEN l.flags ELSE s.flags END AS flags,
+         CASE WHEN ${emptyJsonSql('agencies')} AND l.agencies IS NOT NULL THEN l.agencies ELSE s.agencies END AS agencies,
+         CASE WHEN ${emptyJsonSql('flags')} AND l.flags IS NOT NULL THEN l.flags ELSE s.flags END AS flags,
          s.sampling_method, s.sample_run_id, s.stratum, s.selection_reason, s.removed, s.removal_reason,
          s.allocated_to, s.status, s.la_audit_grade, s.inspector_grade, s.audit_agreement, s.agreement_reason,
          s.prompts,

@@ -90,28 +90,29 @@ export function insertCaseList(
 /** The newest import for an inspection: the current sampling frame. */
 export function latestCaseList(db: ReadableDb, inspectionId: string): CaseListImportRow | null {
   const row = db
-    .prepare('SELECT * FROM case_list_import WHERE inspection_id = ? ORDER BY imported_at DESC, rowid DESC LIMIT 1')
-    .get(inspectionId) as CaseListImportRow | undefined;
+    .prepare<[string], CaseListImportRow>(
+      'SELECT * FROM case_list_import WHERE inspection_id = ? ORDER BY imported_at DESC, rowid DESC LIMIT 1',
+    )
+    .get(inspectionId);
   return row ?? null;
 }
 
 export function listCaseListRows(db: ReadableDb, importId: string): CaseListRowValues[] {
-  return (
-    db
-      .prepare(
-        'SELECT line, case_ref, age_band, stage, legal_status, agencies, flags FROM case_list_row WHERE import_id = ? ORDER BY line',
-      )
-      .all(importId) as StoredRow[]
-  ).map(toValues);
+  return db
+    .prepare<[string], StoredRow>(
+      'SELECT line, case_ref, age_band, stage, legal_status, agencies, flags FROM case_list_row WHERE import_id = ? ORDER BY line',
+    )
+    .all(importId)
+    .map(toValues);
 }
 
 /** A row by case reference, ignoring case and surrounding space. */
 export function findCaseListRow(db: ReadableDb, importId: string, caseRef: string): CaseListRowValues | null {
   const row = db
-    .prepare(
+    .prepare<[string, string], StoredRow>(
       `SELECT line, case_ref, age_band, stage, legal_status, agencies, flags FROM case_list_row
        WHERE import_id = ? AND upper(trim(case_ref)) = upper(trim(?)) LIMIT 1`,
     )
-    .get(importId, caseRef) as StoredRow | undefined;
+    .get(importId, caseRef);
   return row ? toValues(row) : null;
 }

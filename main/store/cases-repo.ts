@@ -40,15 +40,16 @@ const CASE_SELECT = `
 /** Every sampled case of an inspection, removed ones included (the UI filters them). */
 export function listSampledCases(db: Db, inspectionId: string): SampledCaseRow[] {
   return db
-    .prepare(
+    .prepare<[string], SampledCaseRow>(
       `${CASE_SELECT} WHERE c.inspection_id = ? AND c.deleted = 0 AND c.case_ref IS NOT NULL ORDER BY upper(c.case_ref), c.id`,
     )
-    .all(inspectionId) as SampledCaseRow[];
+    .all(inspectionId);
 }
 
 export function getSampledCase(db: Db, id: string): SampledCaseRow | null {
-  const row = db.prepare(`${CASE_SELECT} WHERE c.id = ? AND c.deleted = 0 AND c.case_ref IS NOT NULL`).get(id) as
-    SampledCaseRow | undefined;
+  const row = db
+    .prepare<[string], SampledCaseRow>(`${CASE_SELECT} WHERE c.id = ? AND c.deleted = 0 AND c.case_ref IS NOT NULL`)
+    .get(id);
   return row ?? null;
 }
 
@@ -65,14 +66,14 @@ export interface SampleRunRow {
 
 export function listSampleRuns(db: Db, inspectionId: string): SampleRunRow[] {
   return db
-    .prepare(
+    .prepare<[string], SampleRunRow>(
       `SELECT r.id, r.seed, r.criteria, r.source_hash, r.drawn_at, r.drawn_by, r.case_count,
               (SELECT m.name FROM team_member m WHERE m.inspection_id = r.inspection_id AND m.signing_key = r.drawn_by
                  AND m.deleted = 0 LIMIT 1) AS drawn_by_name
        FROM sample_run r WHERE r.inspection_id = ? AND r.deleted = 0 AND r.seed IS NOT NULL
        ORDER BY r.drawn_at DESC, r.id DESC`,
     )
-    .all(inspectionId) as SampleRunRow[];
+    .all(inspectionId);
 }
 
 export interface AllocatorRow {
@@ -86,7 +87,7 @@ export interface AllocatorRow {
 /** Team members who take cases (leads and team inspectors) with how many live cases they hold. */
 export function listAllocators(db: Db, inspectionId: string): AllocatorRow[] {
   return db
-    .prepare(
+    .prepare<[string], AllocatorRow>(
       `SELECT m.id, m.name, m.role, m.specialism,
               (SELECT count(*) FROM sampled_case c WHERE c.allocated_to = m.id AND c.deleted = 0
                  AND coalesce(c.removed, 0) = 0 AND c.case_ref IS NOT NULL) AS load
@@ -94,5 +95,5 @@ export function listAllocators(db: Db, inspectionId: string): AllocatorRow[] {
        WHERE m.inspection_id = ? AND m.deleted = 0 AND m.role IN ('lead', 'inspector')
        ORDER BY m.name, m.id`,
     )
-    .all(inspectionId) as AllocatorRow[];
+    .all(inspectionId);
 }

@@ -21,8 +21,16 @@ export type Db = Database.Database;
 /** A write path's handle: the whole driver (run, exec, transactions). Every open store is one. */
 export type WritableDb = Db;
 
-/** A statement a read path may prepare: it can be read from, never run. */
-export type ReadStatement = Pick<Database.Statement, 'get' | 'all' | 'iterate' | 'pluck' | 'raw' | 'columns' | 'reader'>;
+/**
+ * A statement a read path may prepare: it can be read from, never run. `P` is the tuple of
+ * bind parameters (one object for named `@param`s) and `R` the row it reads, so `get()` gives
+ * `R | undefined` and `all()` gives `R[]` with no cast: the row type is stated once, where the
+ * statement is prepared.
+ */
+export type ReadStatement<P extends unknown[] = unknown[], R = unknown> = Pick<
+  Database.Statement<P, R>,
+  'get' | 'all' | 'iterate' | 'pluck' | 'raw' | 'columns' | 'reader'
+>;
 
 /**
  * What a read query is given: it can prepare and read statements, and nothing else (no
@@ -34,8 +42,11 @@ export type ReadStatement = Pick<Database.Statement, 'get' | 'all' | 'iterate' |
 export interface ReadableDb {
   readonly readonly: boolean;
   readonly inTransaction: boolean;
-  prepare(sql: string): ReadStatement;
+  prepare<P extends unknown[] = unknown[], R = unknown>(sql: string): ReadStatement<P, R>;
 }
+
+/** The bind parameters of a statement that takes named `@param`s: one object. */
+export type NamedParams = [Record<string, unknown>];
 
 export interface OpenStoreOptions {
   /** Path of a better-sqlite3 native binding built for the running runtime (Electron). */
@@ -225,7 +236,7 @@ const MIGRATION_LOG = `CREATE TABLE IF NOT EXISTS schema_migration (
 function recordedMigrations(db: Db): Set<number> {
   const exists = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migration'").get();
   if (!exists) return new Set();
-  return new Set(db.prepare('SELECT version FROM schema_migration').pluck().all() as number[]);
+  return new Set(db.prepare<[], number>('SELECT version FROM schema_migration').pluck().all());
 }
 
 function applyMigrations(db: Db, migrations: readonly Migration[], backup: () => string | null): void {

@@ -75,10 +75,11 @@ function scopeSql(scope: DraftScope): { where: string; params: string[] } {
 }
 
 export function listDrafts(db: ReadableDb, scope: DraftScope): DraftRow[] {
-  const { where, params } = scopeSql(scope);
-  return cached(db, `SELECT ${DRAFT_COLUMNS} FROM draft_edit ${where} ORDER BY inspection_id, tbl, row_id, field`).all(
-    ...params,
-  ) as DraftRow[];
+  const { where: whereSql, params } = scopeSql(scope);
+  return cached<string[], DraftRow>(
+    db,
+    `SELECT ${DRAFT_COLUMNS} FROM draft_edit ${whereSql} ORDER BY inspection_id, tbl, row_id, field`,
+  ).all(...params);
 }
 
 export function deleteDraft(db: Db, draft: Pick<DraftRow, 'tbl' | 'row_id' | 'field'>): void {
@@ -91,7 +92,7 @@ export function readAllDraftsTolerantly(db: ReadableDb): DraftRow[] {
   if (!hasTable) return [];
   const rows: DraftRow[] = [];
   try {
-    for (const row of db.prepare(`SELECT ${DRAFT_COLUMNS} FROM draft_edit`).iterate() as IterableIterator<DraftRow>) {
+    for (const row of db.prepare<[], DraftRow>(`SELECT ${DRAFT_COLUMNS} FROM draft_edit`).iterate()) {
       rows.push(row);
     }
   } catch {

@@ -26,13 +26,13 @@ const SELECT = `
 /** Open first, then newest. A merged escalation with only some fields still shows. */
 export function listEscalations(db: Db, inspectionId: string, openOnly: boolean): EscalationRow[] {
   return db
-    .prepare(
+    .prepare<[string], EscalationRow>(
       `${SELECT} WHERE e.inspection_id = ? ${openOnly ? 'AND e.closed_at IS NULL' : ''}
        ORDER BY e.closed_at IS NOT NULL, e.identified_at DESC, e.id`,
     )
-    .all(inspectionId) as EscalationRow[];
+    .all(inspectionId);
 }
 
 export function getEscalation(db: Db, id: string): EscalationRow | null {
-  return (db.prepare(`${SELECT} WHERE e.id = ?`).get(id) as EscalationRow | undefined) ?? null;
+  return db.prepare<[string], EscalationRow>(`${SELECT} WHERE e.id = ?`).get(id) ?? null;
 }

@@ -1,5 +1,7 @@
 /** Reads of evidence notes, the themes and cases notes can point at, and author names. */
-import type { Db } from './connection.js';
+import type { Db, NamedParams } from './connection.js';
+import { oneRow } from './one-row.js';
+import type { TableAlias } from './sql-ident.js';
 import { cached } from './statement-cache.js';
 
 export interface NoteRow {
@@ -32,7 +34,7 @@ const NOTE_SELECT = `
   LEFT JOIN sampled_case c ON c.id = n.case_id`;
 
 /** SQL conditions for the note filters, with named parameters (never concatenated values). */
-export function noteFilterSql(alias: string, filters: NoteFilterParams): { sql: string; params: Record<string, string> } {
+export function noteFilterSql(alias: TableAlias, filters: NoteFilterParams): { sql: string; params: Record<string, string> } {
   const parts: string[] = [];
   const params: Record<string, string> = {};
   if (filters.caseId) {
@@ -88,20 +90,24 @@ export function listNotesPage(db: Db, q: NoteListQuery, after: NoteKey | null, l
   const where = listWhere(q);
   const rows: NoteRow[] = [];
   if (after === null || after.createdAt !== null) {
-    const seek = after === null ? 'n.created_at IS NOT NULL' : '(n.created_at, n.id) < (@afterAt, @afterId)';
+    const seekSql = after === null ? 'n.created_at IS NOT NULL' : '(n.created_at, n.id) < (@afterAt, @afterId)';
     const keyset = after === null ? {} : { afterAt: after.createdAt, afterId: after.id };
     rows.push(
-      ...(db
-        .prepare(`${NOTE_SELECT} WHERE ${where.sql} AND ${seek} ORDER BY n.created_at DESC, n.id DESC LIMIT @limit`)
-        .all({ ...where.params, ...keyset, limit }) as NoteRow[]),
+      ...db
+        .prepare<NamedParams, NoteRow>(
+          `${NOTE_SELECT} WHERE ${where.sql} AND ${seekSql} ORDER BY n.created_at DESC, n.id DESC LIMIT @limit`,
+        )
+        .all({ ...where.params, ...keyset, limit }),
     );
   }
   if (rows.length < limit) {
-    const seek = after !== null && after.createdAt === null ? ' AND n.id < @afterId' : '';
+    const seekSql = after !== null && after.createdAt === null ? ' AND n.id < @afterId' : '';
     rows.push(
-      ...(db
-        .prepare(`${NOTE_SELECT} WHERE ${where.sql} AND n.created_at IS NULL${seek} ORDER BY n.id DESC LIMIT @limit`)
-        .all({ ...where.params, ...(seek ? { afterId: after?.id } : {}), limit: limit - rows.length }) as NoteRow[]),
+      ...db
+        .prepare<NamedParams, NoteRow>(
+          `${NOTE_SELECT} WHERE ${where.sql} AND n.created_at IS NULL${seekSql} ORDER BY n.id DESC LIMIT @limit`,
+        )
+        .all({ ...where.params, ...(seekSql ? { afterId: after?.id } : {}), limit: limit - rows.length }),
     );
   }
   return rows;
@@ -110,82 +116,85 @@ export function listNotesPage(db: Db, q: NoteListQuery, after: NoteKey | null, l
 /** How many notes the list's filters match: given with the first page only. */
 export function countNotes(db: Db, q: NoteListQuery): number {
   const where = listWhere(q);
-  const row = db.prepare(`SELECT count(*) AS n FROM evidence_note n WHERE ${where.sql}`).get(where.params) as { n: number };
-  return row.n;
+  return oneRow(
+    db.prepare<NamedParams, { n: number }>(`SELECT count(*) AS n FROM evidence_note n WHERE ${where.sql}`).get(where.params),
+  ).n;
 }
 
 /** Live notes per signing device in an inspection. */
 export function countNotesByAuthor(db: Db, inspectionId: string): { author: string; notes: number }[] {
-  return cached(
+  return cached<[string], { author: string; notes: number }>(
     db,
     `SELECT author, count(*) AS notes FROM evidence_note
      WHERE inspection_id = ? AND text IS NOT NULL AND deleted = 0 AND author IS NOT NULL
      GROUP BY author ORDER BY author`,
-  ).all(inspectionId) as { author: string; notes: number }[];
+  ).all(inspectionId);
 }
 
 export function getNote(db: Db, id: string): NoteRow | null {
-  return (cached(db, `${NOTE_SELECT} WHERE n.id = ?`).get(id) as NoteRow | undefined) ?? null;
+  return cached<[string], NoteRow>(db, `${NOTE_SELECT} WHERE n.id = ?`).get(id) ?? null;
 }
 
 export function getNotesByIds(db: Db, ids: readonly string[]): NoteRow[] {
   if (ids.length === 0) return [];
   return db
-    .prepare(`${NOTE_SELECT} WHERE n.id IN (SELECT value FROM json_each(?)) ORDER BY n.created_at, n.id`)
-    .all(JSON.stringify(ids)) as NoteRow[];
+    .prepare<[string], NoteRow>(`${NOTE_SELECT} WHERE n.id IN (SELECT value FROM json_each(?)) ORDER BY n.created_at, n.id`)
+    .all(JSON.stringify(ids));
 }
 
 /** Every theme tagged on a live note of the inspection, most used first. */
 export function listUsedThemes(db: Db, inspectionId: string): string[] {
   const rows = db
-    .prepare(
+    .prepare<[string], { theme: string }>(
       `SELECT t.value AS theme, count(*) AS uses
        FROM evidence_note n, json_each(n.themes) t
        WHERE n.inspection_id = ? AND n.deleted = 0 AND t.type = 'text'
        GROUP BY t.value ORDER BY uses DESC, t.value`,
     )
-    .all(inspectionId) as { theme: string }[];
+    .all(inspectionId);
   return rows.map((r) => r.theme);
 }
 
 /** The sampled cases a note may point at (live, not removed from the sample). */
 export function listCaseOptions(db: Db, inspectionId: string): { id: string; case_ref: string }[] {
   return db
-    .prepare(
+    .prepare<[string], { id: string; case_ref: string }>(
       `SELECT id, case_ref FROM sampled_case
        WHERE inspection_id = ? AND deleted = 0 AND coalesce(removed, 0) = 0 AND case_ref IS NOT NULL
        ORDER BY case_ref`,
     )
-    .all(inspectionId) as { id: string; case_ref: string }[];
+    .all(inspectionId);
 }
 
 export function getCaseRef(db: Db, caseId: string): { inspection_id: string; case_ref: string | null } | null {
   return (
-    (cached(db, 'SELECT inspection_id, case_ref FROM sampled_case WHERE id = ?').get(caseId) as
-      { inspection_id: string; case_ref: string | null } | undefined) ?? null
+    cached<[string], { inspection_id: string; case_ref: string | null }>(
+      db,
+      'SELECT inspection_id, case_ref FROM sampled_case WHERE id = ?',
+    ).get(caseId) ?? null
   );
 }
 
 /** Authors of the inspection's notes and roster members, keyed by device signing key. */
 export function listAuthorKeys(db: Db, inspectionId: string): string[] {
   const rows = db
-    .prepare(
+    .prepare<[string], { author: string }>(
       `SELECT DISTINCT author FROM evidence_note WHERE inspection_id = ? AND author IS NOT NULL AND deleted = 0
        ORDER BY author`,
     )
-    .all(inspectionId) as { author: string }[];
+    .all(inspectionId);
   return rows.map((r) => r.author);
 }
 
 /** Roster names by device signing key, for showing who wrote what. */
 export function rosterNamesByKey(db: Db, inspectionId: string): Map<string, string> {
   const rows = db
-    .prepare(
+    .prepare<[string], { signing_key: string; name: string }>(
       `SELECT signing_key, name FROM team_member
        WHERE inspection_id = ? AND signing_key IS NOT NULL AND name IS NOT NULL
        ORDER BY deleted, name`,
     )
-    .all(inspectionId) as { signing_key: string; name: string }[];
+    .all(inspectionId);
   const names = new Map<string, string>();
   for (const row of rows) if (!names.has(row.signing_key)) names.set(row.signing_key, row.name);
   return names;

@@ -1,5 +1,5 @@
 /** Reads of findings and their evidence links. */
-import type { Db } from './connection.js';
+import type { Db, NamedParams } from './connection.js';
 
 export interface FindingRow {
   id: string;
@@ -43,34 +43,33 @@ export function listFindings(db: Db, inspectionId: string, filters: FindingFilte
     parts.push('EXISTS (SELECT 1 FROM json_each(f.agencies) a WHERE a.value = @agency)');
     params.agency = filters.agency;
   }
+  const filterSql = parts.map((p) => `AND ${p}`).join(' ');
   return db
-    .prepare(
+    .prepare<NamedParams, FindingRow>(
       `SELECT ${COLUMNS} FROM finding f
        WHERE f.inspection_id = @inspectionId AND f.deleted = 0 AND f.statement IS NOT NULL
-       ${parts.map((p) => `AND ${p}`).join(' ')}
+       ${filterSql}
        ORDER BY CASE f.kind WHEN 'priority_action' THEN 0 WHEN 'improvement' THEN 1 ELSE 2 END, f.created_at, f.id`,
     )
-    .all(params) as FindingRow[];
+    .all(params);
 }
 
 export function getFinding(db: Db, id: string): FindingRow | null {
-  return (
-    (db.prepare(`SELECT ${COLUMNS} FROM finding f WHERE f.id = ? AND f.deleted = 0`).get(id) as FindingRow | undefined) ?? null
-  );
+  return db.prepare<[string], FindingRow>(`SELECT ${COLUMNS} FROM finding f WHERE f.id = ? AND f.deleted = 0`).get(id) ?? null;
 }
 
 /** Live links whose note is also live, per finding of the inspection. */
 export function listLinkedNoteIds(db: Db, inspectionId: string): { finding_id: string; note_id: string }[] {
   return db
-    .prepare(
+    .prepare<[string], { finding_id: string; note_id: string }>(
       `SELECT fe.finding_id, fe.note_id FROM finding_evidence fe
        JOIN evidence_note n ON n.id = fe.note_id AND n.deleted = 0
        WHERE fe.inspection_id = ? AND fe.deleted = 0 AND fe.finding_id IS NOT NULL
        ORDER BY n.created_at, n.id`,
     )
-    .all(inspectionId) as { finding_id: string; note_id: string }[];
+    .all(inspectionId);
 }
 
 export function linkExists(db: Db, linkId: string): { deleted: number } | null {
-  return (db.prepare('SELECT deleted FROM finding_evidence WHERE id = ?').get(linkId) as { deleted: number } | undefined) ?? null;
+  return db.prepare<[string], { deleted: number }>('SELECT deleted FROM finding_evidence WHERE id = ?').get(linkId) ?? null;
 }

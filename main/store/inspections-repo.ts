@@ -1,5 +1,5 @@
 /** Reads of inspections and their team rosters. Writes go through the op log (main/sync). */
-import type { Db } from './connection.js';
+import type { Db, NamedParams } from './connection.js';
 import { cached } from './statement-cache.js';
 
 export interface InspectionRow {
@@ -29,12 +29,14 @@ const INSPECTION_SELECT = `
 
 export function listInspections(db: Db, me: string): InspectionRow[] {
   return db
-    .prepare(`${INSPECTION_SELECT} WHERE i.deleted = 0 AND i.type IS NOT NULL ORDER BY i.fieldwork_start DESC, i.id`)
-    .all({ me }) as InspectionRow[];
+    .prepare<NamedParams, InspectionRow>(
+      `${INSPECTION_SELECT} WHERE i.deleted = 0 AND i.type IS NOT NULL ORDER BY i.fieldwork_start DESC, i.id`,
+    )
+    .all({ me });
 }
 
 export function getInspection(db: Db, id: string, me: string): InspectionRow | null {
-  const row = cached(db, `${INSPECTION_SELECT} WHERE i.id = @id AND i.deleted = 0`).get({ id, me }) as InspectionRow | undefined;
+  const row = cached<NamedParams, InspectionRow>(db, `${INSPECTION_SELECT} WHERE i.id = @id AND i.deleted = 0`).get({ id, me });
   return row ?? null;
 }
 
@@ -53,20 +55,22 @@ const MEMBER_COLUMNS = 'id, inspection_id, name, inspectorate, role, specialism,
 
 export function listTeam(db: Db, inspectionId: string): TeamMemberRow[] {
   return db
-    .prepare(
+    .prepare<[string], TeamMemberRow>(
       `SELECT ${MEMBER_COLUMNS} FROM team_member WHERE inspection_id = ? AND deleted = 0 ORDER BY role = 'lead' DESC, name, id`,
     )
-    .all(inspectionId) as TeamMemberRow[];
+    .all(inspectionId);
 }
 
 export function getTeamMember(db: Db, id: string): TeamMemberRow | null {
-  const row = cached(db, `SELECT ${MEMBER_COLUMNS} FROM team_member WHERE id = ? AND deleted = 0`).get(id) as
-    TeamMemberRow | undefined;
+  const row = cached<[string], TeamMemberRow>(db, `SELECT ${MEMBER_COLUMNS} FROM team_member WHERE id = ? AND deleted = 0`).get(
+    id,
+  );
   return row ?? null;
 }
 
 export function readInspectionSummary(db: Db, inspectionId: string): string | null {
-  const row = cached(db, 'SELECT letter_summary FROM inspection WHERE id = ?').get(inspectionId) as
-    { letter_summary: string | null } | undefined;
+  const row = cached<[string], { letter_summary: string | null }>(db, 'SELECT letter_summary FROM inspection WHERE id = ?').get(
+    inspectionId,
+  );
   return row?.letter_summary ?? null;
 }

@@ -7,6 +7,8 @@
 import { existsSync } from 'node:fs';
 import { SYNCED_TABLES } from '../../shared/sync/tables.js';
 import type { Db } from './connection.js';
+import { oneRow } from './one-row.js';
+import { ident } from './sql-ident.js';
 import { readAllDraftsTolerantly, type DraftRow } from './draft-repo.js';
 import { toChangeset, type ChangesetRecord, type ChangesetRow } from './op-log-repo.js';
 import { openSqliteFile, type FileAccess } from './sqlite-file.js';
@@ -88,7 +90,7 @@ const COLUMNS = 'rowid AS rid, id, inspection_id, author, seq, prev, body, signa
 /** Collects rowids from a query that may die part-way through a damaged page. */
 function collectRowIds(db: Db, sql: string, into: Set<number>): void {
   try {
-    for (const row of db.prepare(sql).iterate() as IterableIterator<{ rid: number }>) into.add(row.rid);
+    for (const row of db.prepare<[], { rid: number }>(sql).iterate()) into.add(row.rid);
   } catch {
     // The rest of this path is unreadable; other paths (indexes, probing) may still reach the rows.
   }
@@ -96,8 +98,7 @@ function collectRowIds(db: Db, sql: string, into: Set<number>): void {
 
 function tryMaxRowId(db: Db): number {
   try {
-    const row = db.prepare('SELECT max(rowid) AS m FROM changeset').get() as { m: number | null };
-    return row.m ?? 0;
+    return oneRow(db.prepare<[], { m: number | null }>('SELECT max(rowid) AS m FROM changeset').get()).m ?? 0;
   } catch {
     return 0;
   }
@@ -119,12 +120,12 @@ export function salvageChangesets(path: string, access: FileAccess = {}): Salvag
     // page is tried on its own but never widens the probe range.
     const top = Math.min(Math.max(tryMaxRowId(db), 0), MAX_PROBED_ROWID);
     for (let rid = 1; rid <= top; rid += 1) rowIds.add(rid);
-    const statement = db.prepare(`SELECT ${COLUMNS} FROM changeset WHERE rowid = ?`);
+    const statement = db.prepare<[number], SalvagedRow>(`SELECT ${COLUMNS} FROM changeset WHERE rowid = ?`);
     const changesets: SalvagedChangeset[] = [];
     let unreadableRows = 0;
     for (const rid of [...rowIds].sort((a, b) => a - b)) {
       try {
-        const row = statement.get(rid) as SalvagedRow | undefined;
+        const row = statement.get(rid);
         if (!row) continue;
         changesets.push({
           ...toChangeset(row),
@@ -159,7 +160,7 @@ export function salvageSyncedRows(path: string, access: FileAccess = {}): Record
     for (const table of Object.keys(SYNCED_TABLES)) {
       const rows: unknown[] = [];
       try {
-        for (const row of db.prepare(`SELECT * FROM ${table}`).iterate()) rows.push(row);
+        for (const row of db.prepare(`SELECT * FROM ${ident(table)}`).iterate()) rows.push(row);
       } catch {
         // Keep the rows read before the damaged page.
       }

@@ -5,6 +5,7 @@
 import { canonicalJson, type OpValue } from '../../shared/sync/op.js';
 import { fieldKind, SYNCED_TABLES, type SyncedTableName, DELETED_FIELD } from '../../shared/sync/tables.js';
 import type { Db } from './connection.js';
+import { ident, idents } from './sql-ident.js';
 import { cached } from './statement-cache.js';
 
 function columnValue(kind: string, value: OpValue): string | number | null {
@@ -25,7 +26,7 @@ function columnValue(kind: string, value: OpValue): string | number | null {
 }
 
 function ensureRow(db: Db, table: SyncedTableName, rowId: string, inspectionId: string): void {
-  cached(db, `INSERT INTO ${table}(id, inspection_id) VALUES (?, ?) ON CONFLICT(id) DO NOTHING`).run(rowId, inspectionId);
+  cached(db, `INSERT INTO ${ident(table)}(id, inspection_id) VALUES (?, ?) ON CONFLICT(id) DO NOTHING`).run(rowId, inspectionId);
 }
 
 /** Sets one materialised field (or the deleted flag) to a resolved value. */
@@ -44,7 +45,7 @@ export function writeFieldValue(
   const column = field === DELETED_FIELD ? 'deleted' : field;
   cached(
     db,
-    `UPDATE ${table} SET ${column} = ?, updated_hlc = CASE WHEN updated_hlc < ? THEN ? ELSE updated_hlc END WHERE id = ?`,
+    `UPDATE ${ident(table)} SET ${ident(column)} = ?, updated_hlc = CASE WHEN updated_hlc < ? THEN ? ELSE updated_hlc END WHERE id = ?`,
   ).run(columnValue(kind, value), hlc, hlc, rowId);
   // Only the searchable text and the deleted flag feed the search document; other fields cannot change it.
   if (field === DELETED_FIELD || searchableFields(table).includes(field)) {
@@ -84,8 +85,10 @@ const searchableFields = (table: SyncedTableName): readonly string[] =>
 function refreshSearchDoc(db: Db, table: SyncedTableName, rowId: string): void {
   const searchable = searchableFields(table);
   if (searchable.length === 0) return;
-  const row = cached(db, `SELECT inspection_id, deleted, ${searchable.join(', ')} FROM ${table} WHERE id = ?`).get(rowId) as
-    Record<string, unknown> | undefined;
+  const row = cached<[string], Record<string, unknown>>(
+    db,
+    `SELECT inspection_id, deleted, ${idents(searchable)} FROM ${ident(table)} WHERE id = ?`,
+  ).get(rowId);
   // The snippet markers (private-use characters) are dropped from the indexed text, so a note
   // that contains them cannot fake a highlight in search results.
   const text = row
@@ -106,7 +109,7 @@ function refreshSearchDoc(db: Db, table: SyncedTableName, rowId: string): void {
 }
 
 export function isRowDeleted(db: Db, table: SyncedTableName, rowId: string): boolean {
-  const row = cached(db, `SELECT deleted FROM ${table} WHERE id = ?`).get(rowId) as { deleted: number } | undefined;
+  const row = cached<[string], { deleted: number }>(db, `SELECT deleted FROM ${ident(table)} WHERE id = ?`).get(rowId);
   return row?.deleted === 1;
 }
 
@@ -114,9 +117,10 @@ export function isRowDeleted(db: Db, table: SyncedTableName, rowId: string): boo
 export function dumpSyncedTables(db: Db): Record<string, unknown[]> {
   const dump: Record<string, unknown[]> = {};
   for (const table of Object.keys(SYNCED_TABLES)) {
-    dump[table] = (db.prepare(`SELECT * FROM ${table} ORDER BY id`).all() as Record<string, unknown>[]).map(
-      ({ updated_hlc: _ignored, ...rest }) => rest,
-    );
+    dump[table] = db
+      .prepare<[], Record<string, unknown>>(`SELECT * FROM ${ident(table)} ORDER BY id`)
+      .all()
+      .map(({ updated_hlc: _ignored, ...rest }) => rest);
   }
   return dump;
 }

@@ -3,7 +3,7 @@ import type { Db, ReadableDb } from './connection.js';
 import { cached } from './statement-cache.js';
 
 export function readMeta(db: ReadableDb, key: string): string | null {
-  const row = cached(db, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+  const row = cached<[string], { value: string }>(db, 'SELECT value FROM meta WHERE key = ?').get(key);
   return row?.value ?? null;
 }
 

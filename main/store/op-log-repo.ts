@@ -5,6 +5,7 @@
 import type { Op, OpValue } from '../../shared/sync/op.js';
 import type { SyncedTableName } from '../../shared/sync/tables.js';
 import type { Db } from './connection.js';
+import { oneRow } from './one-row.js';
 import { cached } from './statement-cache.js';
 
 export interface FieldKey {
@@ -95,12 +96,12 @@ const LINK_CHUNK = 2000;
  * superseded becomes a head. The same result as taking the ops one by one in any order.
  */
 export function linkHeads(db: Db, opIds: readonly string[]): void {
-  const deps = `SELECT op.tbl, op.row_id, op.field, d.value AS dep FROM json_each(?) j JOIN op ON op.id = j.value, json_each(op.deps) d`;
+  const depsSql = `SELECT op.tbl, op.row_id, op.field, d.value AS dep FROM json_each(?) j JOIN op ON op.id = j.value, json_each(op.deps) d`;
   const supersede = cached(
     db,
-    `INSERT INTO op_superseded(tbl, row_id, field, op_id) SELECT tbl, row_id, field, dep FROM (${deps}) WHERE true ON CONFLICT DO NOTHING`,
+    `INSERT INTO op_superseded(tbl, row_id, field, op_id) SELECT tbl, row_id, field, dep FROM (${depsSql}) WHERE true ON CONFLICT DO NOTHING`,
   );
-  const unhead = cached(db, `DELETE FROM field_head WHERE (tbl, row_id, field, op_id) IN (${deps})`);
+  const unhead = cached(db, `DELETE FROM field_head WHERE (tbl, row_id, field, op_id) IN (${depsSql})`);
   const head = cached(
     db,
     `INSERT INTO field_head(tbl, row_id, field, op_id)
@@ -117,39 +118,38 @@ export function linkHeads(db: Db, opIds: readonly string[]): void {
   }
 }
 
-const READ_HEADS_SQL = `SELECT ${OP_COLUMNS.split(', ')
+const OP_COLUMNS_OF_OP = OP_COLUMNS.split(', ')
   .map((c) => `op.${c}`)
-  .join(', ')} FROM field_head JOIN op ON op.id = field_head.op_id
+  .join(', ');
+const READ_HEADS_SQL = `SELECT ${OP_COLUMNS_OF_OP} FROM field_head JOIN op ON op.id = field_head.op_id
   WHERE field_head.tbl = ? AND field_head.row_id = ? AND field_head.field = ?`;
 
 export function readHeads(db: Db, key: FieldKey): Op[] {
-  const rows = cached(db, READ_HEADS_SQL).all(key.table, key.row, key.field) as OpRow[];
+  const rows = cached<[string, string, string], OpRow>(db, READ_HEADS_SQL).all(key.table, key.row, key.field);
   return rows.map(toOp);
 }
 
 /** Head op ids of every field of a row (a delete lists them all as seen). */
 export function readRowHeadIds(db: Db, table: SyncedTableName, row: string): { field: string; opId: string }[] {
-  return cached(db, 'SELECT field, op_id AS opId FROM field_head WHERE tbl = ? AND row_id = ?').all(table, row) as {
-    field: string;
-    opId: string;
-  }[];
+  return cached<[string, string], { field: string; opId: string }>(
+    db,
+    'SELECT field, op_id AS opId FROM field_head WHERE tbl = ? AND row_id = ?',
+  ).all(table, row);
 }
 
 export function readFieldOps(db: Db, key: FieldKey): Op[] {
-  const rows = cached(db, `SELECT ${OP_COLUMNS} FROM op WHERE tbl = ? AND row_id = ? AND field = ?`).all(
-    key.table,
-    key.row,
-    key.field,
-  ) as OpRow[];
+  const rows = cached<[string, string, string], OpRow>(
+    db,
+    `SELECT ${OP_COLUMNS} FROM op WHERE tbl = ? AND row_id = ? AND field = ?`,
+  ).all(key.table, key.row, key.field);
   return rows.map(toOp);
 }
 
 export function listFieldKeys(db: Db): FieldKey[] {
-  const rows = cached(db, 'SELECT DISTINCT tbl, row_id, field FROM op ORDER BY tbl, row_id, field').all() as {
-    tbl: string;
-    row_id: string;
-    field: string;
-  }[];
+  const rows = cached<[], { tbl: string; row_id: string; field: string }>(
+    db,
+    'SELECT DISTINCT tbl, row_id, field FROM op ORDER BY tbl, row_id, field',
+  ).all();
   return rows.map((r) => ({ table: r.tbl as SyncedTableName, row: r.row_id, field: r.field }));
 }
 
@@ -174,15 +174,17 @@ export function hasConflict(db: Db, key: FieldKey): boolean {
 }
 
 export function listConflictKeys(db: Db, inspectionId: string): FieldKey[] {
-  const rows = cached(db, 'SELECT tbl, row_id, field FROM conflict WHERE inspection_id = ? ORDER BY tbl, row_id, field').all(
-    inspectionId,
-  ) as { tbl: string; row_id: string; field: string }[];
+  const rows = cached<[string], { tbl: string; row_id: string; field: string }>(
+    db,
+    'SELECT tbl, row_id, field FROM conflict WHERE inspection_id = ? ORDER BY tbl, row_id, field',
+  ).all(inspectionId);
   return rows.map((r) => ({ table: r.tbl as SyncedTableName, row: r.row_id, field: r.field }));
 }
 
 export function countConflicts(db: Db, inspectionId: string): number {
-  const row = cached(db, 'SELECT count(*) AS n FROM conflict WHERE inspection_id = ?').get(inspectionId) as { n: number };
-  return row.n;
+  return oneRow(
+    cached<[string], { n: number }>(db, 'SELECT count(*) AS n FROM conflict WHERE inspection_id = ?').get(inspectionId),
+  ).n;
 }
 
 export interface ChangesetRecord {
@@ -221,10 +223,10 @@ export function hasChangeset(db: Db, id: string): boolean {
 }
 
 export function lastChangeset(db: Db, inspectionId: string, author: string): { id: string; seq: number } | null {
-  const row = cached(db, 'SELECT id, seq FROM changeset WHERE inspection_id = ? AND author = ? ORDER BY seq DESC LIMIT 1').get(
-    inspectionId,
-    author,
-  ) as { id: string; seq: number } | undefined;
+  const row = cached<[string, string], { id: string; seq: number }>(
+    db,
+    'SELECT id, seq FROM changeset WHERE inspection_id = ? AND author = ? ORDER BY seq DESC LIMIT 1',
+  ).get(inspectionId, author);
   return row ?? null;
 }
 
@@ -260,18 +262,19 @@ export function* iterateChangesets(
   afterSeq: ReadonlyMap<string, number> = new Map(),
 ): Generator<ChangesetRecord> {
   const rows = db
-    .prepare(
+    .prepare<[string], ChangesetRow>(
       'SELECT id, inspection_id, author, seq, prev, body, signature, local FROM changeset WHERE inspection_id = ? ORDER BY author, seq',
     )
-    .iterate(inspectionId) as IterableIterator<ChangesetRow>;
+    .iterate(inspectionId);
   for (const row of rows) {
     if (row.seq > (afterSeq.get(row.author) ?? 0)) yield toChangeset(row);
   }
 }
 
 export function authorSeqs(db: Db, inspectionId: string): Map<string, number> {
-  const rows = cached(db, 'SELECT author, max(seq) AS seq FROM changeset WHERE inspection_id = ? GROUP BY author').all(
-    inspectionId,
-  ) as { author: string; seq: number }[];
+  const rows = cached<[string], { author: string; seq: number }>(
+    db,
+    'SELECT author, max(seq) AS seq FROM changeset WHERE inspection_id = ? GROUP BY author',
+  ).all(inspectionId);
   return new Map(rows.map((r) => [r.author, r.seq]));
 }

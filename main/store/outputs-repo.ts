@@ -1,6 +1,7 @@
 /** Reads behind the lead's outputs: the evidence log, the case sample summary and the letter. */
 import { SAMPLED_CASE_FACTS } from './case-facts.js';
 import type { Db } from './connection.js';
+import { oneRow } from './one-row.js';
 
 export interface EvidenceLogRow {
   id: string;
@@ -20,7 +21,7 @@ export interface EvidenceLogRow {
 
 export function evidenceLogRows(db: Db, inspectionId: string): EvidenceLogRow[] {
   return db
-    .prepare(
+    .prepare<[string], EvidenceLogRow>(
       `SELECT n.id, n.created_at, c.case_ref, c.stage AS case_stage, c.on_list AS case_on_list, n.source, n.agency, n.themes, n.polarity, n.author, n.text,
               (SELECT m.name FROM team_member m WHERE m.inspection_id = n.inspection_id AND m.signing_key = n.author AND m.deleted = 0 LIMIT 1) AS author_name,
               (SELECT json_group_array(f.statement) FROM finding_evidence fe
@@ -32,7 +33,7 @@ export function evidenceLogRows(db: Db, inspectionId: string): EvidenceLogRow[] 
        WHERE n.inspection_id = ? AND n.deleted = 0 AND n.text IS NOT NULL
        ORDER BY n.created_at, n.id`,
     )
-    .all(inspectionId) as EvidenceLogRow[];
+    .all(inspectionId);
 }
 
 export interface SampleSummaryRow {
@@ -57,7 +58,7 @@ export interface SampleSummaryRow {
 
 export function sampleSummaryRows(db: Db, inspectionId: string): SampleSummaryRow[] {
   return db
-    .prepare(
+    .prepare<[string], SampleSummaryRow>(
       `SELECT c.case_ref, c.stage, c.age_band, c.stratum, c.on_list, c.sampling_method, c.selection_reason, r.seed, r.source_hash,
               c.removed, c.removal_reason, c.status, m.name AS inspector_name, c.inspector_grade, c.la_audit_grade,
               c.audit_agreement, c.agreement_reason
@@ -67,7 +68,7 @@ export function sampleSummaryRows(db: Db, inspectionId: string): SampleSummaryRo
        WHERE c.inspection_id = ? AND c.deleted = 0 AND c.case_ref IS NOT NULL
        ORDER BY c.case_ref`,
     )
-    .all(inspectionId) as SampleSummaryRow[];
+    .all(inspectionId);
 }
 
 export interface LetterFindingRow {
@@ -80,12 +81,12 @@ export interface LetterFindingRow {
 
 export function agreedFindings(db: Db, inspectionId: string): LetterFindingRow[] {
   return db
-    .prepare(
+    .prepare<[string], LetterFindingRow>(
       `SELECT id, kind, statement, agencies, theme FROM finding
        WHERE inspection_id = ? AND deleted = 0 AND status = 'agreed' AND statement IS NOT NULL
        ORDER BY created_at, id`,
     )
-    .all(inspectionId) as LetterFindingRow[];
+    .all(inspectionId);
 }
 
 export interface LetterEvidenceRow {
@@ -98,7 +99,7 @@ export interface LetterEvidenceRow {
 /** The live notes behind each agreed finding (the evidence appendix). */
 export function letterEvidence(db: Db, inspectionId: string): LetterEvidenceRow[] {
   return db
-    .prepare(
+    .prepare<[string], LetterEvidenceRow>(
       `SELECT fe.finding_id, c.case_ref, n.source, n.text
        FROM finding_evidence fe
        JOIN evidence_note n ON n.id = fe.note_id AND n.deleted = 0 AND n.text IS NOT NULL
@@ -106,18 +107,18 @@ export function letterEvidence(db: Db, inspectionId: string): LetterEvidenceRow[
        WHERE fe.inspection_id = ? AND fe.deleted = 0
        ORDER BY n.created_at, n.id`,
     )
-    .all(inspectionId) as LetterEvidenceRow[];
+    .all(inspectionId);
 }
 
 /** What the sample says was looked at: children's experiences examined and area audits evaluated. */
 export function sampleFacts(db: Db, inspectionId: string): { children: number; audited: number } {
   const row = db
-    .prepare(
+    .prepare<[string], { children: number; audited: number }>(
       `SELECT count(*) AS children, count(la_audit_grade) AS audited FROM sampled_case
        WHERE inspection_id = ? AND deleted = 0 AND case_ref IS NOT NULL AND COALESCE(removed, 0) = 0`,
     )
-    .get(inspectionId) as { children: number; audited: number };
-  return row;
+    .get(inspectionId);
+  return oneRow(row);
 }
 
 export interface LetterDetailsRow {
@@ -128,20 +129,22 @@ export interface LetterDetailsRow {
 }
 
 export function letterDetails(db: Db, inspectionId: string): LetterDetailsRow {
-  return (db
-    .prepare(
-      `SELECT i.letter_addressees, i.letter_action_deadline,
+  return (
+    db
+      .prepare<[string], LetterDetailsRow>(
+        `SELECT i.letter_addressees, i.letter_action_deadline,
               (SELECT m.name FROM team_member m WHERE m.inspection_id = i.id AND m.deleted = 0 AND m.role = 'lead' LIMIT 1) AS lead_name,
               (SELECT json_group_array(m.name) FROM team_member m
                 WHERE m.inspection_id = i.id AND m.deleted = 0 AND m.role IN ('lead', 'inspector') AND m.name IS NOT NULL) AS team_names
        FROM inspection i WHERE i.id = ?`,
-    )
-    .get(inspectionId) ?? {
-    letter_addressees: null,
-    letter_action_deadline: null,
-    lead_name: null,
-    team_names: null,
-  }) as LetterDetailsRow;
+      )
+      .get(inspectionId) ?? {
+      letter_addressees: null,
+      letter_action_deadline: null,
+      lead_name: null,
+      team_names: null,
+    }
+  );
 }
 
 export interface AccuracyCommentRow {
@@ -158,21 +161,21 @@ export interface AccuracyCommentRow {
 
 export function accuracyComments(db: Db, inspectionId: string): AccuracyCommentRow[] {
   return db
-    .prepare(
+    .prepare<[string], AccuracyCommentRow>(
       `SELECT id, passage, comment, raised_by, response, decision, letter_version, created_at, responded_at
        FROM accuracy_comment WHERE inspection_id = ? AND deleted = 0 AND comment IS NOT NULL
        ORDER BY created_at, id`,
     )
-    .all(inspectionId) as AccuracyCommentRow[];
+    .all(inspectionId);
 }
 
 export function accuracyComment(db: Db, id: string): (AccuracyCommentRow & { inspection_id: string }) | null {
   return (
-    (db
-      .prepare(
+    db
+      .prepare<[string], AccuracyCommentRow & { inspection_id: string }>(
         `SELECT id, inspection_id, passage, comment, raised_by, response, decision, letter_version, created_at, responded_at
          FROM accuracy_comment WHERE id = ? AND deleted = 0`,
       )
-      .get(id) as (AccuracyCommentRow & { inspection_id: string }) | undefined) ?? null
+      .get(id) ?? null
   );
 }

@@ -5,35 +5,31 @@
  */
 import { SYNCED_TABLES } from '../../shared/sync/tables.js';
 import type { Db } from './connection.js';
+import { oneRow } from './one-row.js';
+import { ident, LOCAL_INSPECTION_TABLES } from './sql-ident.js';
 import { syncFolder } from './durable-file.js';
 import { quickCheck } from './integrity.js';
 import { openSqliteFile, type FileAccess } from './sqlite-file.js';
 import { dirname } from 'node:path';
 
 /** Tables owned by other parts that also key rows by inspection_id (if present in this schema). */
-const OPTIONAL_INSPECTION_TABLES = [
-  'draft_edit',
-  'sync_target',
-  'sync_state',
-  'sync_outbox',
-  'sync_pushed',
-  'sync_pulled',
-  'bundle_ack',
-];
+const OPTIONAL_INSPECTION_TABLES = LOCAL_INSPECTION_TABLES;
 
 function tableExists(db: Db, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
 
 function hasColumn(db: Db, table: string, column: string): boolean {
-  return (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).some((c) => c.name === column);
+  return db
+    .prepare<[string], { name: string }>(`SELECT name FROM pragma_table_info(?)`)
+    .all(table)
+    .some((c) => c.name === column);
 }
 
 export function purgeInspectionRows(db: Db, inspectionId: string, at: string, by: string): void {
-  const rowKeys = db.prepare('SELECT tbl, row_id FROM op WHERE inspection_id = ? GROUP BY tbl, row_id').all(inspectionId) as {
-    tbl: string;
-    row_id: string;
-  }[];
+  const rowKeys = db
+    .prepare<[string], { tbl: string; row_id: string }>('SELECT tbl, row_id FROM op WHERE inspection_id = ? GROUP BY tbl, row_id')
+    .all(inspectionId);
   const dropHeads = db.prepare('DELETE FROM field_head WHERE tbl = ? AND row_id = ?');
   const dropSuperseded = db.prepare('DELETE FROM op_superseded WHERE tbl = ? AND row_id = ?');
   for (const key of rowKeys) {
@@ -43,13 +39,14 @@ export function purgeInspectionRows(db: Db, inspectionId: string, at: string, by
   db.prepare('DELETE FROM conflict WHERE inspection_id = ?').run(inspectionId);
   db.prepare('DELETE FROM op WHERE inspection_id = ?').run(inspectionId);
   db.prepare('DELETE FROM changeset WHERE inspection_id = ?').run(inspectionId);
-  for (const table of Object.keys(SYNCED_TABLES)) db.prepare(`DELETE FROM ${table} WHERE inspection_id = ?`).run(inspectionId);
+  for (const table of Object.keys(SYNCED_TABLES))
+    db.prepare(`DELETE FROM ${ident(table)} WHERE inspection_id = ?`).run(inspectionId);
   db.prepare('DELETE FROM search_doc WHERE inspection_id = ?').run(inspectionId);
   db.prepare('DELETE FROM case_list_import WHERE inspection_id = ?').run(inspectionId);
   db.prepare('DELETE FROM imported_bundle WHERE inspection_id = ?').run(inspectionId);
   for (const table of OPTIONAL_INSPECTION_TABLES) {
     if (tableExists(db, table) && hasColumn(db, table, 'inspection_id')) {
-      db.prepare(`DELETE FROM ${table} WHERE inspection_id = ?`).run(inspectionId);
+      db.prepare(`DELETE FROM ${ident(table)} WHERE inspection_id = ?`).run(inspectionId);
     }
   }
   db.prepare("DELETE FROM meta WHERE key LIKE '%' || ? || '%'").run(inspectionId);
@@ -61,10 +58,10 @@ export function purgeInspectionRows(db: Db, inspectionId: string, at: string, by
 
 export function listPurges(db: Db): { inspectionId: string; purgedAt: string; purgedBy: string }[] {
   return db
-    .prepare(
+    .prepare<[], { inspectionId: string; purgedAt: string; purgedBy: string }>(
       'SELECT inspection_id AS inspectionId, purged_at AS purgedAt, purged_by AS purgedBy FROM purge_log ORDER BY purged_at',
     )
-    .all() as { inspectionId: string; purgedAt: string; purgedBy: string }[];
+    .all();
 }
 
 /** Rebuilds the search index from live rows (drops old segments), then compacts the file. */
@@ -108,7 +105,7 @@ export function purgeStoreCopy(
     db.pragma('secure_delete = ON');
     db.pragma('foreign_keys = ON');
     db.transaction(() => purgeInspectionRows(db, purge.inspectionId, purge.at, purge.by))();
-    const others = (db.prepare('SELECT count(*) AS n FROM inspection').get() as { n: number }).n;
+    const others = oneRow(db.prepare<[], { n: number }>('SELECT count(*) AS n FROM inspection').get()).n;
     if (others === 0) return { outcome: 'empty' };
     compactAfterPurge(db);
     return { outcome: 'cleaned', otherInspections: others };

@@ -3,7 +3,8 @@
  * NEVER reaches FTS5 as syntax: it is cut into word tokens, each quoted as a prefix term.
  */
 import type { SearchMode } from '../../shared/api/search.js';
-import type { Db } from './connection.js';
+import type { Db, NamedParams } from './connection.js';
+import { ident, identLiteral, type TableAlias } from './sql-ident.js';
 import { cached } from './statement-cache.js';
 import { noteFilterSql, type NoteFilterParams } from './evidence-repo.js';
 
@@ -63,7 +64,11 @@ const SNIPPET = `snippet(search_fts, 0, '${MATCH_START}', '${MATCH_END}', '…',
  * MATCH once per listed row.
  */
 function pageRowids(db: Db, sql: string, params: Record<string, string | number>): PageParams | null {
-  const ids = (db.prepare(sql).pluck().all(params) as number[]).filter((id) => Number.isSafeInteger(id));
+  const ids = db
+    .prepare<NamedParams, number>(sql)
+    .pluck()
+    .all(params)
+    .filter((id) => Number.isSafeInteger(id));
   if (ids.length === 0) return null;
   return { lo: Math.min(...ids), hi: Math.max(...ids), ids: JSON.stringify(ids) };
 }
@@ -77,11 +82,11 @@ interface PageParams {
 const IN_PAGE = `search_fts MATCH @q AND search_fts.rowid BETWEEN @lo AND @hi
        AND +search_fts.rowid IN (SELECT value FROM json_each(@ids))`;
 
-function pageSql(kindTable: 'evidence_note' | 'finding', alias: string, where: string): string {
+function pageSql(kindTable: 'evidence_note' | 'finding', alias: TableAlias, whereSql: string): string {
   return `SELECT search_fts.rowid FROM search_fts
        CROSS JOIN search_doc d ON d.rowid = search_fts.rowid
-       CROSS JOIN ${kindTable} ${alias} ON ${alias}.id = d.row_id AND ${alias}.deleted = 0
-       WHERE search_fts MATCH @q AND d.inspection_id = @inspectionId AND d.kind = '${kindTable}'${where}
+       CROSS JOIN ${ident(kindTable)} ${alias} ON ${alias}.id = d.row_id AND ${alias}.deleted = 0
+       WHERE search_fts MATCH @q AND d.inspection_id = @inspectionId AND d.kind = ${identLiteral(kindTable)}${whereSql}
        ORDER BY search_fts.rowid DESC LIMIT @limit`;
 }
 
@@ -90,12 +95,18 @@ function pageSql(kindTable: 'evidence_note' | 'finding', alias: string, where: s
  * and snippet() runs only for the rows returned (no sort, so SQLite stops at the LIMIT). The
  * rank is the negated rowid, so the service's ascending sort keeps newest first across kinds.
  */
-function newestSql(kindTable: 'evidence_note' | 'finding', alias: string, columns: string, joins: string, where: string): string {
-  return `SELECT d.row_id, ${SNIPPET} AS snip, -search_fts.rowid AS rank, ${columns}
+function newestSql(
+  kindTable: 'evidence_note' | 'finding',
+  alias: TableAlias,
+  columnsSql: string,
+  joinsSql: string,
+  whereSql: string,
+): string {
+  return `SELECT d.row_id, ${SNIPPET} AS snip, -search_fts.rowid AS rank, ${columnsSql}
        FROM search_fts
        CROSS JOIN search_doc d ON d.rowid = search_fts.rowid
-       CROSS JOIN ${kindTable} ${alias} ON ${alias}.id = d.row_id AND ${alias}.deleted = 0${joins}
-       WHERE search_fts MATCH @q AND d.inspection_id = @inspectionId AND d.kind = '${kindTable}'${where}
+       CROSS JOIN ${ident(kindTable)} ${alias} ON ${alias}.id = d.row_id AND ${alias}.deleted = 0${joinsSql}
+       WHERE search_fts MATCH @q AND d.inspection_id = @inspectionId AND d.kind = ${identLiteral(kindTable)}${whereSql}
        ORDER BY search_fts.rowid DESC LIMIT @limit`;
 }
 
@@ -114,12 +125,12 @@ export function searchNotes(
   const params = { q: ftsQuery, inspectionId, limit, ...where.params };
   if (mode === 'typing') {
     const sql = newestSql('evidence_note', 'n', NOTE_COLUMNS, '\n       LEFT JOIN sampled_case c ON c.id = n.case_id', where.sql);
-    return cached(db, sql).all(params) as NoteHitRow[];
+    return cached<NamedParams, NoteHitRow>(db, sql).all(params);
   }
   const page = pageRowids(db, pageSql('evidence_note', 'n', where.sql), params);
   if (page === null) return [];
   return db
-    .prepare(
+    .prepare<NamedParams, NoteHitRow>(
       `SELECT d.row_id, ${SNIPPET} AS snip, bm25(search_fts) AS rank, ${NOTE_COLUMNS}
        FROM search_fts
        CROSS JOIN search_doc d ON d.rowid = search_fts.rowid
@@ -128,7 +139,7 @@ export function searchNotes(
        WHERE ${IN_PAGE}
        ORDER BY rank, n.created_at DESC`,
     )
-    .all({ q: ftsQuery, ...page }) as NoteHitRow[];
+    .all({ q: ftsQuery, ...page });
 }
 
 export interface FindingSearchFilters {
@@ -160,11 +171,12 @@ export function searchFindings(
     params.author = filters.author;
   }
   const where = parts.map((p) => ` AND ${p}`).join('');
-  if (mode === 'typing') return cached(db, newestSql('finding', 'f', FINDING_COLUMNS, '', where)).all(params) as FindingHitRow[];
+  if (mode === 'typing')
+    return cached<NamedParams, FindingHitRow>(db, newestSql('finding', 'f', FINDING_COLUMNS, '', where)).all(params);
   const page = pageRowids(db, pageSql('finding', 'f', where), params);
   if (page === null) return [];
   return db
-    .prepare(
+    .prepare<NamedParams, FindingHitRow>(
       `SELECT d.row_id, ${SNIPPET} AS snip, bm25(search_fts) AS rank, ${FINDING_COLUMNS}
        FROM search_fts
        CROSS JOIN search_doc d ON d.rowid = search_fts.rowid
@@ -172,5 +184,5 @@ export function searchFindings(
        WHERE ${IN_PAGE}
        ORDER BY rank`,
     )
-    .all({ q: ftsQuery, ...page }) as FindingHitRow[];
+    .all({ q: ftsQuery, ...page });
 }

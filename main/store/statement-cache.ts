@@ -7,13 +7,14 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
 import type { ReadableDb, ReadStatement, WritableDb } from './connection.js';
 
-type Statement = Database.Statement;
-
 const byConnection = new WeakMap<ReadableDb, Map<string, ReadStatement>>();
 
-/** A write path's handle gets statements it can run; a read path's, statements it can only read. */
-export function cached(db: WritableDb, sql: string): Statement;
-export function cached(db: ReadableDb, sql: string): ReadStatement;
+/**
+ * A write path's handle gets statements it can run; a read path's, statements it can only read.
+ * `P` and `R` type the bind parameters and the row as `db.prepare<P, R>()` does.
+ */
+export function cached<P extends unknown[] = unknown[], R = unknown>(db: WritableDb, sql: string): Database.Statement<P, R>;
+export function cached<P extends unknown[] = unknown[], R = unknown>(db: ReadableDb, sql: string): ReadStatement<P, R>;
 export function cached(db: ReadableDb, sql: string): ReadStatement {
   let statements = byConnection.get(db);
   if (statements === undefined) {

@@ -4,6 +4,7 @@
  * Row types stay private; callers get plain domain records.
  */
 import type { Db } from './connection.js';
+import { oneRow } from './one-row.js';
 
 export type SyncTargetKind = 'folder' | 'webdav';
 export type SyncAuth = 'none' | 'password' | 'token';
@@ -68,15 +69,17 @@ const toState = (r: Flagged<SyncStateRecord, 'reachable'>): SyncStateRecord => (
 // ---- targets ----
 
 export function getSyncTarget(db: Db, inspectionId: string): SyncTargetRecord | null {
-  const row = db.prepare(`SELECT ${TARGET_COLUMNS} FROM sync_target WHERE inspection_id = ?`).get(inspectionId) as
-    Flagged<SyncTargetRecord, 'pull'> | undefined;
+  const row = db
+    .prepare<[string], Flagged<SyncTargetRecord, 'pull'>>(`SELECT ${TARGET_COLUMNS} FROM sync_target WHERE inspection_id = ?`)
+    .get(inspectionId);
   return row ? toTarget(row) : null;
 }
 
 export function listSyncTargets(db: Db): SyncTargetRecord[] {
-  return (
-    db.prepare(`SELECT ${TARGET_COLUMNS} FROM sync_target ORDER BY inspection_id`).all() as Flagged<SyncTargetRecord, 'pull'>[]
-  ).map(toTarget);
+  return db
+    .prepare<[], Flagged<SyncTargetRecord, 'pull'>>(`SELECT ${TARGET_COLUMNS} FROM sync_target ORDER BY inspection_id`)
+    .all()
+    .map(toTarget);
 }
 
 export function saveSyncTarget(db: Db, target: SyncTargetRecord): void {
@@ -116,10 +119,13 @@ export function ensureSyncState(db: Db, inspectionId: string): void {
 export function getSyncState(db: Db, inspectionId: string): SyncStateRecord {
   ensureSyncState(db, inspectionId);
   return toState(
-    db.prepare(`SELECT ${STATE_COLUMNS} FROM sync_state WHERE inspection_id = ?`).get(inspectionId) as Flagged<
-      SyncStateRecord,
-      'reachable'
-    >,
+    oneRow(
+      db
+        .prepare<[string], Flagged<SyncStateRecord, 'reachable'>>(
+          `SELECT ${STATE_COLUMNS} FROM sync_state WHERE inspection_id = ?`,
+        )
+        .get(inspectionId),
+    ),
   );
 }
 
@@ -198,8 +204,10 @@ export function dropOutboxItem(db: Db, inspectionId: string, sha256: string): vo
 
 export function listOutbox(db: Db, inspectionId: string): OutboxRecord[] {
   return db
-    .prepare(`SELECT ${OUTBOX_COLUMNS} FROM sync_outbox WHERE inspection_id = ? ORDER BY created_at, sha256`)
-    .all(inspectionId) as OutboxRecord[];
+    .prepare<[string], OutboxRecord>(
+      `SELECT ${OUTBOX_COLUMNS} FROM sync_outbox WHERE inspection_id = ? ORDER BY created_at, sha256`,
+    )
+    .all(inspectionId);
 }
 
 export function recordOutboxAttempt(
@@ -218,8 +226,8 @@ export function recordOutboxAttempt(
 /** The bundle is on the target and verified: it leaves the outbox and is recorded as pushed. */
 export function markPushed(db: Db, item: OutboxRecord, remotePath: string, at: string): void {
   const current = db
-    .prepare('SELECT attempts FROM sync_outbox WHERE inspection_id = ? AND sha256 = ?')
-    .get(item.inspectionId, item.sha256) as { attempts: number } | undefined;
+    .prepare<[string, string], { attempts: number }>('SELECT attempts FROM sync_outbox WHERE inspection_id = ? AND sha256 = ?')
+    .get(item.inspectionId, item.sha256);
   db.prepare(
     `INSERT INTO sync_pushed(inspection_id, sha256, kind, remote_path, size, attempts, pushed_at)
      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -236,15 +244,19 @@ export function isPushed(db: Db, inspectionId: string, sha256: string): boolean 
 }
 
 export function countPushed(db: Db, inspectionId: string): number {
-  return (db.prepare('SELECT count(*) AS n FROM sync_pushed WHERE inspection_id = ?').get(inspectionId) as { n: number }).n;
+  return oneRow(
+    db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM sync_pushed WHERE inspection_id = ?').get(inspectionId),
+  ).n;
 }
 
 // ---- pulled ----
 
 export function pulledStatus(db: Db, inspectionId: string, sha256: string): { status: PullStatus; attempts: number } | null {
   const row = db
-    .prepare('SELECT status, attempts FROM sync_pulled WHERE inspection_id = ? AND sha256 = ?')
-    .get(inspectionId, sha256) as { status: PullStatus; attempts: number } | undefined;
+    .prepare<[string, string], { status: PullStatus; attempts: number }>(
+      'SELECT status, attempts FROM sync_pulled WHERE inspection_id = ? AND sha256 = ?',
+    )
+    .get(inspectionId, sha256);
   return row ?? null;
 }
 
@@ -285,46 +297,49 @@ export interface PullFailureRecord {
 
 export function listPullFailures(db: Db, inspectionId: string, limit = 20): PullFailureRecord[] {
   return db
-    .prepare(
+    .prepare<[string, number], PullFailureRecord>(
       `SELECT sha256, remote_path AS remotePath, size, coalesce(error, '') AS error, pulled_at AS at, held, sender
        FROM sync_pulled WHERE inspection_id = ? AND status = 'failed' ORDER BY held DESC, pulled_at DESC, sha256 LIMIT ?`,
     )
-    .all(inspectionId, limit) as PullFailureRecord[];
+    .all(inspectionId, limit);
 }
 
 export function countPulled(db: Db, inspectionId: string): { imported: number; failed: number } {
-  const row = db
-    .prepare(
-      `SELECT coalesce(sum(status != 'failed'), 0) AS imported, coalesce(sum(status = 'failed'), 0) AS failed
+  return oneRow(
+    db
+      .prepare<[string], { imported: number; failed: number }>(
+        `SELECT coalesce(sum(status != 'failed'), 0) AS imported, coalesce(sum(status = 'failed'), 0) AS failed
        FROM sync_pulled WHERE inspection_id = ?`,
-    )
-    .get(inspectionId) as { imported: number; failed: number };
-  return row;
+      )
+      .get(inspectionId),
+  );
 }
 
 // ---- what waits to go ----
 
 /** Changesets of the inspection in the store (all authors): grows whenever anything new arrives. */
 export function countChangesets(db: Db, inspectionId: string): number {
-  return (db.prepare('SELECT count(*) AS n FROM changeset WHERE inspection_id = ?').get(inspectionId) as { n: number }).n;
+  return oneRow(
+    db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM changeset WHERE inspection_id = ?').get(inspectionId),
+  ).n;
 }
 
 /** This author's changesets after a given seq: the changes that have not reached the target. */
 export function countOwnChangesetsAfter(db: Db, inspectionId: string, author: string, seq: number): number {
-  return (
+  return oneRow(
     db
-      .prepare('SELECT count(*) AS n FROM changeset WHERE inspection_id = ? AND author = ? AND seq > ?')
-      .get(inspectionId, author, seq) as {
-      n: number;
-    }
+      .prepare<[string, string, number], { n: number }>(
+        'SELECT count(*) AS n FROM changeset WHERE inspection_id = ? AND author = ? AND seq > ?',
+      )
+      .get(inspectionId, author, seq),
   ).n;
 }
 
 export function maxOwnSeq(db: Db, inspectionId: string, author: string): number {
   const row = db
-    .prepare('SELECT max(seq) AS seq FROM changeset WHERE inspection_id = ? AND author = ?')
-    .get(inspectionId, author) as {
-    seq: number | null;
-  };
-  return row.seq ?? 0;
+    .prepare<[string, string], { seq: number | null }>(
+      'SELECT max(seq) AS seq FROM changeset WHERE inspection_id = ? AND author = ?',
+    )
+    .get(inspectionId, author);
+  return oneRow(row).seq ?? 0;
 }
