@@ -44,8 +44,10 @@ function lastHlc(db: Db): Hlc | null {
 /** Advance this device's clock past timestamps seen in imported ops; `ahead` are those beyond the bound, kept for later. */
 export function observeRemoteHlc(ctx: WriteContext, remote: string | null, ahead: readonly string[] = []): void {
   const last = lastHlc(ctx.db);
-  if (remote !== null) remember(ctx, last, receive(last, parseHlc(remote), ctx.now(), hlcNode(ctx.device.author)), ahead);
-  else if (last !== null && ahead.length > 0) remember(ctx, last, last, ahead);
+  const node = hlcNode(ctx.device.author);
+  // Only far-ahead ops seen: the clock stays where it is (or starts now), and they are kept.
+  const clock = remote !== null ? receive(last, parseHlc(remote), ctx.now(), node) : (last ?? tick(null, ctx.now(), node));
+  remember(ctx, last, clock, ahead);
 }
 
 /**

@@ -124,3 +124,20 @@ export function unsafeSqlInterpolations(file: string, source: string): Finding[]
 export function scanStore(root: string, scan: (file: string, source: string) => Finding[]): Finding[] {
   return storeFiles(root).flatMap((file) => scan(file, readFileSync(join(root, file), 'utf8')));
 }
+
+/**
+ * Store files not yet typed or guarded: other work had them open when the rest were done. Both
+ * scans skip them until they are converted; then this list shrinks.
+ */
+export const NOT_YET_CONVERTED: ReadonlySet<string> = new Set([
+  'main/store/conflicts-repo.ts',
+  'main/store/bundles-repo.ts',
+  'main/store/authority-repo.ts',
+]);
+
+/** What a scan finds in main/store outside NOT_YET_CONVERTED, one `file:line text` each. */
+export function storeFindings(root: string, scan: (file: string, source: string) => Finding[]): string[] {
+  return scanStore(root, scan)
+    .filter((f) => !NOT_YET_CONVERTED.has(f.file))
+    .map((f) => `${f.file}:${f.line} ${f.text}`);
+}

@@ -5,18 +5,13 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rowReadCasts, scanStore } from '../../support/store-sql-scan.js';
+import { rowReadCasts, storeFindings } from '../../support/store-sql-scan.js';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
-/** Still cast, and next to be typed: other work had these files open when the rest were done. */
-const NOT_YET_TYPED = new Set(['main/store/conflicts-repo.ts', 'main/store/bundles-repo.ts', 'main/store/authority-repo.ts']);
-
 describe('row reads in main/store', () => {
   it('are typed by the statement, never cast', () => {
-    const casts = scanStore(ROOT, rowReadCasts)
-      .filter((f) => !NOT_YET_TYPED.has(f.file))
-      .map((f) => `${f.file}:${f.line} ${f.text}`);
+    const casts = storeFindings(ROOT, rowReadCasts);
     expect(casts).toEqual([]);
   });
 

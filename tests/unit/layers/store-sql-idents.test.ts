@@ -6,18 +6,13 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scanStore, unsafeSqlInterpolations } from '../../support/store-sql-scan.js';
+import { storeFindings, unsafeSqlInterpolations } from '../../support/store-sql-scan.js';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
-/** Next to pass their names through ident(): other work had these files open. */
-const NOT_YET_GUARDED = new Set(['main/store/conflicts-repo.ts', 'main/store/bundles-repo.ts', 'main/store/authority-repo.ts']);
-
 describe('SQL built in main/store', () => {
   it('interpolates registry names only through ident()', () => {
-    const unsafe = scanStore(ROOT, unsafeSqlInterpolations)
-      .filter((f) => !NOT_YET_GUARDED.has(f.file))
-      .map((f) => `${f.file}:${f.line} ${f.text}`);
+    const unsafe = storeFindings(ROOT, unsafeSqlInterpolations);
     expect(unsafe).toEqual([]);
   });
 
