@@ -87,7 +87,10 @@ describe('the desktop app in Electron', () => {
 
     const nameField = page.getByLabel('Your name');
     // Wait for the first screen to settle: a bare isVisible() would race the page's load.
-    await nameField.or(page.getByRole('button', { name: 'New inspection' })).first().waitFor();
+    await nameField
+      .or(page.getByRole('button', { name: 'New inspection' }))
+      .first()
+      .waitFor();
     if (await nameField.isVisible()) {
       await nameField.fill('Asha Patel');
       await page.getByRole('button', { name: 'Save name' }).click();
