@@ -1,9 +1,14 @@
 /**
  * E2E harness: the real browser-mode server (in-process, real store in a temp folder) and
  * Debian's Chromium driven by playwright-core. Screenshots go to .test-output/screens/.
+ *
+ * Each app gets its own server, store and browser context (its own cookies, storage and cache,
+ * as a separate browser profile would have); the Chromium process behind the contexts is
+ * started once per test file and closed after the file's last test.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { afterAll } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 import { startWebServer, type WebServer } from '../../main/web/server.js';
@@ -24,11 +29,27 @@ export interface BrowserApp {
   close(): Promise<void>;
 }
 
-export async function launchApp(options: { dir?: string } = {}): Promise<BrowserApp> {
-  if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error('Build the renderer first (npm run build)');
-  const runtime = await testRuntime(options.dir ? { dir: options.dir } : {});
-  const server = await startWebServer({ ctx: runtime.ctx, rendererDir: RENDERER_DIR });
-  const browser = await chromium.launch({
+let shared: Promise<Browser> | undefined;
+
+/** The test file's one Chromium, started on first use (and again if it has gone). */
+async function sharedBrowser(): Promise<Browser> {
+  if (shared) {
+    const browser = await shared.catch(() => undefined);
+    if (browser?.isConnected()) return browser;
+  }
+  shared = launchChromium();
+  return shared;
+}
+
+// Registered while the test file imports this module, so it runs after that file's last test.
+afterAll(async () => {
+  const browser = await shared?.catch(() => undefined);
+  shared = undefined;
+  await browser?.close();
+});
+
+function launchChromium(): Promise<Browser> {
+  return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [
       '--headless',
@@ -41,6 +62,13 @@ export async function launchApp(options: { dir?: string } = {}): Promise<Browser
       '--disable-sync',
     ],
   });
+}
+
+export async function launchApp(options: { dir?: string } = {}): Promise<BrowserApp> {
+  if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error('Build the renderer first (npm run build)');
+  const runtime = await testRuntime(options.dir ? { dir: options.dir } : {});
+  const server = await startWebServer({ ctx: runtime.ctx, rendererDir: RENDERER_DIR });
+  const browser = await sharedBrowser();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, locale: 'en-GB' });
   const page = await context.newPage();
   const pageErrors: string[] = [];
@@ -62,7 +90,7 @@ export async function launchApp(options: { dir?: string } = {}): Promise<Browser
         .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
     },
     async close() {
-      await browser.close();
+      await context.close();
       await server.close();
       runtime.dispose();
       if (pageErrors.length > 0) throw new Error(`Page errors: ${pageErrors.join('\n')}`);

@@ -1,7 +1,7 @@
 /**
  * Crash safety: SIGKILL a process that is saving notes, at random moments, many times over.
  * After every kill the store passes integrity_check and every acknowledged save is present.
- * CRASH_RUNS sets the number of kills (npm test: 16; npm run test:full: 200; `npm run test:crash -- --runs 1000` for more).
+ * CRASH_RUNS sets the number of kills (npm test: 8; npm run test:full: 200; `npm run test:crash -- --runs 1000` for more).
  */
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -11,7 +11,7 @@ import { sampleInspection, tempDir, testRuntime } from '../../support/runtime.js
 import { rmSync } from 'node:fs';
 import { testCount } from '../../support/test-counts.js';
 
-const RUNS = testCount('CRASH_RUNS', 16, 200);
+const RUNS = testCount('CRASH_RUNS', 8, 200);
 let dataDir: string;
 let workerFile: string;
 let inspectionId: string;

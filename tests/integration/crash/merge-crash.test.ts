@@ -3,7 +3,7 @@
  * SIGKILLed at random moments (before, while checking, while merging, after). After every kill
  * the store passes integrity_check and holds the bundle whole (every op, and the
  * imported_bundle row) or not at all (none of its ops); an acknowledged import is whole.
- * CRASH_MERGE_RUNS sets the number of kills (npm test: 8; npm run test:full: 60, on top of the note-save harness's 200).
+ * CRASH_MERGE_RUNS sets the number of kills (npm test: 4; npm run test:full: 60, on top of the note-save harness's 200).
  */
 import { cpSync, rmSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import { decryptPlain, parsePlain } from '../../fixtures/bundle-craft.js';
 import { sha256Hex } from '../../../main/sync/op-id.js';
 import { testCount } from '../../support/test-counts.js';
 
-const RUNS = testCount('CRASH_MERGE_RUNS', 8, 60);
+const RUNS = testCount('CRASH_MERGE_RUNS', 4, 60);
 let team: Team;
 let folder: string;
 let pristine: string;

@@ -45,7 +45,7 @@ import {
 import { tempDir } from '../../support/runtime.js';
 import { testCount } from '../../support/test-counts.js';
 
-const RUNS = testCount('FUZZ_RUNS', 300, 10_000);
+const RUNS = testCount('FUZZ_RUNS', 150, 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 /** The full dump + file hash every Nth case (1 = every case); the cheap counts run on every case. */
 const FULL_EVERY = Number(process.env.FUZZ_FULL_EVERY ?? 1);

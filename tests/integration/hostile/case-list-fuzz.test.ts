@@ -18,7 +18,7 @@ import { sampleInspection, testRuntime, type TestRuntime } from '../../support/r
 import type { z } from 'zod';
 import { testCount } from '../../support/test-counts.js';
 
-const RUNS = testCount('FUZZ_RUNS', 300, 10_000);
+const RUNS = testCount('FUZZ_RUNS', 150, 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 
 type Preview = z.infer<typeof ImportPreview>;

@@ -8,8 +8,8 @@
  * intact store, each bundle merged wholly or not at all, and no partial file under a bundle's
  * or backup's final name (see tests/support/powercut-harness.ts for the checks).
  *
- * POWERCUT_RUNS cuts (npm test: 10; `npm run test:powercut -- --runs 1000`), POWERCUT_SEED
- * picks them. The last two tests prove the harness fails when durability is switched off.
+ * POWERCUT_RUNS cuts (npm test: 8, the first six one per operation; `npm run test:powercut --
+ * --runs 1000`), POWERCUT_SEED picks them. The last two tests prove the harness fails when durability is switched off.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ import { powerCutUnavailable } from '../../support/powercut-fs.js';
 import type { PowerCutOperation } from '../../powercut/powercut-worker.js';
 import { testCount } from '../../support/test-counts.js';
 
-const RUNS = testCount('POWERCUT_RUNS', 10, 60);
+const RUNS = testCount('POWERCUT_RUNS', 8, 60);
 const SEED = Number(process.env.POWERCUT_SEED ?? 20261201);
 const unavailable = powerCutUnavailable();
 

@@ -129,7 +129,7 @@ describe('the op log and the current-value tables', () => {
           for (const replica of replicas) replica.db.close();
         }
       }),
-      { numRuns: testCount('MATERIALISE_RUNS', 150, 600) },
+      { numRuns: testCount('MATERIALISE_RUNS', 60, 600) },
     );
   });
 });

@@ -25,11 +25,11 @@ import { referenceMerge } from './reference-merge.js';
 import { testCount } from '../../support/test-counts.js';
 
 /**
- * Each merge law is its own property over this many generated histories: 50 in `npm test`'s
- * quick loop (seven laws, 350 histories), 1,000 each under `npm run test:full`; FAST_CHECK_RUNS
+ * Each merge law is its own property over this many generated histories: 25 in `npm test`'s
+ * quick loop (seven laws, 175 histories), 1,000 each under `npm run test:full`; FAST_CHECK_RUNS
  * overrides both.
  */
-export const LAW_RUNS = testCount('FAST_CHECK_RUNS', 50, 1000);
+export const LAW_RUNS = testCount('FAST_CHECK_RUNS', 25, 1000);
 
 const INSPECTION = '0190a9d2-0000-7000-8000-00000000c0de';
 export const NOTES = [

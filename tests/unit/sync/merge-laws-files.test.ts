@@ -21,7 +21,7 @@ import {
 } from './merge-law-harness.js';
 import { testCount } from '../../support/test-counts.js';
 
-const FILE_RUNS = testCount('FAST_CHECK_FILE_RUNS', 20, 100);
+const FILE_RUNS = testCount('FAST_CHECK_FILE_RUNS', 10, 100);
 let devices: DeviceIdentity[] = [];
 let genesis: Genesis;
 const folder = tempDir('fieldwork-law-files-');

@@ -33,7 +33,7 @@ import { isRowDeleted, writeFieldValue } from '../../../main/store/materialize-r
 import { opsOfBody } from '../../../main/sync/bundle-verify.js';
 import { actions, bundleOf, makeGenesis, runHistory, shuffled, type Genesis, type LawBundle } from './merge-law-harness.js';
 
-const RUNS = testCount('FAST_CHECK_RUNS', 40, 1000);
+const RUNS = testCount('FAST_CHECK_RUNS', 20, 1000);
 const PROPERTY_TIMEOUT_MS = 30 * 60_000;
 
 let devices: DeviceIdentity[] = [];
