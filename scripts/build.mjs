@@ -5,6 +5,9 @@ import { build as viteBuild } from 'vite';
 import { chmodSync } from 'node:fs';
 import { common } from './build-config.mjs';
 
+/** Packages the CLI loads from node_modules on first use (see the CLI build below). */
+const LAZY_PACKAGES = ['exceljs', 'docx'];
+
 const only = process.argv.slice(2);
 const want = (name) => only.length === 0 || only.includes(name);
 
@@ -35,6 +38,11 @@ if (want('cli')) {
       ...common,
       entryPoints: ['main/cli/fieldwork.ts'],
       outfile: 'dist/cli/fieldwork.cjs',
+      // Loaded from node_modules (as the SQLite driver is) when a command needs them, never
+      // bundled: Node parses the whole bundle on every start, and these two were a third of it
+      // for the few commands that read a workbook or write a letter. The sources import them
+      // with import() where they are used, so no other command loads them.
+      external: [...common.external, ...LAZY_PACKAGES],
       banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
     }).then(() => chmodSync('dist/cli/fieldwork.cjs', 0o755)),
   );

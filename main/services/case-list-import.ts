@@ -4,7 +4,7 @@
  * with the line each starts on (quoted newlines make line and record index differ) -> the
  * mapped frame. A malformed file never throws past here: it becomes a line-numbered problem.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import type { z } from 'zod';
 import { MAX_CASE_LIST_BYTES, type ImportPreview } from '../../shared/api/cases.js';
@@ -273,7 +273,10 @@ export function cellText(value: ExcelJS.CellValue): string {
  * cells merged across columns are read once, in their first column.
  */
 export async function readWorkbookRows(bytes: Uint8Array, sheetName?: string): Promise<WorkbookRows> {
-  const workbook = new ExcelJS.Workbook();
+  // Loaded here, not with the module: exceljs is a large share of every start-up (the CLI's
+  // above all), and only a workbook import needs it.
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
   } catch {

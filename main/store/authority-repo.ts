@@ -4,8 +4,10 @@
  * shared/sync/authority.ts; main/sync/authority.ts drives them.
  */
 import type { Op } from '../../shared/sync/op.js';
-import type { Db } from './connection.js';
+import type { Db, ReadableDb } from './connection.js';
+import { oneRow } from './one-row.js';
 import { toOp, type FieldKey, type OpRow } from './op-log-repo.js';
+import { identLiteral } from './sql-ident.js';
 import { cached } from './statement-cache.js';
 
 interface StoredOpRow extends OpRow {
@@ -30,9 +32,10 @@ const AUTHORITY_FIELDS: Readonly<Record<string, string>> = {
 };
 const AUTHORITY_WHERE = `(${Object.values(AUTHORITY_FIELDS).join(' OR ')})`;
 
-export function readRoot(db: Db, inspectionId: string): string | null {
-  const row = cached(db, 'SELECT root_key FROM inspection_root WHERE inspection_id = ?').get(inspectionId) as
-    { root_key: string } | undefined;
+export function readRoot(db: ReadableDb, inspectionId: string): string | null {
+  const row = cached<[string], { root_key: string }>(db, 'SELECT root_key FROM inspection_root WHERE inspection_id = ?').get(
+    inspectionId,
+  );
   return row?.root_key ?? null;
 }
 
@@ -41,23 +44,23 @@ export function writeRoot(db: Db, inspectionId: string, key: string): void {
 }
 
 /** The author of the inspection's first op on its own row: whoever created it. */
-export function creatorOf(db: Db, inspectionId: string): string | null {
-  const row = cached(
+export function creatorOf(db: ReadableDb, inspectionId: string): string | null {
+  const row = cached<[string, string], { author: string }>(
     db,
     `SELECT author FROM op WHERE inspection_id = ? AND tbl = 'inspection' AND row_id = ? ORDER BY hlc, id LIMIT 1`,
-  ).get(inspectionId, inspectionId) as { author: string } | undefined;
+  ).get(inspectionId, inspectionId);
   return row?.author ?? null;
 }
 
 /** Ops that shape authority and take effect, with hlc below `beforeHlc` (all if null), in judgement order. */
-export function authorityOpsBefore(db: Db, inspectionId: string, beforeHlc: string | null): StoredOp[] {
-  const rows = cached(
+export function authorityOpsBefore(db: ReadableDb, inspectionId: string, beforeHlc: string | null): StoredOp[] {
+  const rows = cached<[string, string | null, string | null], StoredOpRow>(
     db,
     `SELECT ${COLUMNS} FROM op LEFT JOIN op_verdict v ON v.op_id = op.id
      WHERE op.inspection_id = ? AND ${AUTHORITY_WHERE} AND (? IS NULL OR op.hlc < ?)
        AND (v.kind IS NULL OR v.kind = 'confirmed')
      ORDER BY op.hlc, op.id`,
-  ).all(inspectionId, beforeHlc, beforeHlc) as StoredOpRow[];
+  ).all(inspectionId, beforeHlc, beforeHlc);
   return rows.map(toStoredOp);
 }
 
@@ -65,19 +68,19 @@ export function authorityOpsBefore(db: Db, inspectionId: string, beforeHlc: stri
  * The same, limited to the tables a local command's judgement needs (see
  * main/sync/authority.ts `checkLocalOps`): a note save reads the roster, not every finding link.
  */
-export function authorityOpsOfTables(db: Db, inspectionId: string, tables: readonly string[]): StoredOp[] {
+export function authorityOpsOfTables(db: ReadableDb, inspectionId: string, tables: readonly string[]): StoredOp[] {
   const wanted = Object.keys(AUTHORITY_FIELDS).filter((t) => tables.includes(t));
   if (wanted.length === 0) return [];
   // Driven by op_by_field (tbl, ...), one range per table: `+` keeps the planner off
   // op_by_inspection, which walked every op of the inspection on every note save.
-  const where = wanted.map((t) => AUTHORITY_FIELDS[t]).join(' OR ');
-  const rows = cached(
+  const whereSql = wanted.map((t) => AUTHORITY_FIELDS[t]).join(' OR ');
+  const rows = cached<[string], StoredOpRow>(
     db,
     `SELECT ${COLUMNS} FROM op LEFT JOIN op_verdict v ON v.op_id = op.id
-     WHERE +op.inspection_id = ? AND (${where})
+     WHERE +op.inspection_id = ? AND (${whereSql})
        AND (v.kind IS NULL OR v.kind = 'confirmed')
      ORDER BY op.hlc, op.id`,
-  ).all(inspectionId) as StoredOpRow[];
+  ).all(inspectionId);
   return rows.map(toStoredOp);
 }
 
@@ -92,29 +95,35 @@ export interface JudgedValues {
  * judgement reads (`judged`) are read back; every other op comes with the value null, so a
  * re-judgement does not hold every note's text of the store in memory.
  */
-export function* opsFrom(db: Db, inspectionId: string, fromHlc: string, judged: JudgedValues): Generator<StoredOp> {
-  const quote = (name: string): string => `'${name.replace(/'/g, "''")}'`;
+export function* opsFrom(db: ReadableDb, inspectionId: string, fromHlc: string, judged: JudgedValues): Generator<StoredOp> {
+  // Table and field names are compared as text (the op log stores them in tbl/field), so
+  // they go in as string literals of known names.
   const wanted = [
-    ...judged.tables.map((t) => `op.tbl = ${quote(t)}`),
+    ...judged.tables.map((t) => `op.tbl = ${identLiteral(t)}`),
     ...Object.entries(judged.fields).flatMap(([t, fields]) =>
-      fields.map((f) => `(op.tbl = ${quote(t)} AND op.field = ${quote(f)})`),
+      fields.map((f) => `(op.tbl = ${identLiteral(t)} AND op.field = ${identLiteral(f)})`),
     ),
   ];
-  const value = wanted.length === 0 ? "'null'" : `CASE WHEN ${wanted.join(' OR ')} THEN op.value ELSE 'null' END`;
-  const columns = COLUMNS.replace('op.value', `${value} AS value`);
+  const valueSql = wanted.length === 0 ? "'null'" : `CASE WHEN ${wanted.join(' OR ')} THEN op.value ELSE 'null' END`;
+  const columnsSql = COLUMNS.replace('op.value', `${valueSql} AS value`);
   const rows = db
-    .prepare(`SELECT ${columns} FROM op WHERE op.inspection_id = ? AND op.hlc >= ? ORDER BY op.hlc, op.id`)
-    .iterate(inspectionId, fromHlc) as IterableIterator<StoredOpRow>;
+    .prepare<[string, string], StoredOpRow>(
+      `SELECT ${columnsSql} FROM op WHERE op.inspection_id = ? AND op.hlc >= ? ORDER BY op.hlc, op.id`,
+    )
+    .iterate(inspectionId, fromHlc);
   for (const row of rows) yield toStoredOp(row);
 }
 
-export function changesetOps(db: Db, changesetId: string): StoredOp[] {
-  return (cached(db, `SELECT ${COLUMNS} FROM op WHERE op.changeset_id = ?`).all(changesetId) as StoredOpRow[]).map(toStoredOp);
+export function changesetOps(db: ReadableDb, changesetId: string): StoredOp[] {
+  return cached<[string], StoredOpRow>(db, `SELECT ${COLUMNS} FROM op WHERE op.changeset_id = ?`)
+    .all(changesetId)
+    .map(toStoredOp);
 }
 
-export function maxOpHlc(db: Db, inspectionId: string): string | null {
-  const row = cached(db, 'SELECT max(hlc) AS hlc FROM op WHERE inspection_id = ?').get(inspectionId) as { hlc: string | null };
-  return row.hlc;
+export function maxOpHlc(db: ReadableDb, inspectionId: string): string | null {
+  return oneRow(
+    cached<[string], { hlc: string | null }>(db, 'SELECT max(hlc) AS hlc FROM op WHERE inspection_id = ?').get(inspectionId),
+  ).hlc;
 }
 
 export type VerdictKind = 'refused' | 'held' | 'confirmed';
@@ -129,11 +138,11 @@ export interface VerdictRow {
   readonly decidedAt: string;
 }
 
-export function readVerdicts(db: Db, inspectionId: string): Map<string, VerdictRow> {
-  const rows = cached(
+export function readVerdicts(db: ReadableDb, inspectionId: string): Map<string, VerdictRow> {
+  const rows = cached<[string], VerdictRow>(
     db,
     `SELECT op_id AS opId, kind, rule, member, change, message, decided_at AS decidedAt FROM op_verdict WHERE inspection_id = ?`,
-  ).all(inspectionId) as VerdictRow[];
+  ).all(inspectionId);
   return new Map(rows.map((r) => [r.opId, r]));
 }
 
@@ -145,28 +154,27 @@ export function readVerdicts(db: Db, inspectionId: string): Map<string, VerdictR
 export const DELETIONS_HELD_RULE = 'deletions-held';
 
 /** Deletions held with a bundle, among the given changesets' ops. */
-export function heldDeletionsIn(db: Db, changesetIds: readonly string[]): StoredOp[] {
-  const statement = cached(
+export function heldDeletionsIn(db: ReadableDb, changesetIds: readonly string[]): StoredOp[] {
+  const statement = cached<[string], StoredOpRow>(
     db,
     `SELECT ${COLUMNS} FROM op JOIN op_verdict v ON v.op_id = op.id
      WHERE op.changeset_id = ? AND v.kind = 'held' AND v.rule = '${DELETIONS_HELD_RULE}' ORDER BY op.hlc, op.id`,
   );
-  return changesetIds.flatMap((id) => (statement.all(id) as StoredOpRow[]).map(toStoredOp));
+  return changesetIds.flatMap((id) => statement.all(id).map(toStoredOp));
 }
 
+/** A verdict with the op it judged. */
+type ListedVerdict = VerdictRow & { row: string; field: string; value: string; hlc: string; changesetId: string };
+
 /** Key-change holds (the audience hold); deletions held with a bundle are not listed. */
-export function listVerdicts(
-  db: Db,
-  inspectionId: string,
-  kind: VerdictKind,
-): (VerdictRow & { row: string; field: string; value: string; hlc: string; changesetId: string })[] {
-  return cached(
+export function listVerdicts(db: ReadableDb, inspectionId: string, kind: VerdictKind): ListedVerdict[] {
+  return cached<[string, VerdictKind], ListedVerdict>(
     db,
     `SELECT v.op_id AS opId, v.kind, v.rule, v.member, v.change, v.message, v.decided_at AS decidedAt,
             op.row_id AS row, op.field, op.value, op.hlc, op.changeset_id AS changesetId
      FROM op_verdict v JOIN op ON op.id = v.op_id
      WHERE v.inspection_id = ? AND v.kind = ? AND v.rule <> '${DELETIONS_HELD_RULE}' ORDER BY op.hlc, op.id`,
-  ).all(inspectionId, kind) as (VerdictRow & { row: string; field: string; value: string; hlc: string; changesetId: string })[];
+  ).all(inspectionId, kind);
 }
 
 export function writeVerdict(db: Db, inspectionId: string, verdict: VerdictRow): void {
@@ -193,12 +201,12 @@ export function clearVerdict(db: Db, opId: string): void {
 }
 
 /** The ops of a field that take effect (no verdict, or a confirmed hold). */
-export function effectiveFieldOps(db: Db, key: FieldKey): Op[] {
-  const rows = cached(
+export function effectiveFieldOps(db: ReadableDb, key: FieldKey): Op[] {
+  const rows = cached<[string, string, string], StoredOpRow>(
     db,
     `SELECT ${COLUMNS} FROM op LEFT JOIN op_verdict v ON v.op_id = op.id
      WHERE op.tbl = ? AND op.row_id = ? AND op.field = ? AND (v.kind IS NULL OR v.kind = 'confirmed')`,
-  ).all(key.table, key.row, key.field) as StoredOpRow[];
+  ).all(key.table, key.row, key.field);
   return rows.map(toStoredOp);
 }
 
@@ -216,23 +224,23 @@ export function replaceFieldHeads(db: Db, key: FieldKey, superseded: readonly st
 }
 
 /** The latest change that took effect on each roster row: who signed it and its clock. */
-export function rosterLastChanges(db: Db, inspectionId: string): Map<string, { author: string; hlc: string }> {
-  const rows = cached(
+export function rosterLastChanges(db: ReadableDb, inspectionId: string): Map<string, { author: string; hlc: string }> {
+  const rows = cached<[string], { row: string; author: string; hlc: string }>(
     db,
     `SELECT op.row_id AS row, op.author, max(op.hlc) AS hlc FROM op LEFT JOIN op_verdict v ON v.op_id = op.id
      WHERE op.inspection_id = ? AND op.tbl = 'team_member' AND (v.kind IS NULL OR v.kind = 'confirmed')
      GROUP BY op.row_id`,
-  ).all(inspectionId) as { row: string; author: string; hlc: string }[];
+  ).all(inspectionId);
   return new Map(rows.map((r) => [r.row, { author: r.author, hlc: r.hlc }]));
 }
 
 /** Keys that were ever given to a member by a change that took effect. */
-export function everMemberKeys(db: Db, inspectionId: string): Set<string> {
-  const rows = cached(
+export function everMemberKeys(db: ReadableDb, inspectionId: string): Set<string> {
+  const rows = cached<[string], { value: string }>(
     db,
     `SELECT DISTINCT op.value FROM op LEFT JOIN op_verdict v ON v.op_id = op.id
      WHERE op.inspection_id = ? AND op.tbl = 'team_member' AND op.field = 'signing_key' AND (v.kind IS NULL OR v.kind = 'confirmed')`,
-  ).all(inspectionId) as { value: string }[];
+  ).all(inspectionId);
   const keys = new Set<string>();
   for (const r of rows) {
     const v = JSON.parse(r.value) as unknown;
@@ -242,10 +250,10 @@ export function everMemberKeys(db: Db, inspectionId: string): Set<string> {
 }
 
 /** The first op (by clock, then id) ever written to a field, whatever its verdict. */
-export function firstFieldOp(db: Db, key: FieldKey): Op | null {
-  const row = cached(
+export function firstFieldOp(db: ReadableDb, key: FieldKey): Op | null {
+  const row = cached<[string, string, string], StoredOpRow>(
     db,
     `SELECT ${COLUMNS} FROM op WHERE op.tbl = ? AND op.row_id = ? AND op.field = ? ORDER BY op.hlc, op.id LIMIT 1`,
-  ).get(key.table, key.row, key.field) as StoredOpRow | undefined;
+  ).get(key.table, key.row, key.field);
   return row === undefined ? null : toStoredOp(row);
 }

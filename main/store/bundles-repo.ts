@@ -9,6 +9,8 @@
 import type { ChangesetRecord } from './op-log-repo.js';
 import type { SyncedTableName } from '../../shared/sync/tables.js';
 import type { Db, ReadableDb } from './connection.js';
+import { oneRow } from './one-row.js';
+import { ident } from './sql-ident.js';
 import { cached } from './statement-cache.js';
 
 // ---------- staging ----------
@@ -30,12 +32,12 @@ export function stageChangeset(db: Db, token: string, record: ChangesetRecord, k
   return result.changes === 1;
 }
 
-interface StageRow {
+/** A staged changeset's chain fields, as the stage returns them (its body is read on its own). */
+interface StageLinkRow {
   id: string;
   author: string;
   seq: number;
   prev: string | null;
-  body: Buffer;
   signature: Buffer;
   known: number;
 }
@@ -55,17 +57,18 @@ export function* iterateStaged(
   token: string,
   inspectionId: string,
 ): Generator<ChangesetRecord & { readonly streamedKnown: boolean }> {
-  const page = cached(
+  const page = cached<[string, string, number, string], StageLinkRow>(
     db,
     `SELECT id, author, seq, prev, signature, known FROM temp.bundle_stage
      WHERE token = ? AND (author, seq, id) > (?, ?, ?) ORDER BY author, seq, id LIMIT ${STAGE_PAGE}`,
   );
-  const bodyOf = cached(db, 'SELECT body FROM temp.bundle_stage WHERE token = ? AND id = ?').pluck();
+  const bodyOf = cached<[string, string], Buffer>(db, 'SELECT body FROM temp.bundle_stage WHERE token = ? AND id = ?').pluck();
   let after: [string, number, string] = ['', -1, ''];
   for (;;) {
-    const rows = page.all(token, ...after) as Omit<StageRow, 'body'>[];
+    const rows = page.all(token, ...after);
     for (const { known, ...row } of rows) {
-      const body = bodyOf.get(token, row.id) as Buffer;
+      // Listed on the page just now, and nothing deletes from the stage while it is read.
+      const body = oneRow(bodyOf.get(token, row.id));
       yield { ...row, body, inspection: inspectionId, local: false, streamedKnown: known === 1 };
     }
     const last = rows[rows.length - 1];
@@ -85,10 +88,10 @@ export interface StagedLink {
 
 /** The chain fields of every staged changeset (no bodies), in the same order as iterateStaged. */
 export function stagedLinks(db: ReadableDb, token: string): StagedLink[] {
-  const rows = cached(
+  const rows = cached<[string], StageLinkRow>(
     db,
     'SELECT id, author, seq, prev, signature, known FROM temp.bundle_stage WHERE token = ? ORDER BY author, seq, id',
-  ).all(token) as Omit<StageRow, 'body'>[];
+  ).all(token);
   return rows.map(({ known, ...row }) => ({ ...row, streamedKnown: known === 1 }));
 }
 
@@ -106,27 +109,26 @@ export interface KnownChangeset {
 }
 
 export function knownChangeset(db: ReadableDb, id: string): KnownChangeset | null {
-  const row = cached(db, 'SELECT author, seq, prev, signature FROM changeset WHERE id = ?').get(id) as KnownChangeset | undefined;
+  const row = cached<[string], KnownChangeset>(db, 'SELECT author, seq, prev, signature FROM changeset WHERE id = ?').get(id);
   return row ?? null;
 }
 
 export function changesetIdAt(db: ReadableDb, inspectionId: string, author: string, seq: number): string | null {
-  const row = cached(db, 'SELECT id FROM changeset WHERE inspection_id = ? AND author = ? AND seq = ?').get(
-    inspectionId,
-    author,
-    seq,
-  ) as { id: string } | undefined;
+  const row = cached<[string, string, number], { id: string }>(
+    db,
+    'SELECT id FROM changeset WHERE inspection_id = ? AND author = ? AND seq = ?',
+  ).get(inspectionId, author, seq);
   return row?.id ?? null;
 }
 
 /** The author and seq of a stored changeset, by id. */
-export function changesetLink(db: Db, id: string): { author: string; seq: number } | null {
-  const row = cached(db, 'SELECT author, seq FROM changeset WHERE id = ?').get(id) as { author: string; seq: number } | undefined;
+export function changesetLink(db: ReadableDb, id: string): { author: string; seq: number } | null {
+  const row = cached<[string], { author: string; seq: number }>(db, 'SELECT author, seq FROM changeset WHERE id = ?').get(id);
   return row ?? null;
 }
 
 /** Whether another changeset of this author follows `prev` (null: another root, a restored laptop's second line). */
-export function hasOtherChild(db: Db, inspectionId: string, author: string, prev: string | null, id: string): boolean {
+export function hasOtherChild(db: ReadableDb, inspectionId: string, author: string, prev: string | null, id: string): boolean {
   return (
     cached(db, 'SELECT 1 FROM changeset WHERE inspection_id = ? AND author = ? AND prev IS ? AND id <> ? LIMIT 1').get(
       inspectionId,
@@ -152,16 +154,18 @@ export function changesetPage(
   upTo: number,
   limit: number,
 ): ChangesetPageRow[] {
-  return cached(
+  return cached<[string, string, number, number, number], ChangesetPageRow>(
     db,
     `SELECT seq, body, signature FROM changeset
        WHERE inspection_id = ? AND author = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
-  ).all(inspectionId, author, after, upTo, limit) as ChangesetPageRow[];
+  ).all(inspectionId, author, after, upTo, limit);
 }
 
 /** The inspection a synced row already belongs to, if the row exists (table name from the registry only). */
 export function rowInspection(db: ReadableDb, table: SyncedTableName, rowId: string): string | null {
-  const row = cached(db, `SELECT inspection_id FROM ${table} WHERE id = ?`).get(rowId) as { inspection_id: string } | undefined;
+  const row = cached<[string], { inspection_id: string }>(db, `SELECT inspection_id FROM ${ident(table)} WHERE id = ?`).get(
+    rowId,
+  );
   return row?.inspection_id ?? null;
 }
 
@@ -177,10 +181,10 @@ export function recordHolds(db: Db, inspectionId: string, peer: string, holds: R
 }
 
 export function readHolds(db: ReadableDb, inspectionId: string, peer: string): Map<string, number> {
-  const rows = cached(db, 'SELECT author, seq FROM bundle_ack WHERE inspection_id = ? AND peer = ?').all(inspectionId, peer) as {
-    author: string;
-    seq: number;
-  }[];
+  const rows = cached<[string, string], { author: string; seq: number }>(
+    db,
+    'SELECT author, seq FROM bundle_ack WHERE inspection_id = ? AND peer = ?',
+  ).all(inspectionId, peer);
   return new Map(rows.map((r) => [r.author, r.seq]));
 }
 
@@ -195,11 +199,11 @@ export interface RosterKey {
 
 /** Current (not deleted) members with a device key. */
 export function rosterKeys(db: ReadableDb, inspectionId: string): RosterKey[] {
-  return cached(
+  return cached<[string], RosterKey>(
     db,
     `SELECT signing_key AS signingKey, box_key AS boxKey, role, name FROM team_member
        WHERE inspection_id = ? AND deleted = 0 AND signing_key IS NOT NULL ORDER BY signing_key`,
-  ).all(inspectionId) as RosterKey[];
+  ).all(inspectionId);
 }
 
 /** Whether this store knows the inspection at all (any op for it). */
@@ -208,16 +212,17 @@ export function knowsInspection(db: ReadableDb, inspectionId: string): boolean {
 }
 
 export function memberName(db: ReadableDb, inspectionId: string, signingKey: string): string | null {
-  const row = cached(
+  const row = cached<[string, string], { name: string | null }>(
     db,
     'SELECT name FROM team_member WHERE inspection_id = ? AND signing_key = ? ORDER BY deleted, id LIMIT 1',
-  ).get(inspectionId, signingKey) as { name: string | null } | undefined;
+  ).get(inspectionId, signingKey);
   return row?.name ?? null;
 }
 
 export function localAuthorityOf(db: ReadableDb, inspectionId: string): string | null {
-  const row = cached(db, 'SELECT local_authority FROM inspection WHERE id = ?').get(inspectionId) as
-    { local_authority: string | null } | undefined;
+  const row = cached<[string], { local_authority: string | null }>(db, 'SELECT local_authority FROM inspection WHERE id = ?').get(
+    inspectionId,
+  );
   return row?.local_authority ?? null;
 }
 
@@ -288,10 +293,9 @@ export function listImportedBundles(db: ReadableDb, inspectionId: string): Impor
 
 /** Conflict keys of an inspection as text, to count the ones an import adds. */
 export function conflictKeySet(db: ReadableDb, inspectionId: string): Set<string> {
-  const rows = cached(db, 'SELECT tbl, row_id, field FROM conflict WHERE inspection_id = ?').all(inspectionId) as {
-    tbl: string;
-    row_id: string;
-    field: string;
-  }[];
+  const rows = cached<[string], { tbl: string; row_id: string; field: string }>(
+    db,
+    'SELECT tbl, row_id, field FROM conflict WHERE inspection_id = ?',
+  ).all(inspectionId);
   return new Set(rows.map((r) => `${r.tbl}\u0000${r.row_id}\u0000${r.field}`));
 }

@@ -3,7 +3,7 @@
  * only the `recovery.*` commands and `backups.list` answer; everything else reports
  * `store_corrupt`. Backups are named by file name only: no path ever comes from the UI.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { mutation, query } from './command.js';
 
 export const BackupInfo = z.object({

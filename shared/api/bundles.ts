@@ -12,7 +12,7 @@
  * - code `conflict` with `details.reason = 'needs-confirmation'` and `details.deletions` when an
  *   import would delete more rows than DELETION_THRESHOLD and `confirmDeletions` was not set.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id } from '../domain/schemas.js';
 import { Bytes } from './bytes.js';
 import { mutation, query } from './command.js';

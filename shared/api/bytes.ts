@@ -11,7 +11,7 @@
  *
  * One field of bytes per command, at the top level of its input or its output.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A file's bytes; `maxBytes`, when given, is a refusal with `tooLarge` as its message. */
 export function Bytes(maxBytes?: number, tooLarge?: string) {

@@ -1,5 +1,5 @@
 /** Commands for the case list (import), the sample (draw, add, remove, allocate) and case audits. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CASE_LIST_FIELD_KEYS, type CaseListField } from '../case-list/fields.js';
 import { AgeBand, Agreement, AuditPromptKey, CaseStatus, Grade, Id, Stage } from '../domain/schemas.js';
 import { DIMENSION_ORDER, type StratumDimension } from '../sampling/strata.js';

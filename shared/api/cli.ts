@@ -4,7 +4,7 @@
  * bridge) can reach them. The CLI runs them through dispatch's `invokeCli()`, with the same
  * input and output checks and the same write queue as every other command.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ManifestSchema } from '../sync/bundle-manifest.js';
 import { BundlePreview } from './bundles.js';
 import { mutation, query, type CommandSpec } from './command.js';

@@ -3,7 +3,7 @@
  * deletes concurrent with edits), and the resolutions. Each resolution is an ordinary op whose
  * deps are all the field's heads, so it supersedes them everywhere it travels.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id } from '../domain/schemas.js';
 import { SYNCED_TABLES, type SyncedTableName } from '../sync/tables.js';
 import { mutation, query } from './command.js';

@@ -1,5 +1,5 @@
 /** The coverage dashboard: what the sample, the evidence and the findings cover so far. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Agency, CaseStatus, FindingKind, Id, Stage } from '../domain/schemas.js';
 import { query } from './command.js';
 

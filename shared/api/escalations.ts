@@ -2,7 +2,7 @@
  * Commands for escalations: a child found at immediate risk. Raising one is never refused for
  * its content (an empty concern is stored with a placeholder); escalations are never deleted.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id } from '../domain/schemas.js';
 import { Author } from './evidence.js';
 import { mutation, query } from './command.js';

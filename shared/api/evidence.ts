@@ -1,5 +1,5 @@
 /** Commands for evidence notes: capture with autosave, edits, delete and restore, filters. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Agency, Id, Polarity, Source, Theme } from '../domain/schemas.js';
 import { mutation, query } from './command.js';
 

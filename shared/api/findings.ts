@@ -1,5 +1,5 @@
 /** Commands for draft findings, their linked evidence and their triangulation. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Agency, FindingKind, FindingStatus, Id, ShortText, Theme } from '../domain/schemas.js';
 import { Author, EvidenceNote } from './evidence.js';
 import { mutation, query } from './command.js';

@@ -1,5 +1,5 @@
 /** Commands for inspections, the team roster and this device. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id, Inspection, InspectionFields, InspectionStatus, TeamMember, TeamMemberFields } from '../domain/schemas.js';
 import { mutation, query } from './command.js';
 

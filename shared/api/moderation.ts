@@ -1,5 +1,5 @@
 /** Moderation at the team meeting: agreed findings are locked, duplicates are merged. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id, ShortText } from '../domain/schemas.js';
 import { FindingFields } from './findings.js';
 import { mutation } from './command.js';

@@ -3,7 +3,7 @@
  * letter's details (addressees, action deadline), the factual-accuracy round, the evidence log
  * and the case sample summary (CSV).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id, IsoDate, LongText, ShortText } from '../domain/schemas.js';
 import { LETTER_ROLES } from '../outputs/letter-model.js';
 import { Bytes } from './bytes.js';

@@ -1,5 +1,5 @@
 /** Retention: purging an inspection from this laptop, and the record that it happened. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id } from '../domain/schemas.js';
 import { mutation, query } from './command.js';
 

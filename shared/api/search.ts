@@ -1,5 +1,5 @@
 /** Full-text search across evidence notes and findings, with the notes list's filters. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { FindingKind, FindingStatus, Id, Polarity, Source, Agency } from '../domain/schemas.js';
 import { NoteFilters } from './evidence.js';
 import { query } from './command.js';

@@ -4,7 +4,7 @@
  * notice the shell (Electron) or the page (browser mode) sends when the network changes.
  * A saved password or token never comes back across the API: only whether one is saved.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id } from '../domain/schemas.js';
 import { mutation, query } from './command.js';
 

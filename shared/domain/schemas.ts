@@ -1,5 +1,5 @@
 /** Zod schemas for domain values that cross the API. Lengths bound every free text. */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   AGE_BANDS,
   AGENCIES,

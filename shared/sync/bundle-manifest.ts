@@ -3,7 +3,7 @@
  * bytes (main/sync/bundle-manifest.ts) and for checking what the CLI's bundle commands answer.
  * Unknown keys are refused so two readings of the same signed bytes cannot differ.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const AuthorKey = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 const Seq = z

@@ -10,6 +10,8 @@ export interface Finding {
   readonly file: string;
   readonly line: number;
   readonly text: string;
+  /** The named function declaration the finding is in, if any. */
+  readonly inFunction: string | null;
 }
 
 /** The store's source files (main/store/**), relative to the root. */
@@ -25,9 +27,21 @@ function parse(file: string, source: string): ts.SourceFile {
   return ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true);
 }
 
+function enclosingFunction(node: ts.Node): string | null {
+  for (let up: ts.Node | undefined = node.parent; up !== undefined; up = up.parent) {
+    if (ts.isFunctionDeclaration(up) && up.name !== undefined) return up.name.text;
+  }
+  return null;
+}
+
 function at(sf: ts.SourceFile, file: string, node: ts.Node): Finding {
   const { line } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
-  return { file, line: line + 1, text: node.getText(sf).replace(/\s+/g, ' ').slice(0, 120) };
+  return {
+    file,
+    line: line + 1,
+    text: node.getText(sf).replace(/\s+/g, ' ').slice(0, 120),
+    inFunction: enclosingFunction(node),
+  };
 }
 
 function unwrap(node: ts.Expression): ts.Expression {
@@ -129,15 +143,26 @@ export function scanStore(root: string, scan: (file: string, source: string) => 
  * Store files not yet typed or guarded: other work had them open when the rest were done. Both
  * scans skip them until they are converted; then this list shrinks.
  */
-export const NOT_YET_CONVERTED: ReadonlySet<string> = new Set([
-  'main/store/conflicts-repo.ts',
-  'main/store/bundles-repo.ts',
-  'main/store/authority-repo.ts',
-]);
+export const NOT_YET_CONVERTED: ReadonlySet<string> = new Set(['main/store/conflicts-repo.ts']);
 
-/** What a scan finds in main/store outside NOT_YET_CONVERTED, one `file:line text` each. */
+/**
+ * Single functions of converted files that other work has open, skipped by name (the rest of
+ * the file is scanned). listImportedBundles is being rewritten for paging on another branch;
+ * its row read is typed when that lands, and then this list is empty.
+ */
+const FUNCTIONS_NOT_YET_CONVERTED: readonly { readonly file: string; readonly inFunction: string }[] = [
+  { file: 'main/store/bundles-repo.ts', inFunction: 'listImportedBundles' },
+];
+
+function notYetConverted(f: Finding): boolean {
+  return (
+    NOT_YET_CONVERTED.has(f.file) || FUNCTIONS_NOT_YET_CONVERTED.some((x) => x.file === f.file && x.inFunction === f.inFunction)
+  );
+}
+
+/** What a scan finds in main/store outside what is not yet converted, one `file:line text` each. */
 export function storeFindings(root: string, scan: (file: string, source: string) => Finding[]): string[] {
   return scanStore(root, scan)
-    .filter((f) => !NOT_YET_CONVERTED.has(f.file))
+    .filter((f) => !notYetConverted(f))
     .map((f) => `${f.file}:${f.line} ${f.text}`);
 }

@@ -26,4 +26,20 @@ describe('row reads in main/store', () => {
       const parsed = JSON.parse(row.value) as OpValue;`;
     expect(rowReadCasts('probe.ts', source).map((f) => f.line)).toEqual([2, 3, 4, 5, 6]);
   });
+
+  it('a finding names the function it is in, so a skip by function covers that one alone', () => {
+    const source = `
+      export function listImportedBundles(db: ReadableDb) {
+        return cached(db, sql).all().map((r) => r as Row).concat(db.prepare(sql).all() as Row[]);
+      }
+      export function conflictKeySet(db: ReadableDb) {
+        return new Set((cached(db, sql).all() as Row[]).map((r) => r.id));
+      }
+      const top = db.prepare(sql).get() as Row;`;
+    expect(rowReadCasts('probe.ts', source).map((f) => [f.line, f.inFunction])).toEqual([
+      [3, 'listImportedBundles'],
+      [6, 'conflictKeySet'],
+      [8, null],
+    ]);
+  });
 });
