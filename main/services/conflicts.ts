@@ -4,8 +4,9 @@
  * by writeEdits, whose deps are all the current heads, so it supersedes every competing value
  * on every laptop it reaches. The superseded values stay in the op log: nothing is lost.
  */
-import type { Conflict, ConflictAction, ConflictGroup, ConflictHead } from '../../shared/api/conflicts.js';
-import { KEEP_BOTH_SEPARATOR } from '../../shared/api/conflicts.js';
+import { z } from 'zod';
+import type { Conflict, ConflictAction, ConflictGroup, ConflictHead, ConflictList } from '../../shared/api/conflicts.js';
+import { KEEP_BOTH_SEPARATOR, SyncedTable } from '../../shared/api/conflicts.js';
 import { AppError, assertNever } from '../../shared/errors.js';
 import { parseHlc } from '../../shared/sync/hlc.js';
 import { canonicalJson, compareOps, type Op, type OpValue } from '../../shared/sync/op.js';
@@ -14,10 +15,12 @@ import {
   countOpenConflicts,
   isConflictOpen,
   memberNamesByKey,
-  readConflictQueue,
+  readConflictPage,
   readHeads,
   recordKey,
-  type ConflictQueue,
+  type ConflictPage,
+  type ConflictPosition,
+  type QueuedConflict,
   type RecordColumns,
 } from '../store/conflicts-repo.js';
 import type { FieldKey } from '../store/op-log-repo.js';
@@ -26,49 +29,61 @@ import { writeEdits } from '../sync/local-write.js';
 import { displayValue, excerpt, fieldLabel, isFreeText, RECORD_KINDS } from './conflict-labels.js';
 import { inTransaction, type HandlerGroup, type ServiceContext } from './context.js';
 import { requireInspection } from './inspections.js';
+import { decodePageCursor, encodePageCursor } from './page-cursor.js';
 
 type GroupRef = Pick<ConflictGroup, 'key' | 'kind' | 'title'>;
 const OTHER: GroupRef = { key: 'other', kind: 'other', title: 'Other records' };
 
-/** The naming columns of a record, as the queue read them (null when the record is gone). */
+/** The naming columns of a record, as the page read them (null when the record is gone). */
 type Lookup = (table: SyncedTableName, row: string | null | undefined) => RecordColumns | null;
 
-function caseGroup(look: Lookup, caseId: string | null | undefined): GroupRef {
-  if (!caseId) return OTHER;
-  const found = look('sampled_case', caseId);
-  return { key: `case:${caseId}`, kind: 'case', title: `Case ${found?.case_ref ?? '(unknown reference)'}` };
+/**
+ * The group the store placed a conflict in (the queue's order is the store's, so the group
+ * is too: a screen joining pages relies on a group's key being the same on each page).
+ */
+function groupOf(look: Lookup, position: ConflictPosition): GroupRef {
+  switch (position.rank) {
+    case 0:
+      return {
+        key: `case:${position.groupId}`,
+        kind: 'case',
+        title: `Case ${look('sampled_case', position.groupId)?.case_ref ?? '(unknown reference)'}`,
+      };
+    case 1:
+      return {
+        key: `finding:${position.groupId}`,
+        kind: 'finding',
+        title: `Finding: ${excerpt(look('finding', position.groupId)?.statement, 70)}`,
+      };
+    case 2:
+      return OTHER;
+    default:
+      return assertNever(position.rank);
+  }
 }
 
-function findingGroup(look: Lookup, findingId: string | null | undefined): GroupRef {
-  if (!findingId) return OTHER;
-  const found = look('finding', findingId);
-  return { key: `finding:${findingId}`, kind: 'finding', title: `Finding: ${excerpt(found?.statement, 70)}` };
-}
-
-/** Which group a record belongs to and the words that name it. */
-function placeRecord(look: Lookup, table: SyncedTableName, row: string): { group: GroupRef; label: string } {
+/** The words that name a record. */
+function recordLabel(look: Lookup, table: SyncedTableName, row: string): string {
   const columns = look(table, row);
   switch (table) {
     case 'sampled_case':
-      return { group: caseGroup(look, row), label: `Case ${columns?.case_ref ?? '(unknown reference)'}` };
+      return `Case ${columns?.case_ref ?? '(unknown reference)'}`;
     case 'evidence_note':
-      return { group: caseGroup(look, columns?.case_id), label: `“${excerpt(columns?.text)}”` };
+      return `“${excerpt(columns?.text)}”`;
     case 'escalation':
-      return { group: caseGroup(look, columns?.case_id), label: `“${excerpt(columns?.concern)}”` };
+      return `“${excerpt(columns?.concern)}”`;
     case 'finding':
-      return { group: findingGroup(look, row), label: `“${excerpt(columns?.statement)}”` };
-    case 'finding_evidence': {
-      const note = look('evidence_note', columns?.note_id);
-      return { group: findingGroup(look, columns?.finding_id), label: `Link to the note “${excerpt(note?.text, 60)}”` };
-    }
+      return `“${excerpt(columns?.statement)}”`;
+    case 'finding_evidence':
+      return `Link to the note “${excerpt(look('evidence_note', columns?.note_id)?.text, 60)}”`;
     case 'inspection':
-      return { group: OTHER, label: columns?.local_authority ?? 'This inspection' };
+      return columns?.local_authority ?? 'This inspection';
     case 'team_member':
-      return { group: OTHER, label: columns?.name ?? '(unnamed member)' };
+      return columns?.name ?? '(unnamed member)';
     case 'sample_run':
-      return { group: OTHER, label: `Sample drawn ${columns?.drawn_at ?? ''}`.trim() };
+      return `Sample drawn ${columns?.drawn_at ?? ''}`.trim();
     case 'accuracy_comment':
-      return { group: OTHER, label: `Accuracy comment on “${excerpt(columns?.passage, 60)}”` };
+      return `Accuracy comment on “${excerpt(columns?.passage, 60)}”`;
     default:
       return assertNever(table);
   }
@@ -103,8 +118,8 @@ function actionsFor(kind: Conflict['kind']): ConflictAction[] {
 }
 
 function describeConflict(
-  queued: ConflictQueue['conflicts'][number],
-  queue: ConflictQueue,
+  queued: QueuedConflict,
+  page: ConflictPage,
   look: Lookup,
   by: (author: string) => ConflictHead['by'],
 ) {
@@ -115,10 +130,9 @@ function describeConflict(
   const seen = new Set(heads.flatMap((h) => h.deps));
   const concurrent =
     kind === 'deleted'
-      ? (queue.rowHeads.get(recordKey(key.table, key.row)) ?? []).filter((h) => h.field !== DELETED_FIELD && !seen.has(h.id))
+      ? (page.rowHeads.get(recordKey(key.table, key.row)) ?? []).filter((h) => h.field !== DELETED_FIELD && !seen.has(h.id))
       : [];
   const winner = heads[heads.length - 1];
-  const place = placeRecord(look, key.table, key.row);
   const columns = look(key.table, key.row);
   const conflict: Conflict = {
     table: key.table,
@@ -127,7 +141,7 @@ function describeConflict(
     fieldLabel: fieldLabel(key.field),
     kind,
     recordKind: RECORD_KINDS[key.table],
-    recordLabel: place.label,
+    recordLabel: recordLabel(look, key.table, key.row),
     rowDeleted: columns?.deleted === 1,
     heads: heads.map((head): ConflictHead => {
       const source = sources.get(head.id);
@@ -159,13 +173,46 @@ function describeConflict(
     })),
     actions: actionsFor(kind),
   };
-  return { group: place.group, conflict };
+  return conflict;
 }
 
-function listConflicts(ctx: ServiceContext, inspectionId: string) {
+const CONFLICT_CURSOR = 'conflicts';
+
+/** A cursor's keyset: the position of the last conflict of the page before. */
+const ConflictCursorKey = z.tuple([
+  z.union([z.literal(0), z.literal(1), z.literal(2)]),
+  z.string().max(200),
+  z.string().max(100),
+  SyncedTable,
+  z.string().max(100),
+  z.string().max(64),
+]);
+
+function encodeConflictCursor(inspectionId: string, p: ConflictPosition): string {
+  return encodePageCursor(inspectionId, CONFLICT_CURSOR, [p.rank, p.sortKey, p.groupId, p.table, p.row, p.field]);
+}
+
+function decodeConflictCursor(inspectionId: string, cursor: string): ConflictPosition {
+  const [rank, sortKey, groupId, table, row, field] = decodePageCursor(
+    cursor,
+    { inspectionId, list: CONFLICT_CURSOR, noun: 'conflict list' },
+    ConflictCursorKey,
+  );
+  return { rank, sortKey, groupId, table, row, field };
+}
+
+interface ConflictPageInput {
+  readonly inspectionId: string;
+  readonly cursor: string | null;
+  readonly limit: number;
+}
+
+function listConflicts(ctx: ServiceContext, input: ConflictPageInput): ConflictList {
+  const { inspectionId } = input;
   requireInspection(ctx, inspectionId);
+  const after = input.cursor === null ? null : decodeConflictCursor(inspectionId, input.cursor);
   const names = memberNamesByKey(ctx.db, inspectionId);
-  // A queue of a thousand conflicts has a handful of authors: each is named once.
+  // A page has a handful of authors: each is named once.
   const people = new Map<string, ConflictHead['by']>();
   const by = (author: string): ConflictHead['by'] => {
     let person = people.get(author);
@@ -175,24 +222,25 @@ function listConflicts(ctx: ServiceContext, inspectionId: string) {
     }
     return person;
   };
-  // One pass: every head, source and naming column read in a fixed number of statements.
-  const queue = readConflictQueue(ctx.db, inspectionId, DELETED_FIELD);
-  const look: Lookup = (table, row) => (row ? (queue.records.get(recordKey(table, row)) ?? null) : null);
-  const groups = new Map<string, ConflictGroup>();
-  let total = 0;
-  for (const queued of queue.conflicts) {
-    const described = describeConflict(queued, queue, look, by);
-    if (!described) continue;
-    total += 1;
-    const group = groups.get(described.group.key) ?? { ...described.group, conflicts: [] };
-    group.conflicts.push(described.conflict);
-    groups.set(group.key, group);
+  // One pass over the page: its heads, sources and naming columns in a fixed number of statements.
+  const page = readConflictPage(ctx.db, inspectionId, after, input.limit, DELETED_FIELD);
+  const look: Lookup = (table, row) => (row ? (page.records.get(recordKey(table, row)) ?? null) : null);
+  // The page is in queue order, so a group's conflicts are consecutive.
+  const groups: ConflictGroup[] = [];
+  for (const queued of page.conflicts) {
+    const conflict = describeConflict(queued, page, look, by);
+    if (!conflict) continue;
+    const ref = groupOf(look, queued.position);
+    const last = groups[groups.length - 1];
+    if (last?.key === ref.key) last.conflicts.push(conflict);
+    else groups.push({ ...ref, conflicts: [conflict] });
   }
-  const order = { case: 0, finding: 1, other: 2 } as const;
-  const sorted = [...groups.values()].sort(
-    (a, b) => order[a.kind] - order[b.kind] || a.title.localeCompare(b.title, 'en-GB', { numeric: true }),
-  );
-  return { total, groups: sorted };
+  const lastPosition = page.conflicts[page.conflicts.length - 1]?.position;
+  return {
+    total: countOpenConflicts(ctx.db, inspectionId),
+    groups,
+    next: page.more && lastPosition ? encodeConflictCursor(inspectionId, lastPosition) : null,
+  };
 }
 
 const stale = () =>
@@ -210,7 +258,7 @@ function keepBoth(heads: readonly Op[]): string {
 }
 
 export const conflictHandlers = {
-  'conflicts.list': (ctx, input) => listConflicts(ctx, input.inspectionId),
+  'conflicts.list': (ctx, input) => listConflicts(ctx, input),
   'conflicts.resolve': (ctx, input) => {
     requireInspection(ctx, input.inspectionId);
     const key: FieldKey = { table: input.table, row: input.row, field: input.field };
