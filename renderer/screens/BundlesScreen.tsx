@@ -3,8 +3,9 @@
  * as a download; import bundle files picked or dropped on the window, several at once, each
  * previewed, confirmed where needed and imported with progress; and the import history.
  */
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { useApi, useLongCommand } from '../api/hooks.js';
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useLongCommand } from '../api/hooks.js';
+import { usePages } from '../api/pages.js';
 import { BUNDLE_EXTENSION } from '../../shared/api/bundles.js';
 import { BundleImportList, changeCounts } from '../components/BundleImportList.js';
 import { bytesToBlob, formatSize } from '../components/bundle-bytes.js';
@@ -162,14 +163,20 @@ function ImportPanel({ inspectionId }: { inspectionId: string }) {
   );
 }
 
+/** Bundles read per page of the history. */
+const HISTORY_PAGE = 50;
+
 function History({ inspectionId }: { inspectionId: string }) {
-  const history = useApi('bundles.history', { inspectionId });
+  const history = usePages('bundles.history', { inspectionId, limit: HISTORY_PAGE });
+  const bundles = useMemo(() => history.data?.pages.flatMap((p) => p.bundles) ?? [], [history.data]);
+  const total = history.data?.pages[history.data.pages.length - 1]?.total ?? null;
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = history;
   return (
     <section className="panel" aria-labelledby="history-title">
       <h2 id="history-title">Imported bundles</h2>
       {history.error && <p className="error-box">{history.error.message}</p>}
-      {history.data && history.data.length === 0 && <p className="muted">No bundles imported yet.</p>}
-      {history.data && history.data.length > 0 && (
+      {total === 0 && <p className="muted">No bundles imported yet.</p>}
+      {bundles.length > 0 && (
         <table className="table">
           <thead>
             <tr>
@@ -180,7 +187,7 @@ function History({ inspectionId }: { inspectionId: string }) {
             </tr>
           </thead>
           <tbody>
-            {history.data.map((bundle) => (
+            {bundles.map((bundle) => (
               <tr key={bundle.bundleId}>
                 <td className="mono small">{bundle.fileName}</td>
                 <td>
@@ -192,6 +199,20 @@ function History({ inspectionId }: { inspectionId: string }) {
             ))}
           </tbody>
         </table>
+      )}
+      {total !== null && total > 0 && (
+        <div className="list-pager">
+          <p className="muted small" role="status" aria-live="polite">
+            {isFetchingNextPage
+              ? 'Loading more bundles…'
+              : `Showing ${bundles.length.toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')} ${total === 1 ? 'bundle' : 'bundles'}`}
+          </p>
+          {hasNextPage && (
+            <button type="button" onClick={() => void fetchNextPage({ cancelRefetch: false })} disabled={isFetchingNextPage}>
+              Show more bundles
+            </button>
+          )}
+        </div>
       )}
     </section>
   );
