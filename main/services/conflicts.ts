@@ -117,12 +117,7 @@ function actionsFor(kind: Conflict['kind']): ConflictAction[] {
   }
 }
 
-function describeConflict(
-  queued: QueuedConflict,
-  page: ConflictPage,
-  look: Lookup,
-  by: (author: string) => ConflictHead['by'],
-) {
+function describeConflict(queued: QueuedConflict, page: ConflictPage, look: Lookup, by: (author: string) => ConflictHead['by']) {
   const { key, sources } = queued;
   const kind = conflictKind(key.table, key.field);
   if (kind === null) return null;

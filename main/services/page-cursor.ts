@@ -20,7 +20,12 @@ export function decodePageCursor<K>(
   expected: { readonly inspectionId: string; readonly list: string; readonly noun: string },
   key: z.ZodType<K>,
 ): K {
-  const shape = z.object({ v: z.literal(VERSION), list: z.literal(expected.list), inspection: z.literal(expected.inspectionId), key });
+  const shape = z.object({
+    v: z.literal(VERSION),
+    list: z.literal(expected.list),
+    inspection: z.literal(expected.inspectionId),
+    key,
+  });
   let parsed: unknown = undefined;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

@@ -70,7 +70,9 @@ export function ConflictsScreen({ inspectionId }: { inspectionId: string }) {
         <h1 id="conflicts-title" ref={titleRef} tabIndex={-1}>
           Conflicts
         </h1>
-        {total !== null && total > 0 && <span className="muted">{total === 1 ? '1 to review' : `${count(total)} to review`}</span>}
+        {total !== null && total > 0 && (
+          <span className="muted">{total === 1 ? '1 to review' : `${count(total)} to review`}</span>
+        )}
       </div>
       <p className="conflict-status" role="status">
         {status}

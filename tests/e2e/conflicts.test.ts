@@ -196,7 +196,12 @@ describe('conflict review in the browser', () => {
       edit(
         laptop,
         fixture.inspectionId,
-        notes.map((row, i) => ({ table: 'evidence_note' as const, row, field: 'text', value: `Visit ${i + 1}: seen alone (${who}).` })),
+        notes.map((row, i) => ({
+          table: 'evidence_note' as const,
+          row,
+          field: 'text',
+          value: `Visit ${i + 1}: seen alone (${who}).`,
+        })),
       );
     }
     await exchange(inspector, lead, fixture.inspectionId);

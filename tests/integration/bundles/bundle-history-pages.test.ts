@@ -131,7 +131,9 @@ describe('the import history a page at a time', () => {
       .all(fixture.inspectionId, 'x', 'x', 'y', 5)
       .map((r) => r.detail)
       .join(' | ');
-    expect(plan).toMatch(/SEARCH imported_bundle USING INDEX imported_bundle_by_inspection \(inspection_id=\? AND imported_at<\?\)/);
+    expect(plan).toMatch(
+      /SEARCH imported_bundle USING INDEX imported_bundle_by_inspection \(inspection_id=\? AND imported_at<\?\)/,
+    );
     // Only ties on imported_at are sorted by id: no sort of the whole history.
     expect(plan).not.toMatch(/USE TEMP B-TREE FOR ORDER BY/);
   });

@@ -119,10 +119,9 @@ describe('preview then import', () => {
     await twin.call('bundles.import', b);
     await twin.call('bundles.import', a);
     expect(canonicalDump(lead.ctx.db)).toEqual(canonicalDump(twin.ctx.db));
-    expect((await lead.call('bundles.history', { inspectionId: team.inspectionId })).bundles.map((h) => h.fileName).sort()).toEqual([
-      'a.fwbundle',
-      'b.fwbundle',
-    ]);
+    expect(
+      (await lead.call('bundles.history', { inspectionId: team.inspectionId })).bundles.map((h) => h.fileName).sort(),
+    ).toEqual(['a.fwbundle', 'b.fwbundle']);
   });
 
   it('a token imports only the file it previewed, on its own store, once', async () => {

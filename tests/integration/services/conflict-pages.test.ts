@@ -22,7 +22,12 @@ afterEach(() => {
 
 /** Case refs as the store sorts them (binary text order), the fixture's NS-0142 among them. */
 const CASE_REFS = ['NS-0100', 'NS-0142', 'NS-0200', 'NS-0300'];
-const STATEMENTS = ['Assessments are timely.', 'Plans are reviewed.', 'Strategy meetings are timely and well attended.', 'Voice of the child is heard.'];
+const STATEMENTS = [
+  'Assessments are timely.',
+  'Plans are reviewed.',
+  'Strategy meetings are timely and well attended.',
+  'Voice of the child is heard.',
+];
 
 interface Queue {
   readonly lead: TestRuntime;
@@ -80,7 +85,12 @@ async function queue(): Promise<Queue> {
         value: word === 'lead' ? 'looked_after' : 'child_in_need',
       })),
       ...notes.map((row) => ({ table: 'evidence_note' as const, row, field: 'text', value: `The ${word}'s reading of it.` })),
-      ...findings.map((row) => ({ table: 'finding' as const, row, field: 'kind', value: word === 'lead' ? 'improvement' : 'priority_action' })),
+      ...findings.map((row) => ({
+        table: 'finding' as const,
+        row,
+        field: 'kind',
+        value: word === 'lead' ? 'improvement' : 'priority_action',
+      })),
       { table: 'inspection', row: inspectionId, field: 'local_authority', value: `${sampleInspection.localAuthority} (${word})` },
     ]);
   }
