@@ -171,6 +171,12 @@ function History({ inspectionId }: { inspectionId: string }) {
   const bundles = useMemo(() => history.data?.pages.flatMap((p) => p.bundles) ?? [], [history.data]);
   const total = history.data?.pages[history.data.pages.length - 1]?.total ?? null;
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = history;
+  const body = useRef<HTMLTableSectionElement>(null);
+  // The next page's first bundle takes the focus (the button may be gone), so a keyboard user reads on from there.
+  const showMore = () => {
+    const shown = bundles.length;
+    void fetchNextPage({ cancelRefetch: false }).then(() => body.current?.querySelectorAll<HTMLElement>('tr')[shown]?.focus());
+  };
   return (
     <section className="panel" aria-labelledby="history-title">
       <h2 id="history-title">Imported bundles</h2>
@@ -186,9 +192,9 @@ function History({ inspectionId }: { inspectionId: string }) {
               <th scope="col">Changes</th>
             </tr>
           </thead>
-          <tbody>
+          <tbody ref={body}>
             {bundles.map((bundle) => (
-              <tr key={bundle.bundleId}>
+              <tr key={bundle.bundleId} tabIndex={-1}>
                 <td className="mono small">{bundle.fileName}</td>
                 <td>
                   {bundle.exporter.name ?? 'Unknown device'} <span className="mono small">{bundle.exporter.fingerprint}</span>
@@ -208,7 +214,7 @@ function History({ inspectionId }: { inspectionId: string }) {
               : `Showing ${bundles.length.toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')} ${total === 1 ? 'bundle' : 'bundles'}`}
           </p>
           {hasNextPage && (
-            <button type="button" onClick={() => void fetchNextPage({ cancelRefetch: false })} disabled={isFetchingNextPage}>
+            <button type="button" onClick={showMore} disabled={isFetchingNextPage}>
               Show more bundles
             </button>
           )}
