@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUNDLE_EXTENSION, type BundleImportResultT, type BundlePreviewT } from '../../shared/api/bundles.js';
 import { AppError } from '../../shared/errors.js';
-import { listImportedBundles } from '../store/bundles-repo.js';
 import { DEFAULT_LIMITS, rejectBundle, type BundleLimits } from '../sync/bundle-format.js';
 import { bytesSource, fileSource, type BundleSource } from '../sync/bundle-reader.js';
 import { fingerprint } from '../sync/device-identity.js';
@@ -24,6 +23,7 @@ import {
   type ImportOptions,
   type ImportSummary,
 } from '../sync/import-bundle.js';
+import { readBundleHistory } from './bundle-history.js';
 import { forgetPreview, keepPreview, keptPreview } from './bundle-previews.js';
 import type { CallContext, HandlerGroup, ServiceContext } from './context.js';
 import { requireInspection } from './inspections.js';
@@ -201,17 +201,5 @@ export const bundleHandlers = {
       throw new AppError('invalid_input', 'Give the bundle file’s bytes or the token of its preview.');
     return toImportResult(await importBundle(ctx, uploadSource(asBuffer(input.bytes), DEFAULT_LIMITS), options));
   },
-  'bundles.history': (ctx, input) => {
-    requireInspection(ctx, input.inspectionId);
-    return listImportedBundles(ctx.db, input.inspectionId).map((b) => ({
-      bundleId: b.id,
-      fileName: b.fileName,
-      exporter: { author: b.exporter, fingerprint: fingerprint(b.exporter), name: b.summary.exporterName },
-      importedAt: b.importedAt,
-      newOps: b.newOps,
-      updatedFields: b.summary.updatedFields,
-      newConflicts: b.summary.newConflicts,
-      deletions: b.summary.deletions,
-    }));
-  },
+  'bundles.history': (ctx, input) => readBundleHistory(ctx, input),
 } satisfies HandlerGroup<'bundles.export' | 'bundles.preview' | 'bundles.import' | 'bundles.history'>;

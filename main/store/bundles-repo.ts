@@ -258,39 +258,6 @@ export function recordImportedBundle(db: Db, record: ImportedBundleRecord): void
   );
 }
 
-export function listImportedBundles(db: ReadableDb, inspectionId: string): ImportedBundleRecord[] {
-  const rows = cached(
-    db,
-    `SELECT id, inspection_id, file_name, exporter, imported_at, new_ops, summary FROM imported_bundle
-       WHERE inspection_id = ? ORDER BY imported_at DESC, id`,
-  ).all(inspectionId) as {
-    id: string;
-    inspection_id: string;
-    file_name: string;
-    exporter: string;
-    imported_at: string;
-    new_ops: number;
-    summary: string;
-  }[];
-  return rows.map((r) => {
-    const summary = JSON.parse(r.summary) as Partial<ImportedBundleRecord['summary']>;
-    return {
-      id: r.id,
-      inspectionId: r.inspection_id,
-      fileName: r.file_name,
-      exporter: r.exporter,
-      importedAt: r.imported_at,
-      newOps: r.new_ops,
-      summary: {
-        updatedFields: summary.updatedFields ?? 0,
-        newConflicts: summary.newConflicts ?? 0,
-        deletions: summary.deletions ?? 0,
-        exporterName: summary.exporterName ?? null,
-      },
-    };
-  });
-}
-
 /** Conflict keys of an inspection as text, to count the ones an import adds. */
 export function conflictKeySet(db: ReadableDb, inspectionId: string): Set<string> {
   const rows = cached<[string], { tbl: string; row_id: string; field: string }>(

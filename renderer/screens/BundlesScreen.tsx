@@ -3,8 +3,9 @@
  * as a download; import bundle files picked or dropped on the window, several at once, each
  * previewed, confirmed where needed and imported with progress; and the import history.
  */
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { useApi, useLongCommand } from '../api/hooks.js';
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useLongCommand } from '../api/hooks.js';
+import { usePages } from '../api/pages.js';
 import { BUNDLE_EXTENSION } from '../../shared/api/bundles.js';
 import { BundleImportList, changeCounts } from '../components/BundleImportList.js';
 import { bytesToBlob, formatSize } from '../components/bundle-bytes.js';
@@ -162,14 +163,26 @@ function ImportPanel({ inspectionId }: { inspectionId: string }) {
   );
 }
 
+/** Bundles read per page of the history. */
+const HISTORY_PAGE = 50;
+
 function History({ inspectionId }: { inspectionId: string }) {
-  const history = useApi('bundles.history', { inspectionId });
+  const history = usePages('bundles.history', { inspectionId, limit: HISTORY_PAGE });
+  const bundles = useMemo(() => history.data?.pages.flatMap((p) => p.bundles) ?? [], [history.data]);
+  const total = history.data?.pages[history.data.pages.length - 1]?.total ?? null;
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = history;
+  const body = useRef<HTMLTableSectionElement>(null);
+  // The next page's first bundle takes the focus (the button may be gone), so a keyboard user reads on from there.
+  const showMore = () => {
+    const shown = bundles.length;
+    void fetchNextPage({ cancelRefetch: false }).then(() => body.current?.querySelectorAll<HTMLElement>('tr')[shown]?.focus());
+  };
   return (
     <section className="panel" aria-labelledby="history-title">
       <h2 id="history-title">Imported bundles</h2>
       {history.error && <p className="error-box">{history.error.message}</p>}
-      {history.data && history.data.length === 0 && <p className="muted">No bundles imported yet.</p>}
-      {history.data && history.data.length > 0 && (
+      {total === 0 && <p className="muted">No bundles imported yet.</p>}
+      {bundles.length > 0 && (
         <table className="table">
           <thead>
             <tr>
@@ -179,9 +192,9 @@ function History({ inspectionId }: { inspectionId: string }) {
               <th scope="col">Changes</th>
             </tr>
           </thead>
-          <tbody>
-            {history.data.map((bundle) => (
-              <tr key={bundle.bundleId}>
+          <tbody ref={body}>
+            {bundles.map((bundle) => (
+              <tr key={bundle.bundleId} tabIndex={-1}>
                 <td className="mono small">{bundle.fileName}</td>
                 <td>
                   {bundle.exporter.name ?? 'Unknown device'} <span className="mono small">{bundle.exporter.fingerprint}</span>
@@ -192,6 +205,20 @@ function History({ inspectionId }: { inspectionId: string }) {
             ))}
           </tbody>
         </table>
+      )}
+      {total !== null && total > 0 && (
+        <div className="list-pager">
+          <p className="muted small" role="status" aria-live="polite">
+            {isFetchingNextPage
+              ? 'Loading more bundles…'
+              : `Showing ${bundles.length.toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')} ${total === 1 ? 'bundle' : 'bundles'}`}
+          </p>
+          {hasNextPage && (
+            <button type="button" onClick={showMore} disabled={isFetchingNextPage}>
+              Show more bundles
+            </button>
+          )}
+        </div>
       )}
     </section>
   );

@@ -1,233 +1,34 @@
 /**
- * The lead's conflict review: a queue grouped by case and by finding, each conflict with the
- * competing values side by side (a word diff for text), who wrote each, when and where it came
- * from, and the resolutions. Every resolution is an ordinary op that supersedes all values;
- * the values not kept stay in the op log, and the screen says so.
+ * The lead's conflict review: the queue grouped by case and by finding, a page at a time (a
+ * group that runs on into the next page is shown as one), each conflict as a card with its
+ * resolutions. Every resolution is an ordinary op that supersedes all values; the values not
+ * kept stay in the op log, and the screen says so.
  */
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import type { Conflict, ConflictHead } from '../../shared/api/conflicts.js';
-import type { CommandInput } from '../../shared/api/index.js';
-import { useApi, useCommand } from '../api/hooks.js';
-import { formatDateTime } from '../components/dates.js';
-import { WordDiff } from '../components/WordDiff.js';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Conflict } from '../../shared/api/conflicts.js';
+import { useCommand } from '../api/hooks.js';
+import { usePages } from '../api/pages.js';
+import { ConflictCard, type Resolution, type Resolve } from '../components/conflict-card.js';
+import { conflictKey, joinConflictPages } from '../components/conflict-pages.js';
 
-type Resolution = CommandInput<'conflicts.resolve'>;
-type Resolve = (conflict: Conflict, action: DistributiveOmit<Resolution>, done: string) => void;
-type DistributiveOmit<T> = T extends unknown ? Omit<T, 'inspectionId' | 'table' | 'row' | 'field'> : never;
+/** Conflicts read per page: enough to work through, few enough to show at once. */
+const CONFLICTS_PAGE = 50;
 
-const authorName = (head: Pick<ConflictHead, 'by'>) => head.by.name ?? 'An unknown device';
-
-function sourceText(head: ConflictHead): string {
-  const { source } = head;
-  if (source.bundleFileName) return `From bundle ${source.bundleFileName}, imported ${formatDateTime(source.bundleImportedAt)}`;
-  if (source.local) return 'Written on this laptop';
-  return `Received ${formatDateTime(source.receivedAt)} (change ${source.seq} from that laptop)`;
-}
-
-function HeadDetails({ head }: { head: ConflictHead }) {
-  return (
-    <dl className="conflict-meta small">
-      <dt>By</dt>
-      <dd>
-        {authorName(head)} <span className="mono">{head.by.fingerprint}</span>
-      </dd>
-      <dt>When</dt>
-      <dd>{formatDateTime(head.at)}</dd>
-      <dt>Source</dt>
-      <dd>{sourceText(head)}</dd>
-    </dl>
-  );
-}
-
-function Versions({ conflict, onResolve, busy }: { conflict: Conflict; onResolve: Resolve; busy: boolean }) {
-  const first = conflict.heads[0];
-  return (
-    <div className="conflict-versions">
-      {conflict.heads.map((head, index) => (
-        <section key={head.opId} className="conflict-version" aria-label={`Version ${index + 1}, by ${authorName(head)}`}>
-          <h4>
-            Version {index + 1}: {authorName(head)}
-            {head.shown && <span className="tag">shown now</span>}
-          </h4>
-          {conflict.kind === 'text' && head.text !== null ? (
-            <WordDiff
-              text={head.text}
-              against={
-                conflict.heads.length === 2
-                  ? (conflict.heads[1 - index]?.text ?? null)
-                  : index === 0
-                    ? null
-                    : (first?.text ?? null)
-              }
-              isLater={index > 0}
-            />
-          ) : (
-            <p className="conflict-value">{head.display}</p>
-          )}
-          <HeadDetails head={head} />
-          <button
-            type="button"
-            disabled={busy}
-            onClick={() => onResolve(conflict, { action: 'keep', headOpId: head.opId }, `Kept ${authorName(head)}’s version.`)}
-          >
-            Keep version {index + 1}
-            <span className="visually-hidden"> by {authorName(head)}</span>
-          </button>
-        </section>
-      ))}
-    </div>
-  );
-}
-
-function MergedEditor({
-  conflict,
-  onResolve,
-  onCancel,
-  busy,
-}: {
-  conflict: Conflict;
-  onResolve: Resolve;
-  onCancel: () => void;
-  busy: boolean;
-}) {
-  const shown = conflict.heads.find((h) => h.shown) ?? conflict.heads[0];
-  const [text, setText] = useState(shown?.text ?? '');
-  const id = useId();
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    onResolve(conflict, { action: 'edit', value: text }, 'Saved the merged text.');
-  };
-  return (
-    <form className="conflict-editor" onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
-      <label htmlFor={id}>Merged text for “{conflict.fieldLabel}”</label>
-      <textarea id={id} rows={5} value={text} onChange={(e) => setText(e.target.value)} autoFocus />
-      <div className="form-actions">
-        <button type="submit" className="button-primary" disabled={busy}>
-          Save merged text
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
-  );
-}
-
-function DeleteDetails({ conflict, onResolve, busy }: { conflict: Conflict; onResolve: Resolve; busy: boolean }) {
-  const noun = conflict.recordKind.toLowerCase();
-  return (
-    <div>
-      {conflict.heads.map((head) => (
-        <div key={head.opId} className="conflict-version">
-          <p className="conflict-value">{head.display}</p>
-          <HeadDetails head={head} />
-        </div>
-      ))}
-      {conflict.concurrentEdits.length > 0 && (
-        <>
-          <h4>Changed at the same time, without seeing the deletion</h4>
-          <ul className="conflict-edits">
-            {conflict.concurrentEdits.map((e, i) => (
-              <li key={i}>
-                <strong>{e.fieldLabel}:</strong> {e.display}{' '}
-                <span className="muted small">
-                  ({e.by.name ?? 'an unknown device'}, {formatDateTime(e.at)})
-                </span>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
-      <div className="form-actions">
-        <button
-          type="button"
-          className="button-primary"
-          disabled={busy}
-          onClick={() => onResolve(conflict, { action: 'restore' }, `Restored the ${noun}.`)}
-        >
-          Restore the {noun}
-        </button>
-        <button
-          type="button"
-          className="button-danger"
-          disabled={busy}
-          onClick={() => onResolve(conflict, { action: 'confirm_delete' }, `Confirmed the deletion of the ${noun}.`)}
-        >
-          Confirm the deletion
-        </button>
-      </div>
-    </div>
-  );
-}
-
-function ConflictCard({
-  conflict,
-  onResolve,
-  busy,
-  error,
-}: {
-  conflict: Conflict;
-  onResolve: Resolve;
-  busy: boolean;
-  error: string | null;
-}) {
-  const [editing, setEditing] = useState(false);
-  const headingId = useId();
-  return (
-    <article className="panel conflict-card" aria-labelledby={headingId}>
-      <h3 id={headingId} tabIndex={-1} data-conflict-heading>
-        {conflict.recordKind} {conflict.recordLabel}: {conflict.fieldLabel}
-        {conflict.rowDeleted && conflict.kind !== 'deleted' && <span className="tag">deleted</span>}
-      </h3>
-      {error && (
-        <p role="alert" className="error-box">
-          {error}
-        </p>
-      )}
-      {conflict.kind === 'deleted' ? (
-        <DeleteDetails conflict={conflict} onResolve={onResolve} busy={busy} />
-      ) : (
-        <>
-          {conflict.kind === 'text' && conflict.heads.length > 1 && (
-            <p className="muted small">
-              Struck-through words are only in the earlier version; underlined words are only in the later one.
-            </p>
-          )}
-          <Versions conflict={conflict} onResolve={onResolve} busy={busy} />
-          {conflict.kind === 'text' &&
-            (editing ? (
-              <MergedEditor conflict={conflict} onResolve={onResolve} onCancel={() => setEditing(false)} busy={busy} />
-            ) : (
-              <div className="form-actions">
-                <button
-                  type="button"
-                  disabled={busy}
-                  onClick={() => onResolve(conflict, { action: 'keep_both' }, 'Kept both versions, one after the other.')}
-                >
-                  Keep both
-                </button>
-                <button type="button" disabled={busy} onClick={() => setEditing(true)}>
-                  Write a merged version
-                </button>
-              </div>
-            ))}
-        </>
-      )}
-    </article>
-  );
-}
-
-const conflictKey = (c: Pick<Conflict, 'table' | 'row' | 'field'>) => `${c.table}/${c.row}/${c.field}`;
+const count = (n: number) => n.toLocaleString('en-GB');
 
 export function ConflictsScreen({ inspectionId }: { inspectionId: string }) {
-  const list = useApi('conflicts.list', { inspectionId });
+  const list = usePages('conflicts.list', { inspectionId, limit: CONFLICTS_PAGE });
   const resolve = useCommand('conflicts.resolve');
   const [status, setStatus] = useState('');
   const [failed, setFailed] = useState<{ key: string; message: string } | null>(null);
   const [focusIndex, setFocusIndex] = useState<number | null>(null);
   const container = useRef<HTMLElement>(null);
   const titleRef = useRef<HTMLHeadingElement>(null);
-  const cards = list.data?.groups.flatMap((g) => g.conflicts) ?? [];
+  const groups = useMemo(() => joinConflictPages(list.data?.pages ?? []), [list.data]);
+  const cards: Conflict[] = useMemo(() => groups.flatMap((g) => g.conflicts), [groups]);
+  // Every page carries the count as it was read; the last one read is the newest.
+  const total = list.data?.pages[list.data.pages.length - 1]?.total ?? null;
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
 
   useEffect(() => {
     if (focusIndex === null || list.isFetching) return;
@@ -236,6 +37,12 @@ export function ConflictsScreen({ inspectionId }: { inspectionId: string }) {
     target?.focus();
     setFocusIndex(null);
   }, [focusIndex, list.isFetching, list.data]);
+
+  // The next page's first conflict takes the focus, so a keyboard user reads on from there.
+  const showMore = useCallback(() => {
+    const shown = cards.length;
+    void fetchNextPage({ cancelRefetch: false }).then(() => setFocusIndex(shown));
+  }, [cards.length, fetchNextPage]);
 
   const onResolve: Resolve = (conflict, action, done) => {
     const index = cards.findIndex((c) => conflictKey(c) === conflictKey(conflict));
@@ -263,25 +70,25 @@ export function ConflictsScreen({ inspectionId }: { inspectionId: string }) {
         <h1 id="conflicts-title" ref={titleRef} tabIndex={-1}>
           Conflicts
         </h1>
-        {list.data && list.data.total > 0 && (
-          <span className="muted">{list.data.total === 1 ? '1 to review' : `${list.data.total} to review`}</span>
+        {total !== null && total > 0 && (
+          <span className="muted">{total === 1 ? '1 to review' : `${count(total)} to review`}</span>
         )}
       </div>
       <p className="conflict-status" role="status">
         {status}
       </p>
       {list.error && <p className="error-box">{list.error.message}</p>}
-      {!list.data && !list.error && <p>Loading…</p>}
-      {list.data && list.data.total === 0 && (
+      {total === null && !list.error && <p>Loading…</p>}
+      {total === 0 && (
         <p className="empty">No conflicts to review. When two people change the same thing at the same time, it appears here.</p>
       )}
-      {list.data && list.data.total > 0 && (
+      {total !== null && total > 0 && (
         <p className="muted">
           Whatever you choose, the other values stay in the history: nothing is lost. Your choice travels to the team in your next
           bundle.
         </p>
       )}
-      {list.data?.groups.map((group) => (
+      {groups.map((group) => (
         <section key={group.key} aria-labelledby={`group-${group.key}`} className="conflict-group">
           <h2 id={`group-${group.key}`}>{group.title}</h2>
           {group.conflicts.map((conflict) => (
@@ -295,6 +102,20 @@ export function ConflictsScreen({ inspectionId }: { inspectionId: string }) {
           ))}
         </section>
       ))}
+      {total !== null && total > 0 && (
+        <div className="list-pager">
+          <p className="muted small" role="status" aria-live="polite">
+            {isFetchingNextPage
+              ? 'Loading more conflicts…'
+              : `Showing ${count(cards.length)} of ${count(total)} ${total === 1 ? 'conflict' : 'conflicts'}`}
+          </p>
+          {hasNextPage && (
+            <button type="button" onClick={showMore} disabled={isFetchingNextPage}>
+              Show more conflicts
+            </button>
+          )}
+        </div>
+      )}
     </section>
   );
 }

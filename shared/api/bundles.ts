@@ -16,6 +16,7 @@ import * as z from 'zod';
 import { Id } from '../domain/schemas.js';
 import { Bytes } from './bytes.js';
 import { mutation, query } from './command.js';
+import { PageCursor } from './pages.js';
 
 export const BUNDLE_EXTENSION = '.fwbundle';
 
@@ -199,6 +200,21 @@ export const ImportedBundle = z.object({
   deletions: z.number().int(),
 });
 
+/** The most bundles one page of the import history can hold; the screen asks for fewer. */
+export const BUNDLE_HISTORY_PAGE_MAX = 200;
+
+/**
+ * One page of the import history, newest first (by when each was imported, then its id).
+ * `next` is the cursor for the page after (null on the last); `total` is the count of every
+ * bundle imported into the inspection, on every page.
+ */
+export const BundleHistoryPage = z.object({
+  bundles: z.array(ImportedBundle),
+  next: z.string().nullable(),
+  total: z.number().int().nonnegative(),
+});
+export type BundleHistoryPage = z.infer<typeof BundleHistoryPage>;
+
 export type BundlePreviewT = z.output<typeof BundlePreview>;
 export type BundleImportResultT = z.output<typeof BundleImportResult>;
 
@@ -206,5 +222,13 @@ export const bundleCommands = {
   'bundles.export': mutation(BundleExportInput, BundleExportResult),
   'bundles.preview': query(BundleBytes, BundlePreviewAnswer),
   'bundles.import': mutation(BundleImportInput, BundleImportResult),
-  'bundles.history': query(z.object({ inspectionId: Id }), z.array(ImportedBundle)),
+  /** The import history, a page at a time from the store (keyset: a bundle imported between pages shifts nothing). */
+  'bundles.history': query(
+    z.object({
+      inspectionId: Id,
+      cursor: PageCursor,
+      limit: z.number().int().min(1).max(BUNDLE_HISTORY_PAGE_MAX).default(50),
+    }),
+    BundleHistoryPage,
+  ),
 } as const;

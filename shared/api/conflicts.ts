@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { Id } from '../domain/schemas.js';
 import { SYNCED_TABLES, type SyncedTableName } from '../sync/tables.js';
 import { mutation, query } from './command.js';
+import { PageCursor } from './pages.js';
 
 export const SyncedTable = z.enum(Object.keys(SYNCED_TABLES) as [SyncedTableName, ...SyncedTableName[]]);
 
@@ -84,7 +85,22 @@ export const ConflictGroup = z.object({
 });
 export type ConflictGroup = z.infer<typeof ConflictGroup>;
 
-export const ConflictList = z.object({ total: z.number().int(), groups: z.array(ConflictGroup) });
+/** The most conflicts one page of the queue can hold; the screen asks for fewer. */
+export const CONFLICT_PAGE_MAX = 200;
+export const CONFLICT_PAGE_DEFAULT = 50;
+
+/**
+ * One page of the queue, in a fixed order: case groups, then finding groups, then other
+ * records; groups by their case reference (or the start of the finding's statement), then
+ * their id; within a group by table, row and field. A group can run on into the next page (it
+ * keeps its key there, and the screen joins the two). `next` is the cursor for the page after
+ * (null on the last); `total` is the count of every open conflict, on every page.
+ */
+export const ConflictList = z.object({
+  total: z.number().int().nonnegative(),
+  groups: z.array(ConflictGroup),
+  next: z.string().nullable(),
+});
 export type ConflictList = z.infer<typeof ConflictList>;
 
 const Target = {
@@ -109,7 +125,19 @@ export const ResolveConflictInput = z.discriminatedUnion('action', [
 export const KEEP_BOTH_SEPARATOR = '\n\n';
 
 export const conflictCommands = {
-  'conflicts.list': query(z.object({ inspectionId: Id }), ConflictList),
+  /**
+   * The queue, a page at a time from the store. A page is read after the cursor's conflict, so
+   * a conflict resolved (or added by an import) between pages never makes another appear twice
+   * or be skipped.
+   */
+  'conflicts.list': query(
+    z.object({
+      inspectionId: Id,
+      cursor: PageCursor,
+      limit: z.number().int().min(1).max(CONFLICT_PAGE_MAX).default(CONFLICT_PAGE_DEFAULT),
+    }),
+    ConflictList,
+  ),
   'conflicts.resolve': mutation(
     ResolveConflictInput,
     z.object({ opIds: z.array(z.string()), value: z.string(), remaining: z.number().int() }),

@@ -95,7 +95,8 @@ export interface ScaleResult {
   readonly peers: readonly PeerResult[] | null;
   /** When `--peers-only` added peers to this result afterwards (the Fieldwork figures are from `startedAt`). */
   readonly peersAddedAt?: string;
-  readonly conflictList: { ms: number; conflicts: number };
+  /** `ms` is the first page; `allPagesMs` every page in turn (absent in results from before paging). */
+  readonly conflictList: { ms: number; conflicts: number; allPagesMs?: number; pages?: number };
   /** The shell's ping answers while a merge runs in the core host (absent in older results). */
   readonly ping?: { pings: number; maxMs: number; p99Ms: number; mergeMs: number; bundles: number };
   /** Wall-clock ratios (the headline) and the same on CPU time, which a busy machine disturbs less. */
@@ -117,6 +118,9 @@ export interface ScaleResult {
 const f = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const mb = (bytes: number): string => `${f(bytes / 1048576, 2)} MB`;
 const times = (n: number, digits = 2): string => `${f(n, digits)}×`;
+/** The whole queue beside the first page, labelled as such (results from before paging have none). */
+const allPages = (run: ScaleResult['conflictList']): string =>
+  run.allPagesMs === undefined ? '' : `; all ${run.pages ?? '?'} pages in turn ${f(run.allPagesMs, 1)} ms (not judged)`;
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
@@ -241,9 +245,9 @@ export function printResult(result: ScaleResult, say: (line: string) => void): v
     ]);
   }
   rows.push([
-    'conflict list query',
+    'conflict list query (first page)',
     `${f(result.conflictList.ms)} ms`,
-    `${p.conflicts} (${result.conflictList.conflicts} conflicts)`,
+    `${p.conflicts} (${result.conflictList.conflicts} conflicts)${allPages(result.conflictList)}`,
   ]);
   say(table(rows));
   say('');
@@ -367,9 +371,9 @@ export function otherTargetsFor(result: ScaleResult): Target[] {
     searchTarget(100_000, '100 K', 20),
     searchTarget(1_000_000, '1 M', 50),
     {
-      name: 'conflicts.list < 100 ms for 1,000 conflicts',
+      name: 'conflicts.list < 100 ms for 1,000 conflicts (first page)',
       target: '< 100 ms',
-      actual: `${f(result.conflictList.ms, 1)} ms for ${result.conflictList.conflicts} conflicts`,
+      actual: `first page ${f(result.conflictList.ms, 1)} ms for ${result.conflictList.conflicts} conflicts${allPages(result.conflictList)}`,
       ratio: times(result.conflictList.ms / 100),
       met: result.conflictList.conflicts >= 1000 ? result.conflictList.ms < 100 : null,
       note: result.conflictList.conflicts >= 1000 ? upper(result.conflictList.ms, 100) : 'fewer than 1,000 conflicts here',

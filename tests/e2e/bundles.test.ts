@@ -6,7 +6,8 @@ import type { Page } from 'playwright-core';
 import { fingerprint } from '../../main/sync/device-identity.js';
 import { launchApp, leadWithInspector, type BrowserApp } from '../support/browser.js';
 import { edit } from '../support/exchange.js';
-import { tempDir } from '../support/runtime.js';
+import { recordImportedBundle } from '../../main/store/bundles-repo.js';
+import { sampleInspection, tempDir } from '../support/runtime.js';
 
 let apps: BrowserApp[] = [];
 afterEach(async () => {
@@ -198,5 +199,46 @@ describe('bundle questions in the browser', () => {
     await inspector.page.keyboard.press('Enter');
     await list.getByText(/^Imported: .*11 deletions\.$/).waitFor();
     expect(storeRows(inspector, 'SELECT id FROM evidence_note WHERE deleted = 1')).toHaveLength(11);
+  });
+
+  it('the import history shows 50 bundles, says how many there are, and loads the rest from the keyboard', async () => {
+    const lead = await launchApp();
+    apps.push(lead);
+    const { id: inspectionId } = await lead.runtime.call('inspections.create', {
+      fields: { ...sampleInspection, inspectorates: [...sampleInspection.inspectorates] },
+      leadName: 'Asha Patel',
+    });
+    // 55 imports as the importer records them, one a minute.
+    const { db } = lead.runtime.ctx;
+    db.transaction(() => {
+      for (let i = 0; i < 55; i += 1) {
+        recordImportedBundle(db, {
+          id: `bundle-${String(i).padStart(2, '0')}`,
+          inspectionId,
+          fileName: `ben-${String(i).padStart(2, '0')}.fwbundle`,
+          exporter: lead.runtime.ctx.device.author,
+          importedAt: new Date(Date.parse('2026-11-04T09:00:00Z') + i * 60_000).toISOString(),
+          newOps: 2,
+          summary: { updatedFields: 2, newConflicts: 0, deletions: 0, exporterName: 'Ben Okafor' },
+        });
+      }
+    })();
+    const { page } = lead;
+    await openInspection(page, 'Bundles and sync');
+    const history = page.getByRole('region', { name: 'Imported bundles' });
+    await history.getByRole('status').filter({ hasText: 'Showing 50 of 55 bundles' }).waitFor();
+    // Newest first.
+    await expect(history.getByRole('row').nth(1).textContent()).resolves.toContain('ben-54.fwbundle');
+    const more = history.getByRole('button', { name: 'Show more bundles' });
+    await more.focus();
+    await page.screenshot({ path: '/tmp/paging-bundle-history.png' });
+    await page.keyboard.press('Enter');
+    await history.getByRole('status').filter({ hasText: 'Showing 55 of 55 bundles' }).waitFor();
+    await expect(history.getByRole('row').count()).resolves.toBe(56);
+    await expect(history.getByRole('row').last().textContent()).resolves.toContain('ben-00.fwbundle');
+    await expect(more.count()).resolves.toBe(0);
+    // The first bundle of the new page has the focus: the button it came from is gone.
+    await expect(page.evaluate(() => document.activeElement?.textContent ?? '')).resolves.toContain('ben-04.fwbundle');
+    expect(await lead.axeViolations()).toEqual([]);
   });
 });

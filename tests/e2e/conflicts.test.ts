@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { launchApp, type BrowserApp } from '../support/browser.js';
+import { newId } from '../../shared/domain/ids.js';
 import { edit, exchange, setUpTeam } from '../support/exchange.js';
 import { testRuntime, type TestRuntime } from '../support/runtime.js';
 
@@ -170,5 +171,63 @@ describe('conflict review in the browser', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('loads the next page of a long queue from the keyboard; a case split over two pages shows as one group', async () => {
+    app = await launchApp();
+    inspector = await testRuntime();
+    const lead = app.runtime;
+    const fixture = await setUpTeam(lead, inspector);
+    // 55 notes on the one case, each edited on both laptops: 55 conflicts, more than a page (50).
+    const notes = [fixture.noteId, ...Array.from({ length: 54 }, () => newId())];
+    edit(
+      lead,
+      fixture.inspectionId,
+      notes.slice(1).flatMap((row, i) => [
+        { table: 'evidence_note' as const, row, field: 'case_id', value: fixture.caseId },
+        { table: 'evidence_note' as const, row, field: 'text', value: `Visit ${i + 2}: the child was seen.` },
+      ]),
+    );
+    await exchange(lead, inspector, fixture.inspectionId);
+    for (const [laptop, who] of [
+      [lead, 'Asha'],
+      [inspector, 'Ben'],
+    ] as const) {
+      edit(
+        laptop,
+        fixture.inspectionId,
+        notes.map((row, i) => ({
+          table: 'evidence_note' as const,
+          row,
+          field: 'text',
+          value: `Visit ${i + 1}: seen alone (${who}).`,
+        })),
+      );
+    }
+    await exchange(inspector, lead, fixture.inspectionId);
+
+    const { page } = app;
+    await page.reload();
+    await page.getByRole('button', { name: 'Northshire County Council' }).click();
+    await page.getByRole('button', { name: '55 conflicts to review' }).click();
+    await page.getByRole('status').filter({ hasText: 'Showing 50 of 55 conflicts' }).waitFor();
+    await expect(page.getByRole('article').count()).resolves.toBe(50);
+    const more = page.getByRole('button', { name: 'Show more conflicts' });
+    // Reached by Tab from the last card's last control, like any other button.
+    await page.getByRole('article').last().getByRole('button', { name: 'Write a merged version' }).focus();
+    await page.keyboard.press('Tab');
+    await expect(more.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await page.screenshot({ path: '/tmp/paging-conflicts-first-page.png' });
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Showing 55 of 55 conflicts' }).waitFor();
+    await expect(page.getByRole('article').count()).resolves.toBe(55);
+    await expect(more.count()).resolves.toBe(0);
+    // One group for the case, though its conflicts came in two pages; the focus is on the first new one.
+    await expect(page.getByRole('heading', { level: 2, name: 'Case NS-0142' }).count()).resolves.toBe(1);
+    const fiftyFirst = page.locator('[data-conflict-heading]').nth(50);
+    await expect(fiftyFirst.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    expect(await app.axeViolations()).toEqual([]);
+    await page.screenshot({ path: '/tmp/paging-conflicts-second-page.png' });
+    await app.screenshot('conflicts-paged');
   });
 });

@@ -139,30 +139,7 @@ export function scanStore(root: string, scan: (file: string, source: string) => 
   return storeFiles(root).flatMap((file) => scan(file, readFileSync(join(root, file), 'utf8')));
 }
 
-/**
- * Store files not yet typed or guarded: other work had them open when the rest were done. Both
- * scans skip them until they are converted; then this list shrinks.
- */
-export const NOT_YET_CONVERTED: ReadonlySet<string> = new Set(['main/store/conflicts-repo.ts']);
-
-/**
- * Single functions of converted files that other work has open, skipped by name (the rest of
- * the file is scanned). listImportedBundles is being rewritten for paging on another branch;
- * its row read is typed when that lands, and then this list is empty.
- */
-const FUNCTIONS_NOT_YET_CONVERTED: readonly { readonly file: string; readonly inFunction: string }[] = [
-  { file: 'main/store/bundles-repo.ts', inFunction: 'listImportedBundles' },
-];
-
-function notYetConverted(f: Finding): boolean {
-  return (
-    NOT_YET_CONVERTED.has(f.file) || FUNCTIONS_NOT_YET_CONVERTED.some((x) => x.file === f.file && x.inFunction === f.inFunction)
-  );
-}
-
-/** What a scan finds in main/store outside what is not yet converted, one `file:line text` each. */
+/** What a scan finds in main/store, one `file:line text` each. Every store file is converted; none is skipped. */
 export function storeFindings(root: string, scan: (file: string, source: string) => Finding[]): string[] {
-  return scanStore(root, scan)
-    .filter((f) => !notYetConverted(f))
-    .map((f) => `${f.file}:${f.line} ${f.text}`);
+  return scanStore(root, scan).map((f) => `${f.file}:${f.line} ${f.text}`);
 }

@@ -67,7 +67,9 @@ describe('bundles API', () => {
     expect((await inspector.call('inspections.get', { id: inspectionId })).myRole).toBe('inspector');
 
     const history = await inspector.call('bundles.history', { inspectionId });
-    expect(history).toEqual([
+    expect(history.total).toBe(1);
+    expect(history.next).toBeNull();
+    expect(history.bundles).toEqual([
       expect.objectContaining({
         bundleId: joined.bundleId,
         fileName: setup.fileName,

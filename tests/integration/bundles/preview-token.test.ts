@@ -94,9 +94,11 @@ describe('preview then import', () => {
     await invoke(twin.ctx, 'bundles.import', upload, plain.options);
     expect(plain.stages).toContain('Checking');
     expect(canonicalDump(lead.ctx.db)).toEqual(canonicalDump(twin.ctx.db));
-    expect(await lead.call('bundles.history', { inspectionId: team.inspectionId })).toEqual([
-      expect.objectContaining({ bundleId: preview.bundleId, fileName: upload.fileName, newOps: result.newOps }),
-    ]);
+    expect(await lead.call('bundles.history', { inspectionId: team.inspectionId })).toEqual({
+      bundles: [expect.objectContaining({ bundleId: preview.bundleId, fileName: upload.fileName, newOps: result.newOps })],
+      next: null,
+      total: 1,
+    });
   });
 
   it('another bundle imported between preview and import: the same store as importing both plainly', async () => {
@@ -117,10 +119,9 @@ describe('preview then import', () => {
     await twin.call('bundles.import', b);
     await twin.call('bundles.import', a);
     expect(canonicalDump(lead.ctx.db)).toEqual(canonicalDump(twin.ctx.db));
-    expect((await lead.call('bundles.history', { inspectionId: team.inspectionId })).map((h) => h.fileName).sort()).toEqual([
-      'a.fwbundle',
-      'b.fwbundle',
-    ]);
+    expect(
+      (await lead.call('bundles.history', { inspectionId: team.inspectionId })).bundles.map((h) => h.fileName).sort(),
+    ).toEqual(['a.fwbundle', 'b.fwbundle']);
   });
 
   it('a token imports only the file it previewed, on its own store, once', async () => {
