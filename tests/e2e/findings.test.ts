@@ -1,20 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import Database from 'better-sqlite3-multiple-ciphers';
 import { findingEvidenceId, newId, sampledCaseId } from '../../shared/domain/ids.js';
 import { inTransaction } from '../../main/services/context.js';
 import { writeEdits } from '../../main/sync/local-write.js';
 import { launchApp, type BrowserApp } from '../support/browser.js';
 import { sampleInspection } from '../support/runtime.js';
-
-/** The store file opened read-only, with this device's key when the store is encrypted at rest. */
-function readStoreFile(storePath: string, device: object): Database.Database {
-  const db = new Database(storePath, { readonly: true });
-  const key = (device as { storeKey?: unknown }).storeKey;
-  const plain = readFileSync(storePath).subarray(0, 15).toString('latin1') === 'SQLite format 3';
-  if (typeof key === 'string' && /^[0-9a-f]{64}$/.test(key) && !plain) db.pragma(`hexkey='${key}'`);
-  return db;
-}
+import { readStoreFile } from '../support/given.js';
 
 let app: BrowserApp | undefined;
 afterEach(async () => {

@@ -1,21 +1,12 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3-multiple-ciphers';
 import { authorDir } from '../../main/sync/sync-target.js';
 import { edit, newNoteId, noteEdits } from '../fixtures/bundles.js';
 import { launchApp, type BrowserApp } from '../support/browser.js';
 import { sampleInspection, tempDir } from '../support/runtime.js';
 import { DAV_USER, startWebdav, type DavFixture } from '../integration/sync/support/webdav-fixture.js';
-
-/** The store file read-only, with this device's key when the store is encrypted at rest. */
-function readStoreFile(storePath: string, device: object): Database.Database {
-  const db = new Database(storePath, { readonly: true });
-  const key = (device as { storeKey?: unknown }).storeKey;
-  const plain = readFileSync(storePath).subarray(0, 15).toString('latin1') === 'SQLite format 3';
-  if (typeof key === 'string' && /^[0-9a-f]{64}$/.test(key) && !plain) db.pragma(`hexkey='${key}'`);
-  return db;
-}
+import { readStoreFile } from '../support/given.js';
 
 let app: BrowserApp | undefined;
 let dav: DavFixture | undefined;

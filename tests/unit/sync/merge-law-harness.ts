@@ -7,8 +7,8 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { Op } from '../../../shared/sync/op.js';
-import { DELETED_FIELD, SYNCED_TABLES, type SyncedTableName } from '../../../shared/sync/tables.js';
-import { iterateChangesets, listConflictKeys } from '../../../main/store/op-log-repo.js';
+import { DELETED_FIELD, SYNCED_TABLES } from '../../../shared/sync/tables.js';
+import { iterateChangesets, listConflictKeys, toOp, type OpRow } from '../../../main/store/op-log-repo.js';
 import { LATEST_SCHEMA_VERSION } from '../../../main/store/migrations/index.js';
 import { fingerprint, type DeviceIdentity } from '../../../main/sync/device-identity.js';
 import { hlcNode, writeEdits, type FieldEdit } from '../../../main/sync/local-write.js';
@@ -367,28 +367,9 @@ function write(world: World, replica: MemoryReplica, edits: readonly FieldEdit[]
 }
 
 function allOps(replica: MemoryReplica): Op[] {
-  const rows = replica.db.prepare('SELECT id, inspection_id, hlc, author, tbl, row_id, field, value, deps FROM op').all() as {
-    id: string;
-    inspection_id: string;
-    hlc: string;
-    author: string;
-    tbl: string;
-    row_id: string;
-    field: string;
-    value: string;
-    deps: string;
-  }[];
-  return rows.map((r) => ({
-    id: r.id,
-    inspection: r.inspection_id,
-    hlc: r.hlc,
-    author: r.author,
-    table: r.tbl as SyncedTableName,
-    row: r.row_id,
-    field: r.field,
-    value: JSON.parse(r.value) as Op['value'],
-    deps: JSON.parse(r.deps) as string[],
-  }));
+  return (
+    replica.db.prepare('SELECT id, inspection_id, hlc, author, tbl, row_id, field, value, deps FROM op').all() as OpRow[]
+  ).map(toOp);
 }
 
 const seenOf = (seen: Map<string, Set<string>>) => (op: Op) => seen.get(op.id) ?? new Set(op.deps);
