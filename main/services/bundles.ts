@@ -4,7 +4,6 @@
  * A preview is kept for its import (bundle-previews.ts): importing with its token runs only
  * the write transaction, not the decryption and signature checks again.
  */
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +26,7 @@ import { readBundleHistory } from './bundle-history.js';
 import { forgetPreview, keepPreview, keptPreview } from './bundle-previews.js';
 import type { CallContext, HandlerGroup, ServiceContext } from './context.js';
 import { requireInspection } from './inspections.js';
+import { sha256Hex } from '../sync/op-id.js';
 
 export { exportBundleToFile };
 export type { ExportOptions, ExportResult, ImportOptions, ImportSummary };
@@ -51,8 +51,6 @@ function uploadSource(bytes: Buffer, limits: BundleLimits): BundleSource {
   if (bytes.length > limits.maxBundleBytes) throw rejectBundle('too-large', { size: bytes.length, limit: limits.maxBundleBytes });
   return bytesSource(bytes);
 }
-
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 interface Upload {
   readonly fileName: string;
@@ -87,7 +85,7 @@ async function previewAndKeep(ctx: CallContext, input: Upload & { bytes: Uint8Ar
     releaseVerified(ctx, verified);
     throw error;
   }
-  const previewToken = keepPreview(ctx, { verified, fileName: input.fileName, fileHash: sha256(bytes), size: bytes.length });
+  const previewToken = keepPreview(ctx, { verified, fileName: input.fileName, fileHash: sha256Hex(bytes), size: bytes.length });
   return { ...toPreview(summary), previewToken };
 }
 
@@ -116,7 +114,7 @@ function importKept(
     if (input.bytes !== undefined) return null;
     throw new AppError('conflict', PREVIEW_GONE, { reason: 'preview-expired' });
   }
-  if (kept.fileName !== input.fileName || (input.bytes !== undefined && sha256(asBuffer(input.bytes)) !== kept.fileHash)) {
+  if (kept.fileName !== input.fileName || (input.bytes !== undefined && sha256Hex(asBuffer(input.bytes)) !== kept.fileHash)) {
     throw new AppError('invalid_input', PREVIEW_OF_ANOTHER_FILE, { reason: 'preview-mismatch' });
   }
   try {

@@ -3,7 +3,6 @@
  * returned as bytes (the UI downloads them; no file paths cross from the renderer) or written
  * by the CLI to a temp file, fsynced and renamed.
  */
-import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../../shared/errors.js';
@@ -49,6 +48,7 @@ import { readInspectionSummary } from '../store/inspections-repo.js';
 import { writeEdits } from '../sync/local-write.js';
 import { inTransaction, type CallContext, type HandlerGroup, type ServiceContext } from './context.js';
 import { requireInspection } from './inspections.js';
+import { sha256Hex } from '../sync/op-id.js';
 
 const label = <T extends Record<string, string>>(labels: T, key: string | null): string =>
   key !== null && Object.prototype.hasOwnProperty.call(labels, key) ? (labels[key] as string) : (key ?? '');
@@ -103,7 +103,7 @@ function parseObject(json: string | null): Record<string, unknown> {
 
 /** A short stamp of the letter's text: the accuracy round records which version each comment was made on. */
 export function letterVersion(model: LetterModel): string {
-  return createHash('sha256').update(letterText(model).join('\n')).digest('hex').slice(0, 12).toUpperCase();
+  return sha256Hex(letterText(model).join('\n')).slice(0, 12).toUpperCase();
 }
 
 export function letterModel(ctx: ServiceContext, inspectionId: string, variant: LetterVariant = 'letter'): LetterModel {
