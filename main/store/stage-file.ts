@@ -91,17 +91,12 @@ export function isStaleStage(path: string): boolean {
   return pid === process.pid ? !live.has(resolve(path)) : !ownerAlive(pid);
 }
 
-/** Deletes the stale stage files beside a store (left by a crash); returns how many. */
-export function removeStaleStages(storePath: string): number {
+/** Deletes the stale stage files beside a store (left by a crash). */
+export function removeStaleStages(storePath: string): void {
   const dir = dirname(resolve(storePath));
-  if (!existsSync(dir)) return 0;
   const prefix = `${basename(storePath)}-stage-`;
-  let removed = 0;
-  for (const name of readdirSync(dir)) {
+  for (const name of existsSync(dir) ? readdirSync(dir) : []) {
     const path = join(dir, name);
-    if (!name.startsWith(prefix) || !isStaleStage(path)) continue;
-    rmSync(path, { force: true });
-    removed += 1;
+    if (name.startsWith(prefix) && isStaleStage(path)) rmSync(path, { force: true });
   }
-  return removed;
 }
