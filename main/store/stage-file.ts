@@ -49,9 +49,15 @@ export function attachStage(db: Db): StageSchema {
     const key = `raw:${randomBytes(32).toString('hex')}`;
     if (!RAW_KEY.test(key)) throw new AppError('internal', 'The stage key is not in the expected form.');
     db.prepare('ATTACH DATABASE ? AS stage KEY ?').run(path, key);
-    // Nothing staged outlives the connection, so there is nothing to journal durably.
+    // Nothing staged outlives the connection, so there is nothing to journal durably; no other
+    // connection ever opens the file, so it is locked once; and zeroing freed pages (inherited
+    // secure_delete) would only re-encrypt zeros under a key that dies with the connection.
+    // Together they took a quarter off the stage's CPU in a micro-benchmark; the cipher is most
+    // of the rest (an encrypted stage costs about three times the plain file's CPU).
     db.pragma('stage.journal_mode = MEMORY');
     db.pragma('stage.synchronous = OFF');
+    db.pragma('stage.locking_mode = EXCLUSIVE');
+    db.pragma('stage.secure_delete = OFF');
   } catch (error) {
     if (db.prepare("SELECT 1 FROM pragma_database_list WHERE name = 'stage'").get()) db.exec('DETACH DATABASE stage');
     forget(path);
