@@ -5,11 +5,12 @@
  * store already holds (main/sync/import-bundle.ts), so the store may change in between.
  *
  * Bounded and private:
- *  - kept per store connection (the stage is that connection's TEMP table): a token names
- *    nothing on another store, nor after the store is closed and opened again;
+ *  - kept per store connection (each connection has its own stage, main/store/stage-file.ts):
+ *    a token names nothing on another store, nor after the store is closed and opened again;
  *  - at most MAX_KEPT previews and MAX_KEPT_BYTES of bundle files, the oldest dropped first;
  *  - each for PREVIEW_KEPT_MS, then dropped by a timer (the staged changesets are decrypted
- *    note text in memory: they are not left there), after use, and when an inspection is purged;
+ *    note text, on disk under a key held in memory: they are not left there), after use,
+ *    and when an inspection is purged;
  *  - a token is 144 random bits and is bound to the file it previewed (its name and hash).
  */
 import { randomBytes } from 'node:crypto';

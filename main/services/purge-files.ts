@@ -12,7 +12,8 @@
  *  - "Export everything readable" JSON files (recovery/) are plain text: rewritten without the
  *    inspection (or removed when nothing else is left), the old bytes overwritten.
  *  - Bundles waiting to go, pulled bundles and exports for the inspection are removed; so are
- *    unfinished copies (a restore's `.restoring`, `.partial` backups, stale WAL files).
+ *    unfinished copies (a restore's `.restoring`, `.partial` backups, stale WAL files, an
+ *    import's stage file left by a crash; a live connection's stage is its own to delete).
  */
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -23,6 +24,7 @@ import { overwriteAndRemove, removeDurably, replaceOverwriting, syncFolder } fro
 import { salvageChangesets } from '../store/integrity.js';
 import { purgeStoreCopy } from '../store/purge-repo.js';
 import { COMPANION_SUFFIXES } from '../store/sqlite-file.js';
+import { isStaleStage } from '../store/stage-file.js';
 import { RECOVERY_DIR, backupsDir } from './backups.js';
 import { previewBundleFile } from './bundles.js';
 import type { ServiceContext } from './context.js';
@@ -199,7 +201,8 @@ async function removeLooseOutboxBundles(ctx: ServiceContext, inspectionId: strin
 function removeLeftovers(ctx: ServiceContext): PurgedFile[] {
   const done: PurgedFile[] = [];
   for (const path of listFiles(ctx.dataDir)) {
-    if (!UNFINISHED.test(path) || path.includes('device-keys') || path.includes('sync-credentials')) continue;
+    const leftover = UNFINISHED.test(path) || isStaleStage(path);
+    if (!leftover || path.includes('device-keys') || path.includes('sync-credentials')) continue;
     overwriteAndRemove(path);
     done.push({ path: relative(ctx.dataDir, path), action: 'removed', what: 'leftover' });
   }

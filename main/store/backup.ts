@@ -178,6 +178,7 @@ export function pruneBackups(dir: string, policy: RetentionPolicy = DEFAULT_RETE
   return removed;
 }
 
+// Not an import's stage file (stage-file.ts): it stays with the connection that made it.
 const COMPANIONS = ['', ...COMPANION_SUFFIXES] as const;
 
 /** Moves a store and its companions; durable in both folders before it returns. */

@@ -2,31 +2,48 @@
  * SQL for bundles: the staging area an import verifies into, changeset pages for export,
  * peers' acknowledgements, the roster keys trust is checked against, and the import history.
  *
- * The staging table is a TEMP table: it lives in SQLite's per-connection temp database, never
- * in the store file, so a refused bundle leaves the file byte-for-byte as it was, and a large
- * bundle does not have to be held in memory between verification and the import transaction.
+ * The staging table is outside the store file, so a refused bundle leaves the file
+ * byte-for-byte as it was. It lives in the connection's own stage file (stage-file.ts: an
+ * attached database encrypted under a key only that connection holds), which SQLite reads
+ * through its small default page cache, so a large bundle waits on disk, not in memory,
+ * between verification and the import transaction. A read-only or in-memory connection has
+ * no stage file: it stages in its TEMP database, which is held in memory (temp_store=MEMORY).
  */
 import type { ChangesetRecord } from './op-log-repo.js';
 import type { SyncedTableName } from '../../shared/sync/tables.js';
 import type { Db, ReadableDb } from './connection.js';
 import { oneRow } from './one-row.js';
 import { ident } from './sql-ident.js';
+import { attachStage, type StageSchema } from './stage-file.js';
 import { cached } from './statement-cache.js';
 
 // ---------- staging ----------
 
+const stages = new WeakMap<ReadableDb, StageSchema>();
+
+/** The staging table of this connection, schema-qualified (the schema is one of StageSchema's two names). */
+function stageSql(db: ReadableDb): string {
+  return `${stages.get(db) ?? 'temp'}.bundle_stage`;
+}
+
+/** Creates the connection's stage on its first import (not inside a transaction: ATTACH cannot run in one). */
 export function ensureStage(db: Db): void {
-  db.exec(`CREATE TEMP TABLE IF NOT EXISTS bundle_stage (
+  let schemaSql = stages.get(db);
+  if (schemaSql === undefined) {
+    schemaSql = attachStage(db);
+    stages.set(db, schemaSql);
+  }
+  db.exec(`CREATE TABLE IF NOT EXISTS ${schemaSql}.bundle_stage (
     token TEXT NOT NULL, id TEXT NOT NULL, author TEXT NOT NULL, seq INTEGER NOT NULL,
     prev TEXT, body BLOB NOT NULL, signature BLOB NOT NULL, known INTEGER NOT NULL,
     PRIMARY KEY (token, id)) STRICT;
-    CREATE INDEX IF NOT EXISTS temp.bundle_stage_by_chain ON bundle_stage(token, author, seq, id)`);
+    CREATE INDEX IF NOT EXISTS ${schemaSql}.bundle_stage_by_chain ON bundle_stage(token, author, seq, id)`);
 }
 
 export function stageChangeset(db: Db, token: string, record: ChangesetRecord, known: boolean): boolean {
   const result = cached(
     db,
-    `INSERT INTO temp.bundle_stage(token, id, author, seq, prev, body, signature, known)
+    `INSERT INTO ${stageSql(db)}(token, id, author, seq, prev, body, signature, known)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   ).run(token, record.id, record.author, record.seq, record.prev, record.body, record.signature, known ? 1 : 0);
   return result.changes === 1;
@@ -59,10 +76,10 @@ export function* iterateStaged(
 ): Generator<ChangesetRecord & { readonly streamedKnown: boolean }> {
   const page = cached<[string, string, number, string], StageLinkRow>(
     db,
-    `SELECT id, author, seq, prev, signature, known FROM temp.bundle_stage
+    `SELECT id, author, seq, prev, signature, known FROM ${stageSql(db)}
      WHERE token = ? AND (author, seq, id) > (?, ?, ?) ORDER BY author, seq, id LIMIT ${STAGE_PAGE}`,
   );
-  const bodyOf = cached<[string, string], Buffer>(db, 'SELECT body FROM temp.bundle_stage WHERE token = ? AND id = ?').pluck();
+  const bodyOf = cached<[string, string], Buffer>(db, `SELECT body FROM ${stageSql(db)} WHERE token = ? AND id = ?`).pluck();
   let after: [string, number, string] = ['', -1, ''];
   for (;;) {
     const rows = page.all(token, ...after);
@@ -90,13 +107,13 @@ export interface StagedLink {
 export function stagedLinks(db: ReadableDb, token: string): StagedLink[] {
   const rows = cached<[string], StageLinkRow>(
     db,
-    'SELECT id, author, seq, prev, signature, known FROM temp.bundle_stage WHERE token = ? ORDER BY author, seq, id',
+    `SELECT id, author, seq, prev, signature, known FROM ${stageSql(db)} WHERE token = ? ORDER BY author, seq, id`,
   ).all(token);
   return rows.map(({ known, ...row }) => ({ ...row, streamedKnown: known === 1 }));
 }
 
 export function clearStage(db: Db, token: string): void {
-  cached(db, 'DELETE FROM temp.bundle_stage WHERE token = ?').run(token);
+  cached(db, `DELETE FROM ${stageSql(db)} WHERE token = ?`).run(token);
 }
 
 // ---------- changesets ----------

@@ -15,6 +15,7 @@ import { renameDurably, synchronousLevel } from './durable-file.js';
 import { checkStoreFile, quickCheck } from './integrity.js';
 import { encryptPlaintextStore, isNotADatabase, isPlaintextSqlite, openSqliteFile, wrongKey } from './sqlite-file.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations/index.js';
+import { removeStaleStages } from './stage-file.js';
 
 export type Db = Database.Database;
 
@@ -192,6 +193,8 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Db {
   }
   const db = rawOpen(path, options, options.readonly === true);
   try {
+    // An import's stage file left by a crash holds nothing readable (its key died with it).
+    if (!options.readonly && !db.memory) removeStaleStages(path);
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${synchronousLevel()}`);

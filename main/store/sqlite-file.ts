@@ -29,7 +29,12 @@ function applyKey(db: Db, key: string): void {
   encrypted.add(db);
 }
 
-/** The files SQLite keeps beside a store; they hold its pages too, so they are as private as the store. */
+/**
+ * The files SQLite keeps beside a store; they hold its pages too, so they are as private as the
+ * store, and move with it (set-aside, restore). An import's stage file (`-stage-<pid>-<n>`,
+ * stage-file.ts) is deliberately NOT one: it is encrypted under a key only its connection
+ * holds, so it is never moved, copied or restored with the store, only deleted.
+ */
 export const COMPANION_SUFFIXES = ['-wal', '-shm', '-journal'] as const;
 
 export function openSqliteFile(path: string, access: FileAccess, options: { readonly: boolean; fileMustExist?: boolean }): Db {

@@ -18,7 +18,11 @@ async function main(): Promise<void> {
     const whole = runtime.ctx.db
       .prepare('SELECT count(*) AS n FROM evidence_note WHERE inspection_id = ? AND length(text) = ?')
       .get(inspectionId, Number(textLength)) as { n: number };
-    process.stdout.write(`${JSON.stringify({ status: summary.status, newOps: summary.newOps, wholeNotes: whole.n })}\n`);
+    // maxRSS is in KiB: the most resident memory the process ever had, SQLite's page caches included.
+    const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+    process.stdout.write(
+      `${JSON.stringify({ status: summary.status, newOps: summary.newOps, wholeNotes: whole.n, peakRssMiB })}\n`,
+    );
   } finally {
     runtime.close();
   }

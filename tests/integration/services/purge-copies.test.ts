@@ -7,6 +7,7 @@
  * Then the app starts again, restores the cleaned backup and carries on: the purged inspection
  * never comes back.
  */
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { inTransaction } from '../../../main/services/context.js';
 import { writeEdits } from '../../../main/sync/local-write.js';
 import { restoreStoreFile } from '../../../main/store/backup.js';
 import { purgeCopies } from '../../../main/services/purge-files.js';
+import { ensureStage } from '../../../main/store/bundles-repo.js';
 import { openSqliteFile } from '../../../main/store/sqlite-file.js';
 import { newId } from '../../../shared/domain/ids.js';
 import { sampleInspection, tempDir, testRuntime, type TestRuntime } from '../../support/runtime.js';
@@ -83,8 +85,17 @@ describe('purging an inspection from every copy in the data folder', () => {
     const { rt, dir, doomed, kept, readablePath, setAsidePath } = await laptopWithCopies();
     const holdsCanary = (file: string) => readFileSync(file).includes(Buffer.from('PURGECANARY51c2'));
     expect(filesUnder(dir).filter(holdsCanary).length).toBeGreaterThanOrEqual(4);
+    // An import's stage left by a process that has exited, beside this connection's live one.
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
+    const staleStage = `${rt.storePath}-stage-${deadPid}-1`;
+    writeFileSync(staleStage, 'ciphertext of a crashed import');
+    ensureStage(rt.ctx.db);
+    const liveStage = readdirSync(dir).filter((name) => name.startsWith(`fieldwork.db-stage-${process.pid}-`));
+    expect(liveStage).toHaveLength(1);
 
     const result = await rt.call('inspections.purge', { id: doomed.id, confirmation: 'Canaryshire' });
+    expect(existsSync(staleStage)).toBe(false);
+    expect(existsSync(join(dir, liveStage[0]!))).toBe(true);
 
     // No byte of the purged inspection's text anywhere in the data folder.
     expect(filesUnder(dir).filter(holdsCanary)).toEqual([]);
@@ -103,9 +114,10 @@ describe('purging an inspection from every copy in the data folder', () => {
         expect.objectContaining({ path: expect.stringMatching(/^recovery\//), action: 'cleaned', what: 'readable' }),
         expect.objectContaining({ path: 'fieldwork.db.restoring', action: 'removed', what: 'leftover' }),
         expect.objectContaining({ path: expect.stringMatching(/\.partial$/), action: 'removed', what: 'leftover' }),
+        expect.objectContaining({ path: `fieldwork.db-stage-${deadPid}-1`, action: 'removed', what: 'leftover' }),
       ]),
     );
-    expect(result.summary).toMatch(/Removed 2 unfinished copies\./);
+    expect(result.summary).toMatch(/Removed 3 unfinished copies\./);
     expect(result.summary).toMatch(/Removed the inspection from .*1 set-aside data file.*which also hold other inspections/);
   });
 

@@ -1,6 +1,6 @@
 /**
- * Everything Fieldwork writes in its data folder is the owner's alone: store, WAL, backups,
- * set-aside copies, bundles, readable exports and key files 0600, folders 0700, whatever the
+ * Everything Fieldwork writes in its data folder is the owner's alone: store, WAL, an import's
+ * stage file, backups, set-aside copies, bundles, readable exports and key files 0600, folders 0700, whatever the
  * umask, and an older store left 0644 is tightened when it is next opened.
  */
 import { chmodSync, readdirSync, statSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exportBundleToFile } from '../../../main/services/bundles.js';
 import { restoreStoreFile } from '../../../main/store/backup.js';
+import { ensureStage } from '../../../main/store/bundles-repo.js';
 import { inTransaction } from '../../../main/services/context.js';
 import { writeEdits } from '../../../main/sync/local-write.js';
 import { newId } from '../../../shared/domain/ids.js';
@@ -63,7 +64,15 @@ describe.skipIf(process.platform === 'win32')('file permissions in the data fold
         username: 'lead',
         secret: 'a password',
       });
-      expect(Object.keys(modes(dir))).toEqual(expect.arrayContaining(['fieldwork.db', 'fieldwork.db-wal', 'device-keys.json']));
+      ensureStage(rt.ctx.db); // an import's stage file, as the first import makes it
+      expect(Object.keys(modes(dir))).toEqual(
+        expect.arrayContaining([
+          'fieldwork.db',
+          'fieldwork.db-wal',
+          expect.stringMatching(/^fieldwork\.db-stage-/),
+          'device-keys.json',
+        ]),
+      );
       expect(privateOnly(modes(dir))).toEqual([]);
 
       // Restore (the replaced store goes to set-aside/), open again, carry on.

@@ -79,6 +79,8 @@ describe.skipIf(!canWatchOpenFiles())('no plaintext on disk', () => {
     expect(merge.polls).toBeGreaterThan(20);
     expect(merge.leaks).toEqual([]);
     expect(readdirSync(privateTmp)).toEqual([]);
+    // Its import stage file (encrypted: tests/integration/store/stage-file.test.ts) went with it.
+    expect(readdirSync(team.lead.dir).filter((name) => name.includes('-stage-'))).toEqual([]);
   }, 300_000);
 
   it('a purge (and its VACUUM of the whole remaining store) writes no note text to any temp file', async () => {

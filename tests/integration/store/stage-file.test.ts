@@ -1,0 +1,145 @@
+/**
+ * An import's stage file (main/store/stage-file.ts): a bundle's decrypted changesets reach the
+ * disk only encrypted, in a private file of the importing connection's own, which is gone when
+ * the connection closes, and after a crash when the store is next opened; another live
+ * connection's stage is never touched.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { clearStage, ensureStage, stageChangeset, stagedLinks } from '../../../main/store/bundles-repo.js';
+import { openStore } from '../../../main/store/connection.js';
+import { edit, exportTo, importFile, joinAll, makeTeam, newNoteId, noteEdits, type Team } from '../../fixtures/bundles.js';
+import { bundleWorker } from '../../support/crash-harness.js';
+import { tempDir } from '../../support/runtime.js';
+
+const CANARY = 'STAGECANARY7f3a';
+const PLAIN_HEADER = Buffer.from('SQLite format 3\u0000', 'latin1');
+let team: Team | undefined;
+let crashWorker: string;
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  crashWorker = await bundleWorker(
+    join(__dirname, '..', '..', 'support', 'stage-crash-worker.ts'),
+    join(process.cwd(), '.test-output', 'stage'),
+  );
+});
+afterEach(() => {
+  team?.dispose();
+  team = undefined;
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The stage files beside a store. */
+function stagesOf(storePath: string): string[] {
+  const prefix = `${basename(storePath)}-stage-`;
+  return readdirSync(dirname(storePath))
+    .filter((name) => name.startsWith(prefix))
+    .map((name) => join(dirname(storePath), name));
+}
+
+function record(seq: number, text: string) {
+  const body = Buffer.from(text.repeat(100));
+  return {
+    id: seq.toString(16).padStart(64, '0'),
+    inspection: 'i',
+    author: 'A'.repeat(43),
+    seq,
+    prev: null,
+    body,
+    signature: Buffer.alloc(64),
+    local: false,
+  };
+}
+
+function newStore(): string {
+  const dir = tempDir('fieldwork-stage-');
+  dirs.push(dir);
+  const path = join(dir, 'fieldwork.db');
+  openStore(path).close();
+  return path;
+}
+
+describe('the import stage file', () => {
+  for (const encrypted of [false, true]) {
+    it(`holds a large bundle's notes only encrypted, 0600, while it is staged (${encrypted ? 'encrypted' : 'plain'} store)`, async () => {
+      team = await makeTeam(1, { encrypted });
+      const folder = tempDir('fieldwork-stage-bundle-');
+      dirs.push(folder);
+      await joinAll(team, folder);
+      const inspector = team.inspectors[0]!;
+      const text = `${CANARY} the child said the plan was not followed. `.repeat(60);
+      edit(inspector.ctx, team.inspectionId, Array.from({ length: 200 }, () => noteEdits(newNoteId(), text)).flat());
+      const file = join(folder, 'inspector.fwbundle');
+      await exportTo(inspector.ctx, team.inspectionId, file);
+      const storePath = team.lead.storePath;
+      const copies: { path: string; bytes: Buffer; mode: number }[] = [];
+      const summary = await importFile(team.lead.ctx, file, {
+        // Every changeset is staged and verified, the write transaction not yet begun.
+        progress: (done, total, stage) => {
+          if (stage !== 'Checking' || done !== total) return;
+          for (const path of stagesOf(storePath))
+            copies.push({ path, bytes: readFileSync(path), mode: statSync(path).mode & 0o777 });
+        },
+      });
+      expect(summary.status).toBe('imported');
+      expect(copies).toHaveLength(1);
+      const [copy] = copies as [(typeof copies)[0]];
+      // The notes are in the file (it is larger than their text), yet none of it reads as text.
+      expect(copy.bytes.length).toBeGreaterThan(200 * text.length);
+      expect(copy.bytes.includes(Buffer.from(CANARY))).toBe(false);
+      expect(copy.bytes.subarray(0, PLAIN_HEADER.length).equals(PLAIN_HEADER)).toBe(false);
+      if (process.platform !== 'win32') expect(copy.mode).toBe(0o600);
+      expect(copy.path).toContain(`-stage-${process.pid}-`);
+      team.lead.close();
+      expect(stagesOf(storePath)).toEqual([]);
+    }, 120_000);
+  }
+
+  it('two connections to one store stage in two files; closing one deletes only its own', () => {
+    const path = newStore();
+    const [a, b] = [openStore(path), openStore(path)];
+    ensureStage(a);
+    ensureStage(b);
+    stageChangeset(a, 't', record(1, 'a'), false);
+    stageChangeset(b, 't', record(2, 'b'), false);
+    const both = stagesOf(path);
+    expect(both).toHaveLength(2);
+    // A third open (which removes stale stages) leaves both live ones alone.
+    openStore(path).close();
+    expect(stagesOf(path)).toEqual(both);
+    expect(stagedLinks(a, 't').map((l) => l.seq)).toEqual([1]);
+    a.close();
+    expect(stagesOf(path)).toHaveLength(1);
+    expect(stagedLinks(b, 't').map((l) => l.seq)).toEqual([2]);
+    b.close();
+    expect(stagesOf(path)).toEqual([]);
+  });
+
+  it('a stage left by a process killed mid-import holds no text and is deleted by the next open', () => {
+    const path = newStore();
+    const child = spawnSync(process.execPath, [crashWorker, path, `${CANARY} `], { encoding: 'utf8' });
+    expect(child.signal, child.stderr).toBe('SIGKILL');
+    expect(child.stdout).toBe('staged\n');
+    const left = stagesOf(path);
+    expect(left).toHaveLength(1);
+    expect(left[0]).toContain(`-stage-${child.pid}-1`);
+    expect(readFileSync(left[0]!).includes(Buffer.from(CANARY))).toBe(false);
+    const db = openStore(path);
+    expect(stagesOf(path)).toEqual([]);
+    db.close();
+  });
+
+  it('a read-only connection stages in memory and leaves no file', () => {
+    const path = newStore();
+    const db = openStore(path, { readonly: true });
+    ensureStage(db);
+    stageChangeset(db, 't', record(1, CANARY), false);
+    expect(stagedLinks(db, 't')).toHaveLength(1);
+    expect(stagesOf(path)).toEqual([]);
+    clearStage(db, 't');
+    db.close();
+  });
+});
