@@ -3,11 +3,13 @@
  * peers' acknowledgements, the roster keys trust is checked against, and the import history.
  *
  * The staging table is outside the store file, so a refused bundle leaves the file
- * byte-for-byte as it was. It lives in the connection's own stage file (stage-file.ts: an
- * attached database encrypted under a key only that connection holds), which SQLite reads
- * through its small default page cache, so a large bundle waits on disk, not in memory,
- * between verification and the import transaction. A read-only or in-memory connection has
- * no stage file: it stages in its TEMP database, which is held in memory (temp_store=MEMORY).
+ * byte-for-byte as it was. A large bundle (BundleLimits.stageOnDiskBytes) is staged in the
+ * connection's own stage file (stage-file.ts: an attached database encrypted under a key only
+ * that connection holds), which SQLite reads through its small default page cache, so the
+ * bundle waits on disk, not in memory, between verification and the import transaction. A
+ * smaller one, and any on a read-only or in-memory connection (which has no stage file), is
+ * staged in the TEMP database, held in memory (temp_store=MEMORY). Each import's token keeps
+ * its own place, so a kept preview and a new import may be staged in different ones.
  */
 import type { ChangesetRecord } from './op-log-repo.js';
 import type { SyncedTableName } from '../../shared/sync/tables.js';
@@ -19,20 +21,29 @@ import { cached } from './statement-cache.js';
 
 // ---------- staging ----------
 
-const stages = new WeakMap<ReadableDb, StageSchema>();
+/** Per connection: where its stage file is attached ('temp' when it cannot have one), once attached. */
+const attached = new WeakMap<ReadableDb, StageSchema>();
+/** Per connection: where each staged import's changesets are, by token. */
+const staged = new WeakMap<ReadableDb, Map<string, StageSchema>>();
 
-/** The staging table of this connection, schema-qualified (the schema is one of StageSchema's two names). */
-function stageSql(db: ReadableDb): string {
-  return `${stages.get(db) ?? 'temp'}.bundle_stage`;
+/** An import's staging table, schema-qualified (the schema is one of StageSchema's two names). */
+function stageSql(db: ReadableDb, token: string): string {
+  return `${staged.get(db)?.get(token) ?? 'temp'}.bundle_stage`;
 }
 
-/** Creates the connection's stage on its first import (not inside a transaction: ATTACH cannot run in one). */
-export function ensureStage(db: Db): void {
-  let schemaSql = stages.get(db);
-  if (schemaSql === undefined) {
-    schemaSql = attachStage(db);
-    stages.set(db, schemaSql);
+/**
+ * Makes the staging table for one import, on disk (the stage file, attached on the first
+ * import that needs it) or in memory. Not inside a transaction: ATTACH cannot run in one.
+ */
+export function ensureStage(db: Db, token: string, onDisk: boolean): void {
+  let schemaSql: StageSchema = 'temp';
+  if (onDisk) {
+    schemaSql = attached.get(db) ?? attachStage(db);
+    attached.set(db, schemaSql);
   }
+  const tokens = staged.get(db) ?? new Map<string, StageSchema>();
+  tokens.set(token, schemaSql);
+  staged.set(db, tokens);
   db.exec(`CREATE TABLE IF NOT EXISTS ${schemaSql}.bundle_stage (
     token TEXT NOT NULL, id TEXT NOT NULL, author TEXT NOT NULL, seq INTEGER NOT NULL,
     prev TEXT, body BLOB NOT NULL, signature BLOB NOT NULL, known INTEGER NOT NULL,
@@ -43,7 +54,7 @@ export function ensureStage(db: Db): void {
 export function stageChangeset(db: Db, token: string, record: ChangesetRecord, known: boolean): boolean {
   const result = cached(
     db,
-    `INSERT INTO ${stageSql(db)}(token, id, author, seq, prev, body, signature, known)
+    `INSERT INTO ${stageSql(db, token)}(token, id, author, seq, prev, body, signature, known)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   ).run(token, record.id, record.author, record.seq, record.prev, record.body, record.signature, known ? 1 : 0);
   return result.changes === 1;
@@ -76,10 +87,13 @@ export function* iterateStaged(
 ): Generator<ChangesetRecord & { readonly streamedKnown: boolean }> {
   const page = cached<[string, string, number, string], StageLinkRow>(
     db,
-    `SELECT id, author, seq, prev, signature, known FROM ${stageSql(db)}
+    `SELECT id, author, seq, prev, signature, known FROM ${stageSql(db, token)}
      WHERE token = ? AND (author, seq, id) > (?, ?, ?) ORDER BY author, seq, id LIMIT ${STAGE_PAGE}`,
   );
-  const bodyOf = cached<[string, string], Buffer>(db, `SELECT body FROM ${stageSql(db)} WHERE token = ? AND id = ?`).pluck();
+  const bodyOf = cached<[string, string], Buffer>(
+    db,
+    `SELECT body FROM ${stageSql(db, token)} WHERE token = ? AND id = ?`,
+  ).pluck();
   let after: [string, number, string] = ['', -1, ''];
   for (;;) {
     const rows = page.all(token, ...after);
@@ -107,13 +121,14 @@ export interface StagedLink {
 export function stagedLinks(db: ReadableDb, token: string): StagedLink[] {
   const rows = cached<[string], StageLinkRow>(
     db,
-    `SELECT id, author, seq, prev, signature, known FROM ${stageSql(db)} WHERE token = ? ORDER BY author, seq, id`,
+    `SELECT id, author, seq, prev, signature, known FROM ${stageSql(db, token)} WHERE token = ? ORDER BY author, seq, id`,
   ).all(token);
   return rows.map(({ known, ...row }) => ({ ...row, streamedKnown: known === 1 }));
 }
 
 export function clearStage(db: Db, token: string): void {
-  cached(db, `DELETE FROM ${stageSql(db)} WHERE token = ?`).run(token);
+  cached(db, `DELETE FROM ${stageSql(db, token)} WHERE token = ?`).run(token);
+  staged.get(db)?.delete(token);
 }
 
 // ---------- changesets ----------

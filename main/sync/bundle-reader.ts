@@ -120,6 +120,8 @@ export interface RawRecord {
 export interface OpenedBundle {
   readonly manifest: BundleManifest;
   readonly bundleId: string;
+  /** The bundle file's size in bytes (absent for changesets handed over from another replica). */
+  readonly size?: number;
   /** The records in file order; ends by checking the count and the section hash. */
   records(): AsyncGenerator<RawRecord>;
   /** Stops reading early (an import that needs no records) and releases the file. */
@@ -197,5 +199,5 @@ export async function openBundle(source: BundleSource, keys: BundleKeys, limits:
     await plainReader.cancel().catch(() => undefined);
     await Promise.resolve(outerIterator.return?.()).catch(() => undefined);
   };
-  return { manifest, bundleId, records, close };
+  return { manifest, bundleId, size: source.size, records, close };
 }

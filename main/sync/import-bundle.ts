@@ -324,7 +324,8 @@ async function verifyOpened(ctx: WriteContext, opened: OpenedBundle, options: Im
     throw rejectBundle('wrong-inspection', { inspection: manifest.inspection });
   }
   const token = randomUUID();
-  ensureStage(ctx.db);
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  ensureStage(ctx.db, token, (opened.size ?? 0) >= limits.stageOnDiskBytes);
   try {
     const chains = new Map<string, ChainLink[]>();
     const edits: RosterEdits[] = [];

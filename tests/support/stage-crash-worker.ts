@@ -8,7 +8,7 @@ import { ensureStage, stageChangeset } from '../../main/store/bundles-repo.js';
 
 const [storePath, text] = process.argv.slice(2) as [string, string];
 const db = openStore(storePath);
-ensureStage(db);
+ensureStage(db, 'crash', true);
 const body = Buffer.from(text.repeat(1000));
 const record = {
   id: '0'.repeat(64),

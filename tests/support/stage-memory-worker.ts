@@ -20,7 +20,7 @@ const held = (): number => {
 };
 
 const db = openStore(':memory:');
-ensureStage(db);
+ensureStage(db, 'memory-test', false);
 const token = 'memory-test';
 const author = 'A'.repeat(43);
 for (let seq = 1; seq <= count; seq += 1) {

@@ -89,7 +89,7 @@ describe('purging an inspection from every copy in the data folder', () => {
     const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
     const staleStage = `${rt.storePath}-stage-${deadPid}-1`;
     writeFileSync(staleStage, 'ciphertext of a crashed import');
-    ensureStage(rt.ctx.db);
+    ensureStage(rt.ctx.db, 'crashed-import', true);
     const liveStage = readdirSync(dir).filter((name) => name.startsWith(`fieldwork.db-stage-${process.pid}-`));
     expect(liveStage).toHaveLength(1);
 

@@ -64,7 +64,7 @@ describe.skipIf(process.platform === 'win32')('file permissions in the data fold
         username: 'lead',
         secret: 'a password',
       });
-      ensureStage(rt.ctx.db); // an import's stage file, as the first import makes it
+      ensureStage(rt.ctx.db, 'modes', true); // an import's stage file, as the first large import makes it
       expect(Object.keys(modes(dir))).toEqual(
         expect.arrayContaining([
           'fieldwork.db',

@@ -10,6 +10,7 @@ import { basename, dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { clearStage, ensureStage, stageChangeset, stagedLinks } from '../../../main/store/bundles-repo.js';
 import { openStore } from '../../../main/store/connection.js';
+import { DEFAULT_LIMITS } from '../../../main/sync/bundle-format.js';
 import { edit, exportTo, importFile, joinAll, makeTeam, newNoteId, noteEdits, type Team } from '../../fixtures/bundles.js';
 import { bundleWorker } from '../../support/crash-harness.js';
 import { tempDir } from '../../support/runtime.js';
@@ -77,6 +78,8 @@ describe('the import stage file', () => {
       const storePath = team.lead.storePath;
       const copies: { path: string; bytes: Buffer; mode: number }[] = [];
       const summary = await importFile(team.lead.ctx, file, {
+        // This bundle (about 1 MB) counts as large here; the default threshold is 32 MiB.
+        limits: { ...DEFAULT_LIMITS, stageOnDiskBytes: 0 },
         // Every changeset is staged and verified, the write transaction not yet begun.
         progress: (done, total, stage) => {
           if (stage !== 'Checking' || done !== total) return;
@@ -98,11 +101,36 @@ describe('the import stage file', () => {
     }, 120_000);
   }
 
+  it('stages a bundle under the threshold in memory: no stage file is made for it', async () => {
+    team = await makeTeam(1);
+    const folder = tempDir('fieldwork-stage-small-');
+    dirs.push(folder);
+    await joinAll(team, folder);
+    const inspector = team.inspectors[0]!;
+    edit(
+      inspector.ctx,
+      team.inspectionId,
+      Array.from({ length: 20 }, () => noteEdits(newNoteId(), `${CANARY} a short note.`)).flat(),
+    );
+    const file = join(folder, 'inspector.fwbundle');
+    await exportTo(inspector.ctx, team.inspectionId, file);
+    const storePath = team.lead.storePath;
+    const seen: string[][] = [];
+    const summary = await importFile(team.lead.ctx, file, {
+      progress: (done, total, stage) => {
+        if (stage === 'Checking' && done === total) seen.push(stagesOf(storePath));
+      },
+    });
+    expect(summary.status).toBe('imported');
+    expect(seen).toEqual([[]]);
+    expect(stagesOf(storePath)).toEqual([]);
+  }, 120_000);
+
   it('two connections to one store stage in two files; closing one deletes only its own', () => {
     const path = newStore();
     const [a, b] = [openStore(path), openStore(path)];
-    ensureStage(a);
-    ensureStage(b);
+    ensureStage(a, 't', true);
+    ensureStage(b, 't', true);
     stageChangeset(a, 't', record(1, 'a'), false);
     stageChangeset(b, 't', record(2, 'b'), false);
     const both = stagesOf(path);
@@ -135,7 +163,7 @@ describe('the import stage file', () => {
   it('a read-only connection stages in memory and leaves no file', () => {
     const path = newStore();
     const db = openStore(path, { readonly: true });
-    ensureStage(db);
+    ensureStage(db, 't', true);
     stageChangeset(db, 't', record(1, CANARY), false);
     expect(stagedLinks(db, 't')).toHaveLength(1);
     expect(stagesOf(path)).toEqual([]);
