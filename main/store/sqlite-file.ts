@@ -31,7 +31,7 @@ function applyKey(db: Db, key: string): void {
 
 /**
  * The files SQLite keeps beside a store; they hold its pages too, so they are as private as the
- * store, and move with it (set-aside, restore). An import's stage file (`-stage-<pid>-<n>`,
+ * store, and move with it (set-aside, restore). An import's stage file (`-stage-<pid>-<thread>-<n>`,
  * stage-file.ts) is deliberately NOT one: it is encrypted under a key only its connection
  * holds, so it is never moved, copied or restored with the store, only deleted.
  */

@@ -10,13 +10,16 @@
  * before SQLite opens it, deleted when its connection closes, and one left by a crash is
  * deleted by the next open of the store (removeStaleStages) or by a purge.
  *
- * One file per connection, `<store>-stage-<pid>-<n>`, so two connections or processes on one
- * store never share one, and a stale file is told from a live one by its owner: a process that
- * has exited, or this process when no open connection of it holds the file.
+ * One file per connection, `<store>-stage-<pid>-<thread>-<n>`, so two connections, threads or
+ * processes on one store never share one, and a stale file is told from a live one by its
+ * owner: a process that has exited, or this thread when no open connection of it holds the
+ * file. Another thread of this process (the core worker beside the shell) may hold its file
+ * open, so that one is left alone; and a file that cannot be deleted is in use and is kept.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { AppError } from '../../shared/errors.js';
 import type { Db } from './connection.js';
 import { PRIVATE_FILE_MODE, makePrivate } from './durable-file.js';
@@ -24,7 +27,7 @@ import { PRIVATE_FILE_MODE, makePrivate } from './durable-file.js';
 /** Where a connection's stage lives: the attached file, or the temp database (kept in memory). */
 export type StageSchema = 'stage' | 'temp';
 
-const STAGE_NAME = /-stage-(\d+)-(\d+)$/;
+const STAGE_NAME = /-stage-(\d+)-(\d+)-(\d+)$/;
 const RAW_KEY = /^raw:[0-9a-f]{64}$/;
 const live = new Set<string>();
 let made = 0;
@@ -37,7 +40,7 @@ let made = 0;
 export function attachStage(db: Db): StageSchema {
   if (db.readonly || db.memory) return 'temp';
   made += 1;
-  const path = resolve(`${db.name}-stage-${process.pid}-${made}`);
+  const path = resolve(`${db.name}-stage-${process.pid}-${threadId}-${made}`);
   // 'wx': never adopt a file already there; SQLite treats the empty file as a new database.
   writeFileSync(path, '', { flag: 'wx', mode: PRIVATE_FILE_MODE });
   makePrivate(path);
@@ -94,7 +97,8 @@ export function isStaleStage(path: string): boolean {
   const match = STAGE_NAME.exec(basename(path));
   if (!match) return false;
   const pid = Number(match[1]);
-  return pid === process.pid ? !live.has(resolve(path)) : !ownerAlive(pid);
+  if (pid !== process.pid) return !ownerAlive(pid);
+  return Number(match[2]) === threadId && !live.has(resolve(path));
 }
 
 /** Deletes the stale stage files beside a store (left by a crash). */
@@ -103,6 +107,11 @@ export function removeStaleStages(storePath: string): void {
   const prefix = `${basename(storePath)}-stage-`;
   for (const name of existsSync(dir) ? readdirSync(dir) : []) {
     const path = join(dir, name);
-    if (name.startsWith(prefix) && isStaleStage(path)) rmSync(path, { force: true });
+    if (!name.startsWith(prefix) || !isStaleStage(path)) continue;
+    try {
+      rmSync(path, { force: true });
+    } catch {
+      // Held open elsewhere (Windows refuses to delete an open file): in use, so not stale.
+    }
   }
 }

@@ -87,7 +87,7 @@ describe('purging an inspection from every copy in the data folder', () => {
     expect(filesUnder(dir).filter(holdsCanary).length).toBeGreaterThanOrEqual(4);
     // An import's stage left by a process that has exited, beside this connection's live one.
     const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
-    const staleStage = `${rt.storePath}-stage-${deadPid}-1`;
+    const staleStage = `${rt.storePath}-stage-${deadPid}-0-1`;
     writeFileSync(staleStage, 'ciphertext of a crashed import');
     ensureStage(rt.ctx.db, 'crashed-import', true);
     const liveStage = readdirSync(dir).filter((name) => name.startsWith(`fieldwork.db-stage-${process.pid}-`));
@@ -114,7 +114,7 @@ describe('purging an inspection from every copy in the data folder', () => {
         expect.objectContaining({ path: expect.stringMatching(/^recovery\//), action: 'cleaned', what: 'readable' }),
         expect.objectContaining({ path: 'fieldwork.db.restoring', action: 'removed', what: 'leftover' }),
         expect.objectContaining({ path: expect.stringMatching(/\.partial$/), action: 'removed', what: 'leftover' }),
-        expect.objectContaining({ path: `fieldwork.db-stage-${deadPid}-1`, action: 'removed', what: 'leftover' }),
+        expect.objectContaining({ path: `fieldwork.db-stage-${deadPid}-0-1`, action: 'removed', what: 'leftover' }),
       ]),
     );
     expect(result.summary).toMatch(/Removed 3 unfinished copies\./);

@@ -5,7 +5,8 @@
  * connection's stage is never touched.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { threadId } from 'node:worker_threads';
 import { basename, dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { clearStage, ensureStage, stageChangeset, stagedLinks } from '../../../main/store/bundles-repo.js';
@@ -153,11 +154,20 @@ describe('the import stage file', () => {
     expect(child.stdout).toBe('staged\n');
     const left = stagesOf(path);
     expect(left).toHaveLength(1);
-    expect(left[0]).toContain(`-stage-${child.pid}-1`);
+    expect(left[0]).toContain(`-stage-${child.pid}-0-1`);
     expect(readFileSync(left[0]!).includes(Buffer.from(CANARY))).toBe(false);
     const db = openStore(path);
     expect(stagesOf(path)).toEqual([]);
     db.close();
+  });
+
+  it("leaves another thread's stage file alone: the core worker may hold it open", () => {
+    const path = newStore();
+    const otherThread = `${path}-stage-${process.pid}-${threadId + 1}-1`;
+    writeFileSync(otherThread, 'an import in progress on another thread');
+    openStore(path).close();
+    expect(stagesOf(path)).toEqual([otherThread]);
+    rmSync(otherThread);
   });
 
   it('a read-only connection stages in memory and leaves no file', () => {
