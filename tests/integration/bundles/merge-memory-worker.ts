@@ -1,20 +1,31 @@
 /**
  * Run under a small V8 heap (tests/integration/bundles/merge-memory.test.ts): merges one bundle
  * file into the lead's data folder through the bundles service, as the CLI does, and prints
- * one JSON line: the import's status and new ops, and how many notes arrived with their whole
- * text. Exits non-zero (V8's out-of-memory abort) if the import ever holds more text than the heap.
+ * one JSON line: the import's status and new ops, how many notes arrived with their whole
+ * text, and the process's peak RSS. The last argument is the import's stageOnDiskBytes. Exits non-zero (V8's out-of-memory abort) if the import ever holds more text than the heap.
  */
 import { basename } from 'node:path';
 import { importBundleFile } from '../../../main/services/bundles.js';
 import { openRuntime } from '../../../main/services/runtime.js';
+import { DEFAULT_LIMITS } from '../../../main/sync/bundle-format.js';
 
-const [dataDir, file, inspectionId, textLength] = process.argv.slice(2) as [string, string, string, string];
+const [dataDir, file, inspectionId, textLength, stageOnDiskBytes] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 async function main(): Promise<void> {
   const runtime = await openRuntime({ dataDir, log: quiet, backups: false, encryptStore: false });
   try {
-    const summary = await importBundleFile(runtime.ctx, file, { fileName: basename(file), expectInspection: inspectionId });
+    const summary = await importBundleFile(runtime.ctx, file, {
+      fileName: basename(file),
+      expectInspection: inspectionId,
+      limits: { ...DEFAULT_LIMITS, stageOnDiskBytes: Number(stageOnDiskBytes) },
+    });
     const whole = runtime.ctx.db
       .prepare('SELECT count(*) AS n FROM evidence_note WHERE inspection_id = ? AND length(text) = ?')
       .get(inspectionId, Number(textLength)) as { n: number };
