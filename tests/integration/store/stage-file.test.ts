@@ -170,6 +170,26 @@ describe('the import stage file', () => {
     rmSync(otherThread);
   });
 
+  it('a full disk while staging fails with SQLITE_FULL (the disk_full sentence) and leaves the store as it was', () => {
+    const path = newStore();
+    const before = readFileSync(path);
+    const db = openStore(path);
+    ensureStage(db, 't', true);
+    // The stage file may grow to 8 pages: a disk with no room left for the bundle.
+    db.pragma('stage.max_page_count = 8');
+    let thrown: unknown;
+    try {
+      for (let seq = 1; seq <= 50; seq += 1) stageChangeset(db, 't', record(seq, `${CANARY} `), false);
+    } catch (error) {
+      thrown = error;
+    }
+    expect((thrown as { code?: string } | undefined)?.code).toBe('SQLITE_FULL');
+    clearStage(db, 't');
+    db.close();
+    expect(readFileSync(path).equals(before)).toBe(true);
+    expect(stagesOf(path)).toEqual([]);
+  });
+
   it('a read-only connection stages in memory and leaves no file', () => {
     const path = newStore();
     const db = openStore(path, { readonly: true });
