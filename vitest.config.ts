@@ -1,10 +1,34 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /** Test files that replace a module with vi.mock (only `electron`, which cannot run here). */
 const MOCKING = ['tests/unit/app/**/*.test.ts', 'tests/integration/sync/credentials.test.ts'];
 
+/**
+ * The longest files, started first. Vitest orders files by project name, then (with no results
+ * cached, as in a fresh clone) by file size; the merge-memory test, small but about a minute
+ * long, then started last and ran alone for the final 20-60 s of the run.
+ */
+const LONGEST = [
+  'tests/integration/bundles/merge-memory.test.ts',
+  'tests/integration/cli/cli-mistakes.test.ts',
+  'tests/integration/cli/bundles-cli.test.ts',
+  'tests/integration/store/no-plaintext.test.ts',
+];
+
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (file: TestSpecification): number => {
+      const at = LONGEST.findIndex((path) => file.moduleId.endsWith(path));
+      return at === -1 ? LONGEST.length : at;
+    };
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
+
 export default defineConfig({
   test: {
+    sequence: { sequencer: LongestFirst },
     // Three workers on a 2-core machine: an e2e file spends about half its time waiting on
     // Chromium, autosave pauses and its server, so a third worker fills the cores while one waits.
     maxWorkers: 3,
