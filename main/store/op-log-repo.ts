@@ -5,7 +5,6 @@
 import type { Op, OpValue } from '../../shared/sync/op.js';
 import type { SyncedTableName } from '../../shared/sync/tables.js';
 import type { Db } from './connection.js';
-import { oneRow } from './one-row.js';
 import { cached } from './statement-cache.js';
 
 export interface FieldKey {
@@ -179,12 +178,6 @@ export function listConflictKeys(db: Db, inspectionId: string): FieldKey[] {
     'SELECT tbl, row_id, field FROM conflict WHERE inspection_id = ? ORDER BY tbl, row_id, field',
   ).all(inspectionId);
   return rows.map((r) => ({ table: r.tbl as SyncedTableName, row: r.row_id, field: r.field }));
-}
-
-export function countConflicts(db: Db, inspectionId: string): number {
-  return oneRow(
-    cached<[string], { n: number }>(db, 'SELECT count(*) AS n FROM conflict WHERE inspection_id = ?').get(inspectionId),
-  ).n;
 }
 
 export interface ChangesetRecord {

@@ -4,7 +4,7 @@
  * bundle, then import them all again (the re-import), and print the figures as one JSON line.
  * Run by measures/merge.ts; `node --cpu-prof` on this process gives the merge's profile.
  */
-import { countConflicts } from '../../main/store/op-log-repo.js';
+import { countOpenConflicts } from '../../main/store/conflicts-repo.js';
 import type { Runtime } from '../../main/services/runtime.js';
 import { importBundle } from './bundle-calls.js';
 import { childMain } from './child-process.js';
@@ -49,7 +49,7 @@ childMain(async (job: MergeJob): Promise<MergeRun> => {
       reimportCpuMs: again.cpuMs,
       reimportPerBundleMs: again.each,
       newOps: merge.newOps,
-      conflicts: countConflicts(runtime.ctx.db, job.inspectionId),
+      conflicts: countOpenConflicts(runtime.ctx.db, job.inspectionId),
       maxRssMb: process.resourceUsage().maxRSS / 1024,
     };
   } finally {
