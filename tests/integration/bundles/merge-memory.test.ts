@@ -19,11 +19,13 @@ const NOTES = 32;
 const TEXT = 3 * 1024 * 1024;
 const HEAP_MB = 48;
 /**
- * How much less resident memory the merge needs with the bundle staged in the stage file than
- * staged in memory, the two run one after the other on copies of one lead: measured 291 vs
- * 352 MiB (load 1-3) and 326 MiB with the file at load 6, so the bound is relative, not absolute.
+ * How much less resident memory the import holds once the bundle is staged (every changeset
+ * verified, the write transaction not begun) when it is staged in the stage file rather than in
+ * memory: the in-memory stage holds all 96 MiB of bodies in SQLite's TEMP database there. The
+ * process's peak is not judged: under load it is set elsewhere (the write transaction, V8
+ * garbage), and CI measured the same 374 MiB peak both ways.
  */
-const STAGE_SAVES_MIB = 25;
+const STAGE_SAVES_MIB = 48;
 let workerFile: string;
 let team: Team | undefined;
 let leadClosed = false;
@@ -82,20 +84,21 @@ describe('merge memory', () => {
         { encoding: 'utf8' },
       );
       expect(child.status, child.stderr.slice(-2000)).toBe(0);
-      const { peakRssMiB, ...result } = JSON.parse(child.stdout.trim()) as {
+      const { peakRssMiB, stagedRssMiB, ...result } = JSON.parse(child.stdout.trim()) as {
         status: string;
         newOps: number;
         wholeNotes: number;
         peakRssMiB: number;
+        stagedRssMiB: number;
       };
       expect(result).toEqual({ status: 'imported', newOps: NOTES * 4, wholeNotes: NOTES });
-      return peakRssMiB;
+      expect(peakRssMiB).toBeGreaterThanOrEqual(stagedRssMiB);
+      return stagedRssMiB;
     };
     // The default limit stages this bundle (over 32 MiB) in the stage file; the other run keeps it in memory.
     const inMemory = merge(inMemoryDir, Number.MAX_SAFE_INTEGER);
-    const peakRssMiB = merge(leadDir, DEFAULT_LIMITS.stageOnDiskBytes);
-    // The stage in the connection's file, not SQLite's in-memory TEMP database: measured 291 MiB
-    // peak RSS with the file and 352 MiB with the TEMP table (Linux, Node 20, two runs each).
-    expect(peakRssMiB).toBeLessThan(inMemory - STAGE_SAVES_MIB);
+    const onDisk = merge(leadDir, DEFAULT_LIMITS.stageOnDiskBytes);
+    // Measured 222 vs 137-146 MiB, alone and with two other test runs beside it (load 5).
+    expect(onDisk).toBeLessThan(inMemory - STAGE_SAVES_MIB);
   }, 300_000);
 });
