@@ -116,7 +116,9 @@ describe('escalation in the browser', () => {
 
     await page.getByRole('button', { name: 'Add note for this case' }).click();
     const composer = page.getByRole('dialog', { name: 'New evidence note' });
-    expect(await composer.getByLabel('Case', { exact: true }).inputValue()).toBe(caseId);
+    // The case is chosen once the composer's options have loaded, and the cursor is in the text.
+    await expect.poll(() => composer.getByLabel('Case', { exact: true }).inputValue()).toBe(caseId);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
     await page.keyboard.type('No record of the child being seen alone.');
     await composer.getByText(/^Saved at/).waitFor();
     await page.keyboard.press('Escape');
