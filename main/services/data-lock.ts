@@ -13,6 +13,7 @@ import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:f
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors.js';
+import { processAlive } from '../store/process-alive.js';
 
 export const LOCK_FILE = 'fieldwork.lock';
 
@@ -41,16 +42,6 @@ function readHolder(path: string): LockHolder | null {
     };
   } catch {
     return null;
-  }
-}
-
-/** Is the process alive? EPERM means it exists but belongs to someone else: alive. */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

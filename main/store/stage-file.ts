@@ -23,6 +23,7 @@ import { threadId } from 'node:worker_threads';
 import { AppError } from '../../shared/errors.js';
 import type { Db } from './connection.js';
 import { PRIVATE_FILE_MODE, makePrivate } from './durable-file.js';
+import { processAlive } from './process-alive.js';
 
 /** Where a connection's stage lives: the attached file, or the temp database (kept in memory). */
 export type StageSchema = 'stage' | 'temp';
@@ -82,22 +83,12 @@ function forget(path: string): void {
   rmSync(path, { force: true });
 }
 
-function ownerAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Whether `path` is a stage file no open connection holds (its process exited, or closed it). */
 export function isStaleStage(path: string): boolean {
   const match = STAGE_NAME.exec(basename(path));
   if (!match) return false;
   const pid = Number(match[1]);
-  if (pid !== process.pid) return !ownerAlive(pid);
+  if (pid !== process.pid) return !processAlive(pid);
   return Number(match[2]) === threadId && !live.has(resolve(path));
 }
 

@@ -12,7 +12,18 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { clearStage, ensureStage, stageChangeset, stagedLinks } from '../../../main/store/bundles-repo.js';
 import { openStore } from '../../../main/store/connection.js';
 import { DEFAULT_LIMITS } from '../../../main/sync/bundle-format.js';
-import { edit, exportTo, importFile, joinAll, makeTeam, newNoteId, noteEdits, type Team } from '../../fixtures/bundles.js';
+import {
+  canonicalDump,
+  edit,
+  exportTo,
+  fileHash,
+  importFile,
+  joinAll,
+  makeTeam,
+  newNoteId,
+  noteEdits,
+  type Team,
+} from '../../fixtures/bundles.js';
 import { bundleWorker } from '../../support/crash-harness.js';
 import { tempDir } from '../../support/runtime.js';
 
@@ -124,6 +135,44 @@ describe('the import stage file', () => {
     });
     expect(summary.status).toBe('imported');
     expect(seen).toEqual([[]]);
+    expect(stagesOf(storePath)).toEqual([]);
+  }, 120_000);
+
+  it('staged on disk: a damaged bundle is refused leaving the store as it was, and the same file twice merges once', async () => {
+    team = await makeTeam(1);
+    const folder = tempDir('fieldwork-stage-hostile-');
+    dirs.push(folder);
+    await joinAll(team, folder);
+    const inspector = team.inspectors[0]!;
+    edit(
+      inspector.ctx,
+      team.inspectionId,
+      Array.from({ length: 200 }, (_, n) => noteEdits(newNoteId(), `${CANARY} note ${n} `.repeat(60))).flat(),
+    );
+    const file = join(folder, 'inspector.fwbundle');
+    await exportTo(inspector.ctx, team.inspectionId, file);
+    const onDisk = { limits: { ...DEFAULT_LIMITS, stageOnDiskBytes: 0 } };
+    const lead = team.lead;
+
+    // One byte flipped two thirds in.
+    const damaged = join(folder, 'damaged.fwbundle');
+    const bytes = readFileSync(file);
+    const at = Math.floor((bytes.length * 2) / 3);
+    bytes[at] = bytes[at]! ^ 0xff;
+    writeFileSync(damaged, bytes);
+    const before = { dump: canonicalDump(lead.ctx.db), hash: fileHash(lead.ctx.db, lead.storePath) };
+    const refused = await importFile(lead.ctx, damaged, onDisk).catch((error: unknown) => error);
+    expect((refused as { code?: string }).code).toBe('bundle_invalid');
+    expect(canonicalDump(lead.ctx.db)).toEqual(before.dump);
+    expect(fileHash(lead.ctx.db, lead.storePath)).toBe(before.hash);
+
+    // The good file, then the same file again: the second import is known and changes nothing.
+    expect((await importFile(lead.ctx, file, onDisk)).status).toBe('imported');
+    const merged = canonicalDump(lead.ctx.db);
+    expect((await importFile(lead.ctx, file, onDisk)).status).toBe('already_imported');
+    expect(canonicalDump(lead.ctx.db)).toEqual(merged);
+    const storePath = lead.storePath;
+    lead.close();
     expect(stagesOf(storePath)).toEqual([]);
   }, 120_000);
 
