@@ -231,7 +231,6 @@ describe('bundle questions in the browser', () => {
     await expect(history.getByRole('row').nth(1).textContent()).resolves.toContain('ben-54.fwbundle');
     const more = history.getByRole('button', { name: 'Show more bundles' });
     await more.focus();
-    await page.screenshot({ path: '/tmp/paging-bundle-history.png' });
     await page.keyboard.press('Enter');
     await history.getByRole('status').filter({ hasText: 'Showing 55 of 55 bundles' }).waitFor();
     await expect(history.getByRole('row').count()).resolves.toBe(56);

@@ -76,7 +76,6 @@ describe('the case audit saves itself', () => {
     await expect.poll(() => status.textContent()).toMatch(/^Saved at \d\d:\d\d$/);
     expect(storedPrompts(app, caseId)).toEqual({ voice: 'Seen alone twice; wishes recorded in her words. Reviewed.' });
     expect(await status.getAttribute('aria-live')).toBe('polite');
-    await page.screenshot({ path: '/tmp/autosave-case-audit-saved.png', fullPage: true });
   });
 
   it('a save the team no longer allows shows the service’s sentence, and the text stays in the field', async () => {
@@ -110,6 +109,5 @@ describe('the case audit saves itself', () => {
     expect(await page.getByLabel(VOICE).inputValue()).toBe('Plans drift after the conference.');
     expect(storedPrompts(app, team.caseId)).toEqual({});
     expect(await app.axeViolations()).toEqual([]);
-    await page.screenshot({ path: '/tmp/autosave-case-audit-refused.png', fullPage: true });
   });
 });

@@ -217,7 +217,6 @@ describe('conflict review in the browser', () => {
     await page.getByRole('article').last().getByRole('button', { name: 'Write a merged version' }).focus();
     await page.keyboard.press('Tab');
     await expect(more.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
-    await page.screenshot({ path: '/tmp/paging-conflicts-first-page.png' });
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'Showing 55 of 55 conflicts' }).waitFor();
     await expect(page.getByRole('article').count()).resolves.toBe(55);
@@ -227,7 +226,6 @@ describe('conflict review in the browser', () => {
     const fiftyFirst = page.locator('[data-conflict-heading]').nth(50);
     await expect(fiftyFirst.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
     expect(await app.axeViolations()).toEqual([]);
-    await page.screenshot({ path: '/tmp/paging-conflicts-second-page.png' });
     await app.screenshot('conflicts-paged');
   });
 });
