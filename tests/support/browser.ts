@@ -4,7 +4,10 @@
  *
  * Each app gets its own server, store and browser context (its own cookies, storage and cache,
  * as a separate browser profile would have); the Chromium process behind the contexts is
- * started once per test file and closed after the file's last test.
+ * started on first use and shared. The e2e project runs without per-file isolation, so this
+ * module loads once per worker: the afterAll below runs after the first file that loaded it,
+ * and the Chromium started after that serves the worker's later files and goes when the
+ * worker exits (Playwright's browser ends with its parent process).
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -31,7 +34,7 @@ export interface BrowserApp {
 
 let shared: Promise<Browser> | undefined;
 
-/** The test file's one Chromium, started on first use (and again if it has gone). */
+/** The shared Chromium, started on first use (and again if it has gone). */
 async function sharedBrowser(): Promise<Browser> {
   if (shared) {
     const browser = await shared.catch(() => undefined);
@@ -41,7 +44,7 @@ async function sharedBrowser(): Promise<Browser> {
   return shared;
 }
 
-// Registered while the test file imports this module, so it runs after that file's last test.
+// Registered when this module is first imported: after that test file's last test.
 afterAll(async () => {
   const browser = await shared?.catch(() => undefined);
   shared = undefined;
