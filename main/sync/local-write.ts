@@ -4,7 +4,7 @@
  * transaction. A write that would not change a field's single head is skipped, so autosave
  * does not fill the log with repeats.
  */
-import { clockBound, formatHlc, isHlc, parseHlc, tick, receive, type Hlc } from '../../shared/sync/hlc.js';
+import { MAX_CLOCK_SKEW_MS, clockBound, formatHlc, isHlc, parseHlc, tick, receive, type Hlc } from '../../shared/sync/hlc.js';
 import { canonicalJson, type Op, type OpValue } from '../../shared/sync/op.js';
 import { DELETED_FIELD, fieldKind, type SyncedTableName } from '../../shared/sync/tables.js';
 import type { Db } from '../store/connection.js';
@@ -51,13 +51,19 @@ export function observeRemoteHlc(ctx: WriteContext, remote: string | null, ahead
 }
 
 /**
- * Timestamps this laptop issued or saw that lie beyond the bound its clock now follows (its own
- * clock was set far ahead and corrected, or ran back past the bound, or a remote op was ahead):
- * should the bound reach one of them again, the next timestamp still sorts after it. Kept in
- * order, at most MAX_PEAKS of them, the nearest first: those are the ones the bound meets first.
+ * Timestamps this laptop issued or saw that its clock may later fall below and then meet again,
+ * so that the next timestamp still sorts after them:
+ * - those beyond the value it now holds (its own clock was set far ahead and corrected, or ran
+ *   back past the bound, or a remote op was ahead): at most MAX_PEAKS, the nearest first, the
+ *   ones the bound meets first;
+ * - those below it that a correction could fall under: one the clock leapt more than the skew
+ *   bound past (it was set far ahead, and a correction clamps it back under that one), or one
+ *   still ahead of the physical clock (a clock run back past the bound clamps under it). At most
+ *   MAX_BELOW, the greatest: a clamp to the bound sorts after everything below the bound's wall time.
  */
 const PEAK_KEY = 'hlc_peak';
 const MAX_PEAKS = 32;
+const MAX_BELOW = 8;
 
 /** Adds `hlc` to `nearest`, keeping only the MAX_PEAKS smallest (the first the bound reaches). */
 export function keepNearest(nearest: Set<string>, hlc: string): void {
@@ -75,7 +81,7 @@ function peaksOf(db: Db): string[] {
 
 /**
  * Stores `clock` as this device's last timestamp, after every kept peak the bound now covers;
- * `last` and `ahead` (timestamps seen beyond the bound) are kept as peaks while they sort after it.
+ * `last` and `ahead` (timestamps seen beyond the bound) join the peaks, which keep what PEAK_KEY says.
  */
 function remember(ctx: WriteContext, last: Hlc | null, clock: Hlc, ahead: readonly string[] = []): string {
   const bound = clockBound(ctx.now());
@@ -84,9 +90,22 @@ function remember(ctx: WriteContext, last: Hlc | null, clock: Hlc, ahead: readon
   const covered = known.filter((p) => parseHlc(p).wallMs <= bound).reduce((a, b) => (a > b ? a : b), '');
   if (covered !== '' && formatHlc(next) <= covered) next = tick(parseHlc(covered), ctx.now(), next.node);
   const text = formatHlc(next);
-  const candidates = [...known, ...ahead, ...(last === null ? [] : [formatHlc(last)])];
-  const kept = [...new Set(candidates.filter((p) => p > text))].sort().slice(0, MAX_PEAKS);
-  if (kept.length > 0 || known.length > 0) writeMeta(ctx.db, PEAK_KEY, kept.join(' '));
+  const candidates = [...new Set([...known, ...ahead, ...(last === null ? [] : [formatHlc(last)])])];
+  const above = candidates
+    .filter((p) => p > text)
+    .sort()
+    .slice(0, MAX_PEAKS);
+  const now = ctx.now();
+  const below = candidates
+    .filter((p) => {
+      if (p >= text) return false;
+      const wall = parseHlc(p).wallMs;
+      return next.wallMs - wall > MAX_CLOCK_SKEW_MS || wall > now;
+    })
+    .sort()
+    .slice(-MAX_BELOW);
+  const kept = [...below, ...above].join(' ');
+  if (kept !== known.join(' ')) writeMeta(ctx.db, PEAK_KEY, kept);
   writeMeta(ctx.db, HLC_KEY, text);
   return text;
 }

@@ -242,6 +242,22 @@ describe('merge laws over generated histories', () => {
     }
   });
 
+  it('example: a laptop whose clock runs back after a resolve still sorts its next edit after its own last one', async () => {
+    // Found by the extreme-clocks property (test:full, stop 27): a laptop set to the format's
+    // largest wall time wrote past its own last edit (at the bound), which was then no longer kept;
+    // corrected and 1 ms back, it clamped under that edit, and back at the first bound its next
+    // edit sorted before it. A value the clock leaps more than the skew bound past is now kept.
+    const history = JSON.parse(
+      '[{"laptop":1,"note":0,"mode":"year-9999","kind":"clock"},{"kind":"delete","laptop":3,"note":1,"advance":0},{"kind":"resolve","laptop":0,"advance":0},{"kind":"send","from":0,"to":0},{"laptop":0,"note":0,"field":"text","advance":0,"kind":"edit","value":"Child seen alone"},{"laptop":3,"note":1,"mode":"format-max","kind":"clock"},{"kind":"send","from":3,"to":3},{"kind":"resolve","laptop":0,"advance":-1},{"kind":"delete","laptop":1,"note":1,"advance":1},{"laptop":0,"note":0,"field":"text","advance":0,"kind":"edit","value":"Child seen alone"},{"kind":"send","from":0,"to":0},{"kind":"send","from":0,"to":0}]',
+    ) as Action[];
+    const world = await runHistory(devices, genesis, 2, history);
+    try {
+      for (const replica of world.replicas) checkLaterEditsWin(replica, world.seen, world.writtenAt);
+    } finally {
+      world.close();
+    }
+  });
+
   it('example: a conflict resolved by the lead stays resolved when the old bundles arrive again', async () => {
     const history: Action[] = [
       { kind: 'edit', laptop: 0, note: 0, field: 'text', value: 'Plan is vague', advance: 1000 },
