@@ -7,7 +7,7 @@
 import type ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import type { z } from 'zod';
-import { MAX_CASE_LIST_BYTES, type ImportPreview } from '../../shared/api/cases.js';
+import { MAX_CASE_LIST_BYTES, MAX_HEADER_CHARS, type ImportPreview } from '../../shared/api/cases.js';
 import {
   CASE_LIST_FIELD_KEYS,
   EMPTY_MAPPING,
@@ -174,10 +174,21 @@ function readableError(code: string): string {
 }
 
 /** Unique, non-empty header names, so a mapping by header text is never ambiguous. */
+/** Room left in a column name for the " (N)" that tells two of the same name apart. */
+const HEADER_BASE_CHARS = MAX_HEADER_CHARS - 12;
+
+/** A column name short enough to map: a paragraph in a header cell is cut (not inside a letter) and ends in "…". */
+function shortHeader(name: string): string {
+  if (name.length <= HEADER_BASE_CHARS) return name;
+  let cut = name.slice(0, HEADER_BASE_CHARS - 1);
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut.trimEnd()}…`;
+}
+
 function cleanHeaders(fields: readonly string[]): string[] {
   const seen = new Map<string, number>();
   return fields.map((field, index) => {
-    const base = field.trim().replace(/\s+/g, ' ') || `Column ${index + 1}`;
+    const base = shortHeader(field.trim().replace(/\s+/g, ' ')) || `Column ${index + 1}`;
     const count = (seen.get(base) ?? 0) + 1;
     seen.set(base, count);
     return count === 1 ? base : `${base} (${count})`;

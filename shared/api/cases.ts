@@ -10,7 +10,9 @@ import { mutation, query } from './command.js';
 export const MAX_CASE_LIST_BYTES = 50 * 1024 * 1024;
 export const CASE_LIST_TOO_LARGE = `The file is larger than ${MAX_CASE_LIST_BYTES / 1024 / 1024} MB. Split the list or remove columns Fieldwork does not need.`;
 
-const HeaderName = z.string().max(200).nullable();
+/** The longest column name a mapping holds; a longer one in a file is shortened to fit (main/services/case-list-import.ts). */
+export const MAX_HEADER_CHARS = 200;
+const HeaderName = z.string().max(MAX_HEADER_CHARS).nullable();
 export const ColumnMapping = z.object(
   Object.fromEntries(CASE_LIST_FIELD_KEYS.map((field) => [field, HeaderName])) as Record<CaseListField, typeof HeaderName>,
 );

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ImportPreview } from '../../../shared/api/cases.js';
+import { MAX_HEADER_CHARS, type ImportPreview } from '../../../shared/api/cases.js';
 import type { ColumnMapping } from '../../../shared/case-list/fields.js';
 import type { ErrorPayload } from '../../../shared/errors.js';
 import { dispatch } from '../../../main/services/dispatch.js';
@@ -191,6 +191,27 @@ describe('hostile case lists', () => {
       ['C3', 5],
     ]);
     expect(preview.problems.map((p) => p.line)).toEqual([4]);
+  });
+
+  it('maps a column whose name is a paragraph: the name is shortened to fit a mapping, and the import uses it', async () => {
+    // Found by the fuzzer (test:full, stop 27): a 250-character header suggested for the date of
+    // birth broke the preview's own answer (a mapping holds at most 200 characters) and the user
+    // got "an answer Fieldwork did not expect" instead of a preview.
+    const long = `Date of birth ${'(as recorded on the child’s file; where unknown, leave blank and give the age band) '.repeat(3)}`;
+    const text = `Case ref,"${long}",Stage\nC1,2015-03-04,CP\nC2,2012-11-30,CIN\n`;
+    const input = { inspectionId, fileName: 'long-header.csv', bytes: Buffer.from(text, 'utf8') };
+    const preview = await runtime.call('cases.previewImport', input);
+    const header = preview.headers[1] as string;
+    expect(header.length).toBeLessThanOrEqual(MAX_HEADER_CHARS);
+    expect(header.startsWith('Date of birth (as recorded')).toBe(true);
+    expect(header.endsWith('…')).toBe(true);
+    expect(preview.suggestedMapping.dateOfBirth).toBe(header);
+    expect(preview.rows.map((r) => [r.caseRef, r.ageBand])).toEqual([
+      ['C1', expect.any(String)],
+      ['C2', expect.any(String)],
+    ]);
+    const committed = await runtime.call('cases.commitImport', { ...input, mapping: preview.mapping });
+    expect(committed.imported).toBe(2);
   });
 
   it(`${RUNS} generated files: previewed with line-numbered problems or refused; committed whole or not at all`, async () => {
