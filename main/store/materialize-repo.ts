@@ -108,6 +108,12 @@ function refreshSearchDoc(db: Db, table: SyncedTableName, rowId: string): void {
   ).run(table, rowId, row.inspection_id as string, text);
 }
 
+/** Removes a row and its search document: a row none of whose ops takes effect is as if it never arrived. */
+export function dropRow(db: Db, table: SyncedTableName, rowId: string): void {
+  cached(db, `DELETE FROM ${ident(table)} WHERE id = ?`).run(rowId);
+  if (searchableFields(table).length > 0) cached(db, 'DELETE FROM search_doc WHERE row_id = ?').run(rowId);
+}
+
 export function isRowDeleted(db: Db, table: SyncedTableName, rowId: string): boolean {
   const row = cached<[string], { deleted: number }>(db, `SELECT deleted FROM ${ident(table)} WHERE id = ?`).get(rowId);
   return row?.deleted === 1;

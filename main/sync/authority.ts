@@ -22,8 +22,8 @@ import { getFinding } from '../store/findings-repo.js';
 import {
   AUTHOR_FIELDS,
   AuthorityState,
-  isAuthorityOp,
   judge,
+  tablesJudgedAgainst,
   widensAudience,
   type Refusal,
 } from '../../shared/sync/authority.js';
@@ -37,6 +37,7 @@ import {
   clearVerdict,
   creatorOf,
   effectiveFieldOps,
+  rowTakesEffect,
   firstFieldOp,
   listVerdicts,
   opsFrom,
@@ -48,7 +49,7 @@ import {
   type VerdictRow,
 } from '../store/authority-repo.js';
 import type { Db } from '../store/connection.js';
-import { writeFieldValue } from '../store/materialize-repo.js';
+import { dropRow, writeFieldValue } from '../store/materialize-repo.js';
 import { setConflict, type FieldKey } from '../store/op-log-repo.js';
 import { materialiseField } from './apply-ops.js';
 
@@ -115,6 +116,16 @@ export function judgedOnly<T extends Op>(op: T): T {
   return { ...op, value: null };
 }
 
+/** Two lists each in judgement order, as one. */
+function* mergeInOrder<T extends Op>(a: Iterable<T>, b: readonly T[]): Generator<T> {
+  let j = 0;
+  for (const op of a) {
+    while (j < b.length && compareOps(b[j] as T, op) < 0) yield b[j++] as T;
+    yield op;
+  }
+  while (j < b.length) yield b[j++] as T;
+}
+
 const fieldText = (k: FieldKey) => `${k.table}\u0000${k.row}\u0000${k.field}`;
 
 /**
@@ -132,23 +143,33 @@ export function settleAuthority(
   const newOps = batches.flatMap((b) => b.ops.map((op) => ({ ...op, changesetId: b.changesetId })));
   const newIds = new Set(newOps.map((op) => op.id));
   const siblingsById = new Map<string, readonly Op[]>(batches.map((b) => [b.changesetId, b.ops]));
-  let floor: string | null = null;
-  for (const op of newOps) if (isAuthorityOp(op) && (floor === null || op.hlc < floor)) floor = op.hlc;
   // A store that had this inspection before the model (no root recorded) is judged once in full.
   const whole = options.rejudgeAll === true || (fresh && maxHlcBefore !== null);
-  const full = whole || (floor !== null && maxHlcBefore !== null && floor < maxHlcBefore);
+  // The stored ops to judge again: those whose rules read what a new authority op older than
+  // them changes (tablesJudgedAgainst; null: every table). None if no such op came.
+  let again: Set<string> | null = whole ? null : new Set();
+  for (const op of newOps) {
+    if (again === null) break;
+    if (maxHlcBefore === null || op.hlc >= maxHlcBefore) continue;
+    const tables = tablesJudgedAgainst(op);
+    if (tables === null) again = null;
+    else for (const table of tables) again.add(table);
+  }
+  const judgedAgain = (op: Op): boolean => again === null || again.has(op.table);
   // Judging again starts at the oldest new op, so every new op is judged too.
-  let oldestNew = floor as string;
-  for (const op of newOps) if (op.hlc < oldestNew) oldestNew = op.hlc;
-  const from = whole ? '' : oldestNew;
-  // Every authority op that takes effect, read once: the ones before `from` are the fixed state
-  // (authorityOpsBefore(from) is exactly those, in the same order), and all but the new ones say
-  // who the lead is.
+  let from = whole ? '' : (newOps[0]?.hlc ?? '');
+  if (!whole) for (const op of newOps) if (op.hlc < from) from = op.hlc;
+  // Every authority op that takes effect, read once: those not judged here are the fixed state
+  // (before `from`, or of a table judged against nothing that changed), and all but the new ones
+  // say who the lead is.
   const effective = authorityOpsBefore(db, inspectionId, null);
-  const fixed = full ? effective.filter((op) => op.hlc < from) : effective.filter((op) => !newIds.has(op.id));
-  const toJudge: Iterable<Op & { changesetId: string }> = full
-    ? opsFrom(db, inspectionId, from, JUDGED_VALUES)
-    : [...newOps].sort(compareOps);
+  const fixed = effective.filter((op) => !newIds.has(op.id) && (op.hlc < from || !judgedAgain(op)));
+  // The new ops of the other tables, and every op (stored or new) of the tables judged again.
+  const newOnly = newOps.filter((op) => !judgedAgain(op)).sort(compareOps);
+  const toJudge: Iterable<Op & { changesetId: string }> =
+    again !== null && again.size === 0
+      ? newOnly
+      : mergeInOrder(opsFrom(db, inspectionId, from, JUDGED_VALUES, again === null ? null : [...again]), newOnly);
   const prior = readVerdicts(db, inspectionId);
   const state = withLabels(db, new AuthorityState(root));
   // Whether this laptop is the lead is decided by what took effect before this import: the new
@@ -273,6 +294,8 @@ export function deriveSignerFields(db: Db, inspectionId: string, refused: readon
   for (const op of refused) {
     const key = { table: op.table, row: op.row, field: op.field };
     if (!SIGNER_FIELDS.has(`${op.table}\u0000${op.field}`) || effectiveFieldOps(db, key).length > 0) continue;
+    // A row nothing of which takes effect is not made for its author alone.
+    if (!rowTakesEffect(db, op.table, op.row)) continue;
     const signer = signerOf(db, key);
     if (signer !== null) writeFieldValue(db, op.table, op.row, inspectionId, op.field, signer, '');
   }
@@ -285,9 +308,15 @@ export function rebuildField(db: Db, key: FieldKey, inspectionId: string): void 
   const heads = ops.filter((op) => !superseded.has(op.id)).map((op) => op.id);
   replaceFieldHeads(db, key, [...superseded], heads);
   if (ops.length === 0) {
+    setConflict(db, key, inspectionId, false);
+    // A row every op of which is now refused (a removed member's, judged again once the
+    // removal arrived) is dropped, as on a laptop that refused them on arrival: no empty record.
+    if (!rowTakesEffect(db, key.table, key.row)) {
+      dropRow(db, key.table, key.row);
+      return;
+    }
     const value = key.field === DELETED_FIELD ? false : (signerOf(db, key) ?? null);
     writeFieldValue(db, key.table, key.row, inspectionId, key.field, value, '');
-    setConflict(db, key, inspectionId, false);
     return;
   }
   materialiseField(db, key, inspectionId);

@@ -78,6 +78,31 @@ export function isAuthorityOp(op: Pick<Op, 'table' | 'field'>): boolean {
   );
 }
 
+/**
+ * WHICH VERDICTS AN AUTHORITY OP CAN CHANGE: the tables whose rules read the part of the state
+ * it changes (`judge` and `describeChange` below). Every rule reads the roster (membership, the
+ * lead), so a roster op can change any verdict (null). A finding's status is read by the rules
+ * of findings and of their evidence links; which finding a link belongs to, by links' rules;
+ * who raised an escalation and whether it was described, by escalations' rules. An op that is
+ * not an authority op changes no state, so no verdict ([]). An import that brings an authority
+ * op older than ops already judged judges again the stored ops of these tables only.
+ */
+export function tablesJudgedAgainst(op: Pick<Op, 'table' | 'field'>): readonly string[] | null {
+  if (!isAuthorityOp(op)) return [];
+  switch (op.table) {
+    case 'team_member':
+      return null;
+    case 'finding':
+      return ['finding', 'finding_evidence'];
+    case 'finding_evidence':
+      return ['finding_evidence'];
+    case 'escalation':
+      return ['escalation'];
+    default:
+      return null;
+  }
+}
+
 export class AuthorityState {
   readonly rows = new Map<string, RosterRow>();
   leadRow: string | null = null;

@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { BundleImportResultT as BundleImportResult } from '../../../shared/api/bundles.js';
 import type { DeviceIdentity } from '../../../main/sync/device-identity.js';
 import { writeEdits, type FieldEdit } from '../../../main/sync/local-write.js';
+import { settleAuthority } from '../../../main/sync/authority.js';
 import { rosterKeys } from '../../../main/store/bundles-repo.js';
 import { canonicalDump } from '../../fixtures/bundles.js';
 import { hostileWrite } from '../../fixtures/hostile-client.js';
@@ -77,6 +78,7 @@ type Step =
   | { kind: 'close-own'; laptop: number; advance: number }
   | { kind: 'lead-rename'; name: string; advance: number }
   | { kind: 'lead-agree'; advance: number }
+  | { kind: 'lead-remove-hostile'; advance: number }
   | { kind: 'attack'; attack: Attack; advance: number }
   | { kind: 'send'; from: number; to: number };
 
@@ -107,16 +109,23 @@ const attackStep: fc.Arbitrary<Step> = fc.record({
   advance,
 });
 const honestHistory = fc.array(honestStep, { minLength: 1, maxLength: 16 });
-const hostileHistory = fc.array(fc.oneof({ weight: 3, arbitrary: honestStep }, { weight: 2, arbitrary: attackStep }), {
-  minLength: 1,
-  maxLength: 20,
-});
+/** The lead takes the hostile member off the team: what it signs after that takes no effect (law e judges it again). */
+const removeStep: fc.Arbitrary<Step> = fc.record({ kind: fc.constant('lead-remove-hostile' as const), advance });
+const hostileHistory = fc.array(
+  fc.oneof({ weight: 3, arbitrary: honestStep }, { weight: 2, arbitrary: attackStep }, { weight: 1, arbitrary: removeStep }),
+  {
+    minLength: 1,
+    maxLength: 20,
+  },
+);
 
 /** What the honest steps alone make the lead's roster and the settled records (the model). */
 interface Expected {
   names: Map<string, string>;
   /** The PROPOSED finding was agreed by the lead (then it is settled too). */
   proposedAgreed: boolean;
+  /** The lead took the hostile member off the team. */
+  hostileRemoved: boolean;
 }
 
 interface World {
@@ -231,7 +240,11 @@ async function run(history: readonly Step[], seed: number): Promise<World> {
     laptops,
     honestLaptops: [laptops[LEAD], laptops[HONEST], laptops[3]] as MemoryReplica[],
     results: [],
-    expected: { names: new Map([0, 1, 2, 3].map((i) => [row(i), `Inspector ${i}`])), proposedAgreed: false },
+    expected: {
+      names: new Map([0, 1, 2, 3].map((i) => [row(i), `Inspector ${i}`])),
+      proposedAgreed: false,
+      hostileRemoved: false,
+    },
     raisedBy: new Map([[RAISED, HONEST]]),
     attacks: [],
     checks: [],
@@ -240,7 +253,18 @@ async function run(history: readonly Step[], seed: number): Promise<World> {
     // The hostile client applied its own forbidden changes unjudged (it may, for example, have
     // removed the lead's row and so refuse the lead's bundles): what it does with ours is its affair.
     if (to === laptops[HOSTILE]) return;
-    world.results.push((await importInto(genesis, to, bundleOf(from))) as BundleImportResult);
+    await receive(to, bundleOf(from));
+  };
+  // A laptop that knows the hostile member was removed refuses that member's own bundle whole
+  // (what they signed while on the team travels in the others' bundles); anything else is a failure.
+  const receive = async (to: MemoryReplica, bundle: ReturnType<typeof bundleOf>) => {
+    try {
+      world.results.push((await importInto(genesis, to, bundle)) as BundleImportResult);
+    } catch (error) {
+      const details = (error as { details?: { removed?: boolean } }).details;
+      const fromHostile = bundle.exporter === devices[HOSTILE]!.author;
+      if (!(fromHostile && world.expected.hostileRemoved && details?.removed === true)) throw error;
+    }
   };
   for (const laptop of laptops) await importInto(genesis, laptop, genesis.bundle);
   const [lead, inspector] = laptops as [MemoryReplica, MemoryReplica];
@@ -319,15 +343,18 @@ async function run(history: readonly Step[], seed: number): Promise<World> {
         { table: 'finding', row: PROPOSED, field: 'status_reason', value: 'Agreed at the meeting' },
       ]);
       world.expected.proposedAgreed = true;
+    } else if (step.kind === 'lead-remove-hostile') {
+      if (world.expected.hostileRemoved) continue;
+      lead.clock.ms += step.advance;
+      honest(lead, [{ table: 'team_member', row: row(HOSTILE), field: '_deleted', value: true }]);
+      world.expected.hostileRemoved = true;
     }
   }
   // The end: every laptop (and the observer) receives every laptop's bundle, in a random order.
   const finals = laptops.slice(0, 3).map((l) => bundleOf(l));
   for (const [i, laptop] of world.honestLaptops.entries()) {
     for (const bundle of shuffled(finals, seed + i)) {
-      if (bundle.exporter !== laptop.device.author) {
-        world.results.push((await importInto(genesis, laptop, bundle)) as BundleImportResult);
-      }
+      if (bundle.exporter !== laptop.device.author) await receive(laptop, bundle);
     }
   }
   return world;
@@ -351,7 +378,7 @@ function checkLead(world: World) {
       role: i === LEAD ? 'lead' : 'inspector',
       signing_key: devices[i]!.author,
       box_key: devices[i]!.ageRecipient,
-      deleted: 0,
+      deleted: i === HOSTILE && world.expected.hostileRemoved ? 1 : 0,
     })),
   );
   const recipients = rosterKeys(lead.db, genesis.inspectionId)
@@ -360,6 +387,7 @@ function checkLead(world: World) {
   expect(recipients).toEqual(
     devices
       .slice(0, 4)
+      .filter((_, i) => i !== HOSTILE || !world.expected.hostileRemoved)
       .map((d) => d.ageRecipient)
       .sort(),
   );
@@ -433,8 +461,18 @@ describe('the authority model over generated histories with a hostile member', (
         fc.asyncProperty(hostileHistory, fc.integer(), async (history, seed) => {
           const world = await run(history, seed);
           try {
-            const first = canonicalDump(world.honestLaptops[0]!.db);
-            for (const laptop of world.honestLaptops.slice(1)) expect(canonicalDump(laptop.db)).toEqual(first);
+            // A refused (or, at the lead, held) op stays in the log of a laptop that received it, as the record of the
+            // refusal; a laptop that refused the removed member's bundle whole never holds it.
+            const dump = (laptop: MemoryReplica) => ({
+              ...(canonicalDump(laptop.db) as object),
+              ops: laptop.db
+                .prepare(
+                  "SELECT id FROM op WHERE id NOT IN (SELECT op_id FROM op_verdict WHERE kind IN ('refused', 'held')) ORDER BY id",
+                )
+                .all(),
+            });
+            const first = dump(world.honestLaptops[0]!);
+            for (const laptop of world.honestLaptops.slice(1)) expect(dump(laptop)).toEqual(first);
             // Once everything has arrived, the lead's agreement (if any) is everywhere.
             const statuses = world.honestLaptops.map(
               (l) => (l.db.prepare('SELECT status FROM finding WHERE id = ?').get(PROPOSED) as { status: string }).status,
@@ -466,6 +504,48 @@ describe('the authority model over generated histories with a hostile member', (
             expect(verdicts).toEqual([]);
             checkLead(world);
             checkSettled(world);
+          } finally {
+            close(world);
+          }
+        }),
+        { numRuns: LAW_RUNS },
+      );
+    },
+    TIMEOUT_MS,
+  );
+  it(
+    '(e) judging only what a new op can change gives the verdicts judging every op again gives',
+    async () => {
+      // Each import judges again only the stored ops whose rules read what an older new
+      // authority op changes (shared/sync/authority.ts tablesJudgedAgainst). Judging the whole
+      // inspection again from scratch, on every laptop at the end, must find nothing to change.
+      const verdicts = (laptop: MemoryReplica) =>
+        laptop.db.prepare('SELECT op_id, kind, rule, member FROM op_verdict ORDER BY op_id').all();
+      await fc.assert(
+        fc.asyncProperty(hostileHistory, fc.integer(), async (history, seed) => {
+          const world = await run(history, seed);
+          try {
+            for (const laptop of world.honestLaptops) {
+              const before = verdicts(laptop);
+              const again = laptop.db.transaction(() => {
+                const settled = settleAuthority(laptop.db, genesis.inspectionId, [], null, {
+                  device: laptop.device.author,
+                  now: new Date(laptop.clock.ms).toISOString(),
+                  rejudgeAll: true,
+                });
+                const after = verdicts(laptop);
+                throw Object.assign(new Error('roll back'), { settled, after });
+              });
+              let outcome: { settled: ReturnType<typeof settleAuthority>; after: unknown[] } | undefined;
+              try {
+                again();
+              } catch (error) {
+                outcome = error as typeof outcome;
+              }
+              expect(outcome?.settled.changedFields).toEqual([]);
+              expect(outcome?.settled.refused).toEqual([]);
+              expect(outcome?.after).toEqual(before);
+            }
           } finally {
             close(world);
           }
