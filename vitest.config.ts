@@ -16,6 +16,9 @@ const LONGEST = [
   'tests/integration/store/no-plaintext.test.ts',
 ];
 
+/** FC_SEED fixes fast-check's seed for a whole run (tests/support/fast-check-seed.ts). */
+const FAST_CHECK_SEED = 'tests/support/fast-check-seed.ts';
+
 class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const rank = (file: TestSpecification): number => {
@@ -37,6 +40,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
+          setupFiles: [FAST_CHECK_SEED],
           include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
           exclude: ['tests/unit/renderer/**', ...MOCKING],
           testTimeout: 60_000,
@@ -53,6 +57,7 @@ export default defineConfig({
           // The electron stand-in is a vi.mock, so these files keep a module registry each.
           name: 'electron',
           environment: 'node',
+          setupFiles: [FAST_CHECK_SEED],
           include: MOCKING,
           testTimeout: 60_000,
           hookTimeout: 60_000,
@@ -63,6 +68,7 @@ export default defineConfig({
         test: {
           name: 'dom',
           environment: 'happy-dom',
+          setupFiles: [FAST_CHECK_SEED],
           include: ['tests/unit/renderer/**/*.test.{ts,tsx}'],
         },
       },
@@ -70,6 +76,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           environment: 'node',
+          setupFiles: [FAST_CHECK_SEED],
           include: ['tests/e2e/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
