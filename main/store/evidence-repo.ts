@@ -188,13 +188,12 @@ export function listAuthorKeys(db: Db, inspectionId: string): string[] {
 
 /** Roster names by device signing key, for showing who wrote what. */
 export function rosterNamesByKey(db: Db, inspectionId: string): Map<string, string> {
-  const rows = db
-    .prepare<[string], { signing_key: string; name: string }>(
-      `SELECT signing_key, name FROM team_member
-       WHERE inspection_id = ? AND signing_key IS NOT NULL AND name IS NOT NULL
-       ORDER BY deleted, name`,
-    )
-    .all(inspectionId);
+  const rows = cached<[string], { signing_key: string; name: string }>(
+    db,
+    `SELECT signing_key, name FROM team_member
+     WHERE inspection_id = ? AND signing_key IS NOT NULL AND name IS NOT NULL
+     ORDER BY deleted, name`,
+  ).all(inspectionId);
   const names = new Map<string, string>();
   for (const row of rows) if (!names.has(row.signing_key)) names.set(row.signing_key, row.name);
   return names;
