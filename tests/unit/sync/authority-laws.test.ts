@@ -557,4 +557,27 @@ describe('the authority model over generated histories with a hostile member', (
     },
     TIMEOUT_MS,
   );
+  it('example: an escalation a removed member raised after the removal leaves no empty record, whichever bundle arrives first', async () => {
+    // Found by law (c) once the lead's removal was a step: a laptop that took the member's bundle
+    // before the removal kept the escalation's row, emptied, when the removal arrived; a laptop
+    // that had the removal first refused the bundle whole and had no row.
+    const history: Step[] = [
+      { kind: 'lead-remove-hostile', advance: 0 },
+      { kind: 'raise', laptop: HOSTILE, advance: 0 },
+    ];
+    for (const seed of [0, 1, 2, 3, 4, 5]) {
+      const world = await run(history, seed);
+      try {
+        const raised = [...world.raisedBy].filter(([, by]) => by === HOSTILE).map(([id]) => id);
+        expect(raised).toHaveLength(1);
+        for (const laptop of world.honestLaptops) {
+          const row = laptop.db.prepare('SELECT concern FROM escalation WHERE id = ?').get(raised[0]);
+          expect(row, `seed ${seed}`).toBeUndefined();
+          expect(laptop.db.prepare('SELECT count(*) AS n FROM escalation WHERE concern IS NULL').get()).toEqual({ n: 0 });
+        }
+      } finally {
+        close(world);
+      }
+    }
+  });
 });
