@@ -173,7 +173,6 @@ function readableError(code: string): string {
   }
 }
 
-/** Unique, non-empty header names, so a mapping by header text is never ambiguous. */
 /** Room left in a column name for the " (N)" that tells two of the same name apart. */
 const HEADER_BASE_CHARS = MAX_HEADER_CHARS - 12;
 
@@ -185,6 +184,7 @@ function shortHeader(name: string): string {
   return `${cut.trimEnd()}…`;
 }
 
+/** Unique, non-empty header names, so a mapping by header text is never ambiguous. */
 function cleanHeaders(fields: readonly string[]): string[] {
   const seen = new Map<string, number>();
   return fields.map((field, index) => {

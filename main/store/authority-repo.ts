@@ -114,12 +114,12 @@ export function* opsFrom(
   ];
   const valueSql = wanted.length === 0 ? "'null'" : `CASE WHEN ${wanted.join(' OR ')} THEN op.value ELSE 'null' END`;
   const columnsSql = COLUMNS.replace('op.value', `${valueSql} AS value`);
+  if (tables !== null && tables.length === 0) return;
   // A few tables: one op_by_field range each (`+` keeps the planner off op_by_inspection).
   const whereSql =
     tables === null
       ? 'op.inspection_id = ?'
       : `+op.inspection_id = ? AND op.tbl IN (${tables.map((t) => identLiteral(t)).join(', ')})`;
-  if (tables !== null && tables.length === 0) return;
   const rows = db
     .prepare<[string, string], StoredOpRow>(
       `SELECT ${columnsSql} FROM op WHERE ${whereSql} AND op.hlc >= ? ORDER BY op.hlc, op.id`,

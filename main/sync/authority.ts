@@ -23,6 +23,7 @@ import {
   AUTHOR_FIELDS,
   AuthorityState,
   judge,
+  stateReadBy,
   tablesJudgedAgainst,
   widensAudience,
   type Refusal,
@@ -354,14 +355,7 @@ export function checkLocalOps(db: Db, inspectionId: string, device: string, ops:
  * a note save from reading every finding link of the inspection.
  */
 function tablesToJudge(ops: readonly Op[]): string[] {
-  const touched = new Set(ops.map((op) => op.table));
-  const tables = new Set<string>(['team_member']);
-  if (touched.has('finding') || touched.has('finding_evidence')) {
-    tables.add('finding');
-    tables.add('finding_evidence');
-  }
-  if (touched.has('escalation')) tables.add('escalation');
-  return [...tables];
+  return [...new Set(ops.flatMap((op) => stateReadBy(op.table)))];
 }
 
 /** What the member sees when their own command is refused. */

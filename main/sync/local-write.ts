@@ -84,18 +84,18 @@ function peaksOf(db: Db): string[] {
  * `last` and `ahead` (timestamps seen beyond the bound) join the peaks, which keep what PEAK_KEY says.
  */
 function remember(ctx: WriteContext, last: Hlc | null, clock: Hlc, ahead: readonly string[] = []): string {
-  const bound = clockBound(ctx.now());
+  const now = ctx.now();
+  const bound = clockBound(now);
   const known = peaksOf(ctx.db);
   let next = clock;
   const covered = known.filter((p) => parseHlc(p).wallMs <= bound).reduce((a, b) => (a > b ? a : b), '');
-  if (covered !== '' && formatHlc(next) <= covered) next = tick(parseHlc(covered), ctx.now(), next.node);
+  if (covered !== '' && formatHlc(next) <= covered) next = tick(parseHlc(covered), now, next.node);
   const text = formatHlc(next);
   const candidates = [...new Set([...known, ...ahead, ...(last === null ? [] : [formatHlc(last)])])];
   const above = candidates
     .filter((p) => p > text)
     .sort()
     .slice(0, MAX_PEAKS);
-  const now = ctx.now();
   const below = candidates
     .filter((p) => {
       if (p >= text) return false;

@@ -79,28 +79,34 @@ export function isAuthorityOp(op: Pick<Op, 'table' | 'field'>): boolean {
 }
 
 /**
- * WHICH VERDICTS AN AUTHORITY OP CAN CHANGE: the tables whose rules read the part of the state
- * it changes (`judge` and `describeChange` below). Every rule reads the roster (membership, the
- * lead), so a roster op can change any verdict (null). A finding's status is read by the rules
- * of findings and of their evidence links; which finding a link belongs to, by links' rules;
- * who raised an escalation and whether it was described, by escalations' rules. An op that is
- * not an authority op changes no state, so no verdict ([]). An import that brings an authority
- * op older than ops already judged judges again the stored ops of these tables only.
+ * THE STATE EACH TABLE'S RULES READ (`judge` and `describeChange` below): every rule reads the
+ * roster (membership, the lead); a finding's and a link's rules read findings' status and links'
+ * findings; an escalation's rules, who raised it and whether it was described. One list, read
+ * both ways: what a command's judgement must load (stateReadBy), and which stored verdicts an
+ * older authority op can change (tablesJudgedAgainst).
+ */
+const STATE_READ_BY: Readonly<Record<string, readonly string[]>> = {
+  finding: ['team_member', 'finding', 'finding_evidence'],
+  finding_evidence: ['team_member', 'finding', 'finding_evidence'],
+  escalation: ['team_member', 'escalation'],
+};
+
+/** The authority tables whose ops a judgement of an op of `table` reads. */
+export function stateReadBy(table: string): readonly string[] {
+  return STATE_READ_BY[table] ?? ['team_member'];
+}
+
+/**
+ * WHICH VERDICTS AN AUTHORITY OP CAN CHANGE: those of the tables whose rules read its table. A
+ * roster op can change any verdict (null); an op that is not an authority op changes no state,
+ * so no verdict ([]). An import that brings an authority op older than ops already judged
+ * judges again the stored ops of these tables only.
  */
 export function tablesJudgedAgainst(op: Pick<Op, 'table' | 'field'>): readonly string[] | null {
   if (!isAuthorityOp(op)) return [];
-  switch (op.table) {
-    case 'team_member':
-      return null;
-    case 'finding':
-      return ['finding', 'finding_evidence'];
-    case 'finding_evidence':
-      return ['finding_evidence'];
-    case 'escalation':
-      return ['escalation'];
-    default:
-      return null;
-  }
+  if (op.table === 'team_member') return null;
+  const tables = Object.keys(STATE_READ_BY).filter((table) => stateReadBy(table).includes(op.table));
+  return tables.length > 0 ? tables : null;
 }
 
 export class AuthorityState {
