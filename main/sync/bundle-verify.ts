@@ -13,6 +13,7 @@ import type { RawRecord } from './bundle-reader.js';
 import { CHANGESET_FORMAT } from './changeset.js';
 import { verifySignature } from './device-identity.js';
 import { sha256Hex } from './op-id.js';
+import type { SignatureCheck } from './signature-checks.js';
 
 export interface VerifiedChangeset {
   readonly record: ChangesetRecord;
@@ -138,8 +139,22 @@ function checkDepsWithin(ops: readonly Op[]): void {
   }
 }
 
-/** Throws a typed rejection, or returns the changeset as the store will hold it. */
-export function verifyChangeset(raw: RawRecord, manifest: BundleManifest, id: string = sha256Hex(raw.body)): VerifiedChangeset {
+/** Checks the signature at once: a failure throws `bad-signature` naming the author. */
+const signatureNow: SignatureCheck = (author, body, signature) => {
+  if (!verifySignature(author, body, signature)) throw rejectBundle('bad-signature', { author });
+};
+
+/**
+ * Throws a typed rejection, or returns the changeset as the store will hold it. The signature
+ * is checked by `signed`: at once, or queued (SignatureChecks), in which case the changeset is
+ * verified only once that check has settled.
+ */
+export function verifyChangeset(
+  raw: RawRecord,
+  manifest: BundleManifest,
+  id: string = sha256Hex(raw.body),
+  signed: SignatureCheck = signatureNow,
+): VerifiedChangeset {
   const text = raw.body.toString('utf8');
   let parsed: unknown;
   try {
@@ -150,8 +165,9 @@ export function verifyChangeset(raw: RawRecord, manifest: BundleManifest, id: st
   if (!isObject(parsed) || !hasExactKeys(parsed, CHANGESET_KEY_SET)) throw rejectBundle('corrupt');
   const { v, inspection, author, seq, prev, ops } = parsed;
   if (typeof author !== 'string' || !AUTHOR.test(author)) throw rejectBundle('corrupt');
-  // The signature first: until it holds, nothing else in the body means anything.
-  if (!verifySignature(author, raw.body, raw.signature)) throw rejectBundle('bad-signature', { author });
+  // The signature first: until it holds, nothing else in the body means anything (a queued
+  // check is settled before any fault found after this point is reported: see SignatureChecks).
+  signed(author, raw.body, raw.signature);
   if (typeof v !== 'number' || v > CHANGESET_FORMAT) throw rejectBundle('newer-format');
   const valueTexts: (string | null)[] = [];
   if (v !== CHANGESET_FORMAT || canonicalBody(parsed, valueTexts) !== text) throw rejectBundle('corrupt');

@@ -80,6 +80,20 @@ export function verifySignature(author: string, bytes: Uint8Array, signature: Ui
   }
 }
 
+/**
+ * verifySignature on libuv's thread pool (crypto.verify with a callback), so the JavaScript
+ * thread goes on while it runs. Resolves false for a key or signature that cannot be read.
+ */
+export function verifySignatureOffThread(author: string, bytes: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  return new Promise((resolve) => {
+    try {
+      verify(null, bytes, cachedPublicKey(author), signature, (error, valid) => resolve(error === null && valid));
+    } catch {
+      resolve(false);
+    }
+  });
+}
+
 export async function loadOrCreateIdentity(vault: KeyVault): Promise<DeviceIdentity> {
   let secrets = vault.load();
   if (secrets === null) {

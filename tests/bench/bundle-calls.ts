@@ -8,8 +8,8 @@ import { basename } from 'node:path';
 import type { ServiceContext } from '../../main/services/context.js';
 import { exportBundleToFile, importBundleFile } from '../../main/services/bundles.js';
 import { DEFAULT_LIMITS } from '../../main/sync/bundle-format.js';
-import { fileSource, openBundle } from '../../main/sync/bundle-reader.js';
-import { verifyChangeset } from '../../main/sync/bundle-verify.js';
+import { fileSource } from '../../main/sync/bundle-reader.js';
+import { checkBundleStandalone } from '../../main/sync/bundle-check.js';
 
 export interface ExportedBundle {
   readonly file: string;
@@ -30,14 +30,8 @@ export async function exportBundle(ctx: ServiceContext, inspectionId: string, fi
  * Touches no store (the preview, by contrast, runs the whole merge and rolls it back).
  */
 export async function verifyBundle(ctx: ServiceContext, file: string): Promise<{ changesets: number; ops: number }> {
-  const opened = await openBundle(fileSource(file), { ageIdentity: ctx.device.ageIdentity }, DEFAULT_LIMITS);
-  let changesets = 0;
-  let ops = 0;
-  for await (const raw of opened.records()) {
-    ops += verifyChangeset(raw, opened.manifest).ops.length;
-    changesets += 1;
-  }
-  return { changesets, ops };
+  const checked = await checkBundleStandalone(fileSource(file), { ageIdentity: ctx.device.ageIdentity }, DEFAULT_LIMITS);
+  return { changesets: checked.changesets, ops: checked.ops };
 }
 
 export async function importBundle(

@@ -272,7 +272,7 @@ async function runScale(factor: number, options: Options): Promise<void> {
         conflicts: 'conflicts.list (service): the first page at the default size; and every page walked by cursor',
         export: 'exportBundleToFile, delta to the team (bundles service, as the CLI)',
         verify:
-          'openBundle + verifyChangeset: decrypt, every signature and hash, no store (sync layer; no `bundle verify` CLI yet)',
+          'checkBundleStandalone (as `bundle verify` without a store): decrypt, every signature (on the thread pool) and hash',
         merge: 'importBundleFile of each inspector’s bundle (bundles service, as the CLI)',
         reimport: 'importBundleFile again: already imported (bundles service)',
         peers: 'peers/replay.ts: one commit per Fieldwork changeset; the lead loads its state, then imports every update (timed)',

@@ -13,6 +13,9 @@ afterEach(async () => {
   app = undefined;
 });
 
+/** How long an information notice stays (INFO_NOTICE_MS in renderer/components/Notices.tsx). */
+const INFO_NOTICE_MS = 6000;
+
 const focusedHeading = (a: BrowserApp) =>
   a.page.evaluate(() => (document.activeElement?.tagName === 'H1' ? document.activeElement.textContent : null));
 
@@ -78,6 +81,9 @@ describe('navigation in the browser', () => {
       leadName: 'Asha Patel',
     });
     await runtime.call('cases.add', { inspectionId: inspection.id, caseRef: 'NS-0142', reason: 'Escalated by the area' });
+    // The page's clock is Playwright's, so the notices' seconds pass when the test says (the
+    // clock is installed before the page's scripts run, hence the reload).
+    await page.clock.install();
     await page.reload();
     await page.getByRole('button', { name: 'Northshire County Council' }).click();
     await page.getByRole('button', { name: 'Save details' }).click();
@@ -85,7 +91,10 @@ describe('navigation in the browser', () => {
     const saved = page.locator('.notice').filter({ hasText: 'Inspection details saved.' });
     await saved.waitFor();
     expect(await region.getAttribute('aria-live')).toBe('polite');
-    await saved.waitFor({ state: 'detached', timeout: 20_000 });
+    await page.clock.fastForward(INFO_NOTICE_MS - 500);
+    expect(await saved.count()).toBe(1);
+    await page.clock.fastForward(1000);
+    await saved.waitFor({ state: 'detached' });
 
     // A failure: the error stays, in the flow, over no control.
     await page.getByRole('button', { name: 'Cases', exact: true }).click();
@@ -113,7 +122,7 @@ describe('navigation in the browser', () => {
     expect(overlaps).toEqual([]);
     expect(await app.axeViolations()).toEqual([]);
     await app.screenshot('notice-error');
-    await page.waitForTimeout(7000);
+    await page.clock.fastForward(INFO_NOTICE_MS * 10);
     expect(await error.count()).toBe(1);
     await error.getByRole('button', { name: 'Dismiss message' }).click();
     expect(await page.locator('.notice').count()).toBe(0);

@@ -12,6 +12,7 @@ import { fingerprint, signBytes } from '../../../main/sync/device-identity.js';
 import { encodeChangeset } from '../../../main/sync/changeset.js';
 import { computeOpId, sha256Hex } from '../../../main/sync/op-id.js';
 import { importBundle, previewBundle, type ImportOptions } from '../../../main/sync/import-bundle.js';
+import { checkBundleStandalone } from '../../../main/sync/bundle-check.js';
 import {
   canonicalDump,
   edit,
@@ -131,6 +132,10 @@ describe('bad bundles are refused with their reason and leave the store unchange
 
   /** The inspector's real bundle plus one more changeset, well signed by the inspector, holding `op`. */
   async function forgedWith(op: Record<string, unknown>, options: { keepId?: boolean } = {}): Promise<Buffer> {
+    return sealPlain(encodePlain(forgedPlain(op, options)), leadRecipients());
+  }
+
+  function forgedPlain(op: Record<string, unknown>, options: { keepId?: boolean } = {}): PlainBundle {
     const inspector = team.inspectors[0]!.ctx.device;
     const lastBody = plain.records.at(-1)!.body;
     const last = JSON.parse(lastBody.toString('utf8')) as { seq: number };
@@ -154,12 +159,39 @@ describe('bad bundles are refused with their reason and leave the store unchange
       prev: sha256Hex(lastBody),
       ops: [{ ...base, id } as never],
     });
-    const forged = resignManifest(
-      { ...plain, records: [...plain.records, { body, signature: signBytes(inspector, body) }] },
-      inspector,
-    );
-    return sealPlain(encodePlain(forged), leadRecipients());
+    return resignManifest({ ...plain, records: [...plain.records, { body, signature: signBytes(inspector, body) }] }, inspector);
   }
+
+  /** `bundle` with one byte of record `index`'s signature flipped. */
+  const badSignatureAt = (bundle: PlainBundle, index: number): PlainBundle => ({
+    ...bundle,
+    records: bundle.records.map((r, i) => (i === index ? { ...r, signature: flipByte(r.signature, 7) } : r)),
+  });
+
+  it('a bad signature is the answer wherever it is, even when a later changeset is also at fault', async () => {
+    // Signatures are checked on the thread pool while later changesets are read: each must
+    // still be settled, in order, before any later fault or the end of the bundle is reported.
+    const author = team.inspectors[0]!.ctx.device.author;
+    const sealed = (p: PlainBundle) => sealPlain(encodePlain(p), leadRecipients());
+    for (const index of [0, Math.floor(plain.records.length / 2), plain.records.length - 1]) {
+      const error = await expectRefused(await sealed(badSignatureAt(plain, index)), 'bad-signature');
+      expect(error.details?.author).toBe(author);
+    }
+    // A well-signed changeset whose op id is not its hash comes after the bad signature.
+    const corruptLast = forgedPlain({ id: 'f'.repeat(64) }, { keepId: true });
+    await expectRefused(await sealed(corruptLast), 'corrupt');
+    await expectRefused(await sealed(badSignatureAt(corruptLast, 0)), 'bad-signature');
+    // The same through the check without a store (`bundle verify` with only a key).
+    const check = (bytes: Buffer) =>
+      checkBundleStandalone(bytesSource(bytes), { ageIdentity: team.lead.ctx.device.ageIdentity }, DEFAULT_LIMITS).then(
+        () => 'accepted',
+        (e: AppError) => e.details?.reason,
+      );
+    expect(await check(await sealed(plain))).toBe('accepted');
+    expect(await check(await sealed(corruptLast))).toBe('corrupt');
+    expect(await check(await sealed(badSignatureAt(corruptLast, 0)))).toBe('bad-signature');
+    expect(await check(await sealed(badSignatureAt(plain, plain.records.length - 1)))).toBe('bad-signature');
+  });
 
   it('a well-signed changeset whose ops the registry does not allow is corrupt', async () => {
     await expectRefused(await forgedWith({ table: 'escalation', field: '_deleted', value: true }), 'corrupt'); // escalations are add-only
