@@ -144,4 +144,28 @@ describe('case list import in the browser', () => {
     await page.getByLabel('Column names are on').selectOption('3');
     await page.getByText('5 ready to import').waitFor();
   });
+
+  it('a column whose name is a paragraph is shown shortened, fits the screen, and imports', async () => {
+    app = await launchApp();
+    const { page } = app;
+    await openCases(app);
+    const long = `Date of birth ${'(as recorded on the child’s file; where unknown, leave blank and give the age band) '.repeat(3)}`;
+    await page.getByLabel('Case list file (CSV or Excel)').setInputFiles({
+      name: 'long-header.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`Case ref,"${long}",Stage\nC1,2015-03-04,CP\nC2,2012-11-30,CIN\n`, 'utf8'),
+    });
+    await page.getByText('2 ready to import').waitFor();
+    const dateOfBirth = page.getByRole('combobox', { name: /Date of birth/ });
+    const shown = await dateOfBirth.inputValue();
+    expect(shown.length).toBeLessThanOrEqual(200);
+    expect(shown.startsWith('Date of birth (as recorded')).toBe(true);
+    expect(shown.endsWith('…')).toBe(true);
+    // The page does not scroll sideways for it: the long name stays inside its control.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await app.axeViolations()).toEqual([]);
+    await app.screenshot('case-import-long-header');
+    await page.getByRole('button', { name: 'Import 2 cases' }).click();
+    await expect.poll(() => storedRefs(app as BrowserApp)).toEqual(['C1', 'C2']);
+  });
 });
