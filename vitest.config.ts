@@ -48,8 +48,9 @@ class LongestFirst extends BaseSequencer {
 export default defineConfig({
   test: {
     sequence: { sequencer: LongestFirst },
-    // Three workers on a 2-core machine: an e2e file spends about half its time waiting on
-    // Chromium, autosave pauses and its server, so a third worker fills the cores while one waits.
+    // Three workers on a 2-core machine: a worker whose file waits (on Chromium, which does
+    // about 60 % of the e2e files' CPU, or on a child process) leaves a core to the others. The
+    // run keeps both cores about 96 % busy; four workers were slower (docs/development.md).
     maxWorkers: 3,
     projects: [
       {
