@@ -6,7 +6,7 @@
 import { rejectBundle, type BundleLimits, type BundleManifest } from './bundle-format.js';
 import { openBundle, type BundleKeys, type BundleSource } from './bundle-reader.js';
 import { verifyChangeset } from './bundle-verify.js';
-import { SignatureChecks } from './signature-checks.js';
+import { withSignatureChecks } from './signature-checks.js';
 
 export interface StandaloneCheck {
   readonly manifest: BundleManifest;
@@ -24,20 +24,14 @@ export async function checkBundleStandalone(
   const opened = await openBundle(source, keys, limits);
   let changesets = 0;
   let ops = 0;
-  const signatures = new SignatureChecks();
-  try {
+  await withSignatureChecks(async (signatures) => {
     for await (const raw of opened.records()) {
       ops += verifyChangeset(raw, opened.manifest, undefined, signatures.check).ops.length;
       changesets += 1;
       progress(changesets, opened.manifest.changesets, 'Checking');
       await signatures.admit();
     }
-  } catch (error) {
-    // A failed signature, here or earlier, is the answer (as in the import).
-    await signatures.settle();
-    throw error;
-  }
-  await signatures.settle();
+  });
   if (ops !== opened.manifest.ops) throw rejectBundle('corrupt');
   return { manifest: opened.manifest, bundleId: opened.bundleId, changesets, ops };
 }

@@ -38,7 +38,7 @@ import type { VerdictRow } from '../store/authority-repo.js';
 import { DEFAULT_LIMITS, rejectBundle, type BundleLimits, type BundleManifest } from './bundle-format.js';
 import { openBundle, type BundleSource, type OpenedBundle } from './bundle-reader.js';
 import { opsOfBody, verifyChangeset } from './bundle-verify.js';
-import { SignatureChecks } from './signature-checks.js';
+import { withSignatureChecks } from './signature-checks.js';
 import { fingerprint } from './device-identity.js';
 import { keepNearest, observeRemoteHlc, type WriteContext } from './local-write.js';
 import { rosterEditsOf, type RosterEdits } from './roster-trust.js';
@@ -327,7 +327,6 @@ async function verifyOpened(ctx: WriteContext, opened: OpenedBundle, options: Im
   const token = randomUUID();
   const limits = options.limits ?? DEFAULT_LIMITS;
   ensureStage(ctx.db, token, (opened.size ?? 0) >= limits.stageOnDiskBytes);
-  let signatures: SignatureChecks | undefined;
   try {
     const chains = new Map<string, ChainLink[]>();
     const edits: RosterEdits[] = [];
@@ -335,39 +334,36 @@ async function verifyOpened(ctx: WriteContext, opened: OpenedBundle, options: Im
     let ops = 0;
     progress(0, manifest.changesets, 'Checking');
     const seen = new Set<string>();
-    signatures = new SignatureChecks();
-    for await (const raw of opened.records()) {
-      const id = sha256Hex(raw.body);
-      if (seen.has(id)) throw rejectBundle('corrupt');
-      seen.add(id);
-      // The same bytes and signature this store already holds were verified when they arrived.
-      const stored = knownChangeset(ctx.db, id);
-      const known = stored !== null && stored.signature.equals(raw.signature);
-      const link = known ? { ...stored, opCount: opsOfBody(raw.body).length } : null;
-      const verified = link === null ? verifyChangeset(raw, manifest, id, signatures.check) : null;
-      if (verified) edits.push(rosterEditsOf(verified.record.author, verified.ops));
-      const { author, seq, prev } = verified ? verified.record : (link as NonNullable<typeof link>);
-      // Staged whole either way: whether it is known is decided again inside the write transaction.
-      const record = verified
-        ? verified.record
-        : { id, inspection: manifest.inspection, author, seq, prev, body: raw.body, signature: raw.signature, local: false };
-      if (!stageChangeset(ctx.db, token, record, known)) throw rejectBundle('corrupt');
-      const chain = chains.get(author) ?? [];
-      chain.push({ seq, id, prev, known });
-      chains.set(author, chain);
-      ops += verified ? verified.ops.length : (link as NonNullable<typeof link>).opCount;
-      done += 1;
-      progress(done, manifest.changesets, 'Checking');
-      await signatures.admit();
-    }
-    await signatures.settle();
+    await withSignatureChecks(async (signatures) => {
+      for await (const raw of opened.records()) {
+        const id = sha256Hex(raw.body);
+        if (seen.has(id)) throw rejectBundle('corrupt');
+        seen.add(id);
+        // The same bytes and signature this store already holds were verified when they arrived.
+        const stored = knownChangeset(ctx.db, id);
+        const known = stored !== null && stored.signature.equals(raw.signature);
+        const link = known ? { ...stored, opCount: opsOfBody(raw.body).length } : null;
+        const verified = link === null ? verifyChangeset(raw, manifest, id, signatures.check) : null;
+        if (verified) edits.push(rosterEditsOf(verified.record.author, verified.ops));
+        const { author, seq, prev } = verified ? verified.record : (link as NonNullable<typeof link>);
+        // Staged whole either way: whether it is known is decided again inside the write transaction.
+        const record = verified
+          ? verified.record
+          : { id, inspection: manifest.inspection, author, seq, prev, body: raw.body, signature: raw.signature, local: false };
+        if (!stageChangeset(ctx.db, token, record, known)) throw rejectBundle('corrupt');
+        const chain = chains.get(author) ?? [];
+        chain.push({ seq, id, prev, known });
+        chains.set(author, chain);
+        ops += verified ? verified.ops.length : (link as NonNullable<typeof link>).opCount;
+        done += 1;
+        progress(done, manifest.changesets, 'Checking');
+        await signatures.admit();
+      }
+    });
     if (ops !== manifest.ops || !rangesMatch(manifest, chains)) throw rejectBundle('corrupt');
     return { token, manifest, bundleId, edits };
   } catch (error) {
     clearStage(ctx.db, token);
-    // A signature that failed, in an earlier changeset or in the one at fault, is the answer:
-    // until it holds, nothing else in that body means anything.
-    await signatures?.settle();
     throw error;
   }
 }

@@ -67,3 +67,21 @@ export class SignatureChecks {
     }
   }
 }
+
+/**
+ * Runs `work`, which reads the bundle and queues its checks, then settles them all. If `work`
+ * throws, its checks are settled first: a failed signature, in an earlier changeset or in the
+ * one at fault, is the answer, since until it holds nothing else in that body means anything.
+ */
+export async function withSignatureChecks<T>(work: (checks: SignatureChecks) => Promise<T>): Promise<T> {
+  const checks = new SignatureChecks();
+  let result: T;
+  try {
+    result = await work(checks);
+  } catch (error) {
+    await checks.settle();
+    throw error;
+  }
+  await checks.settle();
+  return result;
+}
