@@ -2,7 +2,7 @@
 import type { SearchHit } from '../../shared/api/search.js';
 import type { Agency, FindingKind, FindingStatus, Polarity, Source } from '../../shared/domain/vocabulary.js';
 import { rosterNamesByKey } from '../store/evidence-repo.js';
-import { buildFtsQuery, MATCH_END, MATCH_START, searchFindings, searchNotes } from '../store/search-repo.js';
+import { expandedFtsQuery, MATCH_END, MATCH_START, NO_MATCH, searchFindings, searchNotes } from '../store/search-repo.js';
 import type { HandlerGroup } from './context.js';
 import { authorOf, parseJsonList } from './evidence.js';
 import { requireInspection } from './inspections.js';
@@ -29,8 +29,8 @@ export function snippetPieces(marked: string): { text: string; match: boolean }[
 export const searchHandlers = {
   'search.query': (ctx, input) => {
     requireInspection(ctx, input.inspectionId);
-    const fts = buildFtsQuery(input.text);
-    if (fts === null) return { hits: [], total: 0 };
+    const fts = expandedFtsQuery(ctx.db, input.text);
+    if (fts === null || fts === NO_MATCH) return { hits: [], total: 0 };
     const names = rosterNamesByKey(ctx.db, input.inspectionId);
     const hits: (SearchHit & { rank: number })[] = [];
     if (input.kinds.includes('evidence_note')) {

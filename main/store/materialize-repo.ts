@@ -6,6 +6,7 @@ import { canonicalJson, type OpValue } from '../../shared/sync/op.js';
 import { fieldKind, SYNCED_TABLES, type SyncedTableName, DELETED_FIELD } from '../../shared/sync/tables.js';
 import type { Db } from './connection.js';
 import { ident, idents } from './sql-ident.js';
+import { recordSearchTerms } from './search-terms.js';
 import { cached } from './statement-cache.js';
 
 function columnValue(kind: string, value: OpValue): string | number | null {
@@ -50,8 +51,10 @@ export function writeFieldValue(
   // Only the searchable text and the deleted flag feed the search document; other fields cannot change it.
   if (field === DELETED_FIELD || searchableFields(table).includes(field)) {
     const waiting = deferredSearchRows.get(db);
-    if (waiting === undefined) refreshSearchDoc(db, table, rowId);
-    else waiting.set(`${table}\u0000${rowId}`, { table, rowId });
+    if (waiting === undefined) {
+      const text = refreshSearchDoc(db, table, rowId);
+      if (text !== null) recordSearchTerms(db, [text]);
+    } else waiting.set(`${table}\u0000${rowId}`, { table, rowId });
   }
 }
 
@@ -74,17 +77,25 @@ export function withSearchDocsDeferred<T>(db: Db, apply: () => T): T {
   } finally {
     deferredSearchRows.delete(db);
   }
-  for (const { table, rowId } of waiting.values()) refreshSearchDoc(db, table, rowId);
+  const texts: string[] = [];
+  for (const { table, rowId } of waiting.values()) {
+    const text = refreshSearchDoc(db, table, rowId);
+    if (text !== null) texts.push(text);
+  }
+  recordSearchTerms(db, texts);
   return result;
 }
 
 const searchableFields = (table: SyncedTableName): readonly string[] =>
   (SYNCED_TABLES[table] as { searchable?: readonly string[] }).searchable ?? [];
 
-/** Keeps the search index equal to the searchable text of live rows. */
-function refreshSearchDoc(db: Db, table: SyncedTableName, rowId: string): void {
+/**
+ * Keeps the search index equal to the searchable text of live rows. Returns the text when it
+ * was newly indexed (its terms go into the vocabulary), null when nothing new was indexed.
+ */
+function refreshSearchDoc(db: Db, table: SyncedTableName, rowId: string): string | null {
   const searchable = searchableFields(table);
-  if (searchable.length === 0) return;
+  if (searchable.length === 0) return null;
   const row = cached<[string], Record<string, unknown>>(
     db,
     `SELECT inspection_id, deleted, ${idents(searchable)} FROM ${ident(table)} WHERE id = ?`,
@@ -99,13 +110,14 @@ function refreshSearchDoc(db: Db, table: SyncedTableName, rowId: string): void {
     : '';
   if (!row || row.deleted === 1 || text.trim() === '') {
     cached(db, 'DELETE FROM search_doc WHERE row_id = ?').run(rowId);
-    return;
+    return null;
   }
-  cached(
+  const written = cached(
     db,
     `INSERT INTO search_doc(kind, row_id, inspection_id, text) VALUES (?, ?, ?, ?)
      ON CONFLICT(row_id) DO UPDATE SET text = excluded.text WHERE text <> excluded.text`,
   ).run(table, rowId, row.inspection_id as string, text);
+  return written.changes > 0 ? text : null;
 }
 
 /** Removes a row and its search document: a row none of whose ops takes effect is as if it never arrived. */

@@ -11,6 +11,7 @@ import { syncFolder } from './durable-file.js';
 import { quickCheck } from './integrity.js';
 import { openSqliteFile, type FileAccess } from './sqlite-file.js';
 import { dirname } from 'node:path';
+import { rebuildSearchTerms } from './search-terms.js';
 
 /** Tables owned by other parts that also key rows by inspection_id (if present in this schema). */
 const OPTIONAL_INSPECTION_TABLES = LOCAL_INSPECTION_TABLES;
@@ -64,9 +65,13 @@ export function listPurges(db: Db): { inspectionId: string; purgedAt: string; pu
     .all();
 }
 
-/** Rebuilds the search index from live rows (drops old segments), then compacts the file. */
+/**
+ * Rebuilds the search index from live rows (drops old segments) and the vocabulary from the
+ * index (so no word only the purged inspection held stays), then compacts the file.
+ */
 export function compactAfterPurge(db: Db): void {
   db.exec("INSERT INTO search_fts(search_fts) VALUES ('rebuild')");
+  rebuildSearchTerms(db);
   db.exec('VACUUM');
   db.pragma('wal_checkpoint(TRUNCATE)');
 }

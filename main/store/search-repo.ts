@@ -3,7 +3,8 @@
  * NEVER reaches FTS5 as syntax: it is cut into word tokens, each quoted as a prefix term.
  */
 import type { SearchMode } from '../../shared/api/search.js';
-import type { Db, NamedParams } from './connection.js';
+import type { Db, NamedParams, ReadableDb } from './connection.js';
+import { isPlainToken, MAX_PREFIX_TERMS, termsWithPrefix } from './search-terms.js';
 import { ident, identLiteral, type TableAlias } from './sql-ident.js';
 import { cached } from './statement-cache.js';
 import { noteFilterSql, type NoteFilterParams } from './evidence-repo.js';
@@ -13,6 +14,15 @@ export const MATCH_START = '\uE000';
 export const MATCH_END = '\uE001';
 const MAX_TERMS = 12;
 
+/** The query's word tokens (at most MAX_TERMS), and whether each is matched whole or as a prefix. */
+function queryTokens(text: string): { token: string; prefix: boolean }[] {
+  const tokens = (text.normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, MAX_TERMS);
+  const longer = tokens.some((token) => [...token].length > 1);
+  return tokens.map((token) => ({ token, prefix: !(longer && [...token].length === 1) }));
+}
+
+const quoted = (token: string): string => `"${token.replaceAll('"', '""')}"`;
+
 /**
  * `domestic ab` → `"domestic"* "ab"*` (every term must match, each as a prefix). Null when empty.
  * A one-letter token beside longer ones (the `s` of "mother's", an "a") is matched as a whole
@@ -21,10 +31,36 @@ const MAX_TERMS = 12;
  * narrows nothing. A query of one-letter tokens alone keeps them as prefixes.
  */
 export function buildFtsQuery(text: string): string | null {
-  const tokens = (text.normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, MAX_TERMS);
+  const tokens = queryTokens(text);
   if (tokens.length === 0) return null;
-  const longer = tokens.some((token) => [...token].length > 1);
-  return tokens.map((token) => `"${token.replaceAll('"', '""')}"${longer && [...token].length === 1 ? '' : '*'}`).join(' ');
+  return tokens.map(({ token, prefix }) => `${quoted(token)}${prefix ? '*' : ''}`).join(' ');
+}
+
+/** No document can match: a prefix of the query stands for no term the index has held. */
+export const NO_MATCH = Symbol('no match');
+
+/**
+ * The query the store runs: `buildFtsQuery`'s meaning, with each plain prefix of four letters or
+ * more written as the whole terms it stands for (`"need"*` → `("need" OR "needed")`), which FTS5
+ * reads lazily and stops at the LIMIT (search-terms.ts says why and why it finds the same notes).
+ * Two- and three-letter prefixes keep their prefix indexes; a prefix with more than
+ * MAX_PREFIX_TERMS terms, or with a character beyond plain ASCII, stays a prefix query.
+ */
+export function expandedFtsQuery(db: ReadableDb, text: string): string | null | typeof NO_MATCH {
+  const tokens = queryTokens(text);
+  if (tokens.length === 0) return null;
+  const parts: string[] = [];
+  for (const { token, prefix } of tokens) {
+    if (!prefix) parts.push(quoted(token));
+    else if (token.length < 4 || !isPlainToken(token)) parts.push(`${quoted(token)}*`);
+    else {
+      const terms = termsWithPrefix(db, token.toLowerCase());
+      if (terms.length === 0) return NO_MATCH;
+      if (terms.length > MAX_PREFIX_TERMS) parts.push(`${quoted(token)}*`);
+      else parts.push(terms.length === 1 ? quoted(terms[0] as string) : `(${terms.map(quoted).join(' OR ')})`);
+    }
+  }
+  return parts.join(' AND ');
 }
 
 export interface NoteHitRow {

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { invoke } from '../../../main/services/dispatch.js';
 import { bulkInsertRows } from '../bench-repo.js';
+import { recordSearchTerms } from '../../../main/store/search-terms.js';
 import { AGENCIES, JTAI_THEMES, POLARITIES, SOURCES, keysOf } from '../../../shared/domain/vocabulary.js';
 import { inspectionProse } from '../prose.js';
 import { seededId, seededRng } from '../seeded.js';
@@ -72,6 +73,11 @@ export async function searchCorpus(
         { table: 'evidence_note', columns: NOTE_COLUMNS, rows: noteRows },
         { table: 'search_doc', columns: DOC_COLUMNS, rows: docRows },
       ]);
+      // The rows bypass the materialiser, so their terms are recorded as it would record them.
+      recordSearchTerms(
+        runtime.ctx.db,
+        docRows.map((row) => row[3] as string),
+      );
       runtime.ctx.db.pragma('wal_checkpoint(TRUNCATE)');
       if ((done / BATCH) % 10 === 9) say(`  search corpus: ${done + count} of ${notes} notes`);
     }
