@@ -6,7 +6,7 @@ import { canonicalJson, type OpValue } from '../../shared/sync/op.js';
 import { fieldKind, SYNCED_TABLES, type SyncedTableName, DELETED_FIELD } from '../../shared/sync/tables.js';
 import type { Db } from './connection.js';
 import { ident, idents } from './sql-ident.js';
-import { recordSearchTerms } from './search-terms.js';
+import { recordSearchTerms, SearchTermRecorder } from './search-terms.js';
 import { cached } from './statement-cache.js';
 
 function columnValue(kind: string, value: OpValue): string | number | null {
@@ -53,7 +53,7 @@ export function writeFieldValue(
     const waiting = deferredSearchRows.get(db);
     if (waiting === undefined) {
       const text = refreshSearchDoc(db, table, rowId);
-      if (text !== null) recordSearchTerms(db, [text]);
+      if (text !== null) recordSearchTerms(db, text);
     } else waiting.set(`${table}\u0000${rowId}`, { table, rowId });
   }
 }
@@ -77,12 +77,12 @@ export function withSearchDocsDeferred<T>(db: Db, apply: () => T): T {
   } finally {
     deferredSearchRows.delete(db);
   }
-  const texts: string[] = [];
+  const terms = new SearchTermRecorder(db);
   for (const { table, rowId } of waiting.values()) {
     const text = refreshSearchDoc(db, table, rowId);
-    if (text !== null) texts.push(text);
+    if (text !== null) terms.add(text);
   }
-  recordSearchTerms(db, texts);
+  terms.flush();
   return result;
 }
 

@@ -31,9 +31,9 @@ export const MAX_PREFIX_TERMS = 64;
 
 interface SplitText {
   /** Terms of the plain pieces, folded as unicode61 folds them. */
-  readonly plain: Set<string>;
+  plain: Set<string>;
   /** Pieces holding any non-ASCII character, for FTS5 to tokenize. */
-  readonly other: string[];
+  other: string[];
 }
 
 /** Splits text at ASCII separators into plain terms and the pieces only FTS5 can fold. */
@@ -86,14 +86,59 @@ function foldedTerms(pieces: readonly string[]): string[] {
   }
 }
 
-/** Adds the terms of these texts (as the index tokenizes them) to the vocabulary. */
-export function recordSearchTerms(db: Db, texts: Iterable<string>): void {
-  const split: SplitText = { plain: new Set(), other: [] };
-  for (const text of texts) splitSearchText(text, split);
-  const terms = split.plain;
-  if (split.other.length > 0) for (const term of foldedTerms(split.other)) terms.add(term);
-  if (terms.size === 0) return;
-  cached<[string]>(db, 'INSERT OR IGNORE INTO search_term(term) SELECT value FROM json_each(?)').run(JSON.stringify([...terms]));
+/** Terms held before they are written, and non-ASCII text held before FTS5 folds it. */
+const FLUSH_TERMS = 5_000;
+const FOLD_CHARS = 256 * 1024;
+
+/**
+ * Collects the terms of many texts (a merge's every refreshed note) and writes them in a few
+ * statements. Memory stays bounded whatever the texts: the pieces for FTS5 are folded once they
+ * reach FOLD_CHARS, and the terms are written once FLUSH_TERMS have gathered (a hostile bundle
+ * of unique words cannot grow the set without limit). No text is kept after `add` returns.
+ */
+export class SearchTermRecorder {
+  private split: SplitText = { plain: new Set(), other: [] };
+  private otherChars = 0;
+
+  constructor(private readonly db: Db) {}
+
+  add(text: string): void {
+    const before = this.split.other.length;
+    splitSearchText(text, this.split);
+    for (let i = before; i < this.split.other.length; i += 1) this.otherChars += (this.split.other[i] as string).length;
+    if (this.otherChars >= FOLD_CHARS) this.fold();
+    if (this.split.plain.size >= FLUSH_TERMS) this.write();
+  }
+
+  /** Writes every term gathered so far. */
+  flush(): void {
+    this.fold();
+    this.write();
+  }
+
+  private fold(): void {
+    if (this.split.other.length === 0) return;
+    const pieces = this.split.other;
+    this.split.other = [];
+    this.otherChars = 0;
+    for (const term of foldedTerms(pieces)) this.split.plain.add(term);
+  }
+
+  private write(): void {
+    const terms = this.split.plain;
+    if (terms.size === 0) return;
+    this.split.plain = new Set();
+    cached<[string]>(this.db, 'INSERT OR IGNORE INTO search_term(term) SELECT value FROM json_each(?)').run(
+      JSON.stringify([...terms]),
+    );
+  }
+}
+
+/** Adds the terms of one text (as the index tokenizes it) to the vocabulary. */
+export function recordSearchTerms(db: Db, text: string): void {
+  const recorder = new SearchTermRecorder(db);
+  recorder.add(text);
+  recorder.flush();
 }
 
 /**

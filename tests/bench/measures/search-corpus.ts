@@ -8,7 +8,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { invoke } from '../../../main/services/dispatch.js';
 import { bulkInsertRows } from '../bench-repo.js';
-import { recordSearchTerms } from '../../../main/store/search-terms.js';
+import { SearchTermRecorder } from '../../../main/store/search-terms.js';
 import { AGENCIES, JTAI_THEMES, POLARITIES, SOURCES, keysOf } from '../../../shared/domain/vocabulary.js';
 import { inspectionProse } from '../prose.js';
 import { seededId, seededRng } from '../seeded.js';
@@ -74,10 +74,9 @@ export async function searchCorpus(
         { table: 'search_doc', columns: DOC_COLUMNS, rows: docRows },
       ]);
       // The rows bypass the materialiser, so their terms are recorded as it would record them.
-      recordSearchTerms(
-        runtime.ctx.db,
-        docRows.map((row) => row[3] as string),
-      );
+      const terms = new SearchTermRecorder(runtime.ctx.db);
+      for (const row of docRows) terms.add(row[3] as string);
+      terms.flush();
       runtime.ctx.db.pragma('wal_checkpoint(TRUNCATE)');
       if ((done / BATCH) % 10 === 9) say(`  search corpus: ${done + count} of ${notes} notes`);
     }

@@ -223,6 +223,24 @@ describe('search vocabulary', () => {
     }
   });
 
+  it('one batch past the flush and fold bounds (8,000 new words, 400 K characters of accented text) misses no term', async () => {
+    const { rt, inspectionId } = await givenInspection();
+    const notes = Array.from({ length: 40 }, (_, n) => {
+      const plain = Array.from({ length: 200 }, (_, w) => `w${n}x${w}`).join(' ');
+      const accented = Array.from({ length: 1_000 }, (_, w) => `é${n}ü${w}`).join(' ');
+      return `${plain} ${accented}`;
+    });
+    inTransaction(rt.ctx, () =>
+      writeEdits(
+        rt.ctx,
+        inspectionId,
+        notes.map((value) => ({ table: 'evidence_note', row: newId(), field: 'text', value })),
+      ),
+    );
+    expect(missingTerms(asRaw(rt.ctx.db))).toEqual([]);
+    expect(rt.ctx.db.prepare('SELECT count(*) FROM search_term').pluck().get()).toBeGreaterThanOrEqual(48_000);
+  });
+
   it('migration 0160 fills the vocabulary from the index of a store made before it', async () => {
     const { rt, inspectionId } = await givenInspection({ dispose: 'manual' });
     try {
