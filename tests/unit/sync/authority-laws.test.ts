@@ -359,6 +359,16 @@ async function run(history: readonly Step[], seed: number): Promise<World> {
       if (bundle.exporter !== laptop.device.author) await receive(laptop, bundle);
     }
   }
+  // Then one more round among the honest laptops, so everything has arrived everywhere: a laptop
+  // that already knew of the hostile member's removal refused that member's own bundle whole,
+  // and what the member signed while on the team reaches it in the bundles of those who took it
+  // in before they knew (docs/authority.md, "Refuse the op, not the bundle").
+  const relays = world.honestLaptops.map((l) => bundleOf(l));
+  for (const [i, laptop] of world.honestLaptops.entries()) {
+    for (const bundle of shuffled(relays, seed + 7 * i)) {
+      if (bundle.exporter !== laptop.device.author) await receive(laptop, bundle);
+    }
+  }
   return world;
 }
 
