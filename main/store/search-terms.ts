@@ -29,23 +29,6 @@ const SEARCH_TOKENIZER = 'unicode61 remove_diacritics 2';
 /** A prefix standing for more whole terms than this is left to FTS5 as a prefix query. */
 export const MAX_PREFIX_TERMS = 64;
 
-interface SplitText {
-  /** Terms of the plain pieces, folded as unicode61 folds them. */
-  plain: Set<string>;
-  /** Pieces holding any non-ASCII character, for FTS5 to tokenize. */
-  other: string[];
-}
-
-/** Splits text at ASCII separators into plain terms and the pieces only FTS5 can fold. */
-function splitSearchText(text: string, into: SplitText = { plain: new Set(), other: [] }): SplitText {
-  for (const piece of text.split(ASCII_SEPARATORS)) {
-    if (piece === '') continue;
-    if (PLAIN.test(piece)) into.plain.add(piece.toLowerCase());
-    else into.other.push(piece);
-  }
-  return into;
-}
-
 /** A plain token (ASCII letters and digits only) is matched through the vocabulary; others are not. */
 export function isPlainToken(token: string): boolean {
   return PLAIN.test(token);
@@ -97,17 +80,26 @@ const FOLD_CHARS = 256 * 1024;
  * of unique words cannot grow the set without limit). No text is kept after `add` returns.
  */
 export class SearchTermRecorder {
-  private split: SplitText = { plain: new Set(), other: [] };
+  /** Terms of the plain pieces, folded as unicode61 folds them. */
+  private plain = new Set<string>();
+  /** Pieces holding any non-ASCII character, for FTS5 to tokenize. */
+  private other: string[] = [];
   private otherChars = 0;
 
   constructor(private readonly db: Db) {}
 
   add(text: string): void {
-    const before = this.split.other.length;
-    splitSearchText(text, this.split);
-    for (let i = before; i < this.split.other.length; i += 1) this.otherChars += (this.split.other[i] as string).length;
+    // Split at ASCII separators as unicode61 splits (so no token spans two pieces).
+    for (const piece of text.split(ASCII_SEPARATORS)) {
+      if (piece === '') continue;
+      if (PLAIN.test(piece)) this.plain.add(piece.toLowerCase());
+      else {
+        this.other.push(piece);
+        this.otherChars += piece.length;
+      }
+    }
     if (this.otherChars >= FOLD_CHARS) this.fold();
-    if (this.split.plain.size >= FLUSH_TERMS) this.write();
+    if (this.plain.size >= FLUSH_TERMS) this.write();
   }
 
   /** Writes every term gathered so far. */
@@ -117,17 +109,17 @@ export class SearchTermRecorder {
   }
 
   private fold(): void {
-    if (this.split.other.length === 0) return;
-    const pieces = this.split.other;
-    this.split.other = [];
+    if (this.other.length === 0) return;
+    const pieces = this.other;
+    this.other = [];
     this.otherChars = 0;
-    for (const term of foldedTerms(pieces)) this.split.plain.add(term);
+    for (const term of foldedTerms(pieces)) this.plain.add(term);
   }
 
   private write(): void {
-    const terms = this.split.plain;
+    const terms = this.plain;
     if (terms.size === 0) return;
-    this.split.plain = new Set();
+    this.plain = new Set();
     cached<[string]>(this.db, 'INSERT OR IGNORE INTO search_term(term) SELECT value FROM json_each(?)').run(
       JSON.stringify([...terms]),
     );
