@@ -66,11 +66,12 @@ export function listPurges(db: Db): { inspectionId: string; purgedAt: string; pu
 }
 
 /**
- * Rebuilds the search index from live rows (drops old segments) and the vocabulary from the
+ * Rebuilds the search indexes from live rows (drops old segments) and the vocabulary from the
  * index (so no word only the purged inspection held stays), then compacts the file.
  */
 export function compactAfterPurge(db: Db): void {
   db.exec("INSERT INTO search_fts(search_fts) VALUES ('rebuild')");
+  db.exec("INSERT INTO finding_fts(finding_fts) VALUES ('rebuild')");
   rebuildSearchTerms(db);
   db.exec('VACUUM');
   db.pragma('wal_checkpoint(TRUNCATE)');

@@ -1,5 +1,6 @@
 /**
- * Full-text search over the `search_doc`/`search_fts` index the materialiser keeps. User text
+ * Full-text search over the `search_doc`/`search_fts` index the materialiser keeps (and
+ * `finding_fts`, the findings' own index beside it). User text
  * NEVER reaches FTS5 as syntax: it is cut into word tokens, each quoted as a prefix term.
  */
 import type { SearchMode } from '../../shared/api/search.js';
@@ -86,7 +87,13 @@ export interface FindingHitRow {
   theme: string | null;
 }
 
-const SNIPPET = `snippet(search_fts, 0, '${MATCH_START}', '${MATCH_END}', '…', 28)`;
+/**
+ * The index each kind is searched in: notes in `search_fts` (every document), findings in
+ * `finding_fts` (findings only, migration 0170), so a findings query never walks the notes.
+ */
+type KindIndex = 'search_fts' | 'finding_fts';
+const INDEX_SQL: Record<'evidence_note' | 'finding', KindIndex> = { evidence_note: 'search_fts', finding: 'finding_fts' };
+const snippetSql = (indexSql: KindIndex): string => `snippet(${indexSql}, 0, '${MATCH_START}', '${MATCH_END}', '…', 28)`;
 
 /*
  * Why two statements: bm25() and snippet() cost a pass over each row's matches, and ranking every
@@ -115,15 +122,16 @@ interface PageParams {
   ids: string;
 }
 
-const IN_PAGE = `search_fts MATCH @q AND search_fts.rowid BETWEEN @lo AND @hi
-       AND +search_fts.rowid IN (SELECT value FROM json_each(@ids))`;
+const inPageSql = (indexSql: KindIndex): string => `${indexSql} MATCH @q AND ${indexSql}.rowid BETWEEN @lo AND @hi
+       AND +${indexSql}.rowid IN (SELECT value FROM json_each(@ids))`;
 
 function pageSql(kindTable: 'evidence_note' | 'finding', alias: TableAlias, whereSql: string): string {
-  return `SELECT search_fts.rowid FROM search_fts
-       CROSS JOIN search_doc d ON d.rowid = search_fts.rowid
+  const indexSql = INDEX_SQL[kindTable];
+  return `SELECT ${indexSql}.rowid FROM ${indexSql}
+       CROSS JOIN search_doc d ON d.rowid = ${indexSql}.rowid
        CROSS JOIN ${ident(kindTable)} ${alias} ON ${alias}.id = d.row_id AND ${alias}.deleted = 0
-       WHERE search_fts MATCH @q AND d.inspection_id = @inspectionId AND d.kind = ${identLiteral(kindTable)}${whereSql}
-       ORDER BY search_fts.rowid DESC LIMIT @limit`;
+       WHERE ${indexSql} MATCH @q AND d.inspection_id = @inspectionId AND d.kind = ${identLiteral(kindTable)}${whereSql}
+       ORDER BY ${indexSql}.rowid DESC LIMIT @limit`;
 }
 
 /**
@@ -138,12 +146,13 @@ function newestSql(
   joinsSql: string,
   whereSql: string,
 ): string {
-  return `SELECT d.row_id, ${SNIPPET} AS snip, -search_fts.rowid AS rank, ${columnsSql}
-       FROM search_fts
-       CROSS JOIN search_doc d ON d.rowid = search_fts.rowid
+  const indexSql = INDEX_SQL[kindTable];
+  return `SELECT d.row_id, ${snippetSql(indexSql)} AS snip, -${indexSql}.rowid AS rank, ${columnsSql}
+       FROM ${indexSql}
+       CROSS JOIN search_doc d ON d.rowid = ${indexSql}.rowid
        CROSS JOIN ${ident(kindTable)} ${alias} ON ${alias}.id = d.row_id AND ${alias}.deleted = 0${joinsSql}
-       WHERE search_fts MATCH @q AND d.inspection_id = @inspectionId AND d.kind = ${identLiteral(kindTable)}${whereSql}
-       ORDER BY search_fts.rowid DESC LIMIT @limit`;
+       WHERE ${indexSql} MATCH @q AND d.inspection_id = @inspectionId AND d.kind = ${identLiteral(kindTable)}${whereSql}
+       ORDER BY ${indexSql}.rowid DESC LIMIT @limit`;
 }
 
 const NOTE_COLUMNS = 'n.source, n.agency, n.polarity, n.themes, n.author, n.created_at, c.case_ref';
@@ -167,12 +176,12 @@ export function searchNotes(
   if (page === null) return [];
   return db
     .prepare<NamedParams, NoteHitRow>(
-      `SELECT d.row_id, ${SNIPPET} AS snip, bm25(search_fts) AS rank, ${NOTE_COLUMNS}
+      `SELECT d.row_id, ${snippetSql('search_fts')} AS snip, bm25(search_fts) AS rank, ${NOTE_COLUMNS}
        FROM search_fts
        CROSS JOIN search_doc d ON d.rowid = search_fts.rowid
        CROSS JOIN evidence_note n ON n.id = d.row_id
        LEFT JOIN sampled_case c ON c.id = n.case_id
-       WHERE ${IN_PAGE}
+       WHERE ${inPageSql('search_fts')}
        ORDER BY rank, n.created_at DESC`,
     )
     .all({ q: ftsQuery, ...page });
@@ -213,11 +222,11 @@ export function searchFindings(
   if (page === null) return [];
   return db
     .prepare<NamedParams, FindingHitRow>(
-      `SELECT d.row_id, ${SNIPPET} AS snip, bm25(search_fts) AS rank, ${FINDING_COLUMNS}
-       FROM search_fts
-       CROSS JOIN search_doc d ON d.rowid = search_fts.rowid
+      `SELECT d.row_id, ${snippetSql('finding_fts')} AS snip, bm25(finding_fts) AS rank, ${FINDING_COLUMNS}
+       FROM finding_fts
+       CROSS JOIN search_doc d ON d.rowid = finding_fts.rowid
        CROSS JOIN finding f ON f.id = d.row_id
-       WHERE ${IN_PAGE}
+       WHERE ${inPageSql('finding_fts')}
        ORDER BY rank`,
     )
     .all({ q: ftsQuery, ...page });

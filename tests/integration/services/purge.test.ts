@@ -41,6 +41,14 @@ describe('purging an inspection', () => {
     const canary = 'CANARY7f3a9 child seen alone at the contact centre';
     for (let i = 0; i < 50; i += 1) writeNote(rt, doomed.id, `${canary} ${i}`);
     writeNote(rt, kept.id, 'KEEPNOTE practitioner discussion');
+    // Findings have an index of their own (migration 0170): its words go with the inspection too.
+    const finding = (inspectionId: string, statement: string) =>
+      rt.call('findings.create', {
+        inspectionId,
+        fields: { kind: 'strength', statement, agencies: ['police'], theme: null },
+      });
+    for (let i = 0; i < 20; i += 1) await finding(doomed.id, `FINDCANARY2b8e partnership working ${i}`);
+    await finding(kept.id, 'KEEPFINDING multi-agency meetings');
     // Files the app writes for an inspection: an outbox bundle and a backup.
     mkdirSync(join(rt.dir, 'outbox', doomed.id), { recursive: true });
     writeFileSync(join(rt.dir, 'outbox', doomed.id, 'x.fwbundle'), canary);
@@ -60,7 +68,7 @@ describe('purging an inspection', () => {
     // As written, and lower-cased as the search index and its vocabulary hold its words.
     const holdsCanary = (file: string) => {
       const bytes = readFileSync(file);
-      return bytes.includes(Buffer.from('CANARY7f3a9')) || bytes.includes(Buffer.from('canary7f3a9'));
+      return ['CANARY7f3a9', 'canary7f3a9', 'FINDCANARY2b8e', 'findcanary2b8e'].some((word) => bytes.includes(Buffer.from(word)));
     };
     // The canary really is on disk before the purge (in the WAL or the database file).
     expect(
@@ -89,6 +97,8 @@ describe('purging an inspection', () => {
     const db = rt.ctx.db;
     expect(db.prepare("SELECT count(*) AS n FROM search_fts WHERE search_fts MATCH 'canary7f3a9'").get()).toEqual({ n: 0 });
     expect(db.prepare("SELECT count(*) AS n FROM search_fts WHERE search_fts MATCH 'keepnote'").get()).toEqual({ n: 1 });
+    expect(db.prepare("SELECT count(*) AS n FROM finding_fts WHERE finding_fts MATCH 'findcanary2b8e'").get()).toEqual({ n: 0 });
+    expect(db.prepare("SELECT count(*) AS n FROM finding_fts WHERE finding_fts MATCH 'keepfinding'").get()).toEqual({ n: 1 });
     // The search vocabulary was rebuilt from what is left: the purged words are gone from it too.
     expect(db.prepare("SELECT term FROM search_term WHERE term IN ('canary7f3a9', 'keepnote')").pluck().all()).toEqual([
       'keepnote',

@@ -11,6 +11,7 @@ import { openRuntime } from '../../../main/services/runtime.js';
 import { LATEST_SCHEMA_VERSION } from '../../../main/store/migrations/index.js';
 import { quietLog, sampleInspection, tempDir } from '../../support/runtime.js';
 import { saveNote } from '../backups/support.js';
+import { UNDO_0160, UNDO_0170 } from '../../support/older-schema.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -25,12 +26,14 @@ describe('migration 0150: open note drafts', () => {
     const inspection = await invoke(before.ctx, 'inspections.create', { fields: sampleInspection });
     saveNote(before.ctx, inspection.id, 'Strategy discussion held without the police.');
     before.close();
-    // Back to what the code before 0140 left (so without 0150 and 0160 either).
+    // Back to what the code before 0140 left (so without 0150, 0160 and 0170 either).
     const old = new Database(before.storePath);
     old.exec(
-      'DROP TABLE search_term; DROP TABLE draft_edit; DROP INDEX evidence_note_by_inspection_order; ' +
+      UNDO_0170 +
+        UNDO_0160 +
+        'DROP TABLE draft_edit; DROP INDEX evidence_note_by_inspection_order; ' +
         'CREATE INDEX evidence_note_by_inspection ON evidence_note(inspection_id, created_at); ' +
-        'DELETE FROM schema_migration WHERE version IN (140, 150, 160); PRAGMA user_version = 135;',
+        'DELETE FROM schema_migration WHERE version IN (140, 150); PRAGMA user_version = 135;',
     );
     old.close();
 
