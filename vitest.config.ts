@@ -5,15 +5,37 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 const MOCKING = ['tests/unit/app/**/*.test.ts', 'tests/integration/sync/credentials.test.ts'];
 
 /**
- * The longest files, started first. Vitest orders files by project name, then (with no results
- * cached, as in a fresh clone) by file size; the merge-memory test, small but about a minute
- * long, then started last and ran alone for the final 20-60 s of the run.
+ * The longest files, started first, longest first. Vitest orders files by project name, then by
+ * the durations it cached from the last run, or (with none, as in a fresh clone) by file size;
+ * the merge-memory test, small but about a minute long, then started last and ran alone for the
+ * final 20-60 s of the run. The list is every file over 17 s in a 3-worker `npm test` of
+ * 8 December 2026 (so a fresh clone starts the run in the order a warm one does).
  */
 const QUICK_LONGEST = [
-  'tests/integration/bundles/merge-memory.test.ts',
   'tests/integration/cli/cli-mistakes.test.ts',
-  'tests/integration/cli/bundles-cli.test.ts',
+  'tests/e2e/bundles.test.ts',
+  'tests/integration/bundles/merge-memory.test.ts',
   'tests/integration/store/no-plaintext.test.ts',
+  'tests/e2e/cases.test.ts',
+  'tests/e2e/last-keystroke.test.ts',
+  'tests/e2e/conflicts.test.ts',
+  'tests/unit/sync/authority-laws.test.ts',
+  'tests/e2e/sync.test.ts',
+  'tests/integration/cli/bundles-cli.test.ts',
+  'tests/e2e/notes.test.ts',
+  'tests/e2e/note-list-pages.test.ts',
+  'tests/unit/sync/merge-laws.test.ts',
+  'tests/e2e/inspections.test.ts',
+  'tests/e2e/case-list-import.test.ts',
+  'tests/integration/hostile/authority-replay.test.ts',
+  'tests/e2e/escalation.test.ts',
+  'tests/integration/powercut/powercut.test.ts',
+  'tests/e2e/overview.test.ts',
+  'tests/unit/app/desktop-app.test.ts',
+  'tests/e2e/recovery.test.ts',
+  'tests/e2e/letter-preview.test.ts',
+  'tests/integration/cli/restore-fork-cli.test.ts',
+  'tests/e2e/xss.test.ts',
 ];
 /**
  * With the full counts (`npm run test:full`, CI) the generated cases dominate: in the first CI-like

@@ -5,8 +5,11 @@
  * Meanwhile the shell's thread (this one, as the desktop main process is for the window) is
  * pinged every 10 ms: a message round trip over a MessageChannel, which waits for the thread's
  * event loop exactly as the window's IPC does. The figure is the slowest answer during the merge.
+ * Not in it: in the desktop app the bundle's bytes come from the window over IPC, and Electron
+ * deserializes them on the main thread once per bundle (a structured clone of a 98 MB bundle
+ * took 140-200 ms here under load); docs/benchmarks.md says what would remove that.
  */
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { startCoreHost } from '../../../main/host/core-host.js';
@@ -40,9 +43,12 @@ export async function measurePingDuringMerge(
   const started = nowMs();
   try {
     for (const file of bundleFiles) {
+      // Read off the thread (as the window's own file read is): a synchronous read of a 98 MB
+      // 10× bundle held this thread for about 200 ms, and that was the slowest ping measured.
+      const bytes = await readFile(file);
       const result = await host.dispatch('bundles.import', {
         fileName: basename(file),
-        bytes: readFileSync(file),
+        bytes,
         inspectionId,
         confirmDeletions: true,
       });
