@@ -5,6 +5,7 @@
  */
 import type { SearchMode } from '../../shared/api/search.js';
 import type { Db, NamedParams, ReadableDb } from './connection.js';
+import { storeHas } from './schema-objects.js';
 import { isPlainToken, MAX_PREFIX_TERMS, termsWithPrefix } from './search-terms.js';
 import { ident, identLiteral, type TableAlias } from './sql-ident.js';
 import { cached } from './statement-cache.js';
@@ -50,10 +51,12 @@ export const NO_MATCH = Symbol('no match');
 export function expandedFtsQuery(db: ReadableDb, text: string): string | null | typeof NO_MATCH {
   const tokens = queryTokens(text);
   if (tokens.length === 0) return null;
+  // A store older than 0160 opened read-only (schema-objects.ts) has no vocabulary: prefixes stay.
+  const vocabulary = storeHas(db, 'search_term');
   const parts: string[] = [];
   for (const { token, prefix } of tokens) {
     if (!prefix) parts.push(quoted(token));
-    else if (token.length < 4 || !isPlainToken(token)) parts.push(`${quoted(token)}*`);
+    else if (token.length < 4 || !isPlainToken(token) || !vocabulary) parts.push(`${quoted(token)}*`);
     else {
       const terms = termsWithPrefix(db, token.toLowerCase());
       if (terms.length === 0) return NO_MATCH;
@@ -92,7 +95,9 @@ export interface FindingHitRow {
  * `finding_fts` (findings only, migration 0170), so a findings query never walks the notes.
  */
 type KindIndex = 'search_fts' | 'finding_fts';
-const INDEX_SQL: Record<'evidence_note' | 'finding', KindIndex> = { evidence_note: 'search_fts', finding: 'finding_fts' };
+/** A store older than 0170 opened read-only (schema-objects.ts) has findings in `search_fts` alone. */
+const indexSqlFor = (db: ReadableDb, kindTable: 'evidence_note' | 'finding'): KindIndex =>
+  kindTable === 'finding' && storeHas(db, 'finding_fts') ? 'finding_fts' : 'search_fts';
 const snippetSql = (indexSql: KindIndex): string => `snippet(${indexSql}, 0, '${MATCH_START}', '${MATCH_END}', '…', 28)`;
 
 /*
@@ -125,8 +130,7 @@ interface PageParams {
 const inPageSql = (indexSql: KindIndex): string => `${indexSql} MATCH @q AND ${indexSql}.rowid BETWEEN @lo AND @hi
        AND +${indexSql}.rowid IN (SELECT value FROM json_each(@ids))`;
 
-function pageSql(kindTable: 'evidence_note' | 'finding', alias: TableAlias, whereSql: string): string {
-  const indexSql = INDEX_SQL[kindTable];
+function pageSql(indexSql: KindIndex, kindTable: 'evidence_note' | 'finding', alias: TableAlias, whereSql: string): string {
   return `SELECT ${indexSql}.rowid FROM ${indexSql}
        CROSS JOIN search_doc d ON d.rowid = ${indexSql}.rowid
        CROSS JOIN ${ident(kindTable)} ${alias} ON ${alias}.id = d.row_id AND ${alias}.deleted = 0
@@ -140,13 +144,13 @@ function pageSql(kindTable: 'evidence_note' | 'finding', alias: TableAlias, wher
  * rank is the negated rowid, so the service's ascending sort keeps newest first across kinds.
  */
 function newestSql(
+  indexSql: KindIndex,
   kindTable: 'evidence_note' | 'finding',
   alias: TableAlias,
   columnsSql: string,
   joinsSql: string,
   whereSql: string,
 ): string {
-  const indexSql = INDEX_SQL[kindTable];
   return `SELECT d.row_id, ${snippetSql(indexSql)} AS snip, -${indexSql}.rowid AS rank, ${columnsSql}
        FROM ${indexSql}
        CROSS JOIN search_doc d ON d.rowid = ${indexSql}.rowid
@@ -169,10 +173,17 @@ export function searchNotes(
   const where = noteFilterSql('n', filters);
   const params = { q: ftsQuery, inspectionId, limit, ...where.params };
   if (mode === 'typing') {
-    const sql = newestSql('evidence_note', 'n', NOTE_COLUMNS, '\n       LEFT JOIN sampled_case c ON c.id = n.case_id', where.sql);
+    const sql = newestSql(
+      'search_fts',
+      'evidence_note',
+      'n',
+      NOTE_COLUMNS,
+      '\n       LEFT JOIN sampled_case c ON c.id = n.case_id',
+      where.sql,
+    );
     return cached<NamedParams, NoteHitRow>(db, sql).all(params);
   }
-  const page = pageRowids(db, pageSql('evidence_note', 'n', where.sql), params);
+  const page = pageRowids(db, pageSql('search_fts', 'evidence_note', 'n', where.sql), params);
   if (page === null) return [];
   return db
     .prepare<NamedParams, NoteHitRow>(
@@ -216,17 +227,18 @@ export function searchFindings(
     params.author = filters.author;
   }
   const where = parts.map((p) => ` AND ${p}`).join('');
+  const indexSql = indexSqlFor(db, 'finding');
   if (mode === 'typing')
-    return cached<NamedParams, FindingHitRow>(db, newestSql('finding', 'f', FINDING_COLUMNS, '', where)).all(params);
-  const page = pageRowids(db, pageSql('finding', 'f', where), params);
+    return cached<NamedParams, FindingHitRow>(db, newestSql(indexSql, 'finding', 'f', FINDING_COLUMNS, '', where)).all(params);
+  const page = pageRowids(db, pageSql(indexSql, 'finding', 'f', where), params);
   if (page === null) return [];
   return db
     .prepare<NamedParams, FindingHitRow>(
-      `SELECT d.row_id, ${snippetSql('finding_fts')} AS snip, bm25(finding_fts) AS rank, ${FINDING_COLUMNS}
-       FROM finding_fts
-       CROSS JOIN search_doc d ON d.rowid = finding_fts.rowid
+      `SELECT d.row_id, ${snippetSql(indexSql)} AS snip, bm25(${indexSql}) AS rank, ${FINDING_COLUMNS}
+       FROM ${indexSql}
+       CROSS JOIN search_doc d ON d.rowid = ${indexSql}.rowid
        CROSS JOIN finding f ON f.id = d.row_id
-       WHERE ${inPageSql('finding_fts')}
+       WHERE ${inPageSql(indexSql)}
        ORDER BY rank`,
     )
     .all({ q: ftsQuery, ...page });
