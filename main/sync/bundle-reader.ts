@@ -23,6 +23,7 @@ import {
 import { parseManifest } from './bundle-manifest.js';
 import { verifySignature } from './device-identity.js';
 import { sha256Hex } from './op-id.js';
+import { ScryptPassphraseIdentity } from './scrypt-passphrase.js';
 
 export interface BundleSource {
   readonly size: number;
@@ -145,7 +146,7 @@ export async function openBundle(source: BundleSource, keys: BundleKeys, limits:
 
   const decrypter = new Decrypter();
   if (keys.ageIdentity) decrypter.addIdentity(keys.ageIdentity);
-  if (keys.passphrase) decrypter.addPassphrase(keys.passphrase);
+  if (keys.passphrase) decrypter.addIdentity(new ScryptPassphraseIdentity(keys.passphrase));
   if (!keys.ageIdentity && !keys.passphrase) throw rejectBundle('wrong-key');
   let plain: ReadableStream<Uint8Array>;
   try {

@@ -27,6 +27,7 @@ import { signBytes } from './device-identity.js';
 import { sealDraftsBeforeExport } from './local-drafts.js';
 import type { WriteContext } from './local-write.js';
 import { sha256Hex } from './op-id.js';
+import { ScryptPassphraseRecipient } from './scrypt-passphrase.js';
 
 export interface ExportOptions {
   readonly inspectionId: string;
@@ -180,8 +181,8 @@ export async function exportBundleToFile(ctx: WriteContext, options: ExportOptio
   const { manifest, bounds } = buildManifest(ctx, options);
   const encrypter = new Encrypter();
   if (options.recipients.kind === 'passphrase') {
-    encrypter.setPassphrase(options.recipients.passphrase);
-    if (options.scryptLogN !== undefined) encrypter.setScryptWorkFactor(options.scryptLogN);
+    // age's passphrase stanza, derived by Node's scrypt off the thread (scrypt-passphrase.ts).
+    encrypter.addRecipient(new ScryptPassphraseRecipient(options.recipients.passphrase, options.scryptLogN));
   } else {
     for (const recipient of manifest.recipients) {
       try {
