@@ -7,6 +7,7 @@ import type { Op } from '../../shared/sync/op.js';
 import type { Db, ReadableDb } from './connection.js';
 import { oneRow } from './one-row.js';
 import { toOp, type FieldKey, type OpRow } from './op-log-repo.js';
+import { storeHas } from './schema-objects.js';
 import { identLiteral } from './sql-ident.js';
 import { cached } from './statement-cache.js';
 
@@ -66,13 +67,35 @@ export function authorityOpsBefore(db: ReadableDb, inspectionId: string, beforeH
   return rows.map(toStoredOp);
 }
 
+/** The epoch migration 0180 keeps: a new random value whenever what the reads below return can change. */
+function authorityEpoch(db: ReadableDb): string {
+  return oneRow(cached<[], { n: string }>(db, 'SELECT n FROM authority_epoch').get()).n;
+}
+
+/** The last read of `authorityOpsOfTables` per connection, with the epoch it was read at. */
+const lastRead = new WeakMap<ReadableDb, { key: string; epoch: string; ops: readonly StoredOp[] }>();
+
 /**
  * The same, limited to the tables a local command's judgement needs (see
  * main/sync/authority.ts `checkLocalOps`): a note save reads the roster, not every finding link.
+ * Kept per connection while the authority epoch is unchanged (migration 0180 says why that is
+ * safe across rollbacks), so a note's saves read the roster once, not once each.
  */
-export function authorityOpsOfTables(db: ReadableDb, inspectionId: string, tables: readonly string[]): StoredOp[] {
+export function authorityOpsOfTables(db: ReadableDb, inspectionId: string, tables: readonly string[]): readonly StoredOp[] {
   const wanted = Object.keys(AUTHORITY_FIELDS).filter((t) => tables.includes(t));
   if (wanted.length === 0) return [];
+  // A store older than 0180 opened read-only (schema-objects.ts) has no epoch: read every time.
+  if (!storeHas(db, 'authority_epoch')) return readAuthorityOps(db, inspectionId, wanted);
+  const key = `${inspectionId}\n${wanted.join(',')}`;
+  const epoch = authorityEpoch(db);
+  const last = lastRead.get(db);
+  if (last !== undefined && last.key === key && last.epoch === epoch) return last.ops;
+  const ops = Object.freeze(readAuthorityOps(db, inspectionId, wanted));
+  lastRead.set(db, { key, epoch, ops });
+  return ops;
+}
+
+function readAuthorityOps(db: ReadableDb, inspectionId: string, wanted: readonly string[]): StoredOp[] {
   // Driven by op_by_field (tbl, ...), one range per table: `+` keeps the planner off
   // op_by_inspection, which walked every op of the inspection on every note save.
   const whereSql = wanted.map((t) => AUTHORITY_FIELDS[t]).join(' OR ');

@@ -5,6 +5,13 @@
  * run it first.
  */
 
+/** Back to schema 170: no authority epoch (migration 0180). */
+export const UNDO_0180 = `
+DROP TRIGGER op_authority_ai; DROP TRIGGER op_authority_ad; DROP TRIGGER op_authority_au;
+DROP TRIGGER op_verdict_ai; DROP TRIGGER op_verdict_ad; DROP TRIGGER op_verdict_au;
+DROP TABLE authority_epoch;
+DELETE FROM schema_migration WHERE version = 180; PRAGMA user_version = 170;`;
+
 /** Back to schema 160: no findings' index (migration 0170). */
 export const UNDO_0170 = `
 DROP TRIGGER search_doc_finding_ai; DROP TRIGGER search_doc_finding_ad; DROP TRIGGER search_doc_finding_au;

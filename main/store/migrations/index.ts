@@ -9,6 +9,7 @@ import { migration0140 } from './0140-note-list-order.js';
 import { migration0150 } from './0150-drafts.js';
 import { migration0160 } from './0160-search-terms.js';
 import { migration0170 } from './0170-finding-search.js';
+import { migration0180 } from './0180-authority-epoch.js';
 import { migration0040 } from './0040-bundles.js';
 import { migration0050 } from './0050-sync.js';
 import { migration0090 } from './0090-authority.js';
@@ -42,6 +43,7 @@ const LISTED: readonly Migration[] = [
   { version: 150, name: '0150-drafts', sql: migration0150 },
   { version: 160, name: '0160-search-terms', sql: migration0160 },
   { version: 170, name: '0170-finding-search', sql: migration0170 },
+  { version: 180, name: '0180-authority-epoch', sql: migration0180 },
 ];
 
 /** Applied in version order whatever order they are listed in above. */

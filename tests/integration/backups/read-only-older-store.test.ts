@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { invoke } from '../../../main/services/dispatch.js';
 import { openRuntime, type RecoveryRuntime, type Runtime } from '../../../main/services/runtime.js';
 import { dispatchToHost } from '../../../main/services/command-host.js';
-import { UNDO_0160, UNDO_0170 } from '../../support/older-schema.js';
+import { UNDO_0160, UNDO_0170, UNDO_0180 } from '../../support/older-schema.js';
 import { quietLog, sampleInspection, tempDir } from '../../support/runtime.js';
 import { damageMiddle, saveNote } from './support.js';
 
@@ -38,7 +38,7 @@ describe('a damaged store from an older release, opened read-only', () => {
     rt.close();
     // As the release before 0150 left it: no drafts, vocabulary or findings' index.
     const old = new Database(rt.storePath);
-    old.exec(`${UNDO_0170}${UNDO_0160} DROP TABLE draft_edit;
+    old.exec(`${UNDO_0180}${UNDO_0170}${UNDO_0160} DROP TABLE draft_edit;
       DELETE FROM schema_migration WHERE version = 150; PRAGMA user_version = 140;`);
     old.close();
     damageMiddle(rt.storePath, ['op']);

@@ -11,7 +11,7 @@ import { openRuntime } from '../../../main/services/runtime.js';
 import { LATEST_SCHEMA_VERSION } from '../../../main/store/migrations/index.js';
 import { quietLog, sampleInspection, tempDir } from '../../support/runtime.js';
 import { saveNote } from '../backups/support.js';
-import { UNDO_0160, UNDO_0170 } from '../../support/older-schema.js';
+import { UNDO_0160, UNDO_0170, UNDO_0180 } from '../../support/older-schema.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -29,7 +29,8 @@ describe('migration 0150: open note drafts', () => {
     // Back to what the code before 0140 left (so without 0150, 0160 and 0170 either).
     const old = new Database(before.storePath);
     old.exec(
-      UNDO_0170 +
+      UNDO_0180 +
+        UNDO_0170 +
         UNDO_0160 +
         'DROP TABLE draft_edit; DROP INDEX evidence_note_by_inspection_order; ' +
         'CREATE INDEX evidence_note_by_inspection ON evidence_note(inspection_id, created_at); ' +

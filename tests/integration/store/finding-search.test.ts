@@ -17,7 +17,7 @@ import type { ReadableDb } from '../../../main/store/connection.js';
 import { newId } from '../../../shared/domain/ids.js';
 import { exchange, edit, setUpTeam } from '../../support/exchange.js';
 import { givenInspection } from '../../support/given.js';
-import { UNDO_0170 } from '../../support/older-schema.js';
+import { UNDO_0170, UNDO_0180 } from '../../support/older-schema.js';
 import { quietLog, testRuntime } from '../../support/runtime.js';
 import { testCount } from '../../support/test-counts.js';
 
@@ -171,7 +171,7 @@ describe('the findings’ own search index', () => {
       );
       rt.close();
       const old = new Database(rt.storePath);
-      old.exec(UNDO_0170);
+      old.exec(UNDO_0180 + UNDO_0170);
       old.close();
       const again = await openRuntime({ dataDir: rt.dir, log: quietLog, encryptStore: false, backups: false });
       try {

@@ -17,7 +17,7 @@ import type { ReadableDb } from '../../../main/store/connection.js';
 import { MAX_PREFIX_TERMS } from '../../../main/store/search-terms.js';
 import { newId } from '../../../shared/domain/ids.js';
 import { givenInspection } from '../../support/given.js';
-import { UNDO_0160, UNDO_0170 } from '../../support/older-schema.js';
+import { UNDO_0160, UNDO_0170, UNDO_0180 } from '../../support/older-schema.js';
 import { exchange, edit, setUpTeam } from '../../support/exchange.js';
 import { quietLog, testRuntime } from '../../support/runtime.js';
 import { testCount } from '../../support/test-counts.js';
@@ -253,7 +253,7 @@ describe('search vocabulary', () => {
       );
       rt.close();
       const old = new Database(rt.storePath);
-      old.exec(UNDO_0170 + UNDO_0160);
+      old.exec(UNDO_0180 + UNDO_0170 + UNDO_0160);
       old.close();
       const again = await openRuntime({ dataDir: rt.dir, log: quietLog, encryptStore: false, backups: false });
       try {
