@@ -50,6 +50,14 @@ const FULL_LONGEST = [
   'tests/unit/sync/pipeline-differential.test.ts',
   'tests/integration/powercut/powercut.test.ts',
   'tests/integration/crash/merge-crash.test.ts',
+  // Each 20-45 s at the full counts; started late, two of them ran alone for the last 40 s of CI.
+  'tests/integration/store/authority-epoch.test.ts',
+  'tests/unit/sync/merge-laws-restore.test.ts',
+  'tests/unit/sync/merge-laws-files.test.ts',
+  'tests/integration/store/finding-search.test.ts',
+  'tests/unit/sync/materialised-equals-recomputed.test.ts',
+  'tests/integration/hostile/api-fuzz.test.ts',
+  'tests/unit/sync/merge-laws-salvage.test.ts',
   ...QUICK_LONGEST,
 ];
 const LONGEST = process.env.FIELDWORK_TEST_FULL === '1' ? FULL_LONGEST : QUICK_LONGEST;
