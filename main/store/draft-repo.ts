@@ -5,6 +5,7 @@
 import type { SyncedTableName } from '../../shared/sync/tables.js';
 import type { Db, ReadableDb } from './connection.js';
 import { cached } from './statement-cache.js';
+import { storeHas } from './schema-objects.js';
 
 export interface DraftRow {
   readonly tbl: SyncedTableName;
@@ -88,8 +89,7 @@ export function deleteDraft(db: Db, draft: Pick<DraftRow, 'tbl' | 'row_id' | 'fi
 
 /** Every draft of a (possibly damaged) store that can still be read: salvage carries them over. */
 export function readAllDraftsTolerantly(db: ReadableDb): DraftRow[] {
-  const hasTable = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'draft_edit'").get() !== undefined;
-  if (!hasTable) return [];
+  if (!storeHas(db, 'draft_edit')) return [];
   const rows: DraftRow[] = [];
   try {
     for (const row of db.prepare<[], DraftRow>(`SELECT ${DRAFT_COLUMNS} FROM draft_edit`).iterate()) {

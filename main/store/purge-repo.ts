@@ -12,13 +12,10 @@ import { quickCheck } from './integrity.js';
 import { openSqliteFile, type FileAccess } from './sqlite-file.js';
 import { dirname } from 'node:path';
 import { rebuildSearchTerms } from './search-terms.js';
+import { storeHas } from './schema-objects.js';
 
 /** Tables owned by other parts that also key rows by inspection_id (if present in this schema). */
 const OPTIONAL_INSPECTION_TABLES = LOCAL_INSPECTION_TABLES;
-
-function tableExists(db: Db, name: string): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
-}
 
 function hasColumn(db: Db, table: string, column: string): boolean {
   return db
@@ -46,7 +43,7 @@ export function purgeInspectionRows(db: Db, inspectionId: string, at: string, by
   db.prepare('DELETE FROM case_list_import WHERE inspection_id = ?').run(inspectionId);
   db.prepare('DELETE FROM imported_bundle WHERE inspection_id = ?').run(inspectionId);
   for (const table of OPTIONAL_INSPECTION_TABLES) {
-    if (tableExists(db, table) && hasColumn(db, table, 'inspection_id')) {
+    if (storeHas(db, table) && hasColumn(db, table, 'inspection_id')) {
       db.prepare(`DELETE FROM ${ident(table)} WHERE inspection_id = ?`).run(inspectionId);
     }
   }
@@ -107,7 +104,7 @@ export function purgeStoreCopy(
     if (!check.ok) return { outcome: 'unusable', reason: check.problem };
     const version = Number(db.pragma('user_version', { simple: true }));
     if (version !== schemaVersion) return { outcome: 'unusable', reason: `schema ${version}, not ${schemaVersion}` };
-    if (!tableExists(db, 'inspection')) return { outcome: 'unusable', reason: 'it is not a Fieldwork data file' };
+    if (!storeHas(db, 'inspection')) return { outcome: 'unusable', reason: 'it is not a Fieldwork data file' };
     db.pragma('secure_delete = ON');
     db.pragma('foreign_keys = ON');
     db.transaction(() => purgeInspectionRows(db, purge.inspectionId, purge.at, purge.by))();
